@@ -1,0 +1,224 @@
+package io.codedelivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The effective configuration: {@code conf/application.properties} (or the copy inside the jar), then
+ * environment variables on top. Every value is checked here, so a bad one stops start-up with one clear line.
+ */
+public final class AppConfig {
+  /** Environment variable naming another properties file to read instead of {@code conf/application.properties}. */
+  public static final String CONFIG_FILE_ENV = "CONFIG_FILE";
+  static final String DEFAULT_FILE = "conf/application.properties";
+
+  private final Map<Setting, String> values;
+
+  private AppConfig(Map<Setting, String> values) {
+    this.values = values;
+  }
+
+  /** The configuration as this process sees it: file, then the given environment. */
+  public static AppConfig load(Map<String, String> env) {
+    Properties file = readFile(env.getOrDefault(CONFIG_FILE_ENV, DEFAULT_FILE));
+    Map<Setting, String> values = new EnumMap<>(Setting.class);
+    for (Setting setting : Setting.values()) {
+      String value = env.containsKey(setting.envVar()) ? env.get(setting.envVar()) : file.getProperty(setting.key());
+      if (value == null) {
+        throw new ConfigException(setting.key() + " is missing from " + DEFAULT_FILE + " and " + setting.envVar() + " is not set");
+      }
+      values.put(setting, value.trim());
+    }
+    Set<String> known = Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.toSet());
+    for (String key : file.stringPropertyNames()) {
+      if (!known.contains(key)) {
+        throw new ConfigException("unknown configuration key '" + key + "'; known keys: " + String.join(", ", known));
+      }
+    }
+    return new AppConfig(values).validated();
+  }
+
+  /** A copy with some values replaced, checked like any other; for tests and tools that start the app in-process. */
+  public AppConfig with(Map<Setting, String> overrides) {
+    Map<Setting, String> copy = new EnumMap<>(values);
+    copy.putAll(overrides);
+    return new AppConfig(copy).validated();
+  }
+
+  private AppConfig validated() {
+    for (Map.Entry<Setting, String> entry : values.entrySet()) {
+      String problem = entry.getKey().problemWith(entry.getValue());
+      if (problem != null) {
+        Setting s = entry.getKey();
+        throw new ConfigException(s.envVar() + " (" + s.key() + ") = '" + entry.getValue() + "' is invalid: expected " + problem);
+      }
+    }
+    if (embeddedKafka() && kafkaEmbeddedPort() == kafkaEmbeddedControllerPort()) {
+      throw new ConfigException(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT.envVar() + " must differ from "
+          + Setting.KAFKA_EMBEDDED_PORT.envVar() + " (both are " + kafkaEmbeddedPort() + ")");
+    }
+    return this;
+  }
+
+  private static Properties readFile(String location) {
+    Properties properties = new Properties();
+    Path path = Path.of(location);
+    try {
+      if (Files.isRegularFile(path)) {
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+          properties.load(reader);
+        }
+      } else {
+        try (InputStream in = AppConfig.class.getClassLoader().getResourceAsStream(DEFAULT_FILE)) {
+          if (in == null) {
+            throw new ConfigException("configuration file " + location + " not found (and no default inside the jar)");
+          }
+          properties.load(in);
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + location + ": " + e.getMessage());
+    }
+    return properties;
+  }
+
+  public String raw(Setting setting) {
+    return values.get(setting);
+  }
+
+  private int integer(Setting setting) {
+    return Integer.parseInt(values.get(setting));
+  }
+
+  public int httpPort() {
+    return integer(Setting.HTTP_PORT);
+  }
+
+  public Path dataDir() {
+    return Path.of(values.get(Setting.DATA_DIR));
+  }
+
+  public String instanceId() {
+    String configured = values.get(Setting.INSTANCE_ID);
+    if (!configured.isBlank()) {
+      return configured;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "local";
+    }
+  }
+
+  public Set<Role> roles() {
+    return Role.parseList(values.get(Setting.ROLES));
+  }
+
+  public int instances(Role role) {
+    return integer(switch (role) {
+      case SIMULATION -> Setting.SIMULATION_INSTANCES;
+      case BRIDGE -> Setting.BRIDGE_INSTANCES;
+      case PERSISTENCE -> Setting.PERSISTENCE_INSTANCES;
+      case WEB -> Setting.WEB_INSTANCES;
+    });
+  }
+
+  public boolean embeddedKafka() {
+    return values.get(Setting.KAFKA_BOOTSTRAP_SERVERS).isBlank();
+  }
+
+  /** The configured external servers; for the embedded broker, see {@link #kafkaEmbeddedPort()}. */
+  public String kafkaBootstrapServers() {
+    return embeddedKafka() ? "localhost:" + kafkaEmbeddedPort() : values.get(Setting.KAFKA_BOOTSTRAP_SERVERS);
+  }
+
+  public int kafkaEmbeddedPort() {
+    return integer(Setting.KAFKA_EMBEDDED_PORT);
+  }
+
+  public int kafkaEmbeddedControllerPort() {
+    return integer(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT);
+  }
+
+  public int positionsPartitions() {
+    return integer(Setting.KAFKA_POSITIONS_PARTITIONS);
+  }
+
+  public int directionsPartitions() {
+    return integer(Setting.KAFKA_DIRECTIONS_PARTITIONS);
+  }
+
+  public boolean embeddedMongo() {
+    return values.get(Setting.MONGO_URI).isBlank();
+  }
+
+  public String mongoUri() {
+    return embeddedMongo() ? "mongodb://localhost:" + mongoEmbeddedPort() : values.get(Setting.MONGO_URI);
+  }
+
+  public String mongoDatabase() {
+    return values.get(Setting.MONGO_DATABASE);
+  }
+
+  public int mongoEmbeddedPort() {
+    return integer(Setting.MONGO_EMBEDDED_PORT);
+  }
+
+  public Path routesDir() {
+    return Path.of(values.get(Setting.ROUTES_DIR));
+  }
+
+  public long simulationIntervalMs() {
+    return integer(Setting.SIMULATION_INTERVAL_MS);
+  }
+
+  public int maxActiveDeliveries() {
+    return integer(Setting.DELIVERIES_MAX_ACTIVE);
+  }
+
+  public int bridgeMaxBodyBytes() {
+    return integer(Setting.BRIDGE_MAX_BODY_BYTES);
+  }
+
+  public int bridgeMaxRegistrations() {
+    return integer(Setting.BRIDGE_MAX_REGISTRATIONS);
+  }
+
+  public String mapTilesUrl() {
+    return values.get(Setting.MAP_TILES_URL);
+  }
+
+  public String logLevel() {
+    return values.get(Setting.LOG_LEVEL).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /** One line per key, for the start-up log; connection strings are shown without credentials. */
+  public String describe() {
+    return Arrays.stream(Setting.values())
+        .map(s -> String.format("  %-34s %-32s = %s", s.key(), s.envVar(), redact(values.get(s))))
+        .collect(Collectors.joining("\n"));
+  }
+
+  private static String redact(String value) {
+    return value.replaceAll("://[^@/]+@", "://***@");
+  }
+
+  /** A configuration value that cannot be used; its message is the one line the user sees. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.codedelivery;
+
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration key, defined once. Defaults live in {@code conf/application.properties};
+ * each key can be overridden by the environment variable named after it ({@code http.port} → {@code HTTP_PORT}).
+ */
+public enum Setting {
+  HTTP_PORT("http.port", "HTTP port of the web role (REST, SockJS bridge, map page)", Rule.PORT),
+  DATA_DIR("data.dir", "directory of the embedded broker and store", Rule.NOT_BLANK),
+  INSTANCE_ID("instance.id", "name of this process; blank = host name. Each process's bridge has its own consumer group", Rule.OPTIONAL),
+  ROLES("roles", "verticles this process deploys, comma-separated", Rule.ROLES),
+  SIMULATION_INSTANCES("simulation.instances", "simulation verticle instances", Rule.instances()),
+  BRIDGE_INSTANCES("bridge.instances", "Kafka bridge verticle instances", Rule.instances()),
+  PERSISTENCE_INSTANCES("persistence.instances", "persistence verticle instances", Rule.instances()),
+  WEB_INSTANCES("web.instances", "web verticle instances (they share the HTTP port)", Rule.instances()),
+  KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap.servers", "external Kafka (host:port,…); blank = start the embedded broker", Rule.HOST_PORTS),
+  KAFKA_EMBEDDED_PORT("kafka.embedded.port", "client port of the embedded broker", Rule.PORT),
+  KAFKA_EMBEDDED_CONTROLLER_PORT("kafka.embedded.controller.port", "KRaft controller port of the embedded broker", Rule.PORT),
+  KAFKA_POSITIONS_PARTITIONS("kafka.positions.partitions", "partitions of route.new-position when this process creates it", Rule.range(1, 1000)),
+  KAFKA_DIRECTIONS_PARTITIONS("kafka.directions.partitions", "partitions of route.new-direction when this process creates it", Rule.range(1, 1000)),
+  MONGO_URI("mongo.uri", "external MongoDB connection string; blank = start the embedded store", Rule.MONGO_URI),
+  MONGO_DATABASE("mongo.database", "MongoDB database name", Rule.NAME),
+  MONGO_EMBEDDED_PORT("mongo.embedded.port", "port of the embedded MongoDB-wire store", Rule.PORT),
+  ROUTES_DIR("routes.dir", "directory of the route files seeded into the catalogue", Rule.NOT_BLANK),
+  SIMULATION_INTERVAL_MS("simulation.interval.ms", "time between two positions of a vehicle, in milliseconds", Rule.range(10, 60_000)),
+  DELIVERIES_MAX_ACTIVE("deliveries.max.active", "deliveries running at once before new ones are refused", Rule.range(1, 1_000_000)),
+  BRIDGE_MAX_BODY_BYTES("bridge.max.body.bytes", "largest message a browser may send over the SockJS bridge", Rule.range(64, 1_048_576)),
+  BRIDGE_MAX_REGISTRATIONS("bridge.max.registrations", "addresses one SockJS connection may listen to", Rule.range(1, 100_000)),
+  MAP_TILES_URL("map.tiles.url", "tile URL template of the map page; blank = no tiles", Rule.OPTIONAL),
+  LOG_LEVEL("log.level", "level of the application's own logs", Rule.LOG_LEVEL);
+
+  private final String key;
+  private final String description;
+  private final Rule rule;
+
+  Setting(String key, String description, Rule rule) {
+    this.key = key;
+    this.description = description;
+    this.rule = rule;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String envVar() {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** Checks a raw value; returns null when it is fine, else what is allowed. */
+  String problemWith(String value) {
+    return rule.accepts.test(value) ? null : rule.allowed;
+  }
+
+  /** How a value is checked, and the words that tell the user what is allowed. */
+  record Rule(Predicate<String> accepts, String allowed) {
+    static final Rule OPTIONAL = new Rule(v -> true, "any text");
+    static final Rule NOT_BLANK = new Rule(v -> !v.isBlank(), "a non-empty value");
+    static final Rule NAME = matching("[A-Za-z0-9_-]{1,64}", "letters, digits, '_' or '-' (1-64 characters)");
+    static final Rule PORT = range(1, 65_535);
+    static final Rule HOST_PORTS = new Rule(
+        v -> v.isBlank() || Pattern.matches("[^\\s,:]+:\\d{1,5}(,[^\\s,:]+:\\d{1,5})*", v.trim()),
+        "blank (embedded broker) or host:port[,host:port…]");
+    static final Rule MONGO_URI = new Rule(
+        v -> v.isBlank() || v.startsWith("mongodb://") || v.startsWith("mongodb+srv://"),
+        "blank (embedded store) or a mongodb:// or mongodb+srv:// connection string");
+    static final Rule ROLES = new Rule(Role::validList, "a comma-separated, non-empty subset of " + Role.names());
+    static final Rule LOG_LEVEL = matching("(?i)TRACE|DEBUG|INFO|WARN|ERROR", "one of TRACE, DEBUG, INFO, WARN, ERROR");
+
+    static Rule range(int min, int max) {
+      return new Rule(v -> {
+        try {
+          int n = Integer.parseInt(v.trim());
+          return n >= min && n <= max;
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }, "a whole number from " + min + " to " + max);
+    }
+
+    static Rule instances() {
+      return range(1, 64);
+    }
+
+    static Rule matching(String regex, String allowed) {
+      Pattern pattern = Pattern.compile(regex);
+      return new Rule(v -> pattern.matcher(v.trim()).matches(), allowed);
+    }
+  }
+}

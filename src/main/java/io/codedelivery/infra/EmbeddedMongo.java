@@ -1,0 +1,53 @@
+package io.codedelivery.infra;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.ServerVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A MongoDB-wire server in this JVM (mongo-java-server, H2 file backend), so the default mode needs no
+ * {@code mongod}. It speaks the real protocol: the application talks to it through the ordinary driver.
+ */
+public final class EmbeddedMongo implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMongo.class);
+
+  private final MongoServer server;
+  private final H2Backend backend;
+  private final String connectionString;
+
+  private EmbeddedMongo(MongoServer server, H2Backend backend, String connectionString) {
+    this.server = server;
+    this.backend = backend;
+    this.connectionString = connectionString;
+  }
+
+  public static EmbeddedMongo start(Path dataDir, int port) throws IOException {
+    Path file = dataDir.resolve("mongo").resolve("codedelivery.mv.db").toAbsolutePath();
+    Files.createDirectories(file.getParent());
+    H2Backend backend = new H2Backend(file.toString());
+    backend.version(ServerVersion.MONGO_5_0);
+    MongoServer server = new MongoServer(backend);
+    // Change streams need an oplog.
+    server.enableOplog();
+    server.bind("localhost", port);
+    String connectionString = "mongodb://localhost:" + port;
+    LOG.info("Embedded MongoDB-wire store listening on {} (data in {})", connectionString, file);
+    return new EmbeddedMongo(server, backend, connectionString);
+  }
+
+  public String connectionString() {
+    return connectionString;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    backend.close();
+    LOG.info("Embedded MongoDB-wire store stopped");
+  }
+}

@@ -1,0 +1,151 @@
+package io.codedelivery.kafka;
+
+import io.codedelivery.model.Addresses;
+import io.codedelivery.model.DeliveryUpdate;
+import io.codedelivery.model.Direction;
+import io.codedelivery.model.Fields;
+import io.codedelivery.model.InvalidMessageException;
+import io.codedelivery.model.Position;
+import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.model.Topics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka ↔ event bus. Inbound, {@code deliveries.start} requests become {@code route.new-direction} records.
+ * Outbound, every {@code route.new-position} record is published to {@code delivery.<id>}, plus lifecycle events
+ * on {@code deliveries.updates}. Each process consumes positions in a group of its own, because its event bus
+ * (and the browsers on it) must see every position; bridge instances inside one process share that group.
+ */
+public final class BridgeVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
+  /** Deliveries this process has seen start and not finish, shared by its bridge instances. */
+  static final String ACTIVE_DELIVERIES_MAP = "codedelivery.active-deliveries";
+  private static final long COMMIT_INTERVAL_MS = 1_000;
+
+  /** Failure codes of {@code deliveries.start}, in HTTP terms so the REST API can pass them on. */
+  public static final int BAD_REQUEST = 400;
+  public static final int UNKNOWN_ROUTE = 404;
+  public static final int TOO_MANY_DELIVERIES = 429;
+  public static final int UNAVAILABLE = 503;
+
+  private final String bootstrapServers;
+  private final String instanceId;
+  private final RouteCatalog routes;
+  private final int maxActiveDeliveries;
+  private final CommitTracker commits = new CommitTracker();
+  private KafkaProducer<String, String> producer;
+  private KafkaConsumer<String, String> consumer;
+  private LocalMap<String, Boolean> active;
+
+  public BridgeVerticle(String bootstrapServers, String instanceId, RouteCatalog routes, int maxActiveDeliveries) {
+    this.bootstrapServers = bootstrapServers;
+    this.instanceId = instanceId;
+    this.routes = routes;
+    this.maxActiveDeliveries = maxActiveDeliveries;
+  }
+
+  @Override
+  public Future<?> start() {
+    active = vertx.sharedData().getLocalMap(ACTIVE_DELIVERIES_MAP);
+    producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(bootstrapServers));
+    // Latest: a new process shows what happens from now on; stored tracks come from the read API.
+    consumer = KafkaConsumer.create(vertx,
+        KafkaClients.consumer(bootstrapServers, "code-delivery-bridge-" + instanceId, "latest"));
+    consumer.handler(this::onPosition);
+    consumer.partitionsRevokedHandler(revoked -> {
+      commitHandled();
+      commits.forget(revoked);
+    });
+    vertx.setPeriodic(COMMIT_INTERVAL_MS, id -> commitHandled());
+    vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
+    return consumer.subscribe(Topics.NEW_POSITION)
+        .onSuccess(v -> LOG.info("Bridge consuming {} as group code-delivery-bridge-{}", Topics.NEW_POSITION, instanceId));
+  }
+
+  @Override
+  public Future<?> stop() {
+    commitHandled();
+    return Future.join(consumer.close(), producer.close());
+  }
+
+  private void startDelivery(Message<Object> request) {
+    if (!(request.body() instanceof JsonObject body)) {
+      request.fail(BAD_REQUEST, "the body must be a JSON object like {\"routeId\":\"1\"}");
+      return;
+    }
+    Object routeId = body.getValue("routeId");
+    if (!(routeId instanceof String id) || id.isBlank()) {
+      request.fail(BAD_REQUEST, "'routeId' is required and must be a string, e.g. {\"routeId\":\"1\"}");
+      return;
+    }
+    if (routes.find(id).isEmpty()) {
+      request.fail(UNKNOWN_ROUTE, "unknown route '" + abbreviate(id) + "'; known routes: " + routes.ids());
+      return;
+    }
+    Object clientId = body.getValue("clientId");
+    if (clientId != null && !(clientId instanceof String)) {
+      request.fail(BAD_REQUEST, "'clientId' must be a string when present");
+      return;
+    }
+    if (active.size() >= maxActiveDeliveries) {
+      request.fail(TOO_MANY_DELIVERIES, "too many active deliveries (" + maxActiveDeliveries + "); try again when some finish");
+      return;
+    }
+    Direction direction = new Direction(UUID.randomUUID().toString(), id, (String) clientId, Instant.now());
+    producer.send(KafkaProducerRecord.create(Topics.NEW_DIRECTION, direction.deliveryId(), direction.toJson().encode()))
+        .onSuccess(sent -> request.reply(new JsonObject().put("deliveryId", direction.deliveryId())))
+        .onFailure(e -> {
+          LOG.warn("Could not queue delivery on route {}: {}", id, e.getMessage());
+          request.fail(UNAVAILABLE, "the delivery could not be queued (Kafka unavailable); try again");
+        });
+  }
+
+  private void onPosition(KafkaConsumerRecord<String, String> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    commits.begin(partition, record.offset());
+    try {
+      JsonObject json = Fields.parse(record.value());
+      Position position = Position.fromJson(json);
+      EventBus bus = vertx.eventBus();
+      bus.publish(Addresses.delivery(position.deliveryId()), json);
+      if (position.seq() == 0) {
+        active.put(position.deliveryId(), Boolean.TRUE);
+        bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.STARTED, position).toJson());
+      }
+      if (position.finished()) {
+        active.remove(position.deliveryId());
+        bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.FINISHED, position).toJson());
+      }
+    } catch (InvalidMessageException e) {
+      // Dead-lettering is the job of the shared-group consumers; every bridge group would repeat it.
+      LOG.debug("Skipping unusable position {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+    } finally {
+      commits.done(partition, record.offset());
+    }
+  }
+
+  private void commitHandled() {
+    var ready = commits.advance();
+    if (!ready.isEmpty()) {
+      consumer.commit(ready).onFailure(e -> LOG.debug("Bridge commit failed, will retry: {}", e.getMessage()));
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+  }
+}

@@ -1,0 +1,56 @@
+package io.codedelivery.kafka;
+
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Which offsets may be committed when records finish out of order: per partition, everything below the oldest
+ * record still in progress. A crash therefore redelivers unfinished work, never skips it.
+ */
+public final class CommitTracker {
+  private final Map<TopicPartition, TreeSet<Long>> inProgress = new HashMap<>();
+  private final Map<TopicPartition, Long> nextToRead = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+
+  public void begin(TopicPartition partition, long offset) {
+    inProgress.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
+    nextToRead.merge(partition, offset + 1, Math::max);
+  }
+
+  public void done(TopicPartition partition, long offset) {
+    TreeSet<Long> offsets = inProgress.get(partition);
+    if (offsets != null) {
+      offsets.remove(offset);
+    }
+  }
+
+  /** The offsets that moved forward since the last call, ready for {@code consumer.commit(…)}; empty if none. */
+  public Map<TopicPartition, OffsetAndMetadata> advance() {
+    Map<TopicPartition, OffsetAndMetadata> ready = new HashMap<>();
+    nextToRead.forEach((partition, next) -> {
+      TreeSet<Long> offsets = inProgress.get(partition);
+      long safe = offsets == null || offsets.isEmpty() ? next : offsets.first();
+      if (safe > committed.getOrDefault(partition, -1L)) {
+        committed.put(partition, safe);
+        ready.put(partition, new OffsetAndMetadata(safe, ""));
+      }
+    });
+    return ready;
+  }
+
+  /** Partitions taken away by a rebalance: their new owner starts from the last commit. */
+  public void forget(Iterable<TopicPartition> partitions) {
+    partitions.forEach(p -> {
+      inProgress.remove(p);
+      nextToRead.remove(p);
+      committed.remove(p);
+    });
+  }
+
+  public boolean isEmpty() {
+    return inProgress.values().stream().allMatch(TreeSet::isEmpty);
+  }
+}

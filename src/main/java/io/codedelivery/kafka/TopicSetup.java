@@ -1,0 +1,42 @@
+package io.codedelivery.kafka;
+
+import io.codedelivery.model.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the application's topics when they are missing; existing topics are left as they are. */
+public final class TopicSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+  private TopicSetup() {
+  }
+
+  /** Blocking: called once at start-up, before any verticle is deployed. */
+  public static void ensureTopics(String bootstrapServers, int positionsPartitions, int directionsPartitions)
+      throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      short replication = (short) Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size());
+      List<NewTopic> missing = List.of(
+              new NewTopic(Topics.NEW_DIRECTION, directionsPartitions, replication),
+              new NewTopic(Topics.NEW_POSITION, positionsPartitions, replication),
+              new NewTopic(Topics.DEAD_LETTER, 1, replication))
+          .stream().filter(t -> !existing.contains(t.name())).toList();
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        missing.forEach(t -> LOG.info("Created topic {} ({} partitions, replication {})",
+            t.name(), t.numPartitions(), t.replicationFactor()));
+      }
+    }
+  }
+}

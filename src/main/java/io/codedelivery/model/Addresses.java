@@ -1,0 +1,27 @@
+package io.codedelivery.model;
+
+import java.util.regex.Pattern;
+
+/** Event-bus addresses; the SockJS bridge permits exactly these to browsers. */
+public final class Addresses {
+  /** Request/reply: {@code {"routeId":"1"}} → {@code {"deliveryId":"…"}}. Browsers may send here. */
+  public static final String START_DELIVERY = "deliveries.start";
+  /** Lifecycle events (started, finished) of every delivery. Browsers may only listen. */
+  public static final String DELIVERY_UPDATES = "deliveries.updates";
+  private static final String DELIVERY_PREFIX = "delivery.";
+  /** The per-delivery addresses, as the bridge's outbound rule matches them. */
+  public static final String DELIVERY_ADDRESS_REGEX = "delivery\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final Pattern DELIVERY_ADDRESS = Pattern.compile(DELIVERY_ADDRESS_REGEX);
+
+  private Addresses() {
+  }
+
+  /** Every position of one delivery is published here. */
+  public static String delivery(String deliveryId) {
+    return DELIVERY_PREFIX + deliveryId;
+  }
+
+  public static boolean isDeliveryAddress(String address) {
+    return DELIVERY_ADDRESS.matcher(address).matches();
+  }
+}

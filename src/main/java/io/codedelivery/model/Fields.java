@@ -1,0 +1,93 @@
+package io.codedelivery.model;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+/** Reads required fields of incoming JSON, failing with a reason that names the field. */
+public final class Fields {
+  private Fields() {
+  }
+
+  /** @throws InvalidMessageException when the text is not one JSON object */
+  public static JsonObject parse(String json) {
+    if (json == null) {
+      throw new InvalidMessageException("empty value");
+    }
+    try {
+      return new JsonObject(json);
+    } catch (DecodeException | ClassCastException e) {
+      throw new InvalidMessageException("not a JSON object");
+    }
+  }
+
+  static String string(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof String text) || text.isBlank()) {
+      throw new InvalidMessageException("'" + field + "' must be a non-empty string");
+    }
+    return text;
+  }
+
+  static String optionalString(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof String)) {
+      throw new InvalidMessageException("'" + field + "' must be a string when present");
+    }
+    return (String) value;
+  }
+
+  static String uuid(JsonObject json, String field) {
+    String value = string(json, field);
+    try {
+      if (UUID.fromString(value).toString().equals(value)) {
+        return value;
+      }
+    } catch (IllegalArgumentException ignored) {
+      // reported below
+    }
+    throw new InvalidMessageException("'" + field + "' must be a lower-case UUID");
+  }
+
+  static long nonNegativeLong(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0) {
+      throw new InvalidMessageException("'" + field + "' must be a whole number ≥ 0");
+    }
+    return ((Number) value).longValue();
+  }
+
+  static double number(JsonObject json, String field, double min, double max) {
+    Object value = json.getValue(field);
+    if (!(value instanceof Number number) || !(number.doubleValue() >= min && number.doubleValue() <= max)) {
+      throw new InvalidMessageException("'" + field + "' must be a number from " + min + " to " + max);
+    }
+    return number.doubleValue();
+  }
+
+  static boolean bool(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof Boolean flag)) {
+      throw new InvalidMessageException("'" + field + "' must be true or false");
+    }
+    return flag;
+  }
+
+  static JsonObject object(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof JsonObject object)) {
+      throw new InvalidMessageException("'" + field + "' must be an object");
+    }
+    return object;
+  }
+
+  static Instant instant(JsonObject json, String field) {
+    try {
+      return Instant.parse(string(json, field));
+    } catch (DateTimeParseException e) {
+      throw new InvalidMessageException("'" + field + "' must be an ISO-8601 instant");
+    }
+  }
+}

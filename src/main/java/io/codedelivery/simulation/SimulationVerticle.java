@@ -1,0 +1,159 @@
+package io.codedelivery.simulation;
+
+import io.codedelivery.kafka.CommitTracker;
+import io.codedelivery.kafka.DeadLetters;
+import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.model.Direction;
+import io.codedelivery.model.InvalidMessageException;
+import io.codedelivery.model.Position;
+import io.codedelivery.model.Route;
+import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.model.Topics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives vehicles. Each direction starts a {@link Driver}; one periodic timer moves every driver one point per
+ * interval (no thread or timer per vehicle). A driver advances only when Kafka acknowledged its last position,
+ * so a broker outage pauses vehicles instead of losing points. A direction's offset is committed once its
+ * delivery has finished, so a crash replays unfinished deliveries rather than dropping them.
+ */
+public final class SimulationVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulationVerticle.class);
+  static final String GROUP_ID = "code-delivery-simulation";
+
+  private final String bootstrapServers;
+  private final RouteCatalog routes;
+  private final long intervalMs;
+  private final int maxActiveDeliveries;
+  private final Map<String, Driver> drivers = new LinkedHashMap<>();
+  private final CommitTracker commits = new CommitTracker();
+  private KafkaProducer<String, String> producer;
+  private KafkaConsumer<String, String> consumer;
+  private DeadLetters deadLetters;
+  private boolean paused;
+  private long lastFailureLog;
+
+  public SimulationVerticle(String bootstrapServers, RouteCatalog routes, long intervalMs, int maxActiveDeliveries) {
+    this.bootstrapServers = bootstrapServers;
+    this.routes = routes;
+    this.intervalMs = intervalMs;
+    this.maxActiveDeliveries = maxActiveDeliveries;
+  }
+
+  @Override
+  public Future<?> start() {
+    producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
+    deadLetters = new DeadLetters(producer);
+    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
+    consumer.handler(this::onDirection);
+    consumer.partitionsRevokedHandler(revoked -> {
+      // Their deliveries now belong to the partitions' new owner, which replays them from the last commit.
+      drivers.values().removeIf(driver -> revoked.contains(driver.source()));
+      commits.forget(revoked);
+    });
+    vertx.setPeriodic(intervalMs, id -> tick());
+    return consumer.subscribe(Topics.NEW_DIRECTION);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(consumer.close(), producer.close());
+  }
+
+  private void onDirection(KafkaConsumerRecord<String, String> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    commits.begin(partition, record.offset());
+    Direction direction;
+    Optional<Route> route;
+    try {
+      direction = Direction.fromJson(record.value());
+      route = routes.find(direction.routeId());
+    } catch (InvalidMessageException e) {
+      deadLetter(record, partition, e.getMessage());
+      return;
+    }
+    if (route.isEmpty()) {
+      deadLetter(record, partition, "unknown route '" + direction.routeId() + "'");
+    } else if (drivers.containsKey(direction.deliveryId())) {
+      finishWork(partition, record.offset());
+    } else {
+      drivers.put(direction.deliveryId(), new Driver(direction, route.get(), partition, record.offset()));
+      LOG.debug("Delivery {} started on route {}", direction.deliveryId(), direction.routeId());
+      if (drivers.size() >= maxActiveDeliveries && !paused) {
+        LOG.warn("{} deliveries running: taking no new ones until some finish", drivers.size());
+        paused = true;
+        consumer.pause();
+      }
+    }
+  }
+
+  private void deadLetter(KafkaConsumerRecord<String, String> record, TopicPartition partition, String reason) {
+    deadLetters.send(record, reason)
+        .onSuccess(v -> finishWork(partition, record.offset()))
+        .onFailure(e -> LOG.error("Could not dead-letter {}: {}; it will be read again after a restart", record.offset(), e.getMessage()));
+  }
+
+  private void tick() {
+    Instant now = Instant.now();
+    for (Driver driver : drivers.values()) {
+      if (!driver.isSending()) {
+        send(driver, driver.nextPosition(now));
+      }
+    }
+  }
+
+  private void send(Driver driver, Position position) {
+    driver.sending(true);
+    producer.send(KafkaProducerRecord.create(Topics.NEW_POSITION, position.deliveryId(), position.toJson().encode()))
+        .onComplete(result -> {
+          driver.sending(false);
+          if (result.succeeded()) {
+            driver.acknowledged();
+            if (position.finished()) {
+              finish(driver);
+            }
+          } else {
+            logSendFailure(position, result.cause());
+          }
+        });
+  }
+
+  private void finish(Driver driver) {
+    drivers.remove(driver.deliveryId());
+    LOG.debug("Delivery {} finished", driver.deliveryId());
+    finishWork(driver.source(), driver.sourceOffset());
+    if (paused && drivers.size() < maxActiveDeliveries) {
+      paused = false;
+      consumer.resume();
+    }
+  }
+
+  private void finishWork(TopicPartition partition, long offset) {
+    commits.done(partition, offset);
+    var ready = commits.advance();
+    if (!ready.isEmpty()) {
+      consumer.commit(ready).onFailure(e -> LOG.warn("Simulation commit failed: {}", e.getMessage()));
+    }
+  }
+
+  /** A broker outage fails every vehicle's send at once; one line every few seconds says it. */
+  private void logSendFailure(Position position, Throwable cause) {
+    long now = System.currentTimeMillis();
+    if (now - lastFailureLog > 5_000) {
+      lastFailureLog = now;
+      LOG.warn("Position {}#{} not acknowledged ({}); vehicles wait and retry", position.deliveryId(), position.seq(), cause.getMessage());
+    }
+  }
+}
