@@ -5,6 +5,10 @@ import io.codedelivery.infra.EmbeddedMongo;
 import io.codedelivery.kafka.BridgeVerticle;
 import io.codedelivery.kafka.TopicSetup;
 import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.persistence.Migrations;
+import io.codedelivery.persistence.PersistenceVerticle;
+import io.codedelivery.persistence.RouteStore;
+import io.codedelivery.persistence.Store;
 import io.codedelivery.simulation.RouteFiles;
 import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.web.WebVerticle;
@@ -12,6 +16,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.mongo.MongoClient;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,20 +55,40 @@ public final class Application implements AutoCloseable {
   }
 
   private void startAll() throws Exception {
-    routes = RouteFiles.load(config.routesDir());
-    LOG.info("Route catalogue: {} routes ({})", routes.all().size(), routes.ids());
     if (config.embeddedKafka()) {
       infrastructure.add(0, EmbeddedKafka.start(config.dataDir(), config.kafkaEmbeddedPort(), config.kafkaEmbeddedControllerPort()));
     }
     TopicSetup.ensureTopics(config.kafkaBootstrapServers(), config.positionsPartitions(), config.directionsPartitions());
-    if (config.embeddedMongo() && config.roles().contains(Role.PERSISTENCE)) {
+    if (config.embeddedMongo()) {
       infrastructure.add(0, EmbeddedMongo.start(config.dataDir(), config.mongoEmbeddedPort()));
     }
     vertx = Vertx.vertx();
+    routes = prepareStore();
     for (Role role : config.roles()) {
       String id = await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
       LOG.info("Deployed {} × {} ({})", config.instances(role), role.configName(), id);
     }
+  }
+
+  /** Migrations, then the route files seeded into the store, whose catalogue every role then uses. */
+  private RouteCatalog prepareStore() throws Exception {
+    MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
+    await(Migrations.run(mongo));
+    if (Files.isDirectory(config.routesDir())) {
+      int added = await(RouteStore.seed(mongo, RouteFiles.load(config.routesDir())));
+      if (added > 0) {
+        LOG.info("Seeded {} new routes from {}", added, config.routesDir());
+      }
+    } else {
+      LOG.info("No route directory {}: using the routes already stored", config.routesDir());
+    }
+    RouteCatalog catalogue = await(RouteStore.load(mongo));
+    if (catalogue.all().isEmpty()) {
+      throw new IllegalStateException("the route catalogue is empty: put route files in " + config.routesDir().toAbsolutePath()
+          + " (or set ROUTES_DIR) so they can be seeded");
+    }
+    LOG.info("Route catalogue: {} routes ({})", catalogue.all().size(), catalogue.ids());
+    return catalogue;
   }
 
   private Supplier<? extends Deployable> verticleFor(Role role) {
@@ -70,10 +96,10 @@ public final class Application implements AutoCloseable {
     return switch (role) {
       case SIMULATION -> () -> new SimulationVerticle(kafka, routes, config.simulationIntervalMs(), config.maxActiveDeliveries());
       case BRIDGE -> () -> new BridgeVerticle(kafka, config.instanceId(), routes, config.maxActiveDeliveries());
-      case PERSISTENCE -> () -> new io.vertx.core.VerticleBase() {
-      };
+      case PERSISTENCE -> () -> new PersistenceVerticle(kafka, config.mongoUri(), config.mongoDatabase(), routes);
       case WEB -> () -> new WebVerticle(new WebVerticle.Options(config.httpPort(), config.bridgeMaxBodyBytes(),
-          config.bridgeMaxRegistrations(), config.mapTilesUrl(), config.simulationIntervalMs()), routes);
+          config.bridgeMaxRegistrations(), config.mapTilesUrl(), config.simulationIntervalMs(),
+          config.mongoUri(), config.mongoDatabase()), routes);
     };
   }
 

@@ -93,7 +93,7 @@ public final class BridgeVerticle extends VerticleBase {
       return;
     }
     if (routes.find(id).isEmpty()) {
-      request.fail(UNKNOWN_ROUTE, "unknown route '" + abbreviate(id) + "'; known routes: " + routes.ids());
+      request.fail(UNKNOWN_ROUTE, "unknown route '" + Fields.abbreviate(id) + "'; known routes: " + routes.ids());
       return;
     }
     Object clientId = body.getValue("clientId");
@@ -143,9 +143,5 @@ public final class BridgeVerticle extends VerticleBase {
     if (!ready.isEmpty()) {
       consumer.commit(ready).onFailure(e -> LOG.debug("Bridge commit failed, will retry: {}", e.getMessage()));
     }
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
   }
 }

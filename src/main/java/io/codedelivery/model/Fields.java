@@ -90,4 +90,9 @@ public final class Fields {
       throw new InvalidMessageException("'" + field + "' must be an ISO-8601 instant");
     }
   }
+
+  /** Echoes user input in an error message without letting a huge value flood the answer or the log. */
+  public static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+  }
 }

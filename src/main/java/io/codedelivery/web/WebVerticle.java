@@ -2,6 +2,8 @@ package io.codedelivery.web;
 
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.persistence.DeliveryQueries;
+import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -21,7 +23,8 @@ public final class WebVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
 
   /** Settings of the web tier, as read from the configuration. */
-  public record Options(int port, int maxBodyBytes, int maxRegistrations, String tilesUrl, long intervalMs) {
+  public record Options(int port, int maxBodyBytes, int maxRegistrations, String tilesUrl, long intervalMs,
+                        String mongoUri, String mongoDatabase) {
   }
 
   private final Options options;
@@ -42,6 +45,8 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/routes").handler(ctx -> json(ctx, 200, routes.toJson().encode()));
     router.get("/api/routes/:id").handler(this::route);
     router.post("/api/deliveries").handler(this::startDelivery);
+    new DeliveryApi(new DeliveryQueries(Store.client(vertx, options.mongoUri(), options.mongoDatabase())), routes).mount(router);
+    router.route("/api/*").failureHandler(DeliveryApi::failureHandler);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "not_found", "no API endpoint " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route().handler(StaticHandler.create("webroot"));

@@ -1,0 +1,106 @@
+package io.codedelivery.persistence;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
+import java.util.List;
+import java.util.Optional;
+
+/** The read side: delivery state and stored tracks, in the same JSON shape the topics and the event bus use. */
+public final class DeliveryQueries {
+  private static final JsonObject NEWEST_FIRST = new JsonObject().put("startedAt", -1).put("_id", -1);
+  private static final JsonObject BY_SEQ = new JsonObject().put("seq", 1);
+
+  private final MongoClient mongo;
+
+  public DeliveryQueries(MongoClient mongo) {
+    this.mongo = mongo;
+  }
+
+  /** Filters of the delivery list; null means "any". */
+  public record Filter(String status, String routeId, int limit, String after) {
+  }
+
+  /** A page of deliveries, newest first, and the cursor of the next page (null on the last). */
+  public record Page(JsonArray items, String next) {
+    public JsonObject toJson() {
+      return new JsonObject().put("items", items).put("next", next);
+    }
+  }
+
+  public Future<Optional<JsonObject>> delivery(String deliveryId) {
+    return mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), null)
+        .map(found -> Optional.ofNullable(found).map(DeliveryQueries::deliveryJson));
+  }
+
+  /** Completes with empty when {@code after} names no stored delivery. */
+  public Future<Optional<Page>> deliveries(Filter filter) {
+    JsonObject query = new JsonObject();
+    if (filter.status() != null) {
+      query.put("status", filter.status());
+    }
+    if (filter.routeId() != null) {
+      query.put("routeId", filter.routeId());
+    }
+    Future<Optional<JsonObject>> cursor = filter.after() == null
+        ? Future.succeededFuture(Optional.of(query))
+        : mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", filter.after()), new JsonObject().put("startedAt", 1))
+            .map(last -> Optional.ofNullable(last).map(l -> query.put("$or", new JsonArray()
+                .add(new JsonObject().put("startedAt", new JsonObject().put("$lt", l.getValue("startedAt"))))
+                .add(new JsonObject().put("startedAt", l.getValue("startedAt")).put("_id", new JsonObject().put("$lt", filter.after()))))));
+    return cursor.compose(pageQuery -> {
+      if (pageQuery.isEmpty()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      // One more than asked tells whether a next page exists without a count.
+      FindOptions options = new FindOptions().setSort(NEWEST_FIRST).setLimit(filter.limit() + 1);
+      return mongo.findWithOptions(Store.DELIVERIES, pageQuery.get(), options).map(found -> {
+        List<JsonObject> page = found.subList(0, Math.min(found.size(), filter.limit()));
+        JsonArray items = new JsonArray();
+        page.forEach(d -> items.add(deliveryJson(d)));
+        String next = found.size() > filter.limit() ? page.get(page.size() - 1).getString("_id") : null;
+        return Optional.of(new Page(items, next));
+      });
+    });
+  }
+
+  /** The stored track from {@code fromSeq} on, ordered by seq; empty when nothing is stored for that delivery. */
+  public Future<JsonArray> positions(String deliveryId, long fromSeq, int limit) {
+    JsonObject query = new JsonObject().put("deliveryId", deliveryId).put("seq", new JsonObject().put("$gte", fromSeq));
+    return mongo.findWithOptions(Store.POSITIONS, query, new FindOptions().setSort(BY_SEQ).setLimit(limit))
+        .map(found -> {
+          JsonArray track = new JsonArray();
+          found.forEach(p -> track.add(positionJson(p)));
+          return track;
+        });
+  }
+
+  private static JsonObject deliveryJson(JsonObject stored) {
+    JsonObject json = new JsonObject().put("deliveryId", stored.getString("_id"));
+    for (String field : List.of("routeId", "title", "clientId", "status", "lastSeq", "pointCount", "lastPosition",
+        "progress", "distanceCoveredMetres", "distanceRemainingMetres")) {
+      if (stored.containsKey(field)) {
+        json.put(field, stored.getValue(field));
+      }
+    }
+    for (String field : List.of("startedAt", "updatedAt", "finishedAt")) {
+      json.put(field, Store.isoDate(stored.getValue(field)));
+    }
+    return json;
+  }
+
+  private static JsonObject positionJson(JsonObject stored) {
+    JsonObject json = new JsonObject()
+        .put("deliveryId", stored.getString("deliveryId"))
+        .put("routeId", stored.getString("routeId"));
+    if (stored.containsKey("clientId")) {
+      json.put("clientId", stored.getString("clientId"));
+    }
+    return json.put("seq", stored.getLong("seq"))
+        .put("position", stored.getJsonObject("position"))
+        .put("finished", stored.getBoolean("finished"))
+        .put("timestamp", Store.isoDate(stored.getValue("timestamp")));
+  }
+}

@@ -1,0 +1,65 @@
+package io.codedelivery.persistence;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versioned schema steps, each recorded in {@code migrations} once applied, so a restart (or a second pod)
+ * skips what is done. Every step is idempotent on its own as well, so two processes racing do no harm.
+ */
+public final class Migrations {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  private record Migration(int version, String description, Function<MongoClient, Future<?>> step) {
+  }
+
+  private static final List<Migration> ALL = List.of(
+      new Migration(1, "indexes: unique (deliveryId, seq) on positions; deliveries by status, route and start time",
+          Migrations::createIndexes));
+
+  private Migrations() {
+  }
+
+  public static Future<Void> run(MongoClient mongo) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Migration migration : ALL) {
+      chain = chain.compose(v -> applyOnce(mongo, migration));
+    }
+    return chain;
+  }
+
+  private static Future<Void> applyOnce(MongoClient mongo, Migration migration) {
+    return mongo.findOne(Store.MIGRATIONS, new JsonObject().put("_id", migration.version()), null)
+        .compose(done -> {
+          if (done != null) {
+            return Future.succeededFuture();
+          }
+          LOG.info("Applying migration {}: {}", migration.version(), migration.description());
+          return migration.step().apply(mongo)
+              .compose(v -> mongo.save(Store.MIGRATIONS, new JsonObject()
+                  .put("_id", migration.version())
+                  .put("description", migration.description())
+                  .put("appliedAt", Store.date(Instant.now()))))
+              .mapEmpty();
+        });
+  }
+
+  private static Future<?> createIndexes(MongoClient mongo) {
+    return Future.all(
+        mongo.createIndexWithOptions(Store.POSITIONS, new JsonObject().put("deliveryId", 1).put("seq", 1),
+            new IndexOptions().unique(true).name("deliveryId_seq_unique")),
+        mongo.createIndexWithOptions(Store.DELIVERIES, new JsonObject().put("status", 1).put("startedAt", -1),
+            new IndexOptions().name("status_startedAt")),
+        mongo.createIndexWithOptions(Store.DELIVERIES, new JsonObject().put("routeId", 1).put("startedAt", -1),
+            new IndexOptions().name("routeId_startedAt")),
+        mongo.createIndexWithOptions(Store.DELIVERIES, new JsonObject().put("startedAt", -1).put("_id", -1),
+            new IndexOptions().name("startedAt_id")));
+  }
+}

@@ -1,0 +1,141 @@
+package io.codedelivery.persistence;
+
+import io.codedelivery.kafka.DeadLetters;
+import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.model.InvalidMessageException;
+import io.codedelivery.model.Position;
+import io.codedelivery.model.Route;
+import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.model.Topics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores every position. A poll loop in a shared consumer group: poll a batch, write it with one bulk write per
+ * collection, retrying with backoff while MongoDB is away, and only then commit the batch's offsets. A crash
+ * between write and commit redelivers the batch, which the idempotent writes absorb.
+ */
+public final class PersistenceVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
+  static final String GROUP_ID = "code-delivery-persistence";
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  private final String bootstrapServers;
+  private final String mongoUri;
+  private final String database;
+  private final RouteCatalog routes;
+  private final Map<String, RouteProgress> progressByRoute;
+  private KafkaConsumer<String, String> consumer;
+  private KafkaProducer<String, String> producer;
+  private DeadLetters deadLetters;
+  private PositionWriter writer;
+  private volatile boolean running;
+
+  public PersistenceVerticle(String bootstrapServers, String mongoUri, String database, RouteCatalog routes) {
+    this.bootstrapServers = bootstrapServers;
+    this.mongoUri = mongoUri;
+    this.database = database;
+    this.routes = routes;
+    this.progressByRoute = routes.all().stream().collect(Collectors.toMap(Route::id, RouteProgress::new));
+  }
+
+  @Override
+  public Future<?> start() {
+    MongoClient mongo = Store.client(vertx, mongoUri, database);
+    writer = new PositionWriter(mongo);
+    producer = KafkaProducer.createShared(vertx, "code-delivery-persistence", KafkaClients.producer(bootstrapServers));
+    deadLetters = new DeadLetters(producer);
+    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
+    running = true;
+    return consumer.subscribe(Topics.NEW_POSITION).onSuccess(v -> pollNext());
+  }
+
+  @Override
+  public Future<?> stop() {
+    running = false;
+    return Future.join(consumer.close(), producer.close());
+  }
+
+  private void pollNext() {
+    if (!running) {
+      return;
+    }
+    consumer.poll(POLL_TIMEOUT)
+        .compose(this::store)
+        .onComplete(done -> {
+          if (done.failed() && running) {
+            LOG.warn("Persistence batch not committed, it will be consumed again: {}", done.cause().getMessage());
+          }
+          vertx.runOnContext(v -> pollNext());
+        });
+  }
+
+  private Future<Void> store(KafkaConsumerRecords<String, String> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<PositionWriter.Located> valid = new ArrayList<>(records.size());
+    List<Future<Void>> rejected = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, ""));
+      try {
+        valid.add(locate(Position.fromJson(record.value())));
+      } catch (InvalidMessageException e) {
+        rejected.add(deadLetters.send(record, e.getMessage()));
+      }
+    }
+    return Future.all(rejected).<Void>mapEmpty()
+        .compose(v -> writeUntilStored(valid, FIRST_BACKOFF_MS))
+        .compose(inserted -> {
+          LOG.debug("Stored {} new positions of {} records", inserted, records.size());
+          return consumer.commit(offsets).mapEmpty();
+        });
+  }
+
+  private PositionWriter.Located locate(Position position) {
+    Optional<Route> route = routes.find(position.routeId());
+    if (route.isEmpty()) {
+      throw new InvalidMessageException("unknown route '" + position.routeId() + "'");
+    }
+    RouteProgress progress = progressByRoute.get(position.routeId());
+    if (!progress.hasPoint(position.seq())) {
+      throw new InvalidMessageException("seq " + position.seq() + " is beyond the " + route.get().points().size()
+          + " points of route " + position.routeId());
+    }
+    return new PositionWriter.Located(position, route.get(), progress);
+  }
+
+  /** MongoDB being away stops this consumer (nothing is committed) until it is back; nothing is skipped. */
+  private Future<Integer> writeUntilStored(List<PositionWriter.Located> batch, long backoffMs) {
+    return writer.write(batch).recover(error -> {
+      if (!running) {
+        return Future.failedFuture(error);
+      }
+      LOG.warn("MongoDB write of {} positions failed ({}); retrying in {} ms", batch.size(), error.getMessage(), backoffMs);
+      Promise<Integer> retried = Promise.promise();
+      vertx.setTimer(backoffMs, id -> writeUntilStored(batch, Math.min(backoffMs * 2, MAX_BACKOFF_MS)).onComplete(retried));
+      return retried.future();
+    });
+  }
+}
