@@ -35,6 +35,7 @@ public final class Application implements AutoCloseable {
 
   private final AppConfig config;
   private final List<AutoCloseable> infrastructure = new ArrayList<>();
+  private final java.util.Map<Role, String> deployments = new java.util.EnumMap<>(Role.class);
   private Vertx vertx;
   private RouteCatalog routes;
 
@@ -65,8 +66,22 @@ public final class Application implements AutoCloseable {
     vertx = Vertx.vertx();
     routes = prepareStore();
     for (Role role : config.roles()) {
-      String id = await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
-      LOG.info("Deployed {} × {} ({})", config.instances(role), role.configName(), id);
+      deploy(role);
+    }
+  }
+
+  /** Deploys one role's verticles; with {@link #undeploy(Role)}, lets operators' tools and tests stop a role and bring it back. */
+  public void deploy(Role role) throws Exception {
+    String id = await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
+    deployments.put(role, id);
+    LOG.info("Deployed {} × {}", config.instances(role), role.configName());
+  }
+
+  public void undeploy(Role role) throws Exception {
+    String id = deployments.remove(role);
+    if (id != null) {
+      await(vertx.undeploy(id));
+      LOG.info("Undeployed {}", role.configName());
     }
   }
 

@@ -1,0 +1,115 @@
+package io.codedelivery.support;
+
+import io.codedelivery.AppConfig;
+import io.codedelivery.Application;
+import io.codedelivery.Setting;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole application on its embedded infrastructure, started in this JVM on free ports and a fresh data
+ * directory — the same code path as {@code java -jar}, nothing mocked.
+ */
+public final class TestStack implements AutoCloseable {
+  /** Fast enough for tests to finish quickly, slow enough for a browser to see a vehicle move. */
+  public static final String FAST_INTERVAL_MS = "20";
+  private static TestStack shared;
+
+  private final Map<Setting, String> settings;
+  private Application app;
+
+  private TestStack(Map<Setting, String> settings) {
+    this.settings = settings;
+  }
+
+  /** One stack for every test class that only needs a running system; stopped when the test JVM exits. */
+  public static synchronized TestStack shared() {
+    if (shared == null) {
+      shared = start(Map.of());
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  /** A stack of its own, for tests that stop or restart parts of it. */
+  public static TestStack start(Map<Setting, String> overrides) {
+    Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    try {
+      settings.put(Setting.DATA_DIR, Files.createTempDirectory("code-delivery-test").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    settings.put(Setting.HTTP_PORT, String.valueOf(freePort()));
+    settings.put(Setting.KAFKA_EMBEDDED_PORT, String.valueOf(freePort()));
+    settings.put(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, String.valueOf(freePort()));
+    settings.put(Setting.MONGO_EMBEDDED_PORT, String.valueOf(freePort()));
+    settings.put(Setting.SIMULATION_INTERVAL_MS, FAST_INTERVAL_MS);
+    settings.put(Setting.INSTANCE_ID, "test-" + settings.get(Setting.HTTP_PORT));
+    settings.putAll(overrides);
+    TestStack stack = new TestStack(settings);
+    stack.startApp();
+    return stack;
+  }
+
+  private void startApp() {
+    try {
+      app = Application.start(AppConfig.load(Map.of()).with(settings));
+    } catch (Exception e) {
+      throw new IllegalStateException("test stack did not start", e);
+    }
+  }
+
+  /** Stops the whole process's parts and starts them again on the same data directory and ports. */
+  public void restart() {
+    app.close();
+    startApp();
+  }
+
+  public Application app() {
+    return app;
+  }
+
+  public int httpPort() {
+    return app.config().httpPort();
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + httpPort();
+  }
+
+  public String kafkaBootstrapServers() {
+    return app.config().kafkaBootstrapServers();
+  }
+
+  public Path dataDir() {
+    return app.config().dataDir();
+  }
+
+  public Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    settings.forEach((s, v) -> env.put(s.envVar(), v));
+    return env;
+  }
+
+  @Override
+  public void close() {
+    if (app != null) {
+      app.close();
+      app = null;
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.codedelivery.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.codedelivery.model.Addresses;
+import io.codedelivery.support.SockJsClient;
+import io.codedelivery.support.TestStack;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The SockJS event-bus bridge through a real WebSocket client speaking SockJS frames, as browsers do. */
+class SockJsBridgeIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private final TestStack stack = TestStack.shared();
+  private final Vertx vertx = stack.app().vertx();
+  private SockJsClient client;
+
+  @BeforeEach
+  void connect() throws Exception {
+    client = SockJsClient.connect(vertx, stack.httpPort());
+  }
+
+  @AfterEach
+  void disconnect() {
+    client.close();
+  }
+
+  private JsonObject replyTo(SockJsClient on, String replyAddress) {
+    await().atMost(WAIT).until(() -> !on.messagesTo(replyAddress).isEmpty());
+    return on.messagesTo(replyAddress).get(0);
+  }
+
+  private String startDelivery(SockJsClient on, String routeId) {
+    JsonObject reply = replyTo(on, on.send(Addresses.START_DELIVERY, new JsonObject().put("routeId", routeId)));
+    assertThat(reply.getString("type")).as("reply %s", reply).isEqualTo("rec");
+    return reply.getJsonObject("body").getString("deliveryId");
+  }
+
+  @Test
+  void aRegisteredBrowserReceivesThePositionsOfItsDeliveryToTheEnd() {
+    String id = startDelivery(client, "2");
+    client.register(Addresses.delivery(id));
+
+    await().atMost(WAIT).until(() -> client.messagesTo(Addresses.delivery(id)).stream()
+        .anyMatch(m -> m.getJsonObject("body").getBoolean("finished")));
+
+    List<Long> seqs = client.messagesTo(Addresses.delivery(id)).stream().map(m -> m.getJsonObject("body").getLong("seq")).toList();
+    long first = seqs.get(0);
+    assertThat(seqs).as("contiguous, in order, up to the route's last point").hasSizeGreaterThan(50);
+    for (int i = 0; i < seqs.size(); i++) {
+      assertThat(seqs.get(i)).isEqualTo(first + i);
+    }
+    assertThat(seqs.get(seqs.size() - 1)).isEqualTo(stack.app().routes().find("2").orElseThrow().points().size() - 1);
+  }
+
+  @Test
+  void aStartForAnUnknownRouteFailsWith404AndSaysWhichRoutesExist() {
+    JsonObject reply = replyTo(client, client.send(Addresses.START_DELIVERY, new JsonObject().put("routeId", "42")));
+
+    assertThat(reply.getString("type")).isEqualTo("err");
+    assertThat(reply.getInteger("failureCode")).isEqualTo(404);
+    assertThat(reply.getString("message")).contains("unknown route '42'").contains("1, 2, 3");
+  }
+
+  @Test
+  void aMissingOrNonStringRouteIdFailsWith400() {
+    JsonObject missing = replyTo(client, client.send(Addresses.START_DELIVERY, new JsonObject()));
+    JsonObject number = replyTo(client, client.send(Addresses.START_DELIVERY, new JsonObject().put("routeId", 1)));
+    JsonObject notAnObject = replyTo(client, client.send(Addresses.START_DELIVERY, "route 1 please"));
+
+    for (JsonObject reply : List.of(missing, number, notAnObject)) {
+      assertThat(reply.getString("type")).isEqualTo("err");
+      assertThat(reply.getInteger("failureCode")).as("reply %s", reply).isEqualTo(400);
+    }
+    assertThat(missing.getString("message")).contains("'routeId' is required");
+    assertThat(notAnObject.getString("message")).contains("JSON object");
+  }
+
+  @Test
+  void aBodyOverTheLimitIsRefusedWith413() {
+    String huge = "x".repeat(stack.app().config().bridgeMaxBodyBytes() + 1);
+    JsonObject reply = replyTo(client, client.send(Addresses.START_DELIVERY, new JsonObject().put("routeId", huge)));
+
+    assertThat(reply.getString("type")).isEqualTo("err");
+    assertThat(reply.getInteger("failureCode")).isEqualTo(413);
+    assertThat(reply.getString("message")).contains("larger than " + stack.app().config().bridgeMaxBodyBytes() + " bytes");
+  }
+
+  @Test
+  void sendsToUnpermittedAddressesAndPublishesToDeliveriesAreDenied() {
+    client.send("deliveries.admin", new JsonObject());
+    client.publish("delivery.00000000-0000-0000-0000-000000000000", new JsonObject().put("seq", 999));
+    client.publish(Addresses.DELIVERY_UPDATES, new JsonObject().put("type", "finished"));
+
+    await().atMost(WAIT).until(() -> client.errors().size() >= 3);
+    assertThat(client.errors()).allSatisfy(e -> assertThat(e.getString("body")).isEqualTo("access_denied"));
+  }
+
+  @Test
+  void listeningToUnpermittedAddressesIsDenied() {
+    client.register(Addresses.START_DELIVERY);
+    client.register("delivery.not-a-uuid");
+
+    await().atMost(WAIT).until(() -> client.errors().size() >= 2);
+    assertThat(client.errors()).allSatisfy(e -> assertThat(e.getString("body")).isEqualTo("access_denied"));
+  }
+
+  @Test
+  void afterRefusalsTheBridgeKeepsServingThisAndOtherClients() throws Exception {
+    client.send("deliveries.admin", new JsonObject());
+    replyTo(client, client.send(Addresses.START_DELIVERY, new JsonObject().put("routeId", "x".repeat(10_000))));
+    await().atMost(WAIT).until(() -> !client.errors().isEmpty());
+
+    try (SockJsClient other = SockJsClient.connect(vertx, stack.httpPort())) {
+      assertThat(startDelivery(other, "3")).isNotBlank();
+    }
+    assertThat(startDelivery(client, "1")).isNotBlank();
+    assertThat(client.isClosedByServer()).isFalse();
+  }
+
+  @Test
+  void lifecycleUpdatesReachListenersOfDeliveriesUpdates() {
+    client.register(Addresses.DELIVERY_UPDATES);
+    String id = startDelivery(client, "2");
+
+    await().atMost(WAIT).until(() -> updateOf(id, "finished").isPresent());
+    assertThat(updateOf(id, "started")).isPresent();
+  }
+
+  private Optional<JsonObject> updateOf(String id, String type) {
+    return client.messagesTo(Addresses.DELIVERY_UPDATES).stream().map(m -> m.getJsonObject("body"))
+        .filter(b -> id.equals(b.getString("deliveryId")) && type.equals(b.getString("type"))).findFirst();
+  }
+}

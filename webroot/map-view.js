@@ -1,0 +1,136 @@
+// Everything drawn on the Leaflet map. Leaflet is loaded as a classic script before this module (global L).
+
+const BRASILIA = [-15.80, -47.90];
+const START_ZOOM = 13;
+const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
+
+const prefersReducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+
+export class MapView {
+  /**
+   * @param {HTMLElement} container the element Leaflet takes over
+   * @param {string} tilesUrl tile URL template; "" means run without tiles
+   * @param {() => void} onTilesOffline called (at most once) when there are no tiles to show
+   */
+  constructor(container, tilesUrl, onTilesOffline) {
+    this.map = L.map(container, { zoomControl: true }).setView(BRASILIA, START_ZOOM);
+    // Drawn layers per delivery id; kept apart from the delivery object so the state stays plain data.
+    this.layers = new Map();
+    this.animations = new Map();
+
+    if (!tilesUrl) {
+      onTilesOffline();
+      return;
+    }
+    const tiles = L.tileLayer(tilesUrl, { maxZoom: 19, attribution: OSM_ATTRIBUTION });
+    let reported = false;
+    tiles.on('tileerror', () => {
+      // One note is enough: a tile server outage fails every tile.
+      if (!reported) {
+        reported = true;
+        onTilesOffline();
+      }
+    });
+    tiles.addTo(this.map);
+  }
+
+  layersOf(delivery) {
+    let layers = this.layers.get(delivery.id);
+    if (!layers) {
+      layers = { plan: null, destination: null, trail: null };
+      this.layers.set(delivery.id, layers);
+    }
+    return layers;
+  }
+
+  /** The planned route (faint, dashed) and a destination pin; drawn once the route is known. */
+  showPlan(delivery, route) {
+    const layers = this.layersOf(delivery);
+    if (layers.plan || !route || route.points.length === 0) {
+      return;
+    }
+    const latLngs = route.points.map((p) => [p.lat, p.lon]);
+    layers.plan = L.polyline(latLngs, {
+      color: delivery.colour, weight: 4, opacity: 0.3, dashArray: '6 8', interactive: false,
+    }).addTo(this.map);
+
+    // The pin is an element, not an HTML string, so its colour is set through the DOM and the page
+    // needs no inline style attributes (the Content-Security-Policy forbids them).
+    const pin = document.createElement('span');
+    pin.className = 'destination-pin-shape';
+    pin.style.backgroundColor = delivery.colour;
+    const end = route.endPosition ?? route.points[route.points.length - 1];
+    layers.destination = L.marker([end.lat, end.lon], {
+      icon: L.divIcon({ className: 'destination-pin', html: pin, iconSize: [18, 18], iconAnchor: [9, 18] }),
+      interactive: false,
+      keyboard: false,
+    }).addTo(this.map);
+  }
+
+  /** The travelled trail gets every exact point; only the vehicle marker is animated. */
+  showTrail(delivery) {
+    const layers = this.layersOf(delivery);
+    const latLngs = delivery.positions.map((p) => [p.lat, p.lon]);
+    if (layers.trail) {
+      layers.trail.setLatLngs(latLngs);
+    } else {
+      layers.trail = L.polyline(latLngs, {
+        color: delivery.colour, weight: 5, opacity: 0.9, interactive: false,
+      }).addTo(this.map);
+    }
+  }
+
+  /** Places the vehicle at the latest position, gliding there from where it is now. */
+  moveVehicle(delivery, target, durationMs) {
+    const to = L.latLng(target.lat, target.lon);
+    if (!delivery.marker) {
+      delivery.marker = L.circleMarker(to, {
+        radius: 8, color: '#ffffff', weight: 3, fillColor: delivery.colour, fillOpacity: 1,
+      }).addTo(this.map);
+      return;
+    }
+    this.cancelAnimation(delivery);
+    // Start from the marker's current (possibly mid-glide) spot so a new position never makes it jump.
+    const from = delivery.marker.getLatLng();
+    if (prefersReducedMotion.matches || durationMs <= 0 || from.equals(to)) {
+      delivery.marker.setLatLng(to);
+      return;
+    }
+    // Timed by the frames' own timestamps: the one clock requestAnimationFrame guarantees.
+    let startedAt = null;
+    const step = (now) => {
+      startedAt ??= now;
+      const t = Math.min(1, (now - startedAt) / durationMs);
+      delivery.marker.setLatLng([from.lat + (to.lat - from.lat) * t, from.lng + (to.lng - from.lng) * t]);
+      if (t < 1) {
+        this.animations.set(delivery.id, requestAnimationFrame(step));
+      } else {
+        this.animations.delete(delivery.id);
+      }
+    };
+    this.animations.set(delivery.id, requestAnimationFrame(step));
+  }
+
+  cancelAnimation(delivery) {
+    const frame = this.animations.get(delivery.id);
+    if (frame !== undefined) {
+      cancelAnimationFrame(frame);
+      this.animations.delete(delivery.id);
+    }
+  }
+
+  /** Keeps a followed vehicle in view; the pan takes as long as the marker's glide so they move together. */
+  panTo(position, durationMs) {
+    this.map.panTo([position.lat, position.lon], { animate: !prefersReducedMotion.matches, duration: durationMs / 1000 });
+  }
+
+  /** Frames one delivery: its planned route when known, else its trail. */
+  frame(delivery) {
+    const layers = this.layersOf(delivery);
+    const shape = layers.plan ?? layers.trail;
+    const bounds = shape ? shape.getBounds() : null;
+    if (bounds && bounds.isValid()) {
+      this.map.fitBounds(bounds, { padding: [24, 24] });
+    }
+  }
+}

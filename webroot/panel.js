@@ -1,0 +1,154 @@
+// The side panel: connection state, route catalogue, delivery lists and notices.
+// All text goes in through textContent, so nothing from the server is ever parsed as HTML.
+
+import { formatKm, latestPosition, remainingMetres } from './deliveries.js';
+
+const NOTICE_MS = 8000;
+const CONNECTION_STATES = ['live', 'reconnecting', 'offline'];
+
+const byId = (id) => document.getElementById(id);
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+export function setConnection(state) {
+  const indicator = byId('connection');
+  indicator.textContent = state;
+  indicator.classList.remove(...CONNECTION_STATES);
+  indicator.classList.add(state);
+}
+
+export function showNotice(text, { error = false } = {}) {
+  const notice = element('div', error ? 'notice error' : 'notice', text);
+  // Errors are also announced urgently; ordinary notices wait their turn (the area is aria-live=polite).
+  if (error) {
+    notice.setAttribute('role', 'alert');
+  }
+  byId('notices').append(notice);
+  setTimeout(() => notice.remove(), NOTICE_MS);
+}
+
+export function showTilesNote() {
+  byId('tiles-note').hidden = false;
+}
+
+/** One list item per route, each with its own Start button; onStart gets the route id. */
+export function renderRoutes(routes, onStart) {
+  const list = byId('routes');
+  list.replaceChildren(...routes.map((route) => {
+    const item = element('li', 'route');
+    const text = element('div', 'route-text');
+    text.append(element('span', 'route-title', route.title), element('span', 'route-length', formatKm(route.lengthMetres)));
+    const start = element('button', 'start', 'Start');
+    start.type = 'button';
+    start.dataset.routeId = route.id;
+    start.setAttribute('aria-label', `Start a delivery on ${route.title}`);
+    start.addEventListener('click', () => onStart(route.id));
+    item.append(text, start);
+    return item;
+  }));
+  if (routes.length === 0) {
+    list.dataset.empty = 'No routes available.';
+  }
+}
+
+export function routesUnavailable() {
+  byId('routes').dataset.empty = 'Routes could not be loaded.';
+}
+
+export function titleOf(delivery, route) {
+  if (route) {
+    return route.title;
+  }
+  return delivery.routeId ? `route ${delivery.routeId}` : `delivery ${delivery.id.slice(0, 8)}`;
+}
+
+/**
+ * Adds the delivery's list item to #active. Clicking anywhere on the item except the share link
+ * toggles camera follow; the inner button makes the same action reachable by keyboard.
+ */
+export function addDeliveryItem(delivery, onToggleFollow) {
+  const item = element('li', 'delivery');
+  item.dataset.deliveryId = delivery.id;
+
+  const follow = element('button', 'follow');
+  follow.type = 'button';
+  follow.setAttribute('aria-pressed', 'false');
+  const swatch = element('span', 'swatch');
+  swatch.setAttribute('aria-hidden', 'true');
+  swatch.style.backgroundColor = delivery.colour;
+  follow.append(swatch, element('span', 'delivery-title'));
+
+  const progress = element('progress', 'delivery-progress');
+  const remaining = element('span', 'remaining');
+  const share = element('a', 'share', 'Share link');
+  share.href = `#/deliveries/${delivery.id}`;
+
+  const details = element('div', 'delivery-details');
+  details.append(progress, remaining, share);
+  item.append(follow, details);
+
+  item.addEventListener('click', (event) => {
+    if (!event.target.closest('a')) {
+      onToggleFollow(delivery.id);
+    }
+  });
+  byId('active').append(item);
+  return item;
+}
+
+function itemOf(delivery) {
+  return document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(delivery.id)}"]`);
+}
+
+/** Refreshes title, progress and distance remaining from the delivery's latest position. */
+export function updateDeliveryItem(delivery, route) {
+  const item = itemOf(delivery);
+  if (!item) {
+    return;
+  }
+  const title = titleOf(delivery, route);
+  item.querySelector('.delivery-title').textContent = title;
+  item.querySelector('.follow').setAttribute('aria-label', `Follow the delivery on ${title} with the map`);
+  item.querySelector('.share').setAttribute('aria-label', `Shareable link to the delivery on ${title}`);
+
+  const progress = item.querySelector('progress');
+  progress.setAttribute('aria-label', `Progress of the delivery on ${title}`);
+  const latest = latestPosition(delivery);
+  const remaining = item.querySelector('.remaining');
+  if (route && route.points.length > 0) {
+    progress.max = route.points.length;
+    // Finished means arrived, even if a middle point is still being caught up.
+    progress.value = delivery.finished ? route.points.length : latest ? latest.seq + 1 : 0;
+    remaining.textContent = delivery.finished ? 'arrived'
+      : `${formatKm(remainingMetres(route, latest ? latest.seq : 0))} left`;
+  } else {
+    // Route not known yet (a shared link before its first position): an indeterminate bar says "working".
+    progress.removeAttribute('value');
+    remaining.textContent = delivery.finished ? 'arrived' : '';
+  }
+}
+
+export function moveToRecent(delivery) {
+  const item = itemOf(delivery);
+  if (item) {
+    byId('recent').prepend(item);
+  }
+}
+
+/** Marks which delivery the camera follows (at most one). */
+export function markFollowed(deliveryId) {
+  for (const item of document.querySelectorAll('li.delivery')) {
+    const followed = item.dataset.deliveryId === deliveryId;
+    item.classList.toggle('followed', followed);
+    item.querySelector('.follow').setAttribute('aria-pressed', String(followed));
+  }
+}
