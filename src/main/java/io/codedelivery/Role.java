@@ -20,19 +20,15 @@ public enum Role {
 
   static Set<Role> parseList(String value) {
     Set<Role> roles = EnumSet.noneOf(Role.class);
-    for (String part : value.split(",")) {
+    for (String part : value.split(",", -1)) {
       roles.add(valueOf(part.trim().toUpperCase(Locale.ROOT)));
     }
     return roles;
   }
 
   static boolean validList(String value) {
-    if (value.isBlank()) {
-      return false;
-    }
     try {
-      parseList(value);
-      return true;
+      return !parseList(value).isEmpty();
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -49,6 +49,7 @@ public final class PersistenceVerticle extends VerticleBase {
   private DeadLetters deadLetters;
   private PositionWriter writer;
   private volatile boolean running;
+  private Future<Void> batchInProgress = Future.succeededFuture();
 
   public PersistenceVerticle(String bootstrapServers, String mongoUri, String database, RouteCatalog routes) {
     this.bootstrapServers = bootstrapServers;
@@ -72,21 +73,21 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     running = false;
-    return Future.join(consumer.close(), producer.close());
+    // Let the batch being written finish and commit, so a clean stop leaves nothing to redeliver.
+    return batchInProgress.transform(done -> Future.join(consumer.close(), producer.close()));
   }
 
   private void pollNext() {
     if (!running) {
       return;
     }
-    consumer.poll(POLL_TIMEOUT)
-        .compose(this::store)
-        .onComplete(done -> {
-          if (done.failed() && running) {
-            LOG.warn("Persistence batch not committed, it will be consumed again: {}", done.cause().getMessage());
-          }
-          vertx.runOnContext(v -> pollNext());
-        });
+    batchInProgress = consumer.poll(POLL_TIMEOUT).compose(this::store);
+    batchInProgress.onComplete(done -> {
+      if (done.failed() && running) {
+        LOG.warn("Persistence batch not committed, it will be consumed again: {}", done.cause().getMessage());
+      }
+      vertx.runOnContext(v -> pollNext());
+    });
   }
 
   private Future<Void> store(KafkaConsumerRecords<String, String> records) {

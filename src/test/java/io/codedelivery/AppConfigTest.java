@@ -1,0 +1,120 @@
+package io.codedelivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AppConfigTest {
+
+  @Test
+  void defaultsComeFromTheConfFile() {
+    AppConfig config = AppConfig.load(Map.of());
+
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.embeddedKafka()).isTrue();
+    assertThat(config.embeddedMongo()).isTrue();
+    assertThat(config.roles()).containsExactlyInAnyOrder(Role.values());
+    assertThat(config.simulationIntervalMs()).isEqualTo(500);
+    assertThat(config.positionsPartitions()).isEqualTo(6);
+  }
+
+  @Test
+  void environmentVariablesOverrideTheFile() {
+    AppConfig config = AppConfig.load(Map.of(
+        "HTTP_PORT", "9000",
+        "KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092",
+        "MONGO_URI", "mongodb://user:secret@mongo:27017",
+        "ROLES", "web, bridge",
+        "WEB_INSTANCES", "4"));
+
+    assertThat(config.httpPort()).isEqualTo(9000);
+    assertThat(config.embeddedKafka()).isFalse();
+    assertThat(config.kafkaBootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+    assertThat(config.embeddedMongo()).isFalse();
+    assertThat(config.roles()).containsExactlyInAnyOrder(Role.WEB, Role.BRIDGE);
+    assertThat(config.instances(Role.WEB)).isEqualTo(4);
+    assertThat(config.describe()).contains("mongodb://***@mongo:27017").doesNotContain("secret");
+  }
+
+  static Stream<Arguments> invalidValues() {
+    return Stream.of(
+        Arguments.of(Setting.HTTP_PORT, List.of("0", "65536", "http", "")),
+        Arguments.of(Setting.DATA_DIR, List.of("", "  ")),
+        Arguments.of(Setting.ROLES, List.of("", "web,chef", ",")),
+        Arguments.of(Setting.SIMULATION_INSTANCES, List.of("0", "65", "many")),
+        Arguments.of(Setting.BRIDGE_INSTANCES, List.of("0", "-1")),
+        Arguments.of(Setting.PERSISTENCE_INSTANCES, List.of("0", "1.5")),
+        Arguments.of(Setting.WEB_INSTANCES, List.of("0", "100")),
+        Arguments.of(Setting.KAFKA_BOOTSTRAP_SERVERS, List.of("kafka", "kafka:port", "a:1,,b:2", "a b:1")),
+        Arguments.of(Setting.KAFKA_EMBEDDED_PORT, List.of("0", "x")),
+        Arguments.of(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, List.of("99999")),
+        Arguments.of(Setting.KAFKA_POSITIONS_PARTITIONS, List.of("0", "1001")),
+        Arguments.of(Setting.KAFKA_DIRECTIONS_PARTITIONS, List.of("0")),
+        Arguments.of(Setting.MONGO_URI, List.of("http://mongo", "mongo:27017")),
+        Arguments.of(Setting.MONGO_DATABASE, List.of("", "code delivery", "a/b")),
+        Arguments.of(Setting.MONGO_EMBEDDED_PORT, List.of("-5")),
+        Arguments.of(Setting.ROUTES_DIR, List.of("")),
+        Arguments.of(Setting.SIMULATION_INTERVAL_MS, List.of("9", "60001", "fast")),
+        Arguments.of(Setting.DELIVERIES_MAX_ACTIVE, List.of("0")),
+        Arguments.of(Setting.BRIDGE_MAX_BODY_BYTES, List.of("63", "2000000")),
+        Arguments.of(Setting.BRIDGE_MAX_REGISTRATIONS, List.of("0")),
+        Arguments.of(Setting.LOG_LEVEL, List.of("LOUD", "")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidValues")
+  void everyInvalidValueStopsStartUpWithOneLineNamingTheKeyAndWhatIsAllowed(Setting setting, List<String> values) {
+    for (String value : values) {
+      assertThatThrownBy(() -> AppConfig.load(Map.of(setting.envVar(), value)))
+          .isInstanceOf(AppConfig.ConfigException.class)
+          .hasMessageStartingWith(setting.envVar() + " (" + setting.key() + ") = '" + value.trim() + "' is invalid: expected ")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+  }
+
+  @Test
+  void everyCheckedKeyHasInvalidValuesTried() {
+    Set<Setting> tried = EnumSet.noneOf(Setting.class);
+    invalidValues().forEach(args -> tried.add((Setting) args.get()[0]));
+    Set<Setting> freeText = EnumSet.of(Setting.INSTANCE_ID, Setting.MAP_TILES_URL);
+
+    assertThat(EnumSet.complementOf(EnumSet.copyOf(tried))).isEqualTo(freeText);
+  }
+
+  @Test
+  void theEmbeddedBrokerPortsMustDiffer() {
+    assertThatThrownBy(() -> AppConfig.load(Map.of("KAFKA_EMBEDDED_PORT", "9500", "KAFKA_EMBEDDED_CONTROLLER_PORT", "9500")))
+        .hasMessageContaining("KAFKA_EMBEDDED_CONTROLLER_PORT must differ from KAFKA_EMBEDDED_PORT");
+  }
+
+  @Test
+  void theProcessStopsWithExitCode2AndOneClearLine() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(
+        System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    builder.environment().put("HTTP_PORT", "eighty");
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    List<String> output;
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      output = reader.lines().toList();
+    }
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output).containsExactly(
+        "Configuration error: HTTP_PORT (http.port) = 'eighty' is invalid: expected a whole number from 1 to 65535");
+  }
+}

@@ -1,0 +1,212 @@
+package io.codedelivery.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.codedelivery.Setting;
+import io.codedelivery.browser.Browser.PageDelivery;
+import io.codedelivery.model.Route;
+import io.codedelivery.support.TestStack;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.LongStream;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The map page in a real (headless) Chromium against the whole running system: a user starts deliveries,
+ * watches the vehicles move and arrive, other open pages see the same deliveries, and a shared link opened
+ * late shows the whole track and then follows it live. Each test checks what a user sees (lists, notices,
+ * markers moving) and that the page ends up holding every position of a delivery exactly once, with no
+ * errors in the browser console. Runs without map tiles (this machine has no network); {@link BlockedTilesIT}
+ * covers an unreachable tile server.
+ */
+class BrowserIT {
+  /** Slow enough to watch a vehicle move: route 1 takes about 8 s, route 3 about 12 s. */
+  private static final String INTERVAL_MS = "60";
+  private static final Duration WAIT = Browser.WAIT;
+  private static TestStack stack;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  @BeforeAll
+  static void startStack() {
+    Browser.assumeInstalled();
+    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, INTERVAL_MS, Setting.MAP_TILES_URL, ""));
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static ConditionFactory waitUpTo() {
+    return await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
+  }
+
+  private static Route route(String id) {
+    return stack.app().routes().find(id).orElseThrow();
+  }
+
+  private static List<Long> allSeqsOf(Route route) {
+    return LongStream.range(0, route.points().size()).boxed().toList();
+  }
+
+  @Test
+  void startADeliveryAndWatchItArrive() {
+    try (Browser browser = Browser.open()) {
+      browser.openPage(stack.baseUrl() + "/");
+      Route route = route("1");
+
+      browser.find("#routes li.route button.start[data-route-id='1']").click();
+
+      String id = waitUpTo().until(() -> browser.deliveryIdsIn("active"), ids -> ids.size() == 1).get(0);
+      assertThat(browser.find("#active li.delivery[data-delivery-id='" + id + "'] a.share").getDomAttribute("href"))
+          .isEqualTo("#/deliveries/" + id);
+      List<Double> firstSpot = waitUpTo().until(() -> browser.delivery(id).marker(), spot -> spot != null);
+      waitUpTo().until(() -> browser.delivery(id).marker(), spot -> !spot.equals(firstSpot));
+      assertThat(browser.find("#active li.delivery[data-delivery-id='" + id + "'] .remaining").getText())
+          .endsWith("km left");
+      browser.screenshot("delivery-moving");
+
+      waitUpTo().until(() -> browser.noticeTexts().contains("Delivery on " + route.title() + " finished"));
+      assertThat(browser.deliveryIdsIn("recent")).containsExactly(id);
+      assertThat(browser.deliveryIdsIn("active")).isEmpty();
+      assertThat(browser.find("#recent li.delivery[data-delivery-id='" + id + "'] .remaining").getText())
+          .isEqualTo("arrived");
+      browser.screenshot("delivery-finished");
+
+      PageDelivery delivery = browser.delivery(id);
+      assertThat(delivery.finished()).isTrue();
+      assertThat(delivery.seqs()).as("every point of route 1, once, in order").isEqualTo(allSeqsOf(route));
+      assertThat(browser.severeConsoleEntries()).isEmpty();
+    }
+  }
+
+  @Test
+  void deliveriesStartedAnywhereShowUpMoveAndFinishInAnotherOpenPage() throws Exception {
+    try (Browser observer = Browser.open(); Browser starter = Browser.open()) {
+      // The observer page is open before anything starts: it only learns of deliveries from the server.
+      observer.openPage(stack.baseUrl() + "/");
+      starter.openPage(stack.baseUrl() + "/");
+      Set<String> before = Set.copyOf(observer.knownDeliveryIds());
+
+      starter.find("#routes li.route button.start[data-route-id='1']").click();
+      starter.find("#routes li.route button.start[data-route-id='2']").click();
+      String restId = startOverRest("3");
+
+      List<String> starterIds = waitUpTo().until(() -> starter.deliveryIdsIn("active"), ids -> ids.size() >= 3);
+      assertThat(starterIds).contains(restId).doesNotHaveDuplicates();
+      Set<String> ids = Set.copyOf(starterIds);
+      waitUpTo().until(() -> Set.copyOf(observer.deliveryIdsIn("active")).equals(ids));
+      assertThat(ids).doesNotContainAnyElementsOf(before);
+
+      // Each vehicle moves on the observer's map.
+      Map<String, List<Double>> firstSpots = new ConcurrentHashMap<>();
+      Set<String> moved = ConcurrentHashMap.newKeySet();
+      Set<String> noticesSeen = new LinkedHashSet<>();
+      Set<String> errorsSeen = new LinkedHashSet<>();
+      waitUpTo().until(() -> {
+        noticesSeen.addAll(observer.noticeTexts());
+        errorsSeen.addAll(observer.errorNoticeTexts());
+        for (String id : ids) {
+          List<Double> spot = observer.delivery(id).marker();
+          if (spot != null && !spot.equals(firstSpots.computeIfAbsent(id, k -> spot))) {
+            moved.add(id);
+          }
+        }
+        return moved.equals(ids);
+      });
+      observer.screenshot("three-deliveries-moving");
+
+      // Notices only stay a few seconds, so every notice seen on the way is collected.
+      List<String> finishedNotices = List.of("1", "2", "3").stream()
+          .map(r -> "Delivery on " + route(r).title() + " finished").toList();
+      waitUpTo().until(() -> {
+        noticesSeen.addAll(observer.noticeTexts());
+        errorsSeen.addAll(observer.errorNoticeTexts());
+        return noticesSeen.containsAll(finishedNotices) && Set.copyOf(observer.deliveryIdsIn("recent")).containsAll(ids);
+      });
+      assertThat(observer.deliveryIdsIn("active")).isEmpty();
+      observer.screenshot("three-deliveries-finished");
+
+      for (String id : ids) {
+        PageDelivery delivery = observer.delivery(id);
+        assertThat(delivery.finished()).as("delivery %s finished", id).isTrue();
+        assertThat(delivery.seqs()).as("every point of route %s, once, in order", delivery.routeId())
+            .isEqualTo(allSeqsOf(route(delivery.routeId())));
+      }
+      assertThat(errorsSeen).as("error notices on the observer page").isEmpty();
+      assertThat(observer.severeConsoleEntries()).isEmpty();
+      assertThat(starter.severeConsoleEntries()).isEmpty();
+    }
+  }
+
+  @Test
+  void aShareLinkOpenedLateShowsTheWholeTrackAndFollowsItLiveToTheEnd() throws Exception {
+    Route route = route("3");
+    try (Browser browser = Browser.open()) {
+      String id = startOverRest("3");
+      waitUpTo().until(() -> deliveryState(id), state -> state != null && state.getLong("lastSeq", -1L) >= 60);
+
+      browser.get(stack.baseUrl() + "/#/deliveries/" + id);
+
+      List<Integer> countsWhileRunning = new ArrayList<>();
+      // The stored history arrives in one fetch; live positions may come just before it.
+      PageDelivery first = waitUpTo().until(() -> browser.delivery(id), d -> d != null && d.seqs().contains(0L));
+      assertThat(first.seqs().size()).as("the stored prefix, up to where the delivery was when the link opened")
+          .isGreaterThanOrEqualTo(60);
+      assertThat(first.finished()).as("still on the road, so there is something left to follow live").isFalse();
+      assertThat(browser.drawnLineCount()).as("planned route, travelled trail and vehicle drawn").isGreaterThanOrEqualTo(3);
+      assertThat(browser.find("#active li.delivery[data-delivery-id='" + id + "']").getDomAttribute("class"))
+          .as("the shared delivery is the one the camera follows").contains("followed");
+      browser.screenshot("share-link-opened");
+
+      waitUpTo().until(() -> {
+        PageDelivery now = browser.delivery(id);
+        if (!now.finished()) {
+          countsWhileRunning.add(now.seqs().size());
+        }
+        return now.finished();
+      });
+      assertThat(countsWhileRunning).as("the trail grew live after the stored prefix")
+          .anyMatch(count -> count > first.seqs().size());
+      waitUpTo().until(() -> browser.deliveryIdsIn("recent").contains(id));
+      browser.screenshot("share-link-finished");
+
+      assertThat(browser.delivery(id).seqs()).as("seqs 0..199 with no gap or duplicate").isEqualTo(allSeqsOf(route));
+      assertThat(route.points()).hasSize(200);
+      assertThat(browser.severeConsoleEntries()).isEmpty();
+    }
+  }
+
+  private String startOverRest(String routeId) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries"))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("routeId", routeId).encode()))
+        .timeout(Duration.ofSeconds(30))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("POST /api/deliveries: %s", response.body()).isEqualTo(202);
+    return new JsonObject(response.body()).getString("deliveryId");
+  }
+
+  /** GET /api/deliveries/{id}, or null while the store does not know the delivery yet. */
+  private JsonObject deliveryState(String id) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries/" + id))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 ? new JsonObject(response.body()) : null;
+  }
+}

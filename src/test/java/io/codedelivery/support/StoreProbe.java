@@ -1,0 +1,46 @@
+package io.codedelivery.support;
+
+import io.codedelivery.Application;
+import io.codedelivery.persistence.Store;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Reads what the application stored, through the ordinary MongoDB driver, for assertions. */
+public final class StoreProbe {
+  private final MongoClient mongo;
+
+  public StoreProbe(Application app) {
+    mongo = Store.client(app.vertx(), app.config().mongoUri(), app.config().mongoDatabase());
+  }
+
+  public MongoClient mongo() {
+    return mongo;
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stored seqs of one delivery, sorted, duplicates kept (there must be none). */
+  public List<Long> storedSeqs(String deliveryId) {
+    return await(mongo.findWithOptions(Store.POSITIONS, new JsonObject().put("deliveryId", deliveryId),
+        new FindOptions().setSort(new JsonObject().put("seq", 1)))).stream().map(p -> p.getLong("seq")).toList();
+  }
+
+  public JsonObject delivery(String deliveryId) {
+    return await(mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), null));
+  }
+
+  public boolean isFinished(String deliveryId) {
+    JsonObject delivery = delivery(deliveryId);
+    return delivery != null && "finished".equals(delivery.getString("status"));
+  }
+}
