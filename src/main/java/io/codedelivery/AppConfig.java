@@ -65,6 +65,10 @@ public final class AppConfig {
         throw new ConfigException(s.envVar() + " (" + s.key() + ") = '" + entry.getValue() + "' is invalid: expected " + problem);
       }
     }
+    if (roles().contains(Role.WEB) && httpPort() == managementPort()) {
+      throw new ConfigException(Setting.MANAGEMENT_PORT.envVar() + " must differ from " + Setting.HTTP_PORT.envVar()
+          + " (both are " + httpPort() + ")");
+    }
     if (embeddedKafka() && kafkaEmbeddedPort() == kafkaEmbeddedControllerPort()) {
       throw new ConfigException(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT.envVar() + " must differ from "
           + Setting.KAFKA_EMBEDDED_PORT.envVar() + " (both are " + kafkaEmbeddedPort() + ")");
@@ -104,6 +108,10 @@ public final class AppConfig {
 
   public int httpPort() {
     return integer(Setting.HTTP_PORT);
+  }
+
+  public int managementPort() {
+    return integer(Setting.MANAGEMENT_PORT);
   }
 
   public Path dataDir() {

@@ -3,6 +3,7 @@ package io.codedelivery;
 import io.codedelivery.infra.EmbeddedKafka;
 import io.codedelivery.infra.EmbeddedMongo;
 import io.codedelivery.kafka.BridgeVerticle;
+import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.TopicSetup;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.Migrations;
@@ -11,33 +12,46 @@ import io.codedelivery.persistence.RouteStore;
 import io.codedelivery.persistence.Store;
 import io.codedelivery.simulation.RouteFiles;
 import io.codedelivery.simulation.SimulationVerticle;
+import io.codedelivery.web.ManagementVerticle;
 import io.codedelivery.web.WebVerticle;
-import io.vertx.core.DeploymentOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Code Delivery process: embedded infrastructure when no external one is configured, the topics,
- * then the verticles of the configured roles. {@link #close()} stops everything in reverse order.
+ * One running Code Delivery process: embedded infrastructure when no external one is configured, topics and
+ * store migrations, then the verticles of the configured roles plus the management endpoints.
+ * {@link #close()} stops everything in reverse order.
  */
 public final class Application implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
-  private static final long DEPLOY_TIMEOUT_SECONDS = 60;
+  private static final long START_TIMEOUT_SECONDS = 60;
 
   private final AppConfig config;
-  private final List<AutoCloseable> infrastructure = new ArrayList<>();
-  private final java.util.Map<Role, String> deployments = new java.util.EnumMap<>(Role.class);
+  private final Map<Role, String> deployments = new EnumMap<>(Role.class);
+  private EmbeddedKafka embeddedKafka;
+  private EmbeddedMongo embeddedMongo;
   private Vertx vertx;
-  private RouteCatalog routes;
+  private KafkaAdminClient readinessAdmin;
+  private AppContext context;
 
   private Application(AppConfig config) {
     this.config = config;
@@ -56,21 +70,58 @@ public final class Application implements AutoCloseable {
   }
 
   private void startAll() throws Exception {
-    if (config.embeddedKafka()) {
-      infrastructure.add(0, EmbeddedKafka.start(config.dataDir(), config.kafkaEmbeddedPort(), config.kafkaEmbeddedControllerPort()));
-    }
+    startEmbeddedKafka();
     TopicSetup.ensureTopics(config.kafkaBootstrapServers(), config.positionsPartitions(), config.directionsPartitions());
-    if (config.embeddedMongo()) {
-      infrastructure.add(0, EmbeddedMongo.start(config.dataDir(), config.mongoEmbeddedPort()));
-    }
-    vertx = Vertx.vertx();
-    routes = prepareStore();
+    startEmbeddedMongo();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            .setJvmMetricsEnabled(true)
+            .setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
+    RouteCatalog routes = prepareStore(mongo);
+    readinessAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));
+    HealthChecks readiness = Readiness.checks(vertx, readinessAdmin, mongo, config.roles(), () -> Set.copyOf(deployments.keySet()));
+    context = new AppContext(config, routes, new PipelineMetrics(registry), readiness);
+    await(vertx.deployVerticle(new ManagementVerticle(context)));
     for (Role role : config.roles()) {
       deploy(role);
     }
   }
 
-  /** Deploys one role's verticles; with {@link #undeploy(Role)}, lets operators' tools and tests stop a role and bring it back. */
+  /** Migrations, then the route files seeded into the store, whose catalogue every role then uses. */
+  private RouteCatalog prepareStore(MongoClient mongo) throws Exception {
+    await(Migrations.run(mongo));
+    if (Files.isDirectory(config.routesDir())) {
+      int added = await(RouteStore.seed(mongo, RouteFiles.load(config.routesDir())));
+      if (added > 0) {
+        LOG.info("Seeded {} new routes from {}", added, config.routesDir());
+      }
+    } else {
+      LOG.info("No route directory {}: using the routes already stored", config.routesDir());
+    }
+    RouteCatalog catalogue = await(RouteStore.load(mongo));
+    if (catalogue.all().isEmpty()) {
+      throw new IllegalStateException("the route catalogue is empty: put route files in "
+          + config.routesDir().toAbsolutePath() + " (or set ROUTES_DIR) so they can be seeded");
+    }
+    LOG.info("Route catalogue: {} routes ({})", catalogue.all().size(), catalogue.ids());
+    return catalogue;
+  }
+
+  private Supplier<? extends Deployable> verticleFor(Role role) {
+    return switch (role) {
+      case SIMULATION -> () -> new SimulationVerticle(context);
+      case BRIDGE -> () -> new BridgeVerticle(context);
+      case PERSISTENCE -> () -> new PersistenceVerticle(context);
+      case WEB -> () -> new WebVerticle(context);
+    };
+  }
+
+  /** Deploys one role's verticles; with {@link #undeploy(Role)}, lets tests and drills stop a role and bring it back. */
   public void deploy(Role role) throws Exception {
     String id = await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
     deployments.put(role, id);
@@ -85,41 +136,36 @@ public final class Application implements AutoCloseable {
     }
   }
 
-  /** Migrations, then the route files seeded into the store, whose catalogue every role then uses. */
-  private RouteCatalog prepareStore() throws Exception {
-    MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
-    await(Migrations.run(mongo));
-    if (Files.isDirectory(config.routesDir())) {
-      int added = await(RouteStore.seed(mongo, RouteFiles.load(config.routesDir())));
-      if (added > 0) {
-        LOG.info("Seeded {} new routes from {}", added, config.routesDir());
-      }
-    } else {
-      LOG.info("No route directory {}: using the routes already stored", config.routesDir());
+  /** Starts the embedded broker if this process runs one (again, after {@link #stopEmbeddedKafka()}). */
+  public void startEmbeddedKafka() throws Exception {
+    if (config.embeddedKafka() && embeddedKafka == null) {
+      embeddedKafka = EmbeddedKafka.start(config.dataDir(), config.kafkaEmbeddedPort(), config.kafkaEmbeddedControllerPort());
     }
-    RouteCatalog catalogue = await(RouteStore.load(mongo));
-    if (catalogue.all().isEmpty()) {
-      throw new IllegalStateException("the route catalogue is empty: put route files in " + config.routesDir().toAbsolutePath()
-          + " (or set ROUTES_DIR) so they can be seeded");
-    }
-    LOG.info("Route catalogue: {} routes ({})", catalogue.all().size(), catalogue.ids());
-    return catalogue;
   }
 
-  private Supplier<? extends Deployable> verticleFor(Role role) {
-    String kafka = config.kafkaBootstrapServers();
-    return switch (role) {
-      case SIMULATION -> () -> new SimulationVerticle(kafka, routes, config.simulationIntervalMs(), config.maxActiveDeliveries());
-      case BRIDGE -> () -> new BridgeVerticle(kafka, config.instanceId(), routes, config.maxActiveDeliveries());
-      case PERSISTENCE -> () -> new PersistenceVerticle(kafka, config.mongoUri(), config.mongoDatabase(), routes);
-      case WEB -> () -> new WebVerticle(new WebVerticle.Options(config.httpPort(), config.bridgeMaxBodyBytes(),
-          config.bridgeMaxRegistrations(), config.mapTilesUrl(), config.simulationIntervalMs(),
-          config.mongoUri(), config.mongoDatabase()), routes);
-    };
+  /** Stops the embedded broker, keeping its data: for outage drills and tests. */
+  public void stopEmbeddedKafka() {
+    if (embeddedKafka != null) {
+      embeddedKafka.close();
+      embeddedKafka = null;
+    }
+  }
+
+  public void startEmbeddedMongo() throws Exception {
+    if (config.embeddedMongo() && embeddedMongo == null) {
+      embeddedMongo = EmbeddedMongo.start(config.dataDir(), config.mongoEmbeddedPort());
+    }
+  }
+
+  public void stopEmbeddedMongo() {
+    if (embeddedMongo != null) {
+      embeddedMongo.close();
+      embeddedMongo = null;
+    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(DEPLOY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   public Vertx vertx() {
@@ -131,7 +177,11 @@ public final class Application implements AutoCloseable {
   }
 
   public RouteCatalog routes() {
-    return routes;
+    return context.routes();
+  }
+
+  public PipelineMetrics metrics() {
+    return context.metrics();
   }
 
   /** Undeploys the verticles (consumers commit what they finished), then stops embedded infrastructure. */
@@ -139,19 +189,17 @@ public final class Application implements AutoCloseable {
   public void close() {
     if (vertx != null) {
       try {
+        if (readinessAdmin != null) {
+          await(readinessAdmin.close());
+        }
         await(vertx.close());
       } catch (Exception e) {
         LOG.warn("Vert.x did not close cleanly: {}", e.toString());
       }
       vertx = null;
     }
-    for (AutoCloseable part : infrastructure) {
-      try {
-        part.close();
-      } catch (Exception e) {
-        LOG.warn("{} did not stop cleanly: {}", part.getClass().getSimpleName(), e.toString());
-      }
-    }
-    infrastructure.clear();
+    deployments.clear();
+    stopEmbeddedMongo();
+    stopEmbeddedKafka();
   }
 }

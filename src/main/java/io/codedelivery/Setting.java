@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  */
 public enum Setting {
   HTTP_PORT("http.port", "HTTP port of the web role (REST, SockJS bridge, map page)", Rule.PORT),
+  MANAGEMENT_PORT("management.port", "HTTP port of /health/live, /health/ready and /metrics, served by every process", Rule.PORT),
   DATA_DIR("data.dir", "directory of the embedded broker and store", Rule.NOT_BLANK),
   INSTANCE_ID("instance.id", "name of this process; blank = host name. Each process's bridge has its own consumer group", Rule.OPTIONAL),
   ROLES("roles", "verticles this process deploys, comma-separated", Rule.ROLES),

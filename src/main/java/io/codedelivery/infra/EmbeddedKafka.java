@@ -33,12 +33,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
   }
 
-  /** Formats (first time only) and starts the broker; blocks until it accepts clients. */
+  /** Formats the log directory the first time (a new cluster id), then starts the broker; blocks until it accepts clients. */
   public static EmbeddedKafka start(Path dataDir, int port, int controllerPort) throws Exception {
     Path logDir = dataDir.resolve("kafka").toAbsolutePath();
     Files.createDirectories(logDir);
     KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, port, controllerPort));
-    format(logDir, config);
+    if (!Files.exists(logDir.resolve("meta.properties"))) {
+      format(logDir, config);
+    }
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     long started = System.nanoTime();
     server.startup();
@@ -83,8 +85,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         .setControllerListenerName(CONTROLLER_LISTENER)
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
         .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-        .setUnstableFeatureVersionsEnabled(config.unstableFeatureVersionsEnabled())
-        .setIgnoreFormatted(true);
+        .setUnstableFeatureVersionsEnabled(config.unstableFeatureVersionsEnabled());
     formatter.run();
     LOG.debug("Kafka storage: {}", out.toString(StandardCharsets.UTF_8).strip());
   }

@@ -1,5 +1,7 @@
 package io.codedelivery.kafka;
 
+import io.codedelivery.AppContext;
+import io.codedelivery.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.DeliveryUpdate;
 import io.codedelivery.model.Direction;
@@ -19,6 +21,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -42,29 +45,35 @@ public final class BridgeVerticle extends VerticleBase {
   public static final int TOO_MANY_DELIVERIES = 429;
   public static final int UNAVAILABLE = 503;
 
-  private final String bootstrapServers;
-  private final String instanceId;
+  private final AppContext context;
   private final RouteCatalog routes;
+  private final PipelineMetrics metrics;
   private final int maxActiveDeliveries;
   private final CommitTracker commits = new CommitTracker();
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private LocalMap<String, Boolean> active;
 
-  public BridgeVerticle(String bootstrapServers, String instanceId, RouteCatalog routes, int maxActiveDeliveries) {
-    this.bootstrapServers = bootstrapServers;
-    this.instanceId = instanceId;
-    this.routes = routes;
-    this.maxActiveDeliveries = maxActiveDeliveries;
+  public BridgeVerticle(AppContext context) {
+    this.context = context;
+    this.routes = context.routes();
+    this.metrics = context.metrics();
+    this.maxActiveDeliveries = context.config().maxActiveDeliveries();
+  }
+
+  /** The consumer group of one process's bridge instances. */
+  public static String groupId(String instanceId) {
+    return "code-delivery-bridge-" + instanceId;
   }
 
   @Override
   public Future<?> start() {
+    String bootstrapServers = context.config().kafkaBootstrapServers();
+    String groupId = groupId(context.config().instanceId());
     active = vertx.sharedData().getLocalMap(ACTIVE_DELIVERIES_MAP);
     producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(bootstrapServers));
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
-    consumer = KafkaConsumer.create(vertx,
-        KafkaClients.consumer(bootstrapServers, "code-delivery-bridge-" + instanceId, "latest"));
+    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, groupId, "latest"));
     consumer.handler(this::onPosition);
     consumer.partitionsRevokedHandler(revoked -> {
       commitHandled();
@@ -73,7 +82,7 @@ public final class BridgeVerticle extends VerticleBase {
     vertx.setPeriodic(COMMIT_INTERVAL_MS, id -> commitHandled());
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
     return consumer.subscribe(Topics.NEW_POSITION)
-        .onSuccess(v -> LOG.info("Bridge consuming {} as group code-delivery-bridge-{}", Topics.NEW_POSITION, instanceId));
+        .onSuccess(v -> LOG.info("Bridge consuming {} as group {}", Topics.NEW_POSITION, groupId));
   }
 
   @Override
@@ -122,6 +131,7 @@ public final class BridgeVerticle extends VerticleBase {
       Position position = Position.fromJson(json);
       EventBus bus = vertx.eventBus();
       bus.publish(Addresses.delivery(position.deliveryId()), json);
+      metrics.bridged(Duration.between(position.timestamp(), Instant.now()));
       if (position.seq() == 0) {
         active.put(position.deliveryId(), Boolean.TRUE);
         bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.STARTED, position).toJson());

@@ -1,5 +1,6 @@
 package io.codedelivery.kafka;
 
+import io.codedelivery.PipelineMetrics;
 import io.codedelivery.model.Topics;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -13,9 +14,11 @@ public final class DeadLetters {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
   private final KafkaProducer<String, String> producer;
+  private final PipelineMetrics metrics;
 
-  public DeadLetters(KafkaProducer<String, String> producer) {
+  public DeadLetters(KafkaProducer<String, String> producer, PipelineMetrics metrics) {
     this.producer = producer;
+    this.metrics = metrics;
   }
 
   /** Completes once the dead letter is durably written; only then may the bad record's offset be committed. */
@@ -24,6 +27,6 @@ public final class DeadLetters {
     KafkaProducerRecord<String, String> letter = KafkaProducerRecord.create(Topics.DEAD_LETTER, bad.key(), bad.value())
         .addHeader(Topics.DEAD_LETTER_REASON_HEADER, reason)
         .addHeader(Topics.DEAD_LETTER_SOURCE_HEADER, bad.topic() + "-" + bad.partition() + "@" + bad.offset());
-    return producer.send(letter).mapEmpty();
+    return producer.send(letter).onSuccess(sent -> metrics.deadLettered(bad.topic())).mapEmpty();
   }
 }

@@ -39,4 +39,13 @@ public final class KafkaClients {
     config.put("auto.offset.reset", offsetReset);
     return config;
   }
+
+  /** Short timeouts: the admin client answers health probes, which must not hang while a broker is away. */
+  public static Map<String, String> admin(String bootstrapServers) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("request.timeout.ms", "2000");
+    config.put("default.api.timeout.ms", "2500");
+    return config;
+  }
 }

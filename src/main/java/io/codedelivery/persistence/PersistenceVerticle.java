@@ -1,5 +1,8 @@
 package io.codedelivery.persistence;
 
+import io.codedelivery.AppConfig;
+import io.codedelivery.AppContext;
+import io.codedelivery.PipelineMetrics;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.InvalidMessageException;
@@ -34,15 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class PersistenceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
-  static final String GROUP_ID = "code-delivery-persistence";
+  public static final String GROUP_ID = "code-delivery-persistence";
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
 
-  private final String bootstrapServers;
-  private final String mongoUri;
-  private final String database;
+  private final AppContext context;
   private final RouteCatalog routes;
+  private final PipelineMetrics metrics;
   private final Map<String, RouteProgress> progressByRoute;
   private KafkaConsumer<String, String> consumer;
   private KafkaProducer<String, String> producer;
@@ -51,20 +53,21 @@ public final class PersistenceVerticle extends VerticleBase {
   private volatile boolean running;
   private Future<Void> batchInProgress = Future.succeededFuture();
 
-  public PersistenceVerticle(String bootstrapServers, String mongoUri, String database, RouteCatalog routes) {
-    this.bootstrapServers = bootstrapServers;
-    this.mongoUri = mongoUri;
-    this.database = database;
-    this.routes = routes;
+  public PersistenceVerticle(AppContext context) {
+    this.context = context;
+    this.routes = context.routes();
+    this.metrics = context.metrics();
     this.progressByRoute = routes.all().stream().collect(Collectors.toMap(Route::id, RouteProgress::new));
   }
 
   @Override
   public Future<?> start() {
-    MongoClient mongo = Store.client(vertx, mongoUri, database);
+    AppConfig config = context.config();
+    String bootstrapServers = config.kafkaBootstrapServers();
+    MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
     writer = new PositionWriter(mongo);
     producer = KafkaProducer.createShared(vertx, "code-delivery-persistence", KafkaClients.producer(bootstrapServers));
-    deadLetters = new DeadLetters(producer);
+    deadLetters = new DeadLetters(producer, metrics);
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
     running = true;
     return consumer.subscribe(Topics.NEW_POSITION).onSuccess(v -> pollNext());
@@ -110,6 +113,7 @@ public final class PersistenceVerticle extends VerticleBase {
         .compose(v -> writeUntilStored(valid, FIRST_BACKOFF_MS))
         .compose(inserted -> {
           LOG.debug("Stored {} new positions of {} records", inserted, records.size());
+          metrics.persisted(inserted);
           return consumer.commit(offsets).mapEmpty();
         });
   }

@@ -1,5 +1,7 @@
 package io.codedelivery.simulation;
 
+import io.codedelivery.AppContext;
+import io.codedelivery.PipelineMetrics;
 import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
@@ -31,11 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimulationVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SimulationVerticle.class);
-  static final String GROUP_ID = "code-delivery-simulation";
+  public static final String GROUP_ID = "code-delivery-simulation";
 
-  private final String bootstrapServers;
+  private final AppContext context;
   private final RouteCatalog routes;
-  private final long intervalMs;
+  private final PipelineMetrics metrics;
   private final int maxActiveDeliveries;
   private final Map<String, Driver> drivers = new LinkedHashMap<>();
   private final CommitTracker commits = new CommitTracker();
@@ -45,25 +47,32 @@ public final class SimulationVerticle extends VerticleBase {
   private boolean paused;
   private long lastFailureLog;
 
-  public SimulationVerticle(String bootstrapServers, RouteCatalog routes, long intervalMs, int maxActiveDeliveries) {
-    this.bootstrapServers = bootstrapServers;
-    this.routes = routes;
-    this.intervalMs = intervalMs;
-    this.maxActiveDeliveries = maxActiveDeliveries;
+  public SimulationVerticle(AppContext context) {
+    this.context = context;
+    this.routes = context.routes();
+    this.metrics = context.metrics();
+    this.maxActiveDeliveries = context.config().maxActiveDeliveries();
   }
 
   @Override
   public Future<?> start() {
+    String bootstrapServers = context.config().kafkaBootstrapServers();
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
-    deadLetters = new DeadLetters(producer);
+    deadLetters = new DeadLetters(producer, metrics);
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
     consumer.handler(this::onDirection);
     consumer.partitionsRevokedHandler(revoked -> {
       // Their deliveries now belong to the partitions' new owner, which replays them from the last commit.
-      drivers.values().removeIf(driver -> revoked.contains(driver.source()));
+      drivers.values().removeIf(driver -> {
+        boolean moved = revoked.contains(driver.source());
+        if (moved) {
+          metrics.deliveryEnded();
+        }
+        return moved;
+      });
       commits.forget(revoked);
     });
-    vertx.setPeriodic(intervalMs, id -> tick());
+    vertx.setPeriodic(context.config().simulationIntervalMs(), id -> tick());
     return consumer.subscribe(Topics.NEW_DIRECTION);
   }
 
@@ -90,6 +99,7 @@ public final class SimulationVerticle extends VerticleBase {
       finishWork(partition, record.offset());
     } else {
       drivers.put(direction.deliveryId(), new Driver(direction, route.get(), partition, record.offset()));
+      metrics.deliveryStarted();
       LOG.debug("Delivery {} started on route {}", direction.deliveryId(), direction.routeId());
       if (drivers.size() >= maxActiveDeliveries && !paused) {
         LOG.warn("{} deliveries running: taking no new ones until some finish", drivers.size());
@@ -120,6 +130,7 @@ public final class SimulationVerticle extends VerticleBase {
         .onComplete(result -> {
           driver.sending(false);
           if (result.succeeded()) {
+            metrics.produced();
             driver.acknowledged();
             if (position.finished()) {
               finish(driver);
@@ -132,6 +143,7 @@ public final class SimulationVerticle extends VerticleBase {
 
   private void finish(Driver driver) {
     drivers.remove(driver.deliveryId());
+    metrics.deliveryEnded();
     LOG.debug("Delivery {} finished", driver.deliveryId());
     finishWork(driver.source(), driver.sourceOffset());
     if (paused && drivers.size() < maxActiveDeliveries) {

@@ -1,5 +1,6 @@
 package io.codedelivery.web;
 
+import io.codedelivery.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,11 +24,13 @@ final class EventBusBridge {
   private final Vertx vertx;
   private final int maxBodyBytes;
   private final int maxRegistrations;
+  private final PipelineMetrics metrics;
 
-  EventBusBridge(Vertx vertx, int maxBodyBytes, int maxRegistrations) {
+  EventBusBridge(Vertx vertx, int maxBodyBytes, int maxRegistrations, PipelineMetrics metrics) {
     this.vertx = vertx;
     this.maxBodyBytes = maxBodyBytes;
     this.maxRegistrations = maxRegistrations;
+    this.metrics = metrics;
   }
 
   Router router() {
@@ -41,6 +44,11 @@ final class EventBusBridge {
   }
 
   private void onEvent(BridgeEvent event) {
+    if (event.type() == BridgeEventType.SOCKET_CREATED) {
+      metrics.sockJsOpened();
+    } else if (event.type() == BridgeEventType.SOCKET_CLOSED) {
+      metrics.sockJsClosed();
+    }
     if ((event.type() == BridgeEventType.SEND || event.type() == BridgeEventType.PUBLISH) && tooLarge(event.getRawMessage())) {
       refuseTooLarge(event);
       return;

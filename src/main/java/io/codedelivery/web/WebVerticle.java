@@ -1,5 +1,7 @@
 package io.codedelivery.web;
 
+import io.codedelivery.AppConfig;
+import io.codedelivery.AppContext;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.DeliveryQueries;
@@ -22,30 +24,29 @@ import org.slf4j.LoggerFactory;
 public final class WebVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
 
-  /** Settings of the web tier, as read from the configuration. */
-  public record Options(int port, int maxBodyBytes, int maxRegistrations, String tilesUrl, long intervalMs,
-                        String mongoUri, String mongoDatabase) {
-  }
-
-  private final Options options;
+  private final AppContext context;
+  private final AppConfig config;
   private final RouteCatalog routes;
   private HttpServer server;
 
-  public WebVerticle(Options options, RouteCatalog routes) {
-    this.options = options;
-    this.routes = routes;
+  public WebVerticle(AppContext context) {
+    this.context = context;
+    this.config = context.config();
+    this.routes = context.routes();
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route("/eventbus/*").subRouter(new EventBusBridge(vertx, options.maxBodyBytes(), options.maxRegistrations()).router());
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(options.maxBodyBytes()));
+    router.route("/eventbus/*").subRouter(new EventBusBridge(vertx, config.bridgeMaxBodyBytes(),
+        config.bridgeMaxRegistrations(), context.metrics()).router());
+    ManagementRoutes.mount(router, vertx, context);
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.bridgeMaxBodyBytes()));
     router.get("/api/config").handler(this::pageConfig);
     router.get("/api/routes").handler(ctx -> json(ctx, 200, routes.toJson().encode()));
     router.get("/api/routes/:id").handler(this::route);
     router.post("/api/deliveries").handler(this::startDelivery);
-    new DeliveryApi(new DeliveryQueries(Store.client(vertx, options.mongoUri(), options.mongoDatabase())), routes).mount(router);
+    new DeliveryApi(new DeliveryQueries(Store.client(vertx, config.mongoUri(), config.mongoDatabase())), routes).mount(router);
     router.route("/api/*").failureHandler(DeliveryApi::failureHandler);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "not_found", "no API endpoint " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
@@ -57,7 +58,7 @@ public final class WebVerticle extends VerticleBase {
     for (int status : new int[] {400, 404, 405, 413, 415}) {
       router.errorHandler(status, ctx -> ApiError.send(ctx, status, ApiError.errorFor(status), describe(ctx, status)));
     }
-    return vertx.createHttpServer().requestHandler(router).listen(options.port())
+    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort())
         .onSuccess(s -> {
           server = s;
           LOG.info("Web listening on http://localhost:{}/", s.actualPort());
@@ -75,8 +76,8 @@ public final class WebVerticle extends VerticleBase {
 
   private void pageConfig(RoutingContext ctx) {
     json(ctx, 200, new JsonObject()
-        .put("tilesUrl", options.tilesUrl())
-        .put("intervalMs", options.intervalMs())
+        .put("tilesUrl", config.mapTilesUrl())
+        .put("intervalMs", config.simulationIntervalMs())
         .encode());
   }
 

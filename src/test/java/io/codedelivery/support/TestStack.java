@@ -46,6 +46,7 @@ public final class TestStack implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     settings.put(Setting.HTTP_PORT, String.valueOf(freePort()));
+    settings.put(Setting.MANAGEMENT_PORT, String.valueOf(freePort()));
     settings.put(Setting.KAFKA_EMBEDDED_PORT, String.valueOf(freePort()));
     settings.put(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, String.valueOf(freePort()));
     settings.put(Setting.MONGO_EMBEDDED_PORT, String.valueOf(freePort()));
@@ -81,6 +82,10 @@ public final class TestStack implements AutoCloseable {
 
   public String baseUrl() {
     return "http://localhost:" + httpPort();
+  }
+
+  public String managementUrl() {
+    return "http://localhost:" + app.config().managementPort();
   }
 
   public String kafkaBootstrapServers() {

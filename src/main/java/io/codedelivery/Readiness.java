@@ -1,0 +1,40 @@
+package io.codedelivery;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** Ready means: Kafka answers, MongoDB answers, and every configured role is deployed. Asked anew on every probe. */
+final class Readiness {
+  private static final long CHECK_TIMEOUT_MS = 3_000;
+
+  private Readiness() {
+  }
+
+  static HealthChecks checks(Vertx vertx, KafkaAdminClient kafka, MongoClient mongo, Set<Role> wanted, Supplier<Set<Role>> deployed) {
+    return HealthChecks.create(vertx)
+        .register("kafka", CHECK_TIMEOUT_MS, promise -> report(promise, kafka.describeCluster()
+            .map(cluster -> new JsonObject().put("brokers", cluster.getNodes().size()))))
+        .register("mongodb", CHECK_TIMEOUT_MS, promise -> report(promise, mongo.runCommand("ping", new JsonObject().put("ping", 1))
+            .map(pong -> new JsonObject())))
+        .register("verticles", promise -> {
+          Set<Role> missing = EnumSet.noneOf(Role.class);
+          missing.addAll(wanted);
+          missing.removeAll(deployed.get());
+          promise.complete(missing.isEmpty() ? Status.OK() : Status.KO(new JsonObject().put("notDeployed", missing.toString())));
+        });
+  }
+
+  private static void report(Promise<Status> promise, Future<JsonObject> check) {
+    check.onSuccess(data -> promise.tryComplete(Status.OK(data)))
+        .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage())))));
+  }
+}
