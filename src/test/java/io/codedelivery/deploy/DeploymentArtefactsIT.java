@@ -1,0 +1,179 @@
+package io.codedelivery.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.codedelivery.AppConfig;
+import io.codedelivery.Setting;
+import io.codedelivery.model.Topics;
+import io.codedelivery.support.TestStack;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The compose file, the Kubernetes manifests and the Connect configs, checked against the code they deploy:
+ * these machines have no Docker engine or cluster, so the files are parsed and cross-checked, not run.
+ */
+class DeploymentArtefactsIT {
+  /** Read by the JVM itself, not by the application's configuration. */
+  private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+  private static final Set<String> APPLICATION_VARIABLES = Arrays.stream(Setting.values()).map(Setting::envVar)
+      .collect(Collectors.toSet());
+  private static List<HasMetadata> manifests;
+
+  @BeforeAll
+  static void renderKustomization() throws Exception {
+    assumeTrue(new File("/usr/bin/kubectl").canExecute() || onPath("kubectl"),
+        "kubectl is not installed: the Kubernetes manifests cannot be rendered here");
+    Process kustomize = new ProcessBuilder("kubectl", "kustomize", "kubernetes/").redirectErrorStream(false).start();
+    String rendered = new String(kustomize.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String errors = new String(kustomize.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(kustomize.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(kustomize.exitValue()).as("kubectl kustomize: %s", errors).isZero();
+    manifests = new ArrayList<>();
+    for (String document : rendered.split("(?m)^---$")) {
+      if (!document.isBlank()) {
+        manifests.add(Serialization.unmarshal(document));
+      }
+    }
+  }
+
+  private static boolean onPath(String command) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        .anyMatch(dir -> new File(dir, command).canExecute());
+  }
+
+  private static <T extends HasMetadata> List<T> manifestsOf(Class<T> kind) {
+    return manifests.stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
+  @Test
+  void theKustomizationRendersTheObjectsOfEveryRole() {
+    assertThat(manifests).noneMatch(m -> m instanceof KubernetesList);
+    Set<String> kinds = manifests.stream().map(HasMetadata::getKind).collect(Collectors.toSet());
+    assertThat(kinds).contains("Namespace", "ConfigMap", "Secret", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget");
+    Set<String> roles = new HashSet<>();
+    for (Deployment deployment : manifestsOf(Deployment.class)) {
+      Container app = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+      app.getEnv().stream().filter(e -> e.getName().equals("ROLES")).map(EnvVar::getValue).forEach(v -> roles.addAll(List.of(v.split(","))));
+      assertThat(app.getResources().getRequests()).as("requests of %s", deployment.getMetadata().getName()).containsKeys("cpu", "memory");
+      assertThat(app.getResources().getLimits()).as("limits of %s", deployment.getMetadata().getName()).containsKey("memory");
+      assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true");
+    }
+    assertThat(roles).containsExactlyInAnyOrder("web", "bridge", "simulation", "persistence");
+  }
+
+  @Test
+  void credentialsLiveInSecretsNeverInConfigMaps() {
+    for (ConfigMap configMap : manifestsOf(ConfigMap.class)) {
+      assertThat(configMap.getData().keySet()).noneMatch(key -> key.contains("MONGO_URI") || key.contains("PASSWORD"));
+    }
+    assertThat(manifestsOf(Secret.class)).anySatisfy(secret -> assertThat(secret.getStringData()).containsKey("MONGO_URI"));
+  }
+
+  @Test
+  void everyVariableTheManifestsSetIsOneTheApplicationReads() {
+    Set<String> set = new HashSet<>();
+    manifestsOf(ConfigMap.class).forEach(c -> set.addAll(c.getData().keySet()));
+    manifestsOf(Secret.class).forEach(s -> set.addAll(s.getStringData() == null ? Set.of() : s.getStringData().keySet()));
+    manifestsOf(Deployment.class).forEach(d -> d.getSpec().getTemplate().getSpec().getContainers()
+        .forEach(c -> c.getEnv().forEach(e -> set.add(e.getName()))));
+
+    assertThat(set).isNotEmpty().allSatisfy(name ->
+        assertThat(APPLICATION_VARIABLES.contains(name) || JVM_VARIABLES.contains(name)).as("%s is read by the application", name).isTrue());
+  }
+
+  @Test
+  void everyProbeAsksAPathTheRunningAppServesOnTheManagementPort() throws Exception {
+    int managementPort = AppConfig.load(Map.of()).managementPort();
+    TestStack stack = TestStack.shared();
+    HttpClient http = HttpClient.newHttpClient();
+    for (Deployment deployment : manifestsOf(Deployment.class)) {
+      Container app = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+      List<Probe> probes = Stream.of(app.getLivenessProbe(), app.getReadinessProbe(), app.getStartupProbe()).filter(Objects::nonNull).toList();
+      assertThat(probes).as("probes of %s", deployment.getMetadata().getName()).hasSizeGreaterThanOrEqualTo(2);
+      for (Probe probe : probes) {
+        String port = probe.getHttpGet().getPort().getStrVal();
+        int number = port == null ? probe.getHttpGet().getPort().getIntVal()
+            : app.getPorts().stream().filter(p -> port.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElseThrow();
+        assertThat(number).isEqualTo(managementPort);
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + probe.getHttpGet().getPath())).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as("GET %s", probe.getHttpGet().getPath()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyComposeServiceIsPinnedAndHealthCheckedOrWaitsOnOne() throws Exception {
+    Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("compose/docker-compose.yml")));
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+
+    assertThat(services.keySet()).contains("kafka", "mongo", "connect", "elasticsearch", "kibana", "prometheus", "grafana", "app", "init");
+    services.forEach((name, service) -> {
+      String image = String.valueOf(service.get("image"));
+      assertThat(image).as("image of %s", name).matches(".+:[^:]+$").doesNotEndWith(":latest");
+      boolean waitsOnHealth = service.get("depends_on") instanceof Map<?, ?> deps
+          && deps.values().stream().allMatch(d -> d instanceof Map<?, ?> m && m.containsKey("condition"));
+      assertThat(service.containsKey("healthcheck") || waitsOnHealth).as("%s has a healthcheck or waits on conditions", name).isTrue();
+    });
+    Map<String, Object> appEnvironment = (Map<String, Object>) services.get("app").get("environment");
+    assertThat(appEnvironment.keySet()).allSatisfy(variable ->
+        assertThat(APPLICATION_VARIABLES.contains(variable) || JVM_VARIABLES.contains(variable)).as("%s is read by the application", variable).isTrue());
+  }
+
+  @Test
+  void theConnectorConfigsParseAndNameTheApplicationsTopics() throws Exception {
+    Set<String> topics = new HashSet<>();
+    try (Stream<Path> files = Files.list(Path.of("connect"))) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("elasticsearch-sink")).toList()) {
+        JsonObject config = new JsonObject(Files.readString(file));
+        assertThat(config.getString("connector.class")).contains("ElasticsearchSinkConnector");
+        topics.addAll(List.of(config.getString("topics").split(",")));
+      }
+    }
+    assertThat(topics).containsExactlyInAnyOrder(Topics.NEW_POSITION, Topics.NEW_DIRECTION);
+    JsonObject template = new JsonObject(Files.readString(Path.of("connect/index-template.json")));
+    JsonObject properties = template.getJsonObject("template").getJsonObject("mappings").getJsonObject("properties");
+    assertThat(properties.getJsonObject("position").getString("type")).isEqualTo("geo_point");
+    assertThat(properties.getJsonObject("timestamp").getString("type")).isEqualTo("date");
+    for (String line : Files.readAllLines(Path.of("connect/kibana-saved-objects.ndjson"))) {
+      if (!line.isBlank()) {
+        assertThat(new JsonObject(line).getString("type")).isNotBlank();
+      }
+    }
+    assertThat(template.getJsonArray("index_patterns", new JsonArray())).isNotEmpty();
+  }
+}

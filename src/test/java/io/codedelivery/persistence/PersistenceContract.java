@@ -1,0 +1,180 @@
+package io.codedelivery.persistence;
+
+import static io.codedelivery.support.StoreProbe.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.codedelivery.Role;
+import io.codedelivery.Setting;
+import io.codedelivery.model.Topics;
+import io.codedelivery.support.Deliveries;
+import io.codedelivery.support.StoreProbe;
+import io.codedelivery.support.TestStack;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every position stored exactly once, whatever is redelivered or restarted. The same contract runs against the
+ * embedded MongoDB-wire store ({@link PersistenceIT}) and a real MongoDB ({@link MongoContainerPersistenceIT}).
+ */
+abstract class PersistenceContract {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static TestStack stack;
+  private static StoreProbe store;
+
+  /** Starts the stack under test; the subclass says which store it uses. */
+  static void startStack(Map<Setting, String> storeSettings) {
+    Map<Setting, String> settings = new HashMap<>(storeSettings);
+    settings.put(Setting.SIMULATION_INTERVAL_MS, "25");
+    stack = TestStack.start(settings);
+    store = new StoreProbe(stack.app());
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+      stack = null;
+    }
+  }
+
+  private static int pointsOf(String routeId) {
+    return stack.app().routes().find(routeId).orElseThrow().points().size();
+  }
+
+  private static List<Long> allSeqs(int points) {
+    return LongStream.range(0, points).boxed().toList();
+  }
+
+  @Test
+  void aDeliveryOfAnNPointRouteLeavesNPositionsAndAFinishedDeliveryAtSeqNMinus1() throws Exception {
+    String id = Deliveries.start(stack.app().vertx(), "2");
+    int n = pointsOf("2");
+
+    await().atMost(WAIT).until(() -> store.isFinished(id));
+
+    assertThat(store.storedSeqs(id)).isEqualTo(allSeqs(n));
+    JsonObject delivery = store.delivery(id);
+    assertThat(delivery.getLong("lastSeq")).isEqualTo(n - 1);
+    assertThat(delivery.getDouble("progress")).isEqualTo(1.0);
+    assertThat(delivery.getLong("distanceRemainingMetres")).isZero();
+    assertThat(delivery.getString("routeId")).isEqualTo("2");
+    assertThat(delivery.getValue("finishedAt")).isNotNull();
+  }
+
+  @Test
+  void recordsConsumedAgainAndLateOldPositionsLeaveTheStoreUnchanged() throws Exception {
+    String id = Deliveries.start(stack.app().vertx(), "1");
+    await().atMost(WAIT).until(() -> store.isFinished(id));
+    List<JsonObject> track = await(store.mongo().findWithOptions(Store.POSITIONS, new JsonObject().put("deliveryId", id),
+        new FindOptions().setSort(new JsonObject().put("seq", 1))));
+    JsonObject deliveryBefore = store.delivery(id);
+
+    // The whole track again, as after an offset reset, then an old position arriving late.
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (JsonObject stored : track) {
+        producer.send(new ProducerRecord<>(Topics.NEW_POSITION, id, asTopicValue(stored))).get();
+      }
+      producer.send(new ProducerRecord<>(Topics.NEW_POSITION, id, asTopicValue(track.get(3)))).get();
+    }
+    awaitPersistenceCaughtUp();
+
+    assertThat(store.storedSeqs(id)).isEqualTo(allSeqs(pointsOf("1")));
+    assertThat(store.delivery(id)).isEqualTo(deliveryBefore);
+  }
+
+  @Test
+  void stoppingPersistenceMidDeliveriesLosesAndDuplicatesNothing() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(Deliveries.start(stack.app().vertx(), String.valueOf(1 + i % 3)));
+    }
+    await().atMost(WAIT).until(() -> !store.storedSeqs(ids.get(0)).isEmpty());
+
+    stack.app().undeploy(Role.PERSISTENCE);
+    long storedWhileDown = ids.stream().mapToLong(id -> store.storedSeqs(id).size()).sum();
+    try (Deliveries.Tap tap = new Deliveries.Tap(stack.app().vertx())) {
+      await().atMost(WAIT).until(() -> ids.stream().allMatch(tap::finished));
+    }
+    assertThat(ids.stream().mapToLong(id -> store.storedSeqs(id).size()).sum())
+        .as("nothing is stored while persistence is down").isEqualTo(storedWhileDown);
+    stack.app().deploy(Role.PERSISTENCE);
+
+    await().atMost(WAIT).until(() -> ids.stream().allMatch(store::isFinished));
+    awaitPersistenceCaughtUp();
+    for (String id : ids) {
+      String routeId = store.delivery(id).getString("routeId");
+      assertThat(store.storedSeqs(id)).as("seqs of %s", id).isEqualTo(allSeqs(pointsOf(routeId)));
+    }
+  }
+
+  @Test
+  void migrationsAndSeedingRunTwiceLeaveTheSameIndexesAndRoutes() throws Exception {
+    JsonArray indexesBefore = await(store.mongo().listIndexes(Store.POSITIONS));
+    List<JsonObject> routesBefore = await(store.mongo().find(Store.ROUTES, new JsonObject()));
+
+    await(Migrations.run(store.mongo()));
+    int added = await(RouteStore.seed(store.mongo(), io.codedelivery.simulation.RouteFiles.load(stack.app().config().routesDir())));
+
+    assertThat(added).isZero();
+    assertThat(await(store.mongo().listIndexes(Store.POSITIONS))).isEqualTo(indexesBefore);
+    assertThat(indexesBefore.stream().map(i -> ((JsonObject) i).getString("name"))).contains("deliveryId_seq_unique");
+    assertThat(await(store.mongo().find(Store.ROUTES, new JsonObject()))).isEqualTo(routesBefore).hasSize(3);
+    assertThat(await(store.mongo().count(Store.MIGRATIONS, new JsonObject()))).isEqualTo(1);
+  }
+
+  private static String asTopicValue(JsonObject stored) {
+    return new JsonObject()
+        .put("deliveryId", stored.getString("deliveryId"))
+        .put("routeId", stored.getString("routeId"))
+        .put("seq", stored.getLong("seq"))
+        .put("position", stored.getJsonObject("position"))
+        .put("finished", stored.getBoolean("finished"))
+        .put("timestamp", Store.isoDate(stored.getValue("timestamp")))
+        .encode();
+  }
+
+  private static KafkaProducer<String, String> producer() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.kafkaBootstrapServers());
+    props.put("key.serializer", StringSerializer.class.getName());
+    props.put("value.serializer", StringSerializer.class.getName());
+    return new KafkaProducer<>(props);
+  }
+
+  /** Waits until the persistence group has committed everything on the positions topic: all of it was written. */
+  private static void awaitPersistenceCaughtUp() {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+      await().atMost(WAIT).until(() -> {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(PersistenceVerticle.GROUP_ID)
+            .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        int partitions = stack.app().config().positionsPartitions();
+        for (int p = 0; p < partitions; p++) {
+          latest.put(new TopicPartition(Topics.NEW_POSITION, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+        return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
+            || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset()));
+      });
+    }
+  }
+}
