@@ -40,6 +40,9 @@ let bus;
 const liveHandlers = new Map();
 // Catch-up fetches in flight, so a burst of gap detections costs one request per delivery.
 const tracksLoading = new Set();
+// Gap catch-ups waiting for the store to record what was just published live (see catchUpSoon).
+const catchUpsPending = new Set();
+const STORE_LAG_MS = 1000;
 
 // ---- Server reads -------------------------------------------------------------------------------
 
@@ -72,6 +75,25 @@ async function loadTrack(deliveryId) {
   }
   const routeId = positions.find((p) => typeof p?.routeId === 'string')?.routeId;
   applyPositions(ensureDelivery(deliveryId, routeId), positions);
+}
+
+/**
+ * A gap seen in live positions is filled from the store a moment later, not at once: the store records a
+ * position shortly after it is published live, so an immediate fetch for a delivery joined just after its
+ * start finds it not stored yet (a 404 the browser logs as a console error) and misses the very points
+ * the gap is about. One pending fetch per delivery; it is skipped if live positions closed the gap meanwhile.
+ */
+function catchUpSoon(delivery) {
+  if (catchUpsPending.has(delivery.id)) {
+    return;
+  }
+  catchUpsPending.add(delivery.id);
+  setTimeout(() => {
+    catchUpsPending.delete(delivery.id);
+    if (hasGap(delivery)) {
+      catchUp(delivery);
+    }
+  }, Math.max(STORE_LAG_MS, state.intervalMs * 2));
 }
 
 /** loadTrack, at most once at a time per delivery. */
@@ -128,7 +150,7 @@ function applyPositions(delivery, messages) {
   }
   if (hasGap(delivery)) {
     // Missed positions (registered late, or a dropped socket): fetch the stored ones to fill the gap.
-    catchUp(delivery);
+    catchUpSoon(delivery);
   }
 }
 

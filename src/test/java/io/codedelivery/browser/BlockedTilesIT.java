@@ -20,8 +20,11 @@ import org.openqa.selenium.logging.LogEntry;
  * are the failed tile loads themselves.
  */
 class BlockedTilesIT {
-  /** Nothing listens on port 9 (discard) here: every tile load is refused at once. */
-  private static final String TILE_HOST = "127.0.0.1:9";
+  /**
+   * A local port nothing listens on, so every tile load is refused at once. (Not a well-known closed port
+   * such as 9: Chromium blocks those itself with ERR_UNSAFE_PORT before trying.)
+   */
+  private static final String TILE_HOST = "127.0.0.1:" + TestStack.freePort();
   private static TestStack stack;
 
   @BeforeAll

@@ -18,6 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -93,8 +94,13 @@ final class Browser implements AutoCloseable {
   /** Opens the page and waits until it is usable: connected ("live") and the route catalogue shown. */
   void openPage(String url) {
     get(url);
-    waiting().until(ExpectedConditions.textToBe(By.id("connection"), "live"));
-    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#routes li.route button.start")));
+    try {
+      waiting().until(ExpectedConditions.textToBe(By.id("connection"), "live"));
+      waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#routes li.route button.start")));
+    } catch (TimeoutException e) {
+      throw new AssertionError("the page at " + url + " did not become usable; browser console: "
+          + consoleEntries().stream().map(LogEntry::toString).toList(), e);
+    }
   }
 
   WebElement find(String css) {
