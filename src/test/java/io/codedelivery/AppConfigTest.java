@@ -52,6 +52,7 @@ class AppConfigTest {
   static Stream<Arguments> invalidValues() {
     return Stream.of(
         Arguments.of(Setting.HTTP_PORT, List.of("0", "65536", "http", "")),
+        Arguments.of(Setting.MANAGEMENT_PORT, List.of("0", "nine")),
         Arguments.of(Setting.DATA_DIR, List.of("", "  ")),
         Arguments.of(Setting.ROLES, List.of("", "web,chef", ",")),
         Arguments.of(Setting.SIMULATION_INSTANCES, List.of("0", "65", "many")),
@@ -92,6 +93,12 @@ class AppConfigTest {
     Set<Setting> freeText = EnumSet.of(Setting.INSTANCE_ID, Setting.MAP_TILES_URL);
 
     assertThat(EnumSet.complementOf(EnumSet.copyOf(tried))).isEqualTo(freeText);
+  }
+
+  @Test
+  void theWebAndManagementPortsMustDiffer() {
+    assertThatThrownBy(() -> AppConfig.load(Map.of("HTTP_PORT", "9090")))
+        .hasMessage("MANAGEMENT_PORT must differ from HTTP_PORT (both are 9090)");
   }
 
   @Test
