@@ -24,6 +24,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -78,6 +79,8 @@ public final class Application implements AutoCloseable {
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
             .setJvmMetricsEnabled(true)
+            // "local" tells the web and management servers apart; their meters would otherwise collide.
+            .addLabels(Label.LOCAL)
             .setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();

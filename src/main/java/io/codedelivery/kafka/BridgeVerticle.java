@@ -11,6 +11,7 @@ import io.codedelivery.model.Position;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -75,6 +76,10 @@ public final class BridgeVerticle extends VerticleBase {
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, groupId, "latest"));
     consumer.handler(this::onPosition);
+    // Starting at "latest", the bridge only sees what is produced once it holds its partitions: it is not
+    // started (and the process not ready) before that, or the first positions after a start would be missed.
+    Promise<Void> assigned = Promise.promise();
+    consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
     consumer.partitionsRevokedHandler(revoked -> {
       commitHandled();
       commits.forget(revoked);
@@ -82,6 +87,7 @@ public final class BridgeVerticle extends VerticleBase {
     vertx.setPeriodic(COMMIT_INTERVAL_MS, id -> commitHandled());
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
     return consumer.subscribe(Topics.NEW_POSITION)
+        .compose(v -> assigned.future())
         .onSuccess(v -> LOG.info("Bridge consuming {} as group {}", Topics.NEW_POSITION, groupId));
   }
 

@@ -13,6 +13,7 @@ final class Driver {
   private final TopicPartition source;
   private final long sourceOffset;
   private int nextSeq;
+  private boolean ready;
   private boolean sending;
 
   Driver(Direction direction, Route route, TopicPartition source, long sourceOffset) {
@@ -33,8 +34,18 @@ final class Driver {
     nextSeq++;
   }
 
-  boolean isSending() {
-    return sending;
+  /** Goes on after a position already stored, once the delivery is known to have been under way. */
+  void resumeAfter(long storedSeq) {
+    nextSeq = (int) Math.min(storedSeq + 1, route.points().size() - 1);
+  }
+
+  /** Its starting point is known; it may drive. */
+  void ready() {
+    ready = true;
+  }
+
+  boolean canSend() {
+    return ready && !sending;
   }
 
   void sending(boolean sending) {

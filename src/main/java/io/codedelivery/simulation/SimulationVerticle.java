@@ -11,8 +11,11 @@ import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
+import io.codedelivery.persistence.DeliveryQueries;
+import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -44,6 +47,7 @@ public final class SimulationVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private DeadLetters deadLetters;
+  private DeliveryQueries queries;
   private boolean paused;
   private long lastFailureLog;
 
@@ -59,6 +63,7 @@ public final class SimulationVerticle extends VerticleBase {
     String bootstrapServers = context.config().kafkaBootstrapServers();
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(producer, metrics);
+    queries = new DeliveryQueries(Store.client(vertx, context.config().mongoUri(), context.config().mongoDatabase()));
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
     consumer.handler(this::onDirection);
     consumer.partitionsRevokedHandler(revoked -> {
@@ -98,15 +103,40 @@ public final class SimulationVerticle extends VerticleBase {
     } else if (drivers.containsKey(direction.deliveryId())) {
       finishWork(partition, record.offset());
     } else {
-      drivers.put(direction.deliveryId(), new Driver(direction, route.get(), partition, record.offset()));
+      Driver driver = new Driver(direction, route.get(), partition, record.offset());
+      // Reserved before the look-up, so the same direction read again meanwhile is recognised.
+      drivers.put(direction.deliveryId(), driver);
       metrics.deliveryStarted();
-      LOG.debug("Delivery {} started on route {}", direction.deliveryId(), direction.routeId());
       if (drivers.size() >= maxActiveDeliveries && !paused) {
         LOG.warn("{} deliveries running: taking no new ones until some finish", drivers.size());
         paused = true;
         consumer.pause();
       }
+      resumeFromStore(driver);
     }
+  }
+
+  /**
+   * A direction read again after a crash belongs to a delivery that may be half-way: it goes on after the last
+   * stored position instead of starting over. Positions produced but not yet stored are produced again, which
+   * the idempotent writes and the browsers' merge by seq absorb.
+   */
+  private void resumeFromStore(Driver driver) {
+    queries.delivery(driver.deliveryId()).onComplete(stored -> {
+      if (stored.failed()) {
+        LOG.warn("Could not read the state of delivery {} ({}); driving it from the start", driver.deliveryId(), stored.cause().getMessage());
+      } else if (stored.result().isPresent()) {
+        JsonObject state = stored.result().get();
+        if ("finished".equals(state.getString("status"))) {
+          LOG.info("Delivery {} was already finished before a restart", driver.deliveryId());
+          finish(driver);
+          return;
+        }
+        driver.resumeAfter(state.getLong("lastSeq"));
+        LOG.info("Delivery {} resumes after seq {}", driver.deliveryId(), state.getLong("lastSeq"));
+      }
+      driver.ready();
+    });
   }
 
   private void deadLetter(KafkaConsumerRecord<String, String> record, TopicPartition partition, String reason) {
@@ -118,7 +148,7 @@ public final class SimulationVerticle extends VerticleBase {
   private void tick() {
     Instant now = Instant.now();
     for (Driver driver : drivers.values()) {
-      if (!driver.isSending()) {
+      if (driver.canSend()) {
         send(driver, driver.nextPosition(now));
       }
     }
