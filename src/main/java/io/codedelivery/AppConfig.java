@@ -204,6 +204,15 @@ public final class AppConfig {
     return integer(Setting.BRIDGE_MAX_REGISTRATIONS);
   }
 
+  public int bridgeMaxStartsPerMinute() {
+    return integer(Setting.BRIDGE_MAX_STARTS_PER_MINUTE);
+  }
+
+  public java.util.List<String> corsAllowedOrigins() {
+    String origins = values.get(Setting.CORS_ALLOWED_ORIGINS);
+    return origins.isBlank() ? java.util.List.of() : Arrays.stream(origins.split(",")).map(String::trim).toList();
+  }
+
   public String mapTilesUrl() {
     return values.get(Setting.MAP_TILES_URL);
   }

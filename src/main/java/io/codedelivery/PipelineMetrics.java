@@ -25,6 +25,7 @@ public final class PipelineMetrics {
   private final AtomicLong activeDeliveries = new AtomicLong();
   private final AtomicLong sockJsSessions = new AtomicLong();
   private final Timer latency;
+  private final Counter sockJsDropped;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerLag = new ConcurrentHashMap<>();
 
@@ -40,6 +41,8 @@ public final class PipelineMetrics {
         .description("Deliveries being driven by this process's simulation").register(registry);
     Gauge.builder("codedelivery.sockjs.sessions", sockJsSessions, AtomicLong::get)
         .description("Open SockJS event-bus connections").register(registry);
+    sockJsDropped = Counter.builder("codedelivery.sockjs.dropped")
+        .description("SockJS connections closed because they stopped reading").register(registry);
     latency = Timer.builder("codedelivery.position.latency")
         .description("From a position's timestamp to its publication on the event bus")
         // Fixed buckets around the 100 ms goal read better on a dashboard than Micrometer's 70-odd default ones.
@@ -78,6 +81,10 @@ public final class PipelineMetrics {
 
   public void sockJsClosed() {
     sockJsSessions.decrementAndGet();
+  }
+
+  public void sockJsDropped() {
+    sockJsDropped.increment();
   }
 
   public void deadLettered(String sourceTopic) {

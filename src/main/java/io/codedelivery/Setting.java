@@ -31,6 +31,8 @@ public enum Setting {
   DELIVERIES_MAX_ACTIVE("deliveries.max.active", "deliveries running at once before new ones are refused", Rule.range(1, 1_000_000)),
   BRIDGE_MAX_BODY_BYTES("bridge.max.body.bytes", "largest message a browser may send over the SockJS bridge", Rule.range(64, 1_048_576)),
   BRIDGE_MAX_REGISTRATIONS("bridge.max.registrations", "addresses one SockJS connection may listen to", Rule.range(1, 100_000)),
+  BRIDGE_MAX_STARTS_PER_MINUTE("bridge.max.starts.per.minute", "start requests one SockJS connection may make a minute", Rule.range(1, 100_000)),
+  CORS_ALLOWED_ORIGINS("cors.allowed.origins", "origins allowed to call the REST API from other sites, comma-separated; blank = none (closed)", Rule.ORIGINS),
   MAP_TILES_URL("map.tiles.url", "tile URL template of the map page; blank = no tiles", Rule.OPTIONAL),
   LOG_LEVEL("log.level", "level of the application's own logs", Rule.LOG_LEVEL);
 
@@ -74,6 +76,9 @@ public enum Setting {
         v -> v.isBlank() || v.startsWith("mongodb://") || v.startsWith("mongodb+srv://"),
         "blank (embedded store) or a mongodb:// or mongodb+srv:// connection string");
     static final Rule ROLES = new Rule(Role::validList, "a comma-separated, non-empty subset of " + Role.names());
+    static final Rule ORIGINS = new Rule(
+        v -> v.isBlank() || Pattern.matches("https?://[^\\s,/]+(,https?://[^\\s,/]+)*", v.trim()),
+        "blank (no other origin) or http(s)://host[:port][,…]");
     static final Rule LOG_LEVEL = matching("(?i)TRACE|DEBUG|INFO|WARN|ERROR", "one of TRACE, DEBUG, INFO, WARN, ERROR");
 
     static Rule range(int min, int max) {

@@ -1,5 +1,6 @@
 package io.codedelivery.web;
 
+import io.codedelivery.AppConfig;
 import io.codedelivery.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.vertx.core.Vertx;
@@ -11,25 +12,33 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SockJS event-bus bridge: browsers may send only to {@code deliveries.start} and listen only to
- * {@code delivery.<uuid>} and {@code deliveries.updates}; nothing else crosses, and oversized messages are refused.
+ * {@code delivery.<uuid>} and {@code deliveries.updates}. Oversized messages and bursts of start requests are
+ * refused with a clear failure; a browser that stops reading is disconnected before its backlog grows.
  */
 final class EventBusBridge {
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusBridge.class);
   /** Long enough for {@code delivery.<uuid>}; anything longer is refused before it costs a registration. */
   static final int MAX_ADDRESS_LENGTH = 64;
   static final int PAYLOAD_TOO_LARGE = 413;
+  static final int TOO_MANY_REQUESTS = 429;
 
   private final Vertx vertx;
-  private final int maxBodyBytes;
-  private final int maxRegistrations;
+  private final AppConfig config;
   private final PipelineMetrics metrics;
+  /** Start requests each connection may still make; touched only on this verticle's event loop. */
+  private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
 
-  EventBusBridge(Vertx vertx, int maxBodyBytes, int maxRegistrations, PipelineMetrics metrics) {
+  EventBusBridge(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
     this.vertx = vertx;
-    this.maxBodyBytes = maxBodyBytes;
-    this.maxRegistrations = maxRegistrations;
+    this.config = config;
     this.metrics = metrics;
   }
 
@@ -39,40 +48,100 @@ final class EventBusBridge {
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.DELIVERY_ADDRESS_REGEX))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_UPDATES))
         .setMaxAddressLength(MAX_ADDRESS_LENGTH)
-        .setMaxHandlersPerSocket(maxRegistrations);
+        .setMaxHandlersPerSocket(config.bridgeMaxRegistrations());
     return SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(options, this::onEvent);
   }
 
   private void onEvent(BridgeEvent event) {
-    if (event.type() == BridgeEventType.SOCKET_CREATED) {
-      metrics.sockJsOpened();
-    } else if (event.type() == BridgeEventType.SOCKET_CLOSED) {
-      metrics.sockJsClosed();
-    }
-    if ((event.type() == BridgeEventType.SEND || event.type() == BridgeEventType.PUBLISH) && tooLarge(event.getRawMessage())) {
-      refuseTooLarge(event);
-      return;
+    switch (event.type()) {
+      case SOCKET_CREATED -> {
+        metrics.sockJsOpened();
+        startAllowance.put(event.socket(), new TokenBucket(config.bridgeMaxStartsPerMinute(), 60_000));
+      }
+      case SOCKET_CLOSED -> {
+        metrics.sockJsClosed();
+        startAllowance.remove(event.socket());
+      }
+      case SEND, PUBLISH -> {
+        if (tooLarge(event.getRawMessage())) {
+          refuse(event, PAYLOAD_TOO_LARGE, "message body larger than " + config.bridgeMaxBodyBytes() + " bytes");
+          return;
+        }
+        if (Addresses.START_DELIVERY.equals(event.getRawMessage().getString("address")) && !allowStart(event.socket())) {
+          refuse(event, TOO_MANY_REQUESTS, "too many start requests from this connection (at most "
+              + config.bridgeMaxStartsPerMinute() + " a minute); try again shortly");
+          return;
+        }
+      }
+      case RECEIVE -> {
+        if (event.socket().writeQueueFull()) {
+          dropSlowReader(event);
+          return;
+        }
+      }
+      default -> {
+        // registrations and the rest are checked by the bridge's own rules
+      }
     }
     event.complete(true);
   }
 
+  private boolean allowStart(SockJSSocket socket) {
+    TokenBucket allowance = startAllowance.get(socket);
+    return allowance == null || allowance.tryTake(System.currentTimeMillis());
+  }
+
   private boolean tooLarge(JsonObject frame) {
     Object body = frame == null ? null : frame.getValue("body");
-    return body != null && JsonObject.of("b", body).encode().length() > maxBodyBytes;
+    return body != null && JsonObject.of("b", body).encode().length() > config.bridgeMaxBodyBytes();
   }
 
   /** Answers the sender's reply handler with a clear failure, not just the bridge's bare "rejected". */
-  private void refuseTooLarge(BridgeEvent event) {
+  private void refuse(BridgeEvent event, int code, String message) {
     String replyAddress = event.getRawMessage().getString("replyAddress");
     JsonObject error = new JsonObject()
         .put("type", "err")
-        .put("failureCode", PAYLOAD_TOO_LARGE)
+        .put("failureCode", code)
         .put("failureType", "RECIPIENT_FAILURE")
-        .put("message", "message body larger than " + maxBodyBytes + " bytes");
+        .put("message", message);
     if (replyAddress != null) {
       error.put("address", replyAddress);
     }
     event.socket().write(error.encode());
     event.complete(false);
+  }
+
+  /** A browser that stopped reading would make the server buffer without bound; it is cut off instead. */
+  private void dropSlowReader(BridgeEvent event) {
+    LOG.warn("Closing SockJS connection from {}: it is not reading its messages", event.socket().remoteAddress());
+    metrics.sockJsDropped();
+    event.complete(false);
+    event.socket().close(4008, "too slow: messages were not being read");
+  }
+
+  /** A fixed number of permits per period, refilled continuously. */
+  static final class TokenBucket {
+    private final double capacity;
+    private final double permitsPerMs;
+    private double permits;
+    private long lastRefill = -1;
+
+    TokenBucket(int capacity, long periodMs) {
+      this.capacity = capacity;
+      this.permitsPerMs = capacity / (double) periodMs;
+      this.permits = capacity;
+    }
+
+    boolean tryTake(long nowMs) {
+      if (lastRefill >= 0) {
+        permits = Math.min(capacity, permits + (nowMs - lastRefill) * permitsPerMs);
+      }
+      lastRefill = nowMs;
+      if (permits < 1) {
+        return false;
+      }
+      permits--;
+      return true;
+    }
   }
 }

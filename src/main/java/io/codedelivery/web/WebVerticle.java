@@ -38,8 +38,8 @@ public final class WebVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route("/eventbus/*").subRouter(new EventBusBridge(vertx, config.bridgeMaxBodyBytes(),
-        config.bridgeMaxRegistrations(), context.metrics()).router());
+    SecurityHeaders.mount(router, config);
+    router.route("/eventbus/*").subRouter(new EventBusBridge(vertx, config, context.metrics()).router());
     ManagementRoutes.mount(router, vertx, context);
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.bridgeMaxBodyBytes()));
     router.get("/api/config").handler(this::pageConfig);

@@ -158,6 +158,27 @@ class RestApiIT {
   }
 
   @Test
+  void thePageAndTheApiCarryAStrictContentSecurityPolicyAndNoCorsByDefault() throws Exception {
+    HttpResponse<String> page = get("/");
+    HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/routes"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://elsewhere.example")
+        .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> crossOrigin = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/routes"))
+        .header("Origin", "https://elsewhere.example").build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(csp -> assertThat(csp)
+        .contains("default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'")
+        .doesNotContain("unsafe-inline", "unsafe-eval"));
+    assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+    assertThat(page.headers().firstValue("x-frame-options")).hasValue("DENY");
+    assertThat(page.headers().firstValue("referrer-policy")).hasValue("no-referrer");
+    assertThat(preflight.headers().firstValue("access-control-allow-origin")).isEmpty();
+    assertThat(crossOrigin.headers().firstValue("access-control-allow-origin")).isEmpty();
+  }
+
+  @Test
   void badStartRequestsGetTheSameAnswersAsOnTheEventBus() throws Exception {
     assertJsonError(post("/api/deliveries", "{\"routeId\":\"77\"}"), 404, "unknown route '77'");
     assertJsonError(post("/api/deliveries", "{\"routeId\":7}"), 400, "'routeId' is required");

@@ -126,6 +126,36 @@ class SockJsBridgeIT {
   }
 
   @Test
+  void overLongAddressesAndTooManyRegistrationsAreRefused() {
+    client.register("delivery." + "0".repeat(100));
+    int limit = stack.app().config().bridgeMaxRegistrations();
+    for (int i = 0; i <= limit; i++) {
+      client.register(Addresses.delivery(String.format("00000000-0000-4000-8000-%012d", i)));
+    }
+
+    await().atMost(WAIT).until(() -> client.errors().size() >= 2);
+    assertThat(client.errors()).extracting(e -> e.getString("body"))
+        .containsExactlyInAnyOrder("max_address_length_reached", "max_handlers_reached");
+  }
+
+  @Test
+  void aBurstOfStartRequestsFromOneConnectionIsRateLimitedWith429() throws Exception {
+    int allowed = stack.app().config().bridgeMaxStartsPerMinute();
+    List<String> replies = new java.util.ArrayList<>();
+    for (int i = 0; i < allowed + 5; i++) {
+      replies.add(client.send(Addresses.START_DELIVERY, new JsonObject().put("routeId", "999")));
+    }
+
+    List<JsonObject> answers = replies.stream().map(r -> replyTo(client, r)).toList();
+    assertThat(answers).filteredOn(a -> a.getInteger("failureCode") == 404).hasSize(allowed);
+    assertThat(answers).filteredOn(a -> a.getInteger("failureCode") == 429).hasSize(5)
+        .allSatisfy(a -> assertThat(a.getString("message")).contains("too many start requests"));
+    try (SockJsClient other = SockJsClient.connect(vertx, stack.httpPort())) {
+      assertThat(startDelivery(other, "1")).as("other connections are not limited").isNotBlank();
+    }
+  }
+
+  @Test
   void lifecycleUpdatesReachListenersOfDeliveriesUpdates() {
     client.register(Addresses.DELIVERY_UPDATES);
     String id = startDelivery(client, "2");
