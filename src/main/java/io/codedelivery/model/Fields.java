@@ -8,6 +8,9 @@ import java.util.UUID;
 
 /** Reads required fields of incoming JSON, failing with a reason that names the field. */
 public final class Fields {
+  /** Far above any real message (a position is about 250 characters); a bigger value is refused unread. */
+  public static final int MAX_VALUE_CHARS = 16 * 1024;
+
   private Fields() {
   }
 
@@ -15,6 +18,9 @@ public final class Fields {
   public static JsonObject parse(String json) {
     if (json == null) {
       throw new InvalidMessageException("empty value");
+    }
+    if (json.length() > MAX_VALUE_CHARS) {
+      throw new InvalidMessageException("value of " + json.length() + " characters exceeds the limit of " + MAX_VALUE_CHARS);
     }
     try {
       return new JsonObject(json);
