@@ -27,6 +27,9 @@ export function createDelivery(id, routeId, colour) {
     colour,
     positions: [], // {seq, lat, lon, timestamp}, ascending seq, no duplicates
     finished: false,
+    seenLive: false, // known to this page while still on the road (so its arrival is news worth a notice)
+    pointCount: null, // route length in points, from the delivery summary, for when the route is unknown
+    etaAt: null, // epoch ms the vehicle is expected to arrive, recomputed with each position
     marker: null, // Leaflet vehicle marker once the first position is known
   };
 }
@@ -93,6 +96,92 @@ export function latestPosition(delivery) {
 export function hasGap(delivery) {
   const latest = latestPosition(delivery);
   return latest !== null && latest.seq !== delivery.positions.length - 1;
+}
+
+/**
+ * The lowest seq not held: where a catch-up fetch starts (fromSeq), so it asks only for what is missing
+ * (live positions after a hole are re-sent by the store too and skipped by mergePositions).
+ */
+export function firstMissingSeq(delivery) {
+  const points = delivery.positions;
+  if (points.length === 0 || points[points.length - 1].seq === points.length - 1) {
+    return points.length;
+  }
+  // Seqs are unique and ascending, so seq === index holds exactly up to the first hole.
+  let low = 0;
+  let high = points.length - 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (points[mid].seq === mid) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
+/** Points still to be driven after the latest one held, or null when the route length is not known. */
+export function remainingPoints(delivery, route) {
+  const total = route && route.points.length > 0 ? route.points.length : delivery.pointCount;
+  if (!Number.isInteger(total) || total <= 0) {
+    return null;
+  }
+  if (delivery.finished) {
+    return 0;
+  }
+  const latest = latestPosition(delivery);
+  return Math.max(0, total - 1 - (latest ? latest.seq : -1));
+}
+
+const CLOCK = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+
+export function formatClock(epochMs) {
+  return CLOCK.format(new Date(epochMs));
+}
+
+/** "ETA 14:32:05 (~2 min)": the clock time plus how far away that is, rounded for reading at a glance. */
+export function formatEta(etaAt, now) {
+  const left = Math.max(0, etaAt - now);
+  let rough;
+  if (left < 1_000) {
+    rough = 'arriving';
+  } else if (left < 60_000) {
+    rough = `~${Math.round(left / 1_000)} s`;
+  } else {
+    rough = `~${Math.round(left / 60_000)} min`;
+  }
+  return `ETA ${formatClock(etaAt)} (${rough})`;
+}
+
+/** m:ss for replay times. */
+export function formatDuration(ms) {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Replay clock offsets (ms from the first point) from the stored timestamps: never going backwards, and
+ * falling back to one interval per point where a timestamp is missing or the track has no duration at all.
+ */
+export function replayOffsets(points, intervalMs) {
+  const parsed = points.map((p) => (typeof p.timestamp === 'string' ? Date.parse(p.timestamp) : NaN));
+  const first = parsed[0];
+  const offsets = [];
+  let previous = 0;
+  for (let i = 0; i < points.length; i++) {
+    let offset = Number.isFinite(parsed[i]) && Number.isFinite(first)
+      ? parsed[i] - first : previous + (i === 0 ? 0 : intervalMs);
+    offset = Math.max(offset, previous);
+    offsets.push(offset);
+    previous = offset;
+  }
+  if (points.length > 1 && offsets[offsets.length - 1] === 0) {
+    return points.map((_, i) => i * intervalMs);
+  }
+  return offsets;
 }
 
 /** Great-circle distance in metres; plenty precise for "km remaining" in one city. */

@@ -69,8 +69,12 @@ export class MapView {
 
   /** The travelled trail gets every exact point; only the vehicle marker is animated. */
   showTrail(delivery) {
+    this.showTrailPoints(delivery, delivery.positions.map((p) => [p.lat, p.lon]));
+  }
+
+  /** The trail drawn through exactly these points (a replay shows only the part driven so far). */
+  showTrailPoints(delivery, latLngs) {
     const layers = this.layersOf(delivery);
-    const latLngs = delivery.positions.map((p) => [p.lat, p.lon]);
     if (layers.trail) {
       layers.trail.setLatLngs(latLngs);
     } else {
@@ -111,6 +115,19 @@ export class MapView {
     this.animations.set(delivery.id, requestAnimationFrame(step));
   }
 
+  /** Puts the vehicle exactly here at once (replay frames), stopping any glide in progress. */
+  placeVehicle(delivery, lat, lon) {
+    this.cancelAnimation(delivery);
+    if (delivery.marker) {
+      delivery.marker.setLatLng([lat, lon]);
+    } else {
+      delivery.marker = L.circleMarker([lat, lon], {
+        radius: 8, color: '#ffffff', weight: 3, fillColor: delivery.colour, fillOpacity: 1,
+      }).addTo(this.map);
+    }
+    delivery.marker.bringToFront();
+  }
+
   cancelAnimation(delivery) {
     const frame = this.animations.get(delivery.id);
     if (frame !== undefined) {
@@ -124,13 +141,16 @@ export class MapView {
     this.map.panTo([position.lat, position.lon], { animate: !prefersReducedMotion.matches, duration: durationMs / 1000 });
   }
 
-  /** Frames one delivery: its planned route when known, else its trail. */
-  frame(delivery) {
+  /**
+   * Frames one delivery: its planned route when known, else its trail. bottomInset keeps it clear of
+   * whatever covers the bottom of the map (the replay controls).
+   */
+  frame(delivery, { bottomInset = 0 } = {}) {
     const layers = this.layersOf(delivery);
     const shape = layers.plan ?? layers.trail;
     const bounds = shape ? shape.getBounds() : null;
     if (bounds && bounds.isValid()) {
-      this.map.fitBounds(bounds, { padding: [24, 24] });
+      this.map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 24 + bottomInset] });
     }
   }
 }

@@ -1,7 +1,7 @@
 // The side panel: connection state, route catalogue, delivery lists and notices.
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
-import { formatKm, latestPosition, remainingMetres } from './deliveries.js';
+import { formatEta, formatKm, latestPosition, remainingMetres } from './deliveries.js';
 
 const NOTICE_MS = 8000;
 const CONNECTION_STATES = ['live', 'reconnecting', 'offline'];
@@ -72,10 +72,11 @@ export function titleOf(delivery, route) {
 }
 
 /**
- * Adds the delivery's list item to #active. Clicking anywhere on the item except the share link
- * toggles camera follow; the inner button makes the same action reachable by keyboard.
+ * Adds the delivery's list item to #active (or, for one already finished, to the end of #recent).
+ * Clicking anywhere on the item except the share link selects it: an active delivery toggles camera
+ * follow, a finished one opens its replay. The inner button makes the same action reachable by keyboard.
  */
-export function addDeliveryItem(delivery, onToggleFollow) {
+export function addDeliveryItem(delivery, onSelect, { list = 'active' } = {}) {
   const item = element('li', 'delivery');
   item.dataset.deliveryId = delivery.id;
 
@@ -89,19 +90,20 @@ export function addDeliveryItem(delivery, onToggleFollow) {
 
   const progress = element('progress', 'delivery-progress');
   const remaining = element('span', 'remaining');
+  const eta = element('time', 'eta');
   const share = element('a', 'share', 'Share link');
   share.href = `#/deliveries/${delivery.id}`;
 
   const details = element('div', 'delivery-details');
-  details.append(progress, remaining, share);
+  details.append(progress, remaining, eta, share);
   item.append(follow, details);
 
   item.addEventListener('click', (event) => {
     if (!event.target.closest('a')) {
-      onToggleFollow(delivery.id);
+      onSelect(delivery.id);
     }
   });
-  byId('active').append(item);
+  byId(list).append(item);
   return item;
 }
 
@@ -116,8 +118,10 @@ export function updateDeliveryItem(delivery, route) {
     return;
   }
   const title = titleOf(delivery, route);
+  item.classList.toggle('finished', delivery.finished);
   item.querySelector('.delivery-title').textContent = title;
-  item.querySelector('.follow').setAttribute('aria-label', `Follow the delivery on ${title} with the map`);
+  item.querySelector('.follow').setAttribute('aria-label', delivery.finished
+    ? `Replay the delivery on ${title}` : `Follow the delivery on ${title} with the map`);
   item.querySelector('.share').setAttribute('aria-label', `Shareable link to the delivery on ${title}`);
 
   const progress = item.querySelector('progress');
@@ -135,6 +139,15 @@ export function updateDeliveryItem(delivery, route) {
     progress.removeAttribute('value');
     remaining.textContent = delivery.finished ? 'arrived' : '';
   }
+
+  const eta = item.querySelector('.eta');
+  if (!delivery.finished && delivery.etaAt !== null) {
+    eta.textContent = formatEta(delivery.etaAt, Date.now());
+    eta.dateTime = new Date(delivery.etaAt).toISOString();
+  } else {
+    eta.textContent = '';
+    eta.removeAttribute('datetime');
+  }
 }
 
 export function moveToRecent(delivery) {
@@ -144,11 +157,21 @@ export function moveToRecent(delivery) {
   }
 }
 
-/** Marks which delivery the camera follows (at most one). */
-export function markFollowed(deliveryId) {
+/** Marks which delivery the camera follows and which one is being replayed (at most one each). */
+export function markSelected(followedId, replayedId) {
   for (const item of document.querySelectorAll('li.delivery')) {
-    const followed = item.dataset.deliveryId === deliveryId;
+    const followed = item.dataset.deliveryId === followedId;
+    const replayed = item.dataset.deliveryId === replayedId;
     item.classList.toggle('followed', followed);
-    item.querySelector('.follow').setAttribute('aria-pressed', String(followed));
+    item.classList.toggle('replaying', replayed);
+    item.querySelector('.follow').setAttribute('aria-pressed', String(followed || replayed));
+  }
+}
+
+/** The keyboard way back to a delivery's item (after closing its replay). */
+export function focusDeliveryItem(deliveryId) {
+  const item = document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(deliveryId)}"] .follow`);
+  if (item) {
+    item.focus();
   }
 }

@@ -10,10 +10,13 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Ready means: Kafka answers, MongoDB answers, and every configured role is deployed. Asked anew on every probe. */
 final class Readiness {
+  /** A dependency that does not answer within this is DOWN (503), rather than a check that timed out (500). */
+  private static final long ANSWER_WITHIN_MS = 2_000;
   private static final long CHECK_TIMEOUT_MS = 3_000;
 
   private Readiness() {
@@ -34,7 +37,7 @@ final class Readiness {
   }
 
   private static void report(Promise<Status> promise, Future<JsonObject> check) {
-    check.onSuccess(data -> promise.tryComplete(Status.OK(data)))
+    check.timeout(ANSWER_WITHIN_MS, TimeUnit.MILLISECONDS).onSuccess(data -> promise.tryComplete(Status.OK(data)))
         .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage())))));
   }
 }

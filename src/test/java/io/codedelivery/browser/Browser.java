@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -148,6 +149,19 @@ final class Browser implements AutoCloseable {
           marker: at ? [at.lat, at.lng] : null,
         };""", id);
     return raw == null ? null : PageDelivery.of(raw);
+  }
+
+  /** window.codeDelivery.replay: the replay on screen (deliveryId, index, count, playing, speed, done, position), or null. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> replay() {
+    return (Map<String, Object>) js("""
+        const r = window.codeDelivery && window.codeDelivery.replay;
+        return r ? JSON.parse(JSON.stringify(r)) : null;""");
+  }
+
+  /** Resizes the browser window (CSS pixels), e.g. to a phone's 360 px width. */
+  void resize(int width, int height) {
+    driver.manage().window().setSize(new Dimension(width, height));
   }
 
   /** Ids of every delivery the page knows of. */

@@ -1,0 +1,274 @@
+package io.codedelivery.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.codedelivery.Role;
+import io.codedelivery.Setting;
+import io.codedelivery.browser.Browser.PageDelivery;
+import io.codedelivery.model.LatLon;
+import io.codedelivery.model.Route;
+import io.codedelivery.support.TestStack;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.LongStream;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The live operations map in a real (headless) Chromium: a page opened while deliveries are on the road
+ * lists them (with an ETA) from the server, a finished delivery can be replayed along its stored track, and
+ * when the HTTP server (REST + SockJS) goes away and comes back the page says so and ends up with every
+ * position of a delivery exactly once. Screenshots of the main states, including a 360 px phone view, go to
+ * {@code target/screenshots/}.
+ */
+class LiveOperationsIT extends MapPageTestBase {
+  /** A position the page shows is the stored route point itself; this only absorbs float printing. */
+  private static final double SAME_SPOT = 1e-9;
+
+  private static String item(String listId, String deliveryId) {
+    return "#" + listId + " li.delivery[data-delivery-id='" + deliveryId + "']";
+  }
+
+  @Test
+  void aPageOpenedWhileDeliveriesAreRunningListsThemWithAnEtaAndFollowsThemToTheEnd() throws Exception {
+    Route longRoute = route("3");
+    String done = startOverRest("1");
+    waitUpTo().until(() -> status(done), "finished"::equals);
+    String running = startOverRest("3");
+    // Some way along, with about ten seconds still to go when the page opens.
+    JsonObject runningState = waitUpTo().until(() -> deliveryState(running),
+        state -> state != null && state.getLong("lastSeq", -1L) >= 20);
+    assertThat(runningState.getString("status")).as("still on the road when the page opens").isEqualTo("in-transit");
+
+    try (Browser browser = Browser.open()) {
+      Instant openedAt = Instant.now();
+      browser.openPage(stack.baseUrl() + "/");
+
+      // Neither delivery was announced to this page: only the REST lists read on load can show them.
+      waitUpTo().until(() -> browser.deliveryIdsIn("active").contains(running));
+      waitUpTo().until(() -> browser.deliveryIdsIn("recent").contains(done));
+      assertThat(browser.find(item("recent", done) + " .remaining").getText()).isEqualTo("arrived");
+
+      // The stored track so far came with it, from seq 0, and live positions keep coming.
+      PageDelivery loaded = waitUpTo().until(() -> browser.delivery(running),
+          d -> d.seqs().size() > runningState.getLong("lastSeq") && d.seqs().get(0) == 0L);
+      assertThat(loaded.seqs()).as("no gap in the loaded prefix")
+          .isEqualTo(LongStream.range(0, loaded.seqs().size()).boxed().toList());
+
+      WebElement eta = browser.find(item("active", running) + " .eta");
+      assertThat(eta.getText()).matches("ETA \\d\\d:\\d\\d:\\d\\d \\((~\\d+ (s|min)|arriving)\\)");
+      Instant expected = Instant.parse(eta.getDomAttribute("datetime"));
+      // remaining points × 60 ms from the latest position: at most the whole route from now.
+      assertThat(expected).isBetween(openedAt.minusSeconds(2),
+          Instant.now().plusMillis(longRoute.points().size() * Long.parseLong(INTERVAL_MS) + 2000));
+      String firstEta = eta.getText();
+      browser.screenshot("live-opened-with-running-delivery");
+
+      browser.resize(360, 740);
+      waitUpTo().until(() -> ((Number) browser.js("return window.innerWidth;")).intValue() <= 400);
+      assertPanelAboveMapWithoutSideways(browser);
+      browser.screenshot("live-phone-360");
+      browser.resize(1280, 900);
+
+      waitUpTo().until(() -> browser.delivery(running).finished());
+      waitUpTo().until(() -> browser.deliveryIdsIn("recent").contains(running));
+      assertThat(browser.delivery(running).seqs()).as("seqs 0..199, no gap, no duplicate").isEqualTo(allSeqsOf(longRoute));
+      assertThat(browser.find(item("recent", running) + " .eta").getText()).as("no ETA once arrived").isEmpty();
+      assertThat(firstEta).isNotBlank();
+      assertThat(browser.severeConsoleEntries()).isEmpty();
+    }
+  }
+
+  @Test
+  void aFinishedDeliveryReplaysAlongItsStoredTrackToTheRoutesLastPoint() throws Exception {
+    Route route = route("2");
+    LatLon first = route.points().get(0);
+    LatLon last = route.points().get(route.points().size() - 1);
+    String id = startOverRest("2");
+    waitUpTo().until(() -> status(id), "finished"::equals);
+
+    try (Browser browser = Browser.open()) {
+      browser.openPage(stack.baseUrl() + "/");
+      waitUpTo().until(() -> browser.deliveryIdsIn("recent").contains(id));
+      assertThat(browser.find("#replay").isDisplayed()).as("no replay until one is chosen").isFalse();
+      assertThat(browser.replay()).isNull();
+
+      WebElement select = browser.find(item("recent", id) + " button.follow");
+      assertThat(select.getDomAttribute("aria-label")).isEqualTo("Replay the delivery on " + route.title());
+      select.click();
+
+      Map<String, Object> opened = waitUpTo().until(browser::replay, r -> r != null && id.equals(r.get("deliveryId")));
+      assertThat(browser.find("#replay").isDisplayed()).isTrue();
+      assertThat(((Number) opened.get("count")).intValue()).as("the whole stored track").isEqualTo(route.points().size());
+      assertThat(((Number) opened.get("index")).intValue()).isZero();
+      assertThat(opened.get("playing")).isEqualTo(false);
+      assertSpot("the vehicle is back at the start", browser.delivery(id).marker(), first);
+      WebElement slider = browser.find("#replay-slider");
+      assertThat(slider.getDomAttribute("max")).isEqualTo(String.valueOf(route.points().size() - 1));
+      for (String control : List.of("#replay-play", "#replay-speed", "#replay-slider", "#replay-close")) {
+        assertThat(browser.find(control).getDomAttribute("aria-label")).as("%s is labelled", control).isNotBlank();
+      }
+      browser.screenshot("replay-opened");
+
+      new Select(browser.find("#replay-speed")).selectByValue("16");
+      browser.find("#replay-play").click();
+      Set<Integer> indexesSeen = ConcurrentHashMap.newKeySet();
+      Map<String, Object> ended = await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+          .until(() -> {
+            Map<String, Object> now = browser.replay();
+            indexesSeen.add(((Number) now.get("index")).intValue());
+            return now;
+          }, r -> Boolean.TRUE.equals(r.get("done")));
+      assertThat(((Number) ended.get("speed")).intValue()).isEqualTo(16);
+      assertThat(ended.get("playing")).isEqualTo(false);
+      assertThat(((Number) ended.get("index")).intValue()).isEqualTo(route.points().size() - 1);
+      assertThat(slider.getDomProperty("value")).as("slider at its max").isEqualTo(slider.getDomAttribute("max"));
+      assertThat(indexesSeen).as("the vehicle went through the points in between, not straight to the end")
+          .anyMatch(i -> i > 0 && i < route.points().size() - 1);
+      assertSpot("the vehicle ends at the route's last point", browser.delivery(id).marker(), last);
+      assertThat(browser.find("#replay-play").getDomAttribute("aria-label")).isEqualTo("Replay again from the start");
+      browser.screenshot("replay-finished");
+
+      // Keyboard: the slider jumps to the start with Home and steps with the arrow keys; Tab shows focus.
+      slider.sendKeys(Keys.HOME);
+      waitUpTo().until(() -> ((Number) browser.replay().get("index")).intValue() == 0);
+      assertSpot("Home: back at the start", browser.delivery(id).marker(), first);
+      slider.sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT);
+      waitUpTo().until(() -> ((Number) browser.replay().get("index")).intValue() == 2);
+      assertSpot("two steps along", browser.delivery(id).marker(), route.points().get(2));
+      browser.find("#replay-play").sendKeys(Keys.ENTER);
+      waitUpTo().until(() -> Boolean.TRUE.equals(browser.replay().get("done")));
+      assertSpot("played to the end again", browser.delivery(id).marker(), last);
+      new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+      assertThat(browser.js("return document.activeElement.id;")).isEqualTo("replay-speed");
+      assertThat(browser.js("return getComputedStyle(document.activeElement).outlineStyle;"))
+          .as("keyboard focus is visible").isEqualTo("solid");
+
+      // The same replay on a phone: the controls fit the 360 px screen below the stacked panel.
+      browser.resize(360, 740);
+      waitUpTo().until(() -> ((Number) browser.js("return window.innerWidth;")).intValue() <= 400);
+      assertPanelAboveMapWithoutSideways(browser);
+      assertThat((Boolean) browser.js("""
+          const r = document.getElementById('replay').getBoundingClientRect();
+          return r.left >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight && r.width > 0;"""))
+          .as("replay controls fully on the phone screen").isTrue();
+      browser.screenshot("replay-phone-360");
+      browser.resize(1280, 900);
+
+      browser.find("#replay-close").click();
+      waitUpTo().until(() -> browser.replay() == null);
+      assertThat(browser.find("#replay").isDisplayed()).isFalse();
+      assertThat(browser.severeConsoleEntries()).isEmpty();
+    }
+
+    // A share link to a finished delivery opens straight into its replay.
+    try (Browser browser = Browser.open()) {
+      browser.openPage(stack.baseUrl() + "/#/deliveries/" + id);
+      Map<String, Object> opened = waitUpTo().until(browser::replay, r -> r != null && id.equals(r.get("deliveryId")));
+      assertThat(((Number) opened.get("count")).intValue()).isEqualTo(route.points().size());
+      assertThat(browser.find("#replay").isDisplayed()).isTrue();
+      assertThat(browser.noticeTexts()).as("an old arrival is not announced as news")
+          .noneMatch(text -> text.endsWith("finished"));
+      browser.screenshot("replay-from-share-link");
+      assertThat(browser.severeConsoleEntries()).isEmpty();
+    }
+  }
+
+  @Test
+  void whenTheServerGoesAwayThePageSaysSoThenCatchesUpWithNoDuplicateAndNoGap() throws Exception {
+    Route route = route("3");
+    try (Browser browser = Browser.open()) {
+      browser.openPage(stack.baseUrl() + "/");
+      browser.find("#routes li.route button.start[data-route-id='3']").click();
+      String id = waitUpTo().until(() -> browser.deliveryIdsIn("active").stream()
+          .filter(d -> "3".equals(browser.delivery(d).routeId()) && !browser.delivery(d).finished()).toList(),
+          ids -> ids.size() == 1).get(0);
+      waitUpTo().until(() -> browser.delivery(id).seqs().size() >= 20);
+
+      stack.app().undeploy(Role.WEB);
+      try {
+        double persistedAtStop = persisted();
+        waitUpTo().until(() -> browser.find("#connection").getText(), text -> Set.of("reconnecting", "offline").contains(text));
+        List<Long> heldWhileDown = browser.delivery(id).seqs();
+        browser.screenshot("reconnecting");
+        // The delivery keeps going without the web server; wait until the store holds positions the
+        // page cannot have received live.
+        waitUpTo().until(() -> persisted() - persistedAtStop >= 30);
+        assertThat(browser.find("#connection").getText()).isIn("reconnecting", "offline");
+        assertThat(browser.delivery(id).seqs()).as("nothing arrives while the server is away").isEqualTo(heldWhileDown);
+        assertThat(heldWhileDown.size()).as("the page will have a gap to fill").isLessThan(route.points().size() - 30);
+      } finally {
+        stack.app().deploy(Role.WEB);
+      }
+
+      waitUpTo().until(() -> browser.find("#connection").getText(), "live"::equals);
+      waitUpTo().until(() -> browser.delivery(id).finished());
+      waitUpTo().until(() -> browser.deliveryIdsIn("recent").contains(id));
+      assertThat(browser.delivery(id).seqs()).as("seqs 0..199 once each, no gap").isEqualTo(allSeqsOf(route));
+      assertThat(browser.deliveryIdsIn("active")).doesNotContain(id);
+      assertThat(browser.deliveryIdsIn("recent")).doesNotHaveDuplicates();
+      browser.screenshot("reconnected-finished");
+
+      assertThat(browser.consoleEntries()).as("the page did try to reconnect while the server was away")
+          .anyMatch(LiveOperationsIT::serverUnreachable);
+      assertThat(browser.severeConsoleEntries(LiveOperationsIT::serverUnreachable)).isEmpty();
+    }
+  }
+
+  /** A failed request to this test's own server while it was down: expected in the reconnect test only. */
+  private static boolean serverUnreachable(LogEntry entry) {
+    String message = entry.getMessage();
+    return message.contains("localhost:" + stack.httpPort())
+        && (message.contains("net::ERR_CONNECTION_REFUSED") || message.contains("net::ERR_CONNECTION_RESET")
+            || message.contains("net::ERR_EMPTY_RESPONSE"));
+  }
+
+  private static double persisted() {
+    return stack.app().metrics().registry().get("codedelivery.positions.persisted").counter().count();
+  }
+
+  private static void assertSpot(String what, List<Double> marker, LatLon expected) {
+    assertThat(marker).as(what).isNotNull();
+    assertThat(marker.get(0)).as(what + " (lat)").isCloseTo(expected.lat(), within(SAME_SPOT));
+    assertThat(marker.get(1)).as(what + " (lon)").isCloseTo(expected.lon(), within(SAME_SPOT));
+  }
+
+  /** On a narrow screen the panel sits above the map and nothing makes the page scroll sideways. */
+  private static void assertPanelAboveMapWithoutSideways(Browser browser) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> layout = (Map<String, Object>) browser.js("""
+        const panel = document.querySelector('.panel').getBoundingClientRect();
+        const map = document.getElementById('map').getBoundingClientRect();
+        return {panelBottom: panel.bottom, mapTop: map.top, mapHeight: map.height, mapWidth: map.width,
+                scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth};""");
+    double width = ((Number) layout.get("width")).doubleValue();
+    assertThat(((Number) layout.get("panelBottom")).doubleValue()).as("panel above the map")
+        .isLessThanOrEqualTo(((Number) layout.get("mapTop")).doubleValue() + 1);
+    assertThat(((Number) layout.get("mapWidth")).doubleValue()).as("map spans the screen").isCloseTo(width, within(1.0));
+    assertThat(((Number) layout.get("mapHeight")).doubleValue()).as("map gets real room").isGreaterThan(250);
+    assertThat(((Number) layout.get("scrollWidth")).doubleValue()).as("no sideways scrolling").isLessThanOrEqualTo(width);
+  }
+
+  private String status(String id) throws Exception {
+    JsonObject state = deliveryState(id);
+    return state == null ? null : state.getString("status");
+  }
+}

@@ -1,0 +1,103 @@
+package io.codedelivery.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.codedelivery.Setting;
+import io.codedelivery.support.Deliveries;
+import io.codedelivery.support.StoreProbe;
+import io.codedelivery.support.TestStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka or MongoDB away for ten seconds in the middle of twenty running deliveries: afterwards every delivery
+ * has finished and every (deliveryId, seq) is stored exactly once.
+ */
+class OutageIT {
+  private static final Duration OUTAGE = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final int DELIVERIES = 20;
+  private static TestStack stack;
+  private static StoreProbe store;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    // 50 ms a point: route 1 (140 points) takes 7 s, so the outage lands mid-delivery.
+    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, "50"));
+    store = new StoreProbe(stack.app());
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  private List<String> startDeliveries() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < DELIVERIES; i++) {
+      ids.add(Deliveries.start(stack.app().vertx(), String.valueOf(1 + i % 3)));
+    }
+    await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> store.storedSeqs(id).size() >= 10));
+    return ids;
+  }
+
+  /** The fault's length is the scenario itself, not a wait for something to happen. */
+  private static void holdOutage() throws InterruptedException {
+    Thread.sleep(OUTAGE.toMillis());
+  }
+
+  private int readiness() throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + "/health/ready")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private void assertAllFinishedAndStoredExactlyOnce(List<String> ids) {
+    await().atMost(WAIT).until(() -> ids.stream().allMatch(store::isFinished));
+    for (String id : ids) {
+      int points = stack.app().routes().find(store.delivery(id).getString("routeId")).orElseThrow().points().size();
+      assertThat(store.storedSeqs(id)).as("stored seqs of %s", id).isEqualTo(LongStream.range(0, points).boxed().toList());
+      assertThat(store.delivery(id).getLong("lastSeq")).isEqualTo(points - 1);
+    }
+  }
+
+  @Test
+  void aTenSecondKafkaOutageLosesAndDuplicatesNothing() throws Exception {
+    List<String> ids = startDeliveries();
+
+    stack.app().stopEmbeddedKafka();
+    holdOutage();
+    stack.app().startEmbeddedKafka();
+
+    assertAllFinishedAndStoredExactlyOnce(ids);
+  }
+
+  @Test
+  void aTenSecondMongoOutageLosesNothingWhileLiveViewersKeepReceiving() throws Exception {
+    try (Deliveries.Tap tap = new Deliveries.Tap(stack.app().vertx())) {
+      List<String> ids = startDeliveries();
+
+      stack.app().stopEmbeddedMongo();
+      await().atMost(WAIT).until(() -> readiness() == 503);
+      int bridgedAtOutage = ids.stream().mapToInt(id -> tap.positions(id).size()).sum();
+      holdOutage();
+      int bridgedDuringOutage = ids.stream().mapToInt(id -> tap.positions(id).size()).sum() - bridgedAtOutage;
+      stack.app().startEmbeddedMongo();
+
+      assertThat(bridgedDuringOutage).as("positions pushed to live viewers while MongoDB was away").isGreaterThan(100);
+      await().atMost(WAIT).until(() -> readiness() == 200);
+      assertAllFinishedAndStoredExactlyOnce(ids);
+    }
+  }
+}
