@@ -1,0 +1,82 @@
+package io.codedelivery.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.codedelivery.Setting;
+import io.codedelivery.persistence.PersistenceVerticle;
+import io.codedelivery.simulation.SimulationVerticle;
+import io.codedelivery.support.Deliveries;
+import io.codedelivery.support.StoreProbe;
+import io.codedelivery.support.TestStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.GroupState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two application instances with every role on one broker and one store: each delivery is simulated once and
+ * stored once, and the event bus of either instance (so the browsers on it) sees every position of every delivery.
+ */
+class TwoInstancesIT {
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static TestStack first;
+  private static TestStack second;
+
+  @BeforeAll
+  static void start() throws Exception {
+    first = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, "25"));
+    second = TestStack.start(Map.of(
+        Setting.SIMULATION_INTERVAL_MS, "25",
+        Setting.KAFKA_BOOTSTRAP_SERVERS, first.kafkaBootstrapServers(),
+        Setting.MONGO_URI, first.app().config().mongoUri()));
+    // Deliveries started while the shared groups still rebalance could move between instances mid-way.
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", first.kafkaBootstrapServers()))) {
+      await().atMost(WAIT).until(() -> admin.describeConsumerGroups(List.of(SimulationVerticle.GROUP_ID, PersistenceVerticle.GROUP_ID))
+          .all().get().values().stream().allMatch(g -> g.groupState() == GroupState.STABLE && g.members().size() == 2));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (second != null) {
+      second.close();
+    }
+    if (first != null) {
+      first.close();
+    }
+  }
+
+  @Test
+  void eachDeliveryIsSimulatedAndStoredOnceAndSeenWholeOnBothInstances() throws Exception {
+    StoreProbe store = new StoreProbe(first.app());
+    try (Deliveries.Tap onFirst = new Deliveries.Tap(first.app().vertx());
+         Deliveries.Tap onSecond = new Deliveries.Tap(second.app().vertx())) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        TestStack via = i % 2 == 0 ? first : second;
+        ids.add(Deliveries.start(via.app().vertx(), String.valueOf(1 + i % 3)));
+      }
+
+      await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> onFirst.finished(id) && onSecond.finished(id) && store.isFinished(id)));
+
+      for (String id : ids) {
+        String routeId = store.delivery(id).getString("routeId");
+        List<Long> all = LongStream.range(0, first.app().routes().find(routeId).orElseThrow().points().size()).boxed().toList();
+        assertThat(onFirst.seqs(id)).as("positions of %s on the first instance", id).isEqualTo(all);
+        assertThat(onSecond.seqs(id)).as("positions of %s on the second instance", id).isEqualTo(all);
+        assertThat(store.storedSeqs(id)).as("stored positions of %s", id).isEqualTo(all);
+      }
+      double produced = first.app().metrics().registry().get("codedelivery.positions.produced").counter().count()
+          + second.app().metrics().registry().get("codedelivery.positions.produced").counter().count();
+      long expected = ids.stream().mapToLong(id -> onFirst.seqs(id).size()).sum();
+      assertThat(produced).as("every position produced once, by one instance").isEqualTo(expected);
+    }
+  }
+}
