@@ -29,12 +29,20 @@ final class EventBusBridge {
   static final int MAX_ADDRESS_LENGTH = 64;
   static final int PAYLOAD_TOO_LARGE = 413;
   static final int TOO_MANY_REQUESTS = 429;
+  /**
+   * Messages written to a connection but not yet taken by its network socket. SockJS sessions over WebSocket
+   * buffer without bound for a browser that stops reading, so the bridge counts for itself and cuts such a
+   * connection off at this many (a few seconds of a busy map's traffic).
+   */
+  static final int MAX_UNWRITTEN_MESSAGES = 1_000;
 
   private final Vertx vertx;
   private final AppConfig config;
   private final PipelineMetrics metrics;
   /** Start requests each connection may still make; touched only on this verticle's event loop. */
   private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
+  /** Per connection, messages handed to it and not yet written out; same event loop. */
+  private final Map<SockJSSocket, int[]> unwritten = new HashMap<>();
 
   EventBusBridge(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
     this.vertx = vertx;
@@ -61,6 +69,7 @@ final class EventBusBridge {
       case SOCKET_CLOSED -> {
         metrics.sockJsClosed();
         startAllowance.remove(event.socket());
+        unwritten.remove(event.socket());
       }
       case SEND, PUBLISH -> {
         if (tooLarge(event.getRawMessage())) {
@@ -74,10 +83,8 @@ final class EventBusBridge {
         }
       }
       case RECEIVE -> {
-        if (event.socket().writeQueueFull()) {
-          dropSlowReader(event);
-          return;
-        }
+        deliverBounded(event);
+        return;
       }
       default -> {
         // registrations and the rest are checked by the bridge's own rules
@@ -111,12 +118,25 @@ final class EventBusBridge {
     event.complete(false);
   }
 
-  /** A browser that stopped reading would make the server buffer without bound; it is cut off instead. */
-  private void dropSlowReader(BridgeEvent event) {
-    LOG.warn("Closing SockJS connection from {}: it is not reading its messages", event.socket().remoteAddress());
-    metrics.sockJsDropped();
+  /**
+   * Writes the message the bridge would write, counting it until the socket has taken it. A browser that
+   * stopped reading would make the server buffer without bound; past the limit it is cut off instead.
+   */
+  private void deliverBounded(BridgeEvent event) {
+    SockJSSocket socket = event.socket();
+    int[] pending = unwritten.computeIfAbsent(socket, s -> new int[1]);
+    // Declined to the bridge either way: delivered here, or not at all.
     event.complete(false);
-    event.socket().close(4008, "too slow: messages were not being read");
+    if (pending[0] >= MAX_UNWRITTEN_MESSAGES) {
+      if (unwritten.remove(socket) != null) {
+        LOG.warn("Closing SockJS connection from {}: {} messages not taken, it is not reading", socket.remoteAddress(), pending[0]);
+        metrics.sockJsDropped();
+        socket.close(4008, "too slow: messages were not being read");
+      }
+      return;
+    }
+    pending[0]++;
+    socket.write(event.getRawMessage().encode()).onComplete(written -> pending[0]--);
   }
 
   /** A fixed number of permits per period, refilled continuously. */

@@ -1,0 +1,172 @@
+package io.codedelivery.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark's knobs. Each one is read from a system property ({@code -Dbench.vehicles=50}) and then from the
+ * command line ({@code --vehicles 50} or {@code --vehicles=50}); the command line wins. Arguments may also arrive
+ * as one string holding several words (as Maven passes {@code -Dbench.args="…"}): they are split on blanks.
+ */
+final class BenchOptions {
+  int vehicles = 100;
+  int intervalMs = 500;
+  int subscribers = 100;
+  int durationS = 30;
+  int warmupS = 10;
+  int progressS = 5;
+  boolean ramp;
+  int rampMax = 20_000;
+  int rampSteps = 8;
+  boolean persistence = true;
+  boolean external;
+  int storeSample = 20;
+  int storeWaitS = 60;
+  double p99LimitMs = 100;
+  double minProducedRatio = 0.95;
+  boolean verbose;
+  Path out = Path.of("target", "bench");
+
+  static final String USAGE = String.join("\n",
+      "PipelineBenchmark — load the whole Code Delivery pipeline in this JVM and measure it.",
+      "",
+      "  --vehicles N        deliveries kept on the road for the whole run (default 100)",
+      "  --interval MS       simulation.interval.ms: time between two positions of a vehicle (default 500)",
+      "  --subscribers M     real SockJS WebSocket subscribers, each listening to one delivery (default 100)",
+      "  --duration S        measured window in seconds, after the warm-up (default 30)",
+      "  --warmup S          seconds between the first start and the window (default 10)",
+      "  --progress S        seconds between progress lines (default 5)",
+      "  --ramp              find the highest N sustained for S seconds with p99 <= limit and nothing lost;",
+      "                      --vehicles is the first step, doubled until a step fails, then bisected",
+      "  --ramp-max N        largest N the ramp tries (default 20000)",
+      "  --ramp-steps K      most steps the ramp runs (default 8)",
+      "  --p99-limit MS      latency goal of the ramp (default 100)",
+      "  --no-persistence    roles simulation,bridge,web: no MongoDB writes, no store check",
+      "  --external          use KAFKA_BOOTSTRAP_SERVERS and MONGO_URI from the environment, not embedded ones",
+      "  --store-sample K    deliveries whose stored seqs are checked after the window (default 20)",
+      "  --store-wait S      how long persistence may take to catch up before the check fails (default 60)",
+      "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
+      "  --verbose           keep the application's INFO logs",
+      "Through Maven: mvn -B -q -Pbench test-compile exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
+      "  (-Dbench.jvm=\"…\" replaces the benchmark JVM's options, default -Xms512m -Xmx2g -XX:+UseG1GC).",
+      "Run with java directly, every flag also reads as a system property: -Dbench.vehicles=50, -Dbench.ramp=true …");
+
+  private static final List<String> KNOWN = List.of("vehicles", "interval", "subscribers", "duration", "warmup",
+      "progress", "ramp", "ramp-max", "ramp-steps", "p99-limit", "no-persistence", "external", "store-sample",
+      "store-wait", "out", "verbose");
+
+  static BenchOptions parse(String[] argv) {
+    BenchOptions o = new BenchOptions();
+    for (String name : KNOWN) {
+      String value = System.getProperty("bench." + name);
+      if (value != null && !value.isBlank()) {
+        o.set(name, value.trim());
+      }
+    }
+    List<String> words = new ArrayList<>();
+    for (String arg : argv) {
+      for (String word : arg.trim().split("\\s+")) {
+        if (!word.isEmpty()) {
+          words.add(word);
+        }
+      }
+    }
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      if (word.equals("-h") || word.equals("--help")) {
+        System.out.println(USAGE);
+        System.exit(0);
+      }
+      if (!word.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + word + "'\n" + USAGE);
+      }
+      String name = word.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (!KNOWN.contains(name)) {
+        throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
+      } else if (!isFlag(name)) {
+        if (i + 1 >= words.size()) {
+          throw new IllegalArgumentException("--" + name + " needs a value\n" + USAGE);
+        }
+        value = words.get(++i);
+      }
+      o.set(name, value == null ? "true" : value);
+    }
+    o.check();
+    return o;
+  }
+
+  private static boolean isFlag(String name) {
+    return name.equals("ramp") || name.equals("no-persistence") || name.equals("external") || name.equals("verbose");
+  }
+
+  private void set(String name, String value) {
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "vehicles" -> vehicles = Integer.parseInt(value);
+      case "interval" -> intervalMs = Integer.parseInt(value);
+      case "subscribers" -> subscribers = Integer.parseInt(value);
+      case "duration" -> durationS = Integer.parseInt(value);
+      case "warmup" -> warmupS = Integer.parseInt(value);
+      case "progress" -> progressS = Integer.parseInt(value);
+      case "ramp" -> ramp = Boolean.parseBoolean(value);
+      case "ramp-max" -> rampMax = Integer.parseInt(value);
+      case "ramp-steps" -> rampSteps = Integer.parseInt(value);
+      case "p99-limit" -> p99LimitMs = Double.parseDouble(value);
+      case "no-persistence" -> persistence = !Boolean.parseBoolean(value);
+      case "external" -> external = Boolean.parseBoolean(value);
+      case "store-sample" -> storeSample = Integer.parseInt(value);
+      case "store-wait" -> storeWaitS = Integer.parseInt(value);
+      case "out" -> out = Path.of(value);
+      case "verbose" -> verbose = Boolean.parseBoolean(value);
+      default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
+    }
+  }
+
+  private void check() {
+    if (vehicles < 1 || subscribers < 0 || durationS < 1 || warmupS < 0 || progressS < 1) {
+      throw new IllegalArgumentException("vehicles >= 1, subscribers >= 0, duration >= 1, warmup >= 0, progress >= 1\n" + USAGE);
+    }
+    if (intervalMs < 10 || intervalMs > 60_000) {
+      throw new IllegalArgumentException("--interval must be 10..60000 ms (simulation.interval.ms)");
+    }
+  }
+
+  BenchOptions withVehicles(int n) {
+    BenchOptions copy = copy();
+    copy.vehicles = n;
+    return copy;
+  }
+
+  private BenchOptions copy() {
+    BenchOptions c = new BenchOptions();
+    c.vehicles = vehicles;
+    c.intervalMs = intervalMs;
+    c.subscribers = subscribers;
+    c.durationS = durationS;
+    c.warmupS = warmupS;
+    c.progressS = progressS;
+    c.ramp = ramp;
+    c.rampMax = rampMax;
+    c.rampSteps = rampSteps;
+    c.persistence = persistence;
+    c.external = external;
+    c.storeSample = storeSample;
+    c.storeWaitS = storeWaitS;
+    c.p99LimitMs = p99LimitMs;
+    c.minProducedRatio = minProducedRatio;
+    c.verbose = verbose;
+    c.out = out;
+    return c;
+  }
+
+  /** Positions a second the simulation should produce when it keeps up. */
+  double expectedProducedPerSecond() {
+    return vehicles * 1000.0 / intervalMs;
+  }
+}

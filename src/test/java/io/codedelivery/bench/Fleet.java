@@ -1,0 +1,209 @@
+package io.codedelivery.bench;
+
+import io.codedelivery.model.Addresses;
+import io.codedelivery.model.Route;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps N vehicles on the road: starts deliveries in-process through {@code deliveries.start} (the same request
+ * browsers and the REST API make, without their per-connection limits) and starts a new one each time one of its
+ * deliveries finishes. It hears the finishes on {@code deliveries.updates}, and taps the bus for the highest seq
+ * bridged per delivery (used to check the store afterwards).
+ */
+final class Fleet implements AutoCloseable {
+  /** A delivery this fleet started. */
+  static final class Delivery {
+    final String id;
+    final String routeId;
+    final int points;
+    final long startedAtNanos = System.nanoTime();
+    /** Highest seq the bridge published; written by the bridge's event loop. */
+    volatile long maxBridgedSeq = -1;
+    volatile long finishedSeq = -1;
+    volatile long finishedAtMs;
+    final AtomicInteger subscribers = new AtomicInteger();
+
+    Delivery(String id, String routeId, int points) {
+      this.id = id;
+      this.routeId = routeId;
+      this.points = points;
+    }
+
+    boolean finished() {
+      return finishedSeq >= 0;
+    }
+  }
+
+  private static final int MAX_STARTS_IN_FLIGHT = 256;
+
+  private final Vertx vertx;
+  private final List<Route> routes;
+  private final Map<String, Delivery> all = new ConcurrentHashMap<>();
+  private final Map<String, Delivery> active = new ConcurrentHashMap<>();
+  private final List<Delivery> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger routeCursor = new AtomicInteger();
+  private final AtomicInteger startsInFlight = new AtomicInteger();
+  final AtomicLong started = new AtomicLong();
+  final AtomicLong startFailures = new AtomicLong();
+  private volatile String lastStartFailure;
+  private volatile boolean replacing = true;
+  private final MessageConsumer<Object> updates;
+  private final Handler<DeliveryContext<Object>> tap = this::observe;
+
+  Fleet(Vertx vertx, List<Route> routes) {
+    this.vertx = vertx;
+    this.routes = routes;
+    updates = vertx.eventBus().consumer(Addresses.DELIVERY_UPDATES, message -> {
+      if (message.body() instanceof JsonObject update && "finished".equals(update.getString("type"))) {
+        onFinished(update.getString("deliveryId"), update.getLong("seq", -1L));
+      }
+    });
+    vertx.eventBus().addOutboundInterceptor(tap);
+  }
+
+  private void observe(DeliveryContext<Object> context) {
+    String address = context.message().address();
+    if (address.startsWith("delivery.") && context.message().body() instanceof JsonObject position) {
+      Delivery d = all.get(position.getString("deliveryId", ""));
+      if (d != null) {
+        long seq = position.getLong("seq", -1L);
+        if (seq > d.maxBridgedSeq) {
+          d.maxBridgedSeq = seq;
+        }
+      }
+    }
+    context.next();
+  }
+
+  /** Starts one delivery, on the next route in turn; retried a second later if refused while replacing. */
+  void startOne() {
+    Route route = routes.get(Math.floorMod(routeCursor.getAndIncrement(), routes.size()));
+    startsInFlight.incrementAndGet();
+    vertx.eventBus().<JsonObject>request(Addresses.START_DELIVERY, new JsonObject().put("routeId", route.id()),
+            new DeliveryOptions().setSendTimeout(30_000))
+        .onComplete(reply -> {
+          startsInFlight.decrementAndGet();
+          if (reply.succeeded()) {
+            String id = reply.result().body().getString("deliveryId");
+            Delivery d = new Delivery(id, route.id(), route.points().size());
+            all.put(id, d);
+            active.put(id, d);
+            started.incrementAndGet();
+          } else {
+            startFailures.incrementAndGet();
+            lastStartFailure = reply.cause().getMessage();
+            if (replacing) {
+              vertx.setTimer(1_000, t -> startOne());
+            }
+          }
+        });
+  }
+
+  /** Starts n deliveries spread evenly over spreadMs (so they do not all finish at the same instant). */
+  void startInitial(int n, long spreadMs) throws InterruptedException {
+    long begin = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      long due = begin + (spreadMs * 1_000_000L * i) / Math.max(1, n);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+      }
+      while (startsInFlight.get() >= MAX_STARTS_IN_FLIGHT) {
+        Thread.sleep(1);
+      }
+      startOne();
+    }
+  }
+
+  private void onFinished(String deliveryId, long seq) {
+    Delivery d = all.get(deliveryId);
+    if (d == null || d.finished()) {
+      return;
+    }
+    d.finishedSeq = seq;
+    d.finishedAtMs = System.currentTimeMillis();
+    active.remove(deliveryId);
+    finished.add(d);
+    if (replacing) {
+      startOne();
+    }
+  }
+
+  void stopReplacing() {
+    replacing = false;
+  }
+
+  Delivery get(String id) {
+    return id == null ? null : all.get(id);
+  }
+
+  int activeCount() {
+    return active.size();
+  }
+
+  int finishedCount() {
+    return finished.size();
+  }
+
+  String lastStartFailure() {
+    return lastStartFailure;
+  }
+
+  List<Delivery> finishedSnapshot() {
+    synchronized (finished) {
+      return new ArrayList<>(finished);
+    }
+  }
+
+  List<Delivery> activeSnapshot() {
+    return new ArrayList<>(active.values());
+  }
+
+  /**
+   * The active delivery with the fewest subscribers (the newest among equals, so a subscriber stays long), or null
+   * when none is running. The subscriber count is taken at once, so simultaneous callers spread out.
+   */
+  synchronized Delivery assign(String previous) {
+    Delivery best = null;
+    for (Delivery d : active.values()) {
+      if (d.id.equals(previous) || d.finished()) {
+        continue;
+      }
+      if (best == null || d.subscribers.get() < best.subscribers.get()
+          || (d.subscribers.get() == best.subscribers.get() && d.startedAtNanos > best.startedAtNanos)) {
+        best = d;
+      }
+    }
+    if (best != null) {
+      best.subscribers.incrementAndGet();
+    }
+    Delivery old = get(previous);
+    if (old != null) {
+      old.subscribers.decrementAndGet();
+    }
+    return best;
+  }
+
+  static Comparator<Delivery> byFinish() {
+    return Comparator.comparingLong(d -> d.finishedAtMs);
+  }
+
+  @Override
+  public void close() {
+    replacing = false;
+    vertx.eventBus().removeOutboundInterceptor(tap);
+    updates.unregister();
+  }
+}

@@ -1,0 +1,78 @@
+package io.codedelivery.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.codedelivery.Setting;
+import io.codedelivery.model.Addresses;
+import io.codedelivery.support.Deliveries;
+import io.codedelivery.support.SockJsClient;
+import io.codedelivery.support.TestStack;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A browser that stops reading is disconnected before the server buffers without bound; others are unaffected. */
+class SlowReaderIT {
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static TestStack stack;
+
+  @BeforeAll
+  static void start() {
+    // Enough traffic to one connection (150 deliveries × 200 points) to overflow every buffer on the way.
+    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, "20", Setting.BRIDGE_MAX_REGISTRATIONS, "200"));
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  @Test
+  void aConnectionThatStopsReadingIsClosedAndAnotherKeepsItsPositions() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      ids.add(Deliveries.start(stack.app().vertx(), "3"));
+    }
+    // A tiny receive window and no reading: what the server sends piles up on its side.
+    WebSocketClient stuckClient = stack.app().vertx().createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8192));
+    WebSocket stuck = stuckClient.connect(stack.httpPort(), "localhost", "/eventbus/7/" + java.util.UUID.randomUUID().toString().substring(0, 8) + "/websocket")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    AtomicBoolean closed = new AtomicBoolean();
+    stuck.closeHandler(v -> closed.set(true));
+    for (String id : ids) {
+      JsonObject register = new JsonObject().put("type", "register").put("address", Addresses.delivery(id));
+      stuck.writeTextMessage(new JsonArray().add(register.encode()).encode());
+    }
+    stuck.pause();
+
+    try (SockJsClient healthy = SockJsClient.connect(stack.app().vertx(), stack.httpPort())) {
+      String watched = ids.get(ids.size() - 1);
+      healthy.register(Addresses.delivery(watched));
+
+      await().atMost(WAIT).until(() -> stack.app().metrics().registry().get("codedelivery.sockjs.dropped").counter().count() == 1);
+      stuck.resume();
+      await().atMost(WAIT).untilTrue(closed);
+      await().atMost(WAIT).until(() -> healthy.messagesTo(Addresses.delivery(watched)).stream()
+          .anyMatch(m -> m.getJsonObject("body").getBoolean("finished")));
+      List<Long> seqs = healthy.messagesTo(Addresses.delivery(watched)).stream().map(m -> m.getJsonObject("body").getLong("seq")).toList();
+      for (int i = 1; i < seqs.size(); i++) {
+        assertThat(seqs.get(i)).as("the healthy connection misses nothing").isEqualTo(seqs.get(i - 1) + 1);
+      }
+      assertThat(healthy.isClosedByServer()).isFalse();
+    } finally {
+      stuckClient.close();
+    }
+  }
+}
