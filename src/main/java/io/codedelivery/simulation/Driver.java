@@ -12,11 +12,13 @@ final class Driver {
   private final Route route;
   private final TopicPartition source;
   private final long sourceOffset;
+  private final int slot;
   private int nextSeq;
   private boolean ready;
   private boolean sending;
 
-  Driver(Direction direction, Route route, TopicPartition source, long sourceOffset) {
+  Driver(Direction direction, Route route, TopicPartition source, long sourceOffset, int slot) {
+    this.slot = slot;
     this.direction = direction;
     this.route = route;
     this.source = source;
@@ -50,6 +52,11 @@ final class Driver {
 
   void sending(boolean sending) {
     this.sending = sending;
+  }
+
+  /** Which part of the interval this vehicle moves in. */
+  int slot() {
+    return slot;
   }
 
   String deliveryId() {

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class SimulationVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SimulationVerticle.class);
   public static final String GROUP_ID = "code-delivery-simulation";
+  /**
+   * Vehicles are spread over this many slots of the interval, so thousands of them do not all send in the
+   * same millisecond (one burst per interval made the last positions of each burst wait).
+   */
+  private static final int MAX_SLOTS = 10;
+  private static final long MIN_SLOT_MS = 10;
 
   private final AppContext context;
   private final RouteCatalog routes;
@@ -49,6 +55,9 @@ public final class SimulationVerticle extends VerticleBase {
   private DeadLetters deadLetters;
   private DeliveryQueries queries;
   private boolean paused;
+  private int slots = 1;
+  private int currentSlot;
+  private int nextSlot;
   private long lastFailureLog;
 
   public SimulationVerticle(AppContext context) {
@@ -77,7 +86,9 @@ public final class SimulationVerticle extends VerticleBase {
       });
       commits.forget(revoked);
     });
-    vertx.setPeriodic(context.config().simulationIntervalMs(), id -> tick());
+    long interval = context.config().simulationIntervalMs();
+    slots = (int) Math.max(1, Math.min(MAX_SLOTS, interval / MIN_SLOT_MS));
+    vertx.setPeriodic(interval / slots, id -> tick());
     return consumer.subscribe(Topics.NEW_DIRECTION);
   }
 
@@ -103,7 +114,8 @@ public final class SimulationVerticle extends VerticleBase {
     } else if (drivers.containsKey(direction.deliveryId())) {
       finishWork(partition, record.offset());
     } else {
-      Driver driver = new Driver(direction, route.get(), partition, record.offset());
+      Driver driver = new Driver(direction, route.get(), partition, record.offset(), nextSlot);
+      nextSlot = (nextSlot + 1) % slots;
       // Reserved before the look-up, so the same direction read again meanwhile is recognised.
       drivers.put(direction.deliveryId(), driver);
       metrics.deliveryStarted();
@@ -145,10 +157,13 @@ public final class SimulationVerticle extends VerticleBase {
         .onFailure(e -> LOG.error("Could not dead-letter {}: {}; it will be read again after a restart", record.offset(), e.getMessage()));
   }
 
+  /** Each tick moves one slot's vehicles; every vehicle still moves once per interval. */
   private void tick() {
+    int slot = currentSlot;
+    currentSlot = (currentSlot + 1) % slots;
     Instant now = Instant.now();
     for (Driver driver : drivers.values()) {
-      if (driver.canSend()) {
+      if (driver.slot() == slot && driver.canSend()) {
         send(driver, driver.nextPosition(now));
       }
     }
