@@ -1,5 +1,8 @@
 package io.codedelivery.web;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,6 +22,26 @@ final class ApiError {
         .end(new JsonObject().put("error", error).put("message", message).encode());
   }
 
+  /**
+   * Requests so malformed that they never reach a router (a request line or headers over the size limits,
+   * broken HTTP) still get the same JSON error shape instead of an empty body, then the connection closes.
+   */
+  static void answerInvalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = switch (status) {
+      case 414 -> "the request line (path and query) is too long";
+      case 431 -> "the request headers are too large";
+      default -> "the request is not valid HTTP";
+    };
+    request.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .putHeader("connection", "close")
+        .end(new JsonObject().put("error", errorFor(status)).put("message", message).encode())
+        .onComplete(done -> request.connection().close());
+  }
+
   /** The error word for an HTTP status, e.g. 404 → {@code not_found}. */
   static String errorFor(int status) {
     return switch (status) {
@@ -26,7 +49,9 @@ final class ApiError {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 413 -> "payload_too_large";
+      case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";
+      case 431 -> "headers_too_large";
       case 429 -> "too_many_requests";
       case 503 -> "unavailable";
       default -> status >= 500 ? "internal_error" : "error";

@@ -13,6 +13,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ManagementRoutes {
   private static final long LIVENESS_TIMEOUT_MS = 2_000;
 
+
   private ManagementRoutes() {
   }
 

@@ -128,7 +128,8 @@ class DeploymentArtefactsIT {
         int number = port == null ? probe.getHttpGet().getPort().getIntVal()
             : app.getPorts().stream().filter(p -> port.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElseThrow();
         assertThat(number).isEqualTo(managementPort);
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + probe.getHttpGet().getPath())).build(),
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + probe.getHttpGet().getPath()))
+            .timeout(java.time.Duration.ofSeconds(30)).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as("GET %s", probe.getHttpGet().getPath()).isEqualTo(200);
       }

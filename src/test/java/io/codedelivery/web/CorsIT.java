@@ -30,6 +30,7 @@ class CorsIT {
 
   private HttpResponse<String> preflightFrom(String origin) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries"))
+        .timeout(java.time.Duration.ofSeconds(30))
         .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
         .header("Origin", origin)
         .header("Access-Control-Request-Method", "POST")

@@ -23,16 +23,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The REST API through a real HTTP client against the running server. */
 class RestApiIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final String UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
   private final TestStack stack = TestStack.shared();
   private final HttpClient http = HttpClient.newHttpClient();
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path))
+    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT)
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }

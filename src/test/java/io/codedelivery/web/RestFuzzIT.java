@@ -91,6 +91,7 @@ class RestFuzzIT {
       assertThat(response.body()).as(what).doesNotContain("Exception", "\tat ", "at io.");
       if (response.statusCode() >= 400 && !method.equals("HEAD")) {
         errors++;
+        assertThat(response.body()).as(what).startsWith("{");
         JsonObject error = new JsonObject(response.body());
         assertThat(error.getString("error")).as(what).isNotBlank();
         assertThat(error.getString("message")).as(what).isNotBlank();
