@@ -3,6 +3,7 @@ package io.codedelivery.web;
 import io.codedelivery.AppConfig;
 import io.codedelivery.AppContext;
 import io.codedelivery.model.Addresses;
+import io.codedelivery.model.Fields;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.Store;
@@ -48,7 +49,7 @@ public final class WebVerticle extends VerticleBase {
     router.post("/api/deliveries").handler(BodyHandler.create().setBodyLimit(config.bridgeMaxBodyBytes())).handler(this::startDelivery);
     new DeliveryApi(new DeliveryQueries(Store.client(vertx, config.mongoUri(), config.mongoDatabase())), routes).mount(router);
     router.route("/api/*").failureHandler(DeliveryApi::failureHandler);
-    router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "not_found", "no API endpoint " + ctx.request().method() + " " + ctx.request().path()));
+    router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "not_found", "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route().handler(StaticHandler.create("webroot"));
     router.errorHandler(500, ctx -> {
@@ -67,8 +68,8 @@ public final class WebVerticle extends VerticleBase {
 
   private static String describe(RoutingContext ctx, int status) {
     return switch (status) {
-      case 404 -> "nothing at " + ctx.request().path();
-      case 405 -> ctx.request().method() + " is not allowed on " + ctx.request().path();
+      case 404 -> "nothing at " + Fields.abbreviate(ctx.request().path());
+      case 405 -> ctx.request().method() + " is not allowed on " + Fields.abbreviate(ctx.request().path());
       case 413 -> "the body is larger than the limit";
       default -> "the request is malformed";
     };
