@@ -25,19 +25,23 @@ public final class AppConfig {
   static final String DEFAULT_FILE = "conf/application.properties";
 
   private final Map<Setting, String> values;
+  /** Resolved once: a blank setting means the host name, and looking that up may block. */
+  private final String instanceId;
 
   private AppConfig(Map<Setting, String> values) {
     this.values = values;
+    this.instanceId = resolveInstanceId(values.get(Setting.INSTANCE_ID));
   }
 
   /** The configuration as this process sees it: file, then the given environment. */
   public static AppConfig load(Map<String, String> env) {
-    Properties file = readFile(env.getOrDefault(CONFIG_FILE_ENV, DEFAULT_FILE));
+    String location = env.getOrDefault(CONFIG_FILE_ENV, DEFAULT_FILE);
+    Properties file = readFile(location);
     Map<Setting, String> values = new EnumMap<>(Setting.class);
     for (Setting setting : Setting.values()) {
       String value = env.containsKey(setting.envVar()) ? env.get(setting.envVar()) : file.getProperty(setting.key());
       if (value == null) {
-        throw new ConfigException(setting.key() + " is missing from " + DEFAULT_FILE + " and " + setting.envVar() + " is not set");
+        throw new ConfigException(setting.key() + " is missing from " + location + " and " + setting.envVar() + " is not set");
       }
       values.put(setting, value.trim());
     }
@@ -65,6 +69,10 @@ public final class AppConfig {
         throw new ConfigException(s.envVar() + " (" + s.key() + ") = '" + entry.getValue() + "' is invalid: expected " + problem);
       }
     }
+    if (roles().contains(Role.WEB) && !roles().contains(Role.BRIDGE)) {
+      throw new ConfigException(Setting.ROLES.envVar() + " (roles) = '" + values.get(Setting.ROLES)
+          + "' is invalid: the web role needs the bridge role in the same process (the event bus is not clustered)");
+    }
     if (roles().contains(Role.WEB) && httpPort() == managementPort()) {
       throw new ConfigException(Setting.MANAGEMENT_PORT.envVar() + " must differ from " + Setting.HTTP_PORT.envVar()
           + " (both are " + httpPort() + ")");
@@ -80,6 +88,9 @@ public final class AppConfig {
     Properties properties = new Properties();
     Path path = Path.of(location);
     try {
+      if (!Files.isRegularFile(path) && !location.equals(DEFAULT_FILE)) {
+        throw new ConfigException(CONFIG_FILE_ENV + " names " + location + ", which is not a readable file");
+      }
       if (Files.isRegularFile(path)) {
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
           properties.load(reader);
@@ -119,8 +130,11 @@ public final class AppConfig {
   }
 
   public String instanceId() {
-    String configured = values.get(Setting.INSTANCE_ID);
-    if (!configured.isBlank()) {
+    return instanceId;
+  }
+
+  private static String resolveInstanceId(String configured) {
+    if (configured != null && !configured.isBlank()) {
       return configured;
     }
     try {

@@ -29,9 +29,9 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Files;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,7 +47,8 @@ public final class Application implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 60;
 
   private final AppConfig config;
-  private final Map<Role, String> deployments = new EnumMap<>(Role.class);
+  /** Written at (un)deployment, read by readiness probes on an event loop. */
+  private final Map<Role, String> deployments = new ConcurrentHashMap<>();
   private EmbeddedKafka embeddedKafka;
   private EmbeddedMongo embeddedMongo;
   private Vertx vertx;

@@ -98,6 +98,18 @@ class AppConfigTest {
   }
 
   @Test
+  void theWebRoleNeedsTheBridgeInTheSameProcess() {
+    assertThatThrownBy(() -> AppConfig.load(Map.of("ROLES", "web,persistence")))
+        .hasMessageContaining("the web role needs the bridge role");
+  }
+
+  @Test
+  void aConfigFileThatDoesNotExistIsAnErrorNotASilentFallback() {
+    assertThatThrownBy(() -> AppConfig.load(Map.of(AppConfig.CONFIG_FILE_ENV, "conf/aplication.properties")))
+        .hasMessage("CONFIG_FILE names conf/aplication.properties, which is not a readable file");
+  }
+
+  @Test
   void theWebAndManagementPortsMustDiffer() {
     assertThatThrownBy(() -> AppConfig.load(Map.of("HTTP_PORT", "9090")))
         .hasMessage("MANAGEMENT_PORT must differ from HTTP_PORT (both are 9090)");

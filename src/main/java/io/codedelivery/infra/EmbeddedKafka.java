@@ -26,11 +26,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
   private final KafkaRaftServer server;
-  private final String bootstrapServers;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafka(KafkaRaftServer server) {
     this.server = server;
-    this.bootstrapServers = bootstrapServers;
   }
 
   /** Formats the log directory the first time (a new cluster id), then starts the broker; blocks until it accepts clients. */
@@ -46,7 +44,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     server.startup();
     LOG.info("Embedded Kafka broker listening on localhost:{} (data in {}), started in {} ms",
         port, logDir, (System.nanoTime() - started) / 1_000_000);
-    return new EmbeddedKafka(server, "localhost:" + port);
+    return new EmbeddedKafka(server);
   }
 
   private static Properties brokerProperties(Path logDir, int port, int controllerPort) {
@@ -88,10 +86,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         .setUnstableFeatureVersionsEnabled(config.unstableFeatureVersionsEnabled());
     formatter.run();
     LOG.debug("Kafka storage: {}", out.toString(StandardCharsets.UTF_8).strip());
-  }
-
-  public String bootstrapServers() {
-    return bootstrapServers;
   }
 
   @Override

@@ -20,12 +20,10 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   private final MongoServer server;
   private final H2Backend backend;
-  private final String connectionString;
 
-  private EmbeddedMongo(MongoServer server, H2Backend backend, String connectionString) {
+  private EmbeddedMongo(MongoServer server, H2Backend backend) {
     this.server = server;
     this.backend = backend;
-    this.connectionString = connectionString;
   }
 
   public static EmbeddedMongo start(Path dataDir, int port) throws IOException {
@@ -38,16 +36,9 @@ public final class EmbeddedMongo implements AutoCloseable {
     // few milliseconds (see README, Guarantees); a clean shutdown loses nothing.
     backend.getMvStore().setAutoCommitDelay(COMMIT_DELAY_MS);
     MongoServer server = new MongoServer(backend);
-    // Change streams need an oplog.
-    server.enableOplog();
     server.bind("localhost", port);
-    String connectionString = "mongodb://localhost:" + port;
-    LOG.info("Embedded MongoDB-wire store listening on {} (data in {})", connectionString, file);
-    return new EmbeddedMongo(server, backend, connectionString);
-  }
-
-  public String connectionString() {
-    return connectionString;
+    LOG.info("Embedded MongoDB-wire store listening on mongodb://localhost:{} (data in {})", port, file);
+    return new EmbeddedMongo(server, backend);
   }
 
   @Override

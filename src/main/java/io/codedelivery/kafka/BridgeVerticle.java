@@ -94,6 +94,8 @@ public final class BridgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     commitHandled();
+    // What this process saw start; another bridge deployment starts counting afresh.
+    active.clear();
     return Future.join(consumer.close(), producer.close());
   }
 
@@ -157,7 +159,9 @@ public final class BridgeVerticle extends VerticleBase {
   private void commitHandled() {
     var ready = commits.advance();
     if (!ready.isEmpty()) {
-      consumer.commit(ready).onFailure(e -> LOG.debug("Bridge commit failed, will retry: {}", e.getMessage()));
+      consumer.commit(ready)
+          .onSuccess(done -> commits.committed(ready))
+          .onFailure(e -> LOG.debug("Bridge commit failed, will retry: {}", e.getMessage()));
     }
   }
 }

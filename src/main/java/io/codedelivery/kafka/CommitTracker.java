@@ -27,18 +27,28 @@ public final class CommitTracker {
     }
   }
 
-  /** The offsets that moved forward since the last call, ready for {@code consumer.commit(…)}; empty if none. */
+  /**
+   * The offsets that moved past the last successful commit, ready for {@code consumer.commit(…)}; empty if none.
+   * Call {@link #committed(Map)} once the commit succeeded: a failed one is offered again next time.
+   */
   public Map<TopicPartition, OffsetAndMetadata> advance() {
     Map<TopicPartition, OffsetAndMetadata> ready = new HashMap<>();
     nextToRead.forEach((partition, next) -> {
       TreeSet<Long> offsets = inProgress.get(partition);
       long safe = offsets == null || offsets.isEmpty() ? next : offsets.first();
       if (safe > committed.getOrDefault(partition, -1L)) {
-        committed.put(partition, safe);
         ready.put(partition, new OffsetAndMetadata(safe, ""));
       }
     });
     return ready;
+  }
+
+  public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    offsets.forEach((partition, offset) -> {
+      if (nextToRead.containsKey(partition)) {
+        committed.merge(partition, offset.getOffset(), Math::max);
+      }
+    });
   }
 
   /** Partitions taken away by a rebalance: their new owner starts from the last commit. */
@@ -48,9 +58,5 @@ public final class CommitTracker {
       nextToRead.remove(p);
       committed.remove(p);
     });
-  }
-
-  public boolean isEmpty() {
-    return inProgress.values().stream().allMatch(TreeSet::isEmpty);
   }
 }

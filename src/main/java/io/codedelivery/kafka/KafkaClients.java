@@ -21,6 +21,10 @@ public final class KafkaClients {
     config.put("max.in.flight.requests.per.connection", "5");
     // A few milliseconds of batching costs little latency and saves most per-request overhead under load.
     config.put("linger.ms", "5");
+    // Give up on a send within 25 s, before an event-bus request (30 s) times out: a caller told "unavailable"
+    // should not see the delivery start anyway much later. Vehicles simply retry the same seq.
+    config.put("request.timeout.ms", "10000");
+    config.put("delivery.timeout.ms", "25000");
     return config;
   }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,17 @@ public final class TopicSetup {
               new NewTopic(Topics.NEW_POSITION, positionsPartitions, replication),
               new NewTopic(Topics.DEAD_LETTER, 1, replication))
           .stream().filter(t -> !existing.contains(t.name())).toList();
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        missing.forEach(t -> LOG.info("Created topic {} ({} partitions, replication {})",
-            t.name(), t.numPartitions(), t.replicationFactor()));
+      var results = admin.createTopics(missing).values();
+      for (NewTopic topic : missing) {
+        try {
+          results.get(topic.name()).get(30, TimeUnit.SECONDS);
+          LOG.info("Created topic {} ({} partitions, replication {})", topic.name(), topic.numPartitions(), topic.replicationFactor());
+        } catch (ExecutionException e) {
+          // Another process starting at the same moment created it first: just as good.
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
       }
     }
   }

@@ -7,7 +7,7 @@ public final class Topics {
   public static final String DEAD_LETTER = "route.dead-letter";
   /** Header of a dead-lettered record saying why it could not be used. */
   public static final String DEAD_LETTER_REASON_HEADER = "x-dead-letter-reason";
-  /** Header of a dead-lettered record naming the topic it came from. */
+  /** Header of a dead-lettered record saying where it came from: {@code topic-partition@offset}. */
   public static final String DEAD_LETTER_SOURCE_HEADER = "x-dead-letter-source";
 
   private Topics() {

@@ -84,10 +84,11 @@ public final class PersistenceVerticle extends VerticleBase {
     if (!running) {
       return;
     }
-    batchInProgress = consumer.poll(POLL_TIMEOUT).compose(this::store);
+    batchInProgress = consumer.poll(POLL_TIMEOUT).compose(records -> store(records)
+        .recover(error -> rewind(records).transform(rewound -> Future.failedFuture(error))));
     batchInProgress.onComplete(done -> {
       if (done.failed() && running) {
-        LOG.warn("Persistence batch not committed, it will be consumed again: {}", done.cause().getMessage());
+        LOG.warn("Persistence batch not stored, reading it again: {}", done.cause().getMessage());
       }
       vertx.runOnContext(v -> pollNext());
     });
@@ -116,6 +117,16 @@ public final class PersistenceVerticle extends VerticleBase {
           metrics.persisted(inserted);
           return consumer.commit(offsets).mapEmpty();
         });
+  }
+
+  /** Moves each partition of a failed batch back to its first record, so the next poll reads the batch again. */
+  private Future<Void> rewind(KafkaConsumerRecords<String, String> records) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+    }
+    return Future.all(first.entrySet().stream().map(e -> consumer.seek(e.getKey(), e.getValue())).toList()).mapEmpty();
   }
 
   private PositionWriter.Located locate(Position position) {

@@ -85,9 +85,10 @@ public final class SimulationVerticle extends VerticleBase {
         return moved;
       });
       commits.forget(revoked);
+      resumeIfRoom();
     });
     long interval = context.config().simulationIntervalMs();
-    slots = (int) Math.max(1, Math.min(MAX_SLOTS, interval / MIN_SLOT_MS));
+    slots = slotsFor(interval);
     vertx.setPeriodic(interval / slots, id -> tick());
     return consumer.subscribe(Topics.NEW_DIRECTION);
   }
@@ -157,6 +158,16 @@ public final class SimulationVerticle extends VerticleBase {
         .onFailure(e -> LOG.error("Could not dead-letter {}: {}; it will be read again after a restart", record.offset(), e.getMessage()));
   }
 
+  /** The most slots (up to ten, each at least 10 ms) that divide the interval exactly, so vehicles keep its pace. */
+  static int slotsFor(long intervalMs) {
+    for (int slots = MAX_SLOTS; slots > 1; slots--) {
+      if (intervalMs % slots == 0 && intervalMs / slots >= MIN_SLOT_MS) {
+        return slots;
+      }
+    }
+    return 1;
+  }
+
   /** Each tick moves one slot's vehicles; every vehicle still moves once per interval. */
   private void tick() {
     int slot = currentSlot;
@@ -187,10 +198,17 @@ public final class SimulationVerticle extends VerticleBase {
   }
 
   private void finish(Driver driver) {
-    drivers.remove(driver.deliveryId());
+    // A callback may come back for a driver a rebalance already took away.
+    if (!drivers.remove(driver.deliveryId(), driver)) {
+      return;
+    }
     metrics.deliveryEnded();
     LOG.debug("Delivery {} finished", driver.deliveryId());
     finishWork(driver.source(), driver.sourceOffset());
+    resumeIfRoom();
+  }
+
+  private void resumeIfRoom() {
     if (paused && drivers.size() < maxActiveDeliveries) {
       paused = false;
       consumer.resume();
@@ -201,7 +219,9 @@ public final class SimulationVerticle extends VerticleBase {
     commits.done(partition, offset);
     var ready = commits.advance();
     if (!ready.isEmpty()) {
-      consumer.commit(ready).onFailure(e -> LOG.warn("Simulation commit failed: {}", e.getMessage()));
+      consumer.commit(ready)
+          .onSuccess(done -> commits.committed(ready))
+          .onFailure(e -> LOG.warn("Simulation commit failed, will retry with the next one: {}", e.getMessage()));
     }
   }
 

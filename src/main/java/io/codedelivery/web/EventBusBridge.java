@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -100,7 +101,7 @@ final class EventBusBridge {
 
   private boolean tooLarge(JsonObject frame) {
     Object body = frame == null ? null : frame.getValue("body");
-    return body != null && JsonObject.of("b", body).encode().length() > config.bridgeMaxBodyBytes();
+    return body != null && JsonObject.of("b", body).encode().getBytes(StandardCharsets.UTF_8).length > config.bridgeMaxBodyBytes();
   }
 
   /** Answers the sender's reply handler with a clear failure, not just the bridge's bare "rejected". */
