@@ -36,6 +36,7 @@ class OutageIT {
   static void start() {
     // 50 ms a point: route 1 (140 points) takes 7 s, so the outage lands mid-delivery.
     stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, "50"));
+    stack.awaitConsumerGroupsStable(1);
     store = new StoreProbe(stack.app());
   }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.Setting;
-import io.codedelivery.persistence.PersistenceVerticle;
-import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.support.Deliveries;
 import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
@@ -14,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,10 +33,7 @@ class TwoInstancesIT {
         Setting.KAFKA_BOOTSTRAP_SERVERS, first.kafkaBootstrapServers(),
         Setting.MONGO_URI, first.app().config().mongoUri()));
     // Deliveries started while the shared groups still rebalance could move between instances mid-way.
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", first.kafkaBootstrapServers()))) {
-      await().atMost(WAIT).until(() -> admin.describeConsumerGroups(List.of(SimulationVerticle.GROUP_ID, PersistenceVerticle.GROUP_ID))
-          .all().get().values().stream().allMatch(g -> g.groupState() == GroupState.STABLE && g.members().size() == 2));
-    }
+    first.awaitConsumerGroupsStable(2);
   }
 
   @AfterAll

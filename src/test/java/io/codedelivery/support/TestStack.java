@@ -3,13 +3,20 @@ package io.codedelivery.support;
 import io.codedelivery.AppConfig;
 import io.codedelivery.Application;
 import io.codedelivery.Setting;
+import io.codedelivery.persistence.PersistenceVerticle;
+import io.codedelivery.simulation.SimulationVerticle;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.GroupState;
+import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,6 +101,18 @@ public final class TestStack implements AutoCloseable {
 
   public Path dataDir() {
     return app.config().dataDir();
+  }
+
+  /**
+   * Waits until the shared consumer groups have settled with the given number of members: a broker stopped
+   * while groups are still forming is a different (start-up) scenario from an outage of a running system.
+   */
+  public void awaitConsumerGroupsStable(int members) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafkaBootstrapServers()))) {
+      Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> admin
+          .describeConsumerGroups(List.of(SimulationVerticle.GROUP_ID, PersistenceVerticle.GROUP_ID)).all().get()
+          .values().stream().allMatch(g -> g.groupState() == GroupState.STABLE && g.members().size() == members));
+    }
   }
 
   public Map<String, String> env() {

@@ -31,6 +31,7 @@ class OperationsIT {
   @BeforeAll
   static void startStack() {
     stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, "20"));
+    stack.awaitConsumerGroupsStable(1);
   }
 
   @AfterAll
