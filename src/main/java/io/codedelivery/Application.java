@@ -52,7 +52,8 @@ public final class Application implements AutoCloseable {
   private EmbeddedKafka embeddedKafka;
   private EmbeddedMongo embeddedMongo;
   private Vertx vertx;
-  private KafkaAdminClient readinessAdmin;
+  /** One admin client per process: readiness probes and consumer-lag gauges share it. */
+  private KafkaAdminClient kafkaAdmin;
   private AppContext context;
 
   private Application(AppConfig config) {
@@ -87,10 +88,10 @@ public final class Application implements AutoCloseable {
         .build();
     MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
     RouteCatalog routes = prepareStore(mongo);
-    readinessAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));
-    HealthChecks readiness = Readiness.checks(vertx, readinessAdmin, mongo, config.roles(), () -> Set.copyOf(deployments.keySet()));
+    kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));
+    HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, mongo, config.roles(), () -> Set.copyOf(deployments.keySet()));
     context = new AppContext(config, routes, new PipelineMetrics(registry), readiness);
-    await(vertx.deployVerticle(new ManagementVerticle(context)));
+    await(vertx.deployVerticle(new ManagementVerticle(context, kafkaAdmin)));
     for (Role role : config.roles()) {
       deploy(role);
     }
@@ -193,8 +194,8 @@ public final class Application implements AutoCloseable {
   public void close() {
     if (vertx != null) {
       try {
-        if (readinessAdmin != null) {
-          await(readinessAdmin.close());
+        if (kafkaAdmin != null) {
+          await(kafkaAdmin.close());
         }
         await(vertx.close());
       } catch (Exception e) {

@@ -21,6 +21,11 @@ public final class RouteCatalog {
     return Optional.ofNullable(routes.get(id));
   }
 
+  /** @throws InvalidMessageException when a message names a route the catalogue does not have */
+  public Route require(String id) {
+    return find(id).orElseThrow(() -> new InvalidMessageException("unknown route '" + Fields.abbreviate(id) + "'"));
+  }
+
   public Collection<Route> all() {
     return routes.values();
   }

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,16 +129,13 @@ public final class PersistenceVerticle extends VerticleBase {
   }
 
   private PositionWriter.Located locate(Position position) {
-    Optional<Route> route = routes.find(position.routeId());
-    if (route.isEmpty()) {
-      throw new InvalidMessageException("unknown route '" + position.routeId() + "'");
-    }
-    RouteProgress progress = progressByRoute.get(position.routeId());
+    Route route = routes.require(position.routeId());
+    RouteProgress progress = progressByRoute.get(route.id());
     if (!progress.hasPoint(position.seq())) {
-      throw new InvalidMessageException("seq " + position.seq() + " is beyond the " + route.get().points().size()
-          + " points of route " + position.routeId());
+      throw new InvalidMessageException("seq " + position.seq() + " is beyond the " + route.points().size()
+          + " points of route " + route.id());
     }
-    return new PositionWriter.Located(position, route.get(), progress);
+    return new PositionWriter.Located(position, route, progress);
   }
 
   /** MongoDB being away stops this consumer (nothing is committed) until it is back; nothing is skipped. */

@@ -24,7 +24,6 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,20 +101,18 @@ public final class SimulationVerticle extends VerticleBase {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     commits.begin(partition, record.offset());
     Direction direction;
-    Optional<Route> route;
+    Route route;
     try {
       direction = Direction.fromJson(record.value());
-      route = routes.find(direction.routeId());
+      route = routes.require(direction.routeId());
     } catch (InvalidMessageException e) {
       deadLetter(record, partition, e.getMessage());
       return;
     }
-    if (route.isEmpty()) {
-      deadLetter(record, partition, "unknown route '" + direction.routeId() + "'");
-    } else if (drivers.containsKey(direction.deliveryId())) {
+    if (drivers.containsKey(direction.deliveryId())) {
       finishWork(partition, record.offset());
     } else {
-      Driver driver = new Driver(direction, route.get(), partition, record.offset(), nextSlot);
+      Driver driver = new Driver(direction, route, partition, record.offset(), nextSlot);
       nextSlot = (nextSlot + 1) % slots;
       // Reserved before the look-up, so the same direction read again meanwhile is recognised.
       drivers.put(direction.deliveryId(), driver);

@@ -2,7 +2,6 @@ package io.codedelivery.web;
 
 import io.codedelivery.AppContext;
 import io.codedelivery.kafka.BridgeVerticle;
-import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.persistence.PersistenceVerticle;
 import io.codedelivery.simulation.SimulationVerticle;
 import io.vertx.core.Future;
@@ -28,16 +27,17 @@ public final class ManagementVerticle extends VerticleBase {
   private static final long LAG_INTERVAL_MS = 5_000;
 
   private final AppContext context;
-  private KafkaAdminClient admin;
+  private final KafkaAdminClient admin;
   private HttpServer server;
 
-  public ManagementVerticle(AppContext context) {
+  /** @param admin the process's admin client, owned (and closed) by the application */
+  public ManagementVerticle(AppContext context, KafkaAdminClient admin) {
     this.context = context;
+    this.admin = admin;
   }
 
   @Override
   public Future<?> start() {
-    admin = KafkaAdminClient.create(vertx, KafkaClients.admin(context.config().kafkaBootstrapServers()));
     vertx.setPeriodic(LAG_INTERVAL_MS, id -> updateLag());
     Router router = Router.router(vertx);
     ManagementRoutes.mount(router, vertx, context);
@@ -72,6 +72,6 @@ public final class ManagementVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(admin.close(), server == null ? Future.succeededFuture() : server.close());
+    return server == null ? Future.succeededFuture() : server.close();
   }
 }

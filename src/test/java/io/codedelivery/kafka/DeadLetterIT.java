@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +62,7 @@ class DeadLetterIT {
         "seq-beyond-route", position(VALID_DELIVERY, "1", 10_000),
         "oversized", oversized);
     String run = UUID.randomUUID().toString();
-    try (KafkaProducer<String, String> producer = producer()) {
+    try (KafkaProducer<String, String> producer = stack.kafkaProducer()) {
       for (var bad : badDirections.entrySet()) {
         producer.send(new ProducerRecord<>(Topics.NEW_DIRECTION, run + "/direction/" + bad.getKey(), bad.getValue())).get();
       }
@@ -109,14 +108,6 @@ class DeadLetterIT {
   private static double deadLettered(String topic) {
     Counter counter = stack.app().metrics().registry().find("codedelivery.dead.letters").tag("topic", topic).counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", stack.kafkaBootstrapServers());
-    props.put("key.serializer", StringSerializer.class.getName());
-    props.put("value.serializer", StringSerializer.class.getName());
-    return new KafkaProducer<>(props);
   }
 
   private static KafkaConsumer<String, String> consumer() {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +87,7 @@ abstract class PersistenceContract {
     JsonObject deliveryBefore = store.delivery(id);
 
     // The whole track again, as after an offset reset, then an old position arriving late.
-    try (KafkaProducer<String, String> producer = producer()) {
+    try (KafkaProducer<String, String> producer = stack.kafkaProducer()) {
       for (JsonObject stored : track) {
         producer.send(new ProducerRecord<>(Topics.NEW_POSITION, id, asTopicValue(stored))).get();
       }
@@ -150,14 +148,6 @@ abstract class PersistenceContract {
         .put("finished", stored.getBoolean("finished"))
         .put("timestamp", Store.isoDate(stored.getValue("timestamp")))
         .encode();
-  }
-
-  private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", stack.kafkaBootstrapServers());
-    props.put("key.serializer", StringSerializer.class.getName());
-    props.put("value.serializer", StringSerializer.class.getName());
-    return new KafkaProducer<>(props);
   }
 
   /** Waits until the persistence group has committed everything on the positions topic: all of it was written. */

@@ -5,7 +5,9 @@ import io.codedelivery.Application;
 import io.codedelivery.Setting;
 import io.codedelivery.persistence.PersistenceVerticle;
 import io.codedelivery.simulation.SimulationVerticle;
+import io.codedelivery.kafka.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.GroupState;
 import org.awaitility.Awaitility;
 import java.io.IOException;
@@ -101,6 +103,11 @@ public final class TestStack implements AutoCloseable {
 
   public Path dataDir() {
     return app.config().dataDir();
+  }
+
+  /** A plain Kafka producer with the application's own producer settings, for tests that write records themselves. */
+  public KafkaProducer<String, String> kafkaProducer() {
+    return new KafkaProducer<>(new HashMap<String, Object>(KafkaClients.producer(kafkaBootstrapServers())));
   }
 
   /**
