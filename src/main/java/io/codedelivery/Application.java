@@ -31,6 +31,7 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -80,6 +81,9 @@ public final class Application implements AutoCloseable {
     vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            // Vert.x keeps registries by name for the whole JVM: a name of our own keeps this instance's meters in
+            // this registry even when tests or the benchmark run several instances side by side.
+            .setRegistryName("codedelivery-" + UUID.randomUUID())
             .setJvmMetricsEnabled(true)
             // "local" tells the web and management servers apart; their meters would otherwise collide.
             .addLabels(Label.LOCAL)
