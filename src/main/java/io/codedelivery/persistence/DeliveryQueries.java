@@ -1,12 +1,16 @@
 package io.codedelivery.persistence;
 
+import io.codedelivery.model.Route;
+import io.codedelivery.model.RouteCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The read side: delivery state and stored tracks, in the same JSON shape the topics and the event bus use. */
 public final class DeliveryQueries {
@@ -14,13 +18,17 @@ public final class DeliveryQueries {
   private static final JsonObject BY_SEQ = new JsonObject().put("seq", 1);
 
   private final MongoClient mongo;
+  private final RouteCatalog routes;
+  private final Map<String, RouteProgress> progressByRoute;
 
-  public DeliveryQueries(MongoClient mongo) {
+  public DeliveryQueries(MongoClient mongo, RouteCatalog routes) {
     this.mongo = mongo;
+    this.routes = routes;
+    this.progressByRoute = routes.all().stream().collect(Collectors.toMap(Route::id, RouteProgress::new));
   }
 
   /** Filters of the delivery list; null means "any". */
-  public record Filter(String status, String routeId, int limit, String after) {
+  public record Filter(DeliveryStatus status, String routeId, int limit, String after) {
   }
 
   /** A page of deliveries, newest first, and the cursor of the next page (null on the last). */
@@ -32,14 +40,14 @@ public final class DeliveryQueries {
 
   public Future<Optional<JsonObject>> delivery(String deliveryId) {
     return mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), null)
-        .map(found -> Optional.ofNullable(found).map(DeliveryQueries::deliveryJson));
+        .map(found -> Optional.ofNullable(found).map(this::deliveryJson));
   }
 
   /** Completes with empty when {@code after} names no stored delivery. */
   public Future<Optional<Page>> deliveries(Filter filter) {
     JsonObject query = new JsonObject();
     if (filter.status() != null) {
-      query.put("status", filter.status());
+      query.mergeIn(filter.status().query());
     }
     if (filter.routeId() != null) {
       query.put("routeId", filter.routeId());
@@ -77,13 +85,28 @@ public final class DeliveryQueries {
         });
   }
 
-  private static JsonObject deliveryJson(JsonObject stored) {
+  /**
+   * The stored delivery plus what follows from its last seq on its route: status, where it is and how far it
+   * has to go. Only facts that move forward are stored (see {@link PositionWriter}); the rest is derived here.
+   */
+  private JsonObject deliveryJson(JsonObject stored) {
     JsonObject json = new JsonObject().put("deliveryId", stored.getString("_id"));
-    for (String field : List.of("routeId", "title", "clientId", "status", "lastSeq", "pointCount", "lastPosition",
-        "progress", "distanceCoveredMetres", "distanceRemainingMetres")) {
+    for (String field : List.of("routeId", "title", "clientId", "lastSeq", "pointCount")) {
       if (stored.containsKey(field)) {
         json.put(field, stored.getValue(field));
       }
+    }
+    long lastSeq = stored.getLong("lastSeq");
+    boolean finished = stored.getValue("finishedAt") != null;
+    json.put("status", DeliveryStatus.of(lastSeq, finished).wireName());
+    Optional<Route> route = routes.find(stored.getString("routeId"));
+    RouteProgress progress = route.map(r -> progressByRoute.get(r.id())).orElse(null);
+    if (progress != null && progress.hasPoint(lastSeq)) {
+      int index = (int) lastSeq;
+      json.put("lastPosition", route.get().points().get(index).toJson())
+          .put("progress", progress.fraction(index))
+          .put("distanceCoveredMetres", Math.round(progress.coveredMetres(index)))
+          .put("distanceRemainingMetres", Math.round(progress.remainingMetres(index)));
     }
     for (String field : List.of("startedAt", "updatedAt", "finishedAt")) {
       json.put(field, Store.isoDate(stored.getValue(field)));

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -22,7 +23,9 @@ public final class Migrations {
 
   private static final List<Migration> ALL = List.of(
       new Migration(1, "indexes: unique (deliveryId, seq) on positions; deliveries by status, route and start time",
-          Migrations::createIndexes));
+          Migrations::createIndexes),
+      new Migration(2, "delivery state derived from lastSeq and finishedAt; (deliveryId, seq) uniqueness left to _id",
+          Migrations::deriveDeliveryState));
 
   private Migrations() {
   }
@@ -49,6 +52,32 @@ public final class Migrations {
                   .put("appliedAt", Store.date(Instant.now()))))
               .mapEmpty();
         });
+  }
+
+  /**
+   * {@code _id} (deliveryId:seq) already makes positions unique, so the second unique index only cost every
+   * insert a lookup; a plain index still serves the track queries on MongoDB. Delivery status and progress are
+   * derived when read, so the stored copies go, and the status index becomes one on what status follows from.
+   */
+  private static Future<?> deriveDeliveryState(MongoClient mongo) {
+    JsonObject derivedFields = new JsonObject();
+    List.of("status", "lastPosition", "progress", "distanceCoveredMetres", "distanceRemainingMetres")
+        .forEach(field -> derivedFields.put(field, ""));
+    return dropIfPresent(mongo, Store.POSITIONS, "deliveryId_seq_unique")
+        .compose(v -> mongo.createIndexWithOptions(Store.POSITIONS, new JsonObject().put("deliveryId", 1).put("seq", 1),
+            new IndexOptions().name("deliveryId_seq")))
+        .compose(v -> dropIfPresent(mongo, Store.DELIVERIES, "status_startedAt"))
+        .compose(v -> mongo.createIndexWithOptions(Store.DELIVERIES,
+            new JsonObject().put("finishedAt", 1).put("lastSeq", 1).put("startedAt", -1),
+            new IndexOptions().name("finishedAt_lastSeq_startedAt")))
+        .compose(v -> mongo.updateCollectionWithOptions(Store.DELIVERIES, new JsonObject(),
+            new JsonObject().put("$unset", derivedFields), new UpdateOptions().setMulti(true)));
+  }
+
+  private static Future<Void> dropIfPresent(MongoClient mongo, String collection, String index) {
+    return mongo.listIndexes(collection).compose(indexes -> indexes.stream()
+        .anyMatch(i -> i instanceof JsonObject json && index.equals(json.getString("name")))
+        ? mongo.dropIndex(collection, index) : Future.succeededFuture());
   }
 
   private static Future<?> createIndexes(MongoClient mongo) {

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +43,6 @@ public final class PersistenceVerticle extends VerticleBase {
   private final AppContext context;
   private final RouteCatalog routes;
   private final PipelineMetrics metrics;
-  private final Map<String, RouteProgress> progressByRoute;
   private KafkaConsumer<String, String> consumer;
   private KafkaProducer<String, String> producer;
   private DeadLetters deadLetters;
@@ -56,7 +54,6 @@ public final class PersistenceVerticle extends VerticleBase {
     this.context = context;
     this.routes = context.routes();
     this.metrics = context.metrics();
-    this.progressByRoute = routes.all().stream().collect(Collectors.toMap(Route::id, RouteProgress::new));
   }
 
   @Override
@@ -130,12 +127,11 @@ public final class PersistenceVerticle extends VerticleBase {
 
   private PositionWriter.Located locate(Position position) {
     Route route = routes.require(position.routeId());
-    RouteProgress progress = progressByRoute.get(route.id());
-    if (!progress.hasPoint(position.seq())) {
+    if (position.seq() >= route.points().size()) {
       throw new InvalidMessageException("seq " + position.seq() + " is beyond the " + route.points().size()
           + " points of route " + route.id());
     }
-    return new PositionWriter.Located(position, route, progress);
+    return new PositionWriter.Located(position, route);
   }
 
   /** MongoDB being away stops this consumer (nothing is committed) until it is back; nothing is skipped. */

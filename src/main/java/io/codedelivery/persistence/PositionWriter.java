@@ -13,8 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a batch of positions with two bulk writes, both idempotent: each position is inserted only if its
- * {@code (deliveryId, seq)} is not stored yet, and each delivery's state moves only forward in {@code seq}.
+ * Writes a batch of positions with two bulk writes, both idempotent and both addressed by {@code _id} alone: each
+ * position is inserted only if its {@code deliveryId:seq} is not stored yet, and each delivery stores only facts
+ * that move forward ({@code $max} of the last seq, {@code $min} of the start), so a late or repeated record
+ * changes nothing. Everything else about a delivery follows from those facts and is derived when read
+ * ({@link DeliveryQueries}). A filter on {@code _id} alone is also what keeps the embedded store fast: it answers
+ * any other filter by scanning the whole collection.
  */
 final class PositionWriter {
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
@@ -25,8 +29,8 @@ final class PositionWriter {
     this.mongo = mongo;
   }
 
-  /** A position of a known route, with how far along the route it is. */
-  record Located(Position position, Route route, RouteProgress progress) {
+  /** A position of a known route. */
+  record Located(Position position, Route route) {
   }
 
   /** The earliest and the latest position of one delivery within a batch. */
@@ -51,24 +55,9 @@ final class PositionWriter {
           new JsonObject().put("$setOnInsert", positionDocument(p)), true, false));
       spans.merge(p.deliveryId(), new Span(located, located), Span::widen);
     }
-    List<BulkOperation> deliveries = new ArrayList<>(spans.size() * 2);
-    spans.forEach((deliveryId, span) -> {
-      Position latest = span.latest().position();
-      JsonObject state = state(span.latest());
-      JsonObject created = state.copy()
-          .put("routeId", latest.routeId())
-          .put("title", span.latest().route().title())
-          .put("startedAt", Store.date(span.first().position().timestamp()));
-      if (latest.clientId() != null) {
-        created.put("clientId", latest.clientId());
-      }
-      deliveries.add(BulkOperation.createUpdate(new JsonObject().put("_id", deliveryId),
-          new JsonObject().put("$setOnInsert", created), true, false));
-      // Matches only when this batch is newer than what is stored: a late or repeated seq changes nothing.
-      deliveries.add(BulkOperation.createUpdate(
-          new JsonObject().put("_id", deliveryId).put("lastSeq", new JsonObject().put("$lt", latest.seq())),
-          new JsonObject().put("$set", state), false, false));
-    });
+    List<BulkOperation> deliveries = new ArrayList<>(spans.size());
+    spans.forEach((deliveryId, span) -> deliveries.add(BulkOperation.createUpdate(
+        new JsonObject().put("_id", deliveryId), deliveryUpdate(span), true, false)));
     return mongo.bulkWriteWithOptions(Store.POSITIONS, positions, UNORDERED)
         .compose(inserted -> mongo.bulkWriteWithOptions(Store.DELIVERIES, deliveries, UNORDERED)
             .map(v -> inserted.getUpserts().size()));
@@ -92,21 +81,25 @@ final class PositionWriter {
     return document;
   }
 
-  private static JsonObject state(Located located) {
-    Position p = located.position();
-    int index = (int) p.seq();
-    JsonObject state = new JsonObject()
-        .put("status", p.finished() ? "finished" : p.seq() == 0 ? "started" : "in-transit")
-        .put("lastSeq", p.seq())
-        .put("lastPosition", p.position().toJson())
-        .put("pointCount", located.route().points().size())
-        .put("progress", located.progress().fraction(index))
-        .put("distanceCoveredMetres", Math.round(located.progress().coveredMetres(index)))
-        .put("distanceRemainingMetres", Math.round(located.progress().remainingMetres(index)))
-        .put("updatedAt", Store.date(p.timestamp()));
-    if (p.finished()) {
-      state.put("finishedAt", Store.date(p.timestamp()));
+  /** What a batch says about one delivery, as an update that only moves the stored facts forward. */
+  private static JsonObject deliveryUpdate(Span span) {
+    Position latest = span.latest().position();
+    Route route = span.latest().route();
+    JsonObject created = new JsonObject()
+        .put("routeId", latest.routeId())
+        .put("title", route.title())
+        .put("pointCount", route.points().size());
+    if (latest.clientId() != null) {
+      created.put("clientId", latest.clientId());
     }
-    return state;
+    JsonObject update = new JsonObject()
+        .put("$setOnInsert", created)
+        .put("$min", new JsonObject().put("startedAt", Store.date(span.first().position().timestamp())))
+        .put("$max", new JsonObject().put("lastSeq", latest.seq()).put("updatedAt", Store.date(latest.timestamp())));
+    if (latest.finished()) {
+      // The last position of a route is produced once per delivery: setting it again sets the same value.
+      update.put("$set", new JsonObject().put("finishedAt", Store.date(latest.timestamp())));
+    }
+    return update;
   }
 }

@@ -12,6 +12,7 @@ import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.codedelivery.persistence.DeliveryQueries;
+import io.codedelivery.persistence.DeliveryStatus;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -71,7 +72,7 @@ public final class SimulationVerticle extends VerticleBase {
     String bootstrapServers = context.config().kafkaBootstrapServers();
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(producer, metrics);
-    queries = new DeliveryQueries(Store.client(vertx, context.config().mongoUri(), context.config().mongoDatabase()));
+    queries = new DeliveryQueries(Store.client(vertx, context.config().mongoUri(), context.config().mongoDatabase()), routes);
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
     consumer.handler(this::onDirection);
     consumer.partitionsRevokedHandler(revoked -> {
@@ -137,7 +138,7 @@ public final class SimulationVerticle extends VerticleBase {
         LOG.warn("Could not read the state of delivery {} ({}); driving it from the start", driver.deliveryId(), stored.cause().getMessage());
       } else if (stored.result().isPresent()) {
         JsonObject state = stored.result().get();
-        if ("finished".equals(state.getString("status"))) {
+        if (DeliveryStatus.FINISHED.wireName().equals(state.getString("status"))) {
           LOG.info("Delivery {} was already finished before a restart", driver.deliveryId());
           finish(driver);
           return;

@@ -3,6 +3,7 @@ package io.codedelivery.web;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.DeliveryQueries;
+import io.codedelivery.persistence.DeliveryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
@@ -16,7 +17,6 @@ import org.slf4j.LoggerFactory;
 final class DeliveryApi {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryApi.class);
   private static final Pattern DELIVERY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  private static final Set<String> STATUSES = Set.of("started", "in-transit", "finished");
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
   static final int MAX_TRACK = 100_000;
@@ -45,10 +45,9 @@ final class DeliveryApi {
   private void list(RoutingContext ctx) {
     MultiMap params = ctx.queryParams();
     onlyKnown(params, Set.of("status", "routeId", "limit", "after"));
-    String status = params.get("status");
-    if (status != null && !STATUSES.contains(status)) {
-      throw new BadParameter("'status' must be one of started, in-transit, finished");
-    }
+    String statusName = params.get("status");
+    DeliveryStatus status = statusName == null ? null : DeliveryStatus.fromWireName(statusName)
+        .orElseThrow(() -> new BadParameter("'status' must be one of started, in-transit, finished"));
     String routeId = params.get("routeId");
     if (routeId != null && routes.find(routeId).isEmpty()) {
       throw new BadParameter("'routeId' names no route; known routes: " + routes.ids());

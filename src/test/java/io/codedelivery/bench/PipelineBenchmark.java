@@ -1,6 +1,7 @@
 package io.codedelivery.bench;
 
 import ch.qos.logback.classic.Level;
+import io.codedelivery.Role;
 import io.codedelivery.Setting;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.StoreProbe;
@@ -280,10 +281,16 @@ public final class PipelineBenchmark {
       double windowS = (System.nanoTime() - windowStart) / 1e9;
       ResourceSampler.Snapshot res = resources.snapshot();
 
-      // After the window: no new deliveries; let persistence catch up and check the store.
+      // After the window: no new deliveries. The subscribers keep pinging (the bridge drops a silent client).
       fleet.stopReplacing();
-      clientVertx.cancelTimer(ticker);
-      JsonObject store = opts.persistence ? checkStore(stack, fleet, meters, end) : new JsonObject().put("skipped", "no persistence role");
+      JsonObject store;
+      if (opts.persistence) {
+        // Production stops too, so the store has a fixed target to catch up with.
+        stack.app().undeploy(Role.SIMULATION);
+        store = checkStore(stack, fleet, meters);
+      } else {
+        store = new JsonObject().put("skipped", "no persistence role");
+      }
 
       // Tails: a delivery that finished more than the grace period ago must have reached its subscribers' ends.
       long graceLeft = Subscriber.FINISH_GRACE_MS + 500 - (System.nanoTime() - windowEnd) / 1_000_000;
@@ -295,6 +302,7 @@ public final class PipelineBenchmark {
         tailLost += s.tailLost().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
 
+      clientVertx.cancelTimer(ticker);
       return result(stackStartedMs, readyMs, start, end, windowS, window, res, stats, tailLost, store, fleet,
           activeSamples == 0 ? 0 : activeSum / activeSamples);
     } finally {
@@ -371,14 +379,14 @@ public final class PipelineBenchmark {
   }
 
   /**
-   * Waits until the store holds every position produced by the end of the window (by the counters), then compares
+   * With the simulation stopped, waits until the store holds every position produced (by the counters), then compares
    * the stored seqs of a sample of deliveries: a finished one must hold exactly 0..points-1; a running one must
    * hold exactly 0..k for a k at least the highest seq bridged when the check began.
    */
-  private JsonObject checkStore(TestStack stack, Fleet fleet, Meters meters, Meters.Reading end) throws InterruptedException {
+  private JsonObject checkStore(TestStack stack, Fleet fleet, Meters meters) throws InterruptedException {
     long begin = System.nanoTime();
     long deadline = begin + TimeUnit.SECONDS.toNanos(opts.storeWaitS);
-    double producedAtEnd = end.produced();
+    double producedAtEnd = meters.produced();
     long caughtUpMs = -1;
     while (System.nanoTime() < deadline) {
       if (meters.persisted() >= producedAtEnd) {
@@ -387,7 +395,7 @@ public final class PipelineBenchmark {
       }
       Thread.sleep(100);
     }
-    System.out.printf(Locale.ROOT, "Store: persisted %.0f of %.0f positions produced by the window's end%s%n",
+    System.out.printf(Locale.ROOT, "Store: persisted %.0f of %.0f positions produced (simulation stopped after the window)%s%n",
         meters.persisted(), producedAtEnd, caughtUpMs >= 0 ? " after " + caughtUpMs + " ms" : " (not caught up!)");
 
     StoreProbe probe = new StoreProbe(stack.app());

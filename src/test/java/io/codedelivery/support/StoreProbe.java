@@ -1,6 +1,7 @@
 package io.codedelivery.support;
 
 import io.codedelivery.Application;
+import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -12,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 /** Reads what the application stored, through the ordinary MongoDB driver, for assertions. */
 public final class StoreProbe {
   private final MongoClient mongo;
+  private final DeliveryQueries queries;
 
   public StoreProbe(Application app) {
     mongo = Store.client(app.vertx(), app.config().mongoUri(), app.config().mongoDatabase());
+    queries = new DeliveryQueries(mongo, app.routes());
   }
 
   public MongoClient mongo() {
@@ -35,8 +38,9 @@ public final class StoreProbe {
         new FindOptions().setSort(new JsonObject().put("seq", 1)))).stream().map(p -> p.getLong("seq")).toList();
   }
 
+  /** A delivery's state as the read side gives it (stored facts plus what follows from them); null if none. */
   public JsonObject delivery(String deliveryId) {
-    return await(mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), null));
+    return await(queries.delivery(deliveryId)).orElse(null);
   }
 
   public boolean isFinished(String deliveryId) {
