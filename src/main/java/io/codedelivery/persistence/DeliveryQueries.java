@@ -74,14 +74,31 @@ public final class DeliveryQueries {
     });
   }
 
-  /** The stored track from {@code fromSeq} on, ordered by seq; empty when nothing is stored for that delivery. */
-  public Future<JsonArray> positions(String deliveryId, long fromSeq, int limit) {
-    JsonObject query = new JsonObject().put("deliveryId", deliveryId).put("seq", new JsonObject().put("$gte", fromSeq));
-    return mongo.findWithOptions(Store.POSITIONS, query, new FindOptions().setSort(BY_SEQ).setLimit(limit))
-        .map(found -> {
-          JsonArray track = new JsonArray();
-          found.forEach(p -> track.add(positionJson(p)));
-          return track;
+  /**
+   * The stored track from {@code fromSeq} on, ordered by seq; empty when the delivery is unknown. Positions are
+   * fetched by {@code _id} ({@code deliveryId:seq} for the seqs its route can have), the one lookup every
+   * MongoDB-wire store indexes: the embedded one would scan every stored position for a filter on deliveryId.
+   */
+  public Future<Optional<JsonArray>> track(String deliveryId, long fromSeq, int limit) {
+    return mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), new JsonObject().put("pointCount", 1))
+        .compose(delivery -> {
+          if (delivery == null) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          long end = Math.min(delivery.getLong("pointCount", 0L), fromSeq + limit);
+          JsonArray ids = new JsonArray();
+          for (long seq = fromSeq; seq < end; seq++) {
+            ids.add(PositionWriter.positionKey(deliveryId, seq));
+          }
+          if (ids.isEmpty()) {
+            return Future.succeededFuture(Optional.of(new JsonArray()));
+          }
+          JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", ids));
+          return mongo.findWithOptions(Store.POSITIONS, query, new FindOptions().setSort(BY_SEQ)).map(found -> {
+            JsonArray track = new JsonArray();
+            found.forEach(p -> track.add(positionJson(p)));
+            return Optional.of(track);
+          });
         });
   }
 

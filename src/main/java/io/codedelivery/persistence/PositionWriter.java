@@ -64,7 +64,11 @@ final class PositionWriter {
   }
 
   static String positionKey(Position p) {
-    return p.deliveryId() + ":" + p.seq();
+    return positionKey(p.deliveryId(), p.seq());
+  }
+
+  static String positionKey(String deliveryId, long seq) {
+    return deliveryId + ":" + seq;
   }
 
   private static JsonObject positionDocument(Position p) {

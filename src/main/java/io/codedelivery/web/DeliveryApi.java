@@ -82,15 +82,13 @@ final class DeliveryApi {
     onlyKnown(ctx.queryParams(), Set.of("fromSeq"));
     String id = deliveryId(ctx.pathParam("id"), "delivery id");
     long fromSeq = number(ctx.queryParams(), "fromSeq", 0, 0, Integer.MAX_VALUE);
-    answer(ctx, queries.delivery(id).compose(found -> found.isPresent()
-        ? queries.positions(id, fromSeq, MAX_TRACK).map(track -> (Object) track)
-        : Future.succeededFuture(null)), track -> {
-          if (track == null) {
-            notFound(ctx, id);
-          } else {
-            ok(ctx, track.toString());
-          }
-        });
+    answer(ctx, queries.track(id, fromSeq, MAX_TRACK), track -> {
+      if (track.isPresent()) {
+        ok(ctx, track.get().encode());
+      } else {
+        notFound(ctx, id);
+      }
+    });
   }
 
   /** Routes a {@link BadParameter} thrown by a handler to a 400; anything else is not ours to answer. */

@@ -33,8 +33,10 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -405,7 +407,7 @@ public final class PipelineBenchmark {
    * the stored seqs of a sample of deliveries: a finished one must hold exactly 0..points-1; a running one must
    * hold exactly 0..k for a k at least the highest seq bridged when the check began.
    */
-  private JsonObject checkStore(TestStack stack, Fleet fleet, Meters meters) throws InterruptedException {
+  private JsonObject checkStore(TestStack stack, Fleet fleet, Meters meters) throws Exception {
     long begin = System.nanoTime();
     long deadline = begin + TimeUnit.SECONDS.toNanos(opts.storeWaitS);
     double producedAtEnd = meters.produced();
@@ -471,6 +473,10 @@ public final class PipelineBenchmark {
       duplicates += check[1];
     }
     probe.mongo().close();
+    Map<String, Long> expectedTracks = new LinkedHashMap<>();
+    finishedSample.forEach(d -> expectedTracks.put(d.id, (long) d.points));
+    runningSample.forEach(entry -> expectedTracks.put(running.get((int) entry[0]).id, entry[1] + 1));
+    long[] trackMs = timeTrackQueries(stack, expectedTracks);
     long checkMs = (System.nanoTime() - begin) / 1_000_000;
     System.out.printf(Locale.ROOT, "Store: %d/%d finished deliveries exact (0..points-1), %d/%d running deliveries exact prefix; %d ms%n",
         finishedOk, finishedSample.size(), runningOk, runningSample.size(), checkMs);
@@ -484,8 +490,36 @@ public final class PipelineBenchmark {
         .put("missing", missing)
         .put("duplicates", duplicates)
         .put("checkMs", checkMs)
+        .put("trackQueryMedianMs", trackMs[0])
+        .put("trackQueryMaxMs", trackMs[1])
         .put("failures", failures)
         .put("ok", failures.isEmpty() && caughtUpMs >= 0);
+  }
+
+  /**
+   * Times what a browser's replay asks for, {@code GET /api/deliveries/<id>/positions}, on the store as the run
+   * left it; each answer must hold (at least) the positions the store check found. Returns {median, max} in ms,
+   * or {-1, -1} with nothing to ask.
+   */
+  private static long[] timeTrackQueries(TestStack stack, Map<String, Long> expectedSizes) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    List<Long> millis = new ArrayList<>();
+    for (Map.Entry<String, Long> expected : expectedSizes.entrySet()) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+          "http://localhost:" + stack.httpPort() + "/api/deliveries/" + expected.getKey() + "/positions")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      millis.add((System.nanoTime() - t0) / 1_000_000);
+      if (response.statusCode() != 200 || new JsonArray(response.body()).size() < expected.getValue()) {
+        throw new IllegalStateException("track of " + expected.getKey() + " answered " + response.statusCode()
+            + " without its " + expected.getValue() + " stored positions");
+      }
+    }
+    if (millis.isEmpty()) {
+      return new long[] {-1, -1};
+    }
+    Collections.sort(millis);
+    return new long[] {millis.get(millis.size() / 2), millis.get(millis.size() - 1)};
   }
 
   /**
@@ -689,6 +723,8 @@ public final class PipelineBenchmark {
       row("store check", fmt("%s: finished %d/%d exact, running %d/%d exact prefix",
           store.getBoolean("ok") ? "OK" : "FAILED", store.getInteger("finishedExact"), store.getInteger("finishedChecked"),
           store.getInteger("runningExactPrefix"), store.getInteger("runningChecked")));
+      row("track query (REST, whole track)", store.getLong("trackQueryMedianMs", -1L) >= 0
+          ? fmt("median %d ms, max %d ms", store.getLong("trackQueryMedianMs"), store.getLong("trackQueryMaxMs")) : "no delivery to ask for");
       row("store catch-up", store.getLong("persistedCatchUpMs") >= 0 ? store.getLong("persistedCatchUpMs") + " ms" : "not within the wait");
     }
     row("started / finished (whole run)", fmt("%d / %d (start failures %d)", fleet.getLong("started"), fleet.getInteger("finished"), fleet.getLong("startFailures")));
