@@ -49,7 +49,7 @@ final class BenchOptions {
       "  --store-wait S      how long persistence may take to catch up before the check fails (default 60)",
       "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
       "  --verbose           keep the application's INFO logs",
-      "Through Maven: mvn -B -q -Pbench test-compile exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
+      "Through Maven: mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
       "  (-Dbench.jvm=\"…\" replaces the benchmark JVM's options, default -Xms512m -Xmx2g -XX:+UseG1GC).",
       "Run with java directly, every flag also reads as a system property: -Dbench.vehicles=50, -Dbench.ramp=true …");
 

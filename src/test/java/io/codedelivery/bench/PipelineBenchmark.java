@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * each stage, end-to-end latency (position timestamp → receipt by a subscriber), loss and duplication seen by the
  * subscribers and in the store, CPU, heap and RSS, and the time the stack takes to become ready.
  *
- * <p>Run: {@code mvn -B -q -Pbench test-compile exec:exec -Dbench.args="--vehicles 50 --interval 500
+ * <p>Run: {@code mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args="--vehicles 50 --interval 500
  * --subscribers 50 --duration 10"}; {@code --help} lists every flag. Results: a table on stdout and
  * {@code target/bench/result-<timestamp>.json}.
  */
@@ -61,6 +61,8 @@ public final class PipelineBenchmark {
   private static final String PERSISTED = "codedelivery.positions.persisted";
   private static final String LATENCY = "codedelivery.position.latency";
   private static final String ACTIVE = "codedelivery.active.deliveries";
+
+  private static final Path JAR = Path.of("target/code-delivery.jar");
 
   /** Broker segments, store files, jars and the HTTP and Kafka connections: measured under 600 in full runs. */
   private static final long FILE_DESCRIPTOR_HEADROOM = 1_000;
@@ -101,7 +103,8 @@ public final class PipelineBenchmark {
   }
 
   private static int single(BenchOptions opts) throws Exception {
-    JsonObject result = new PipelineBenchmark(opts).run();
+    JsonObject jar = JarStartup.measure(JAR, Path.of(System.getProperty("bench.out", "target/bench")));
+    JsonObject result = new PipelineBenchmark(opts).run().put("jarStartup", jar);
     printTable(result);
     Path file = write(opts, result.copy().put("mode", "single"));
     System.out.println("JSON: " + file.toAbsolutePath());
@@ -113,6 +116,7 @@ public final class PipelineBenchmark {
    * Each step runs on a fresh stack, so no backlog of a failed step spills into the next.
    */
   private static int ramp(BenchOptions opts) throws Exception {
+    JsonObject jar = JarStartup.measure(JAR, Path.of(System.getProperty("bench.out", "target/bench")));
     JsonArray steps = new JsonArray();
     int best = 0;
     int failed = Integer.MAX_VALUE;
@@ -151,6 +155,7 @@ public final class PipelineBenchmark {
         .put("mode", "ramp")
         .put("goal", new JsonObject().put("p99MsAtMost", opts.p99LimitMs).put("lost", 0)
             .put("producedRatioAtLeast", opts.minProducedRatio).put("durationS", opts.durationS))
+        .put("jarStartup", jar)
         .put("bestVehicles", best)
         .put("firstFailingVehicles", failed == Integer.MAX_VALUE ? null : failed)
         .put("steps", steps);
@@ -732,7 +737,12 @@ public final class PipelineBenchmark {
     row("process CPU", fmt("%.1f%% of %d cores avg (%.2f cores busy)", res.getDouble("cpuLoadAvg") * 100, c.getInteger("cores"), res.getDouble("coresUsed")));
     row("heap used max / heap max", fmt("%d MB / %d MB", res.getLong("heapUsedMaxMB"), res.getLong("heapMaxMB")));
     row("RSS max in window / peak", fmt("%d MB / %d MB", res.getLong("rssMaxMB"), res.getLong("rssPeakMB")));
-    row("start-up to /health/ready 200", fmt("%d ms (TestStack.start %d ms)", up.getLong("readyMs"), up.getLong("testStackStartMs")));
+    row("in-process stack to ready", fmt("%d ms (TestStack.start %d ms)", up.getLong("readyMs"), up.getLong("testStackStartMs")));
+    JsonObject jar = r.getJsonObject("jarStartup");
+    if (jar != null) {
+      row("java -jar to /health/ready 200", jar.containsKey("skipped") ? "not measured: " + jar.getString("skipped")
+          : fmt("%d ms (RSS %d MB at ready)", jar.getLong("readyMs"), jar.getLong("rssAtReadyMB")));
+    }
     System.out.println(line);
     row("verdict", v.getBoolean("pass") ? "PASS" : "FAIL: " + v.getString("reasons"));
     System.out.println(line);
@@ -763,7 +773,7 @@ public final class PipelineBenchmark {
     return file;
   }
 
-  private static void awaitReady(String url) throws Exception {
+  static void awaitReady(String url) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
@@ -790,7 +800,7 @@ public final class PipelineBenchmark {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (dir == null || !Files.isDirectory(dir) || !dir.getFileName().toString().startsWith("code-delivery-test")) {
       return;
     }

@@ -87,8 +87,13 @@ final class ResourceSampler implements AutoCloseable {
 
   /** A field of /proc/self/status in kB, or -1 (not Linux). */
   static long statusKb(String field) {
+    return statusKb(ProcessHandle.current().pid(), field);
+  }
+
+  /** A kB field of a process's /proc status (VmRSS, VmHWM…); -1 where there is no /proc. */
+  static long statusKb(long pid, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith(field + ":")) {
           return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
         }

@@ -1,0 +1,53 @@
+package io.codedelivery.bench;
+
+import io.codedelivery.Setting;
+import io.codedelivery.support.TestStack;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Times what an operator sees: the packaged jar, launched as {@code java -jar} in a process of its own on fresh
+ * ports and an empty data directory, until {@code /health/ready} answers 200 (embedded broker and store included).
+ */
+final class JarStartup {
+  private JarStartup() {
+  }
+
+  static JsonObject measure(Path jar, Path logDir) throws Exception {
+    if (!Files.isRegularFile(jar)) {
+      return new JsonObject().put("skipped", "no " + jar + " (the benchmark command packages it)");
+    }
+    Path dataDir = Files.createTempDirectory("code-delivery-bench-jar");
+    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", jar.toString());
+    for (Setting port : List.of(Setting.HTTP_PORT, Setting.MANAGEMENT_PORT, Setting.KAFKA_EMBEDDED_PORT,
+        Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, Setting.MONGO_EMBEDDED_PORT)) {
+      builder.environment().put(port.envVar(), String.valueOf(TestStack.freePort()));
+    }
+    builder.environment().put(Setting.DATA_DIR.envVar(), dataDir.toString());
+    Files.createDirectories(logDir);
+    File log = logDir.resolve("jar-startup.log").toFile();
+    builder.redirectErrorStream(true).redirectOutput(log);
+    String readyUrl = "http://localhost:" + builder.environment().get(Setting.MANAGEMENT_PORT.envVar()) + "/health/ready";
+
+    long t0 = System.nanoTime();
+    Process process = builder.start();
+    try {
+      PipelineBenchmark.awaitReady(readyUrl);
+      long readyMs = (System.nanoTime() - t0) / 1_000_000;
+      long rssKb = ResourceSampler.statusKb(process.pid(), "VmRSS");
+      System.out.printf("Jar start-up: java -jar %s answered /health/ready 200 after %d ms (RSS %d MB); log in %s%n",
+          jar, readyMs, rssKb >> 10, log);
+      return new JsonObject().put("readyMs", readyMs).put("rssAtReadyMB", rssKb >> 10);
+    } finally {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      PipelineBenchmark.deleteTree(dataDir);
+    }
+  }
+}
