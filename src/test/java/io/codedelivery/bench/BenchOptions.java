@@ -21,6 +21,7 @@ final class BenchOptions {
   int rampMax = 20_000;
   int rampSteps = 8;
   boolean persistence = true;
+  boolean separateSubscribers;
   boolean external;
   int storeSample = 20;
   int storeWaitS = 60;
@@ -44,6 +45,7 @@ final class BenchOptions {
       "  --ramp-steps K      most steps the ramp runs (default 8)",
       "  --p99-limit MS      latency goal of the ramp (default 100)",
       "  --no-persistence    roles simulation,bridge,web: no MongoDB writes, no store check",
+      "  --separate-subscribers  subscribers in a JVM of their own (more than one process's sockets allow)",
       "  --external          use KAFKA_BOOTSTRAP_SERVERS and MONGO_URI from the environment, not embedded ones",
       "  --store-sample K    deliveries whose stored seqs are checked after the window (default 20)",
       "  --store-wait S      how long persistence may take to catch up before the check fails (default 60)",
@@ -54,7 +56,7 @@ final class BenchOptions {
       "Run with java directly, every flag also reads as a system property: -Dbench.vehicles=50, -Dbench.ramp=true …");
 
   private static final List<String> KNOWN = List.of("vehicles", "interval", "subscribers", "duration", "warmup",
-      "progress", "ramp", "ramp-max", "ramp-steps", "p99-limit", "no-persistence", "external", "store-sample",
+      "progress", "ramp", "ramp-max", "ramp-steps", "p99-limit", "no-persistence", "separate-subscribers", "external", "store-sample",
       "store-wait", "out", "verbose");
 
   static BenchOptions parse(String[] argv) {
@@ -103,7 +105,7 @@ final class BenchOptions {
   }
 
   private static boolean isFlag(String name) {
-    return name.equals("ramp") || name.equals("no-persistence") || name.equals("external") || name.equals("verbose");
+    return name.equals("ramp") || name.equals("no-persistence") || name.equals("separate-subscribers") || name.equals("external") || name.equals("verbose");
   }
 
   private void set(String name, String value) {
@@ -119,6 +121,7 @@ final class BenchOptions {
       case "ramp-steps" -> rampSteps = Integer.parseInt(value);
       case "p99-limit" -> p99LimitMs = Double.parseDouble(value);
       case "no-persistence" -> persistence = !Boolean.parseBoolean(value);
+      case "separate-subscribers" -> separateSubscribers = Boolean.parseBoolean(value);
       case "external" -> external = Boolean.parseBoolean(value);
       case "store-sample" -> storeSample = Integer.parseInt(value);
       case "store-wait" -> storeWaitS = Integer.parseInt(value);
@@ -155,6 +158,7 @@ final class BenchOptions {
     c.rampMax = rampMax;
     c.rampSteps = rampSteps;
     c.persistence = persistence;
+    c.separateSubscribers = separateSubscribers;
     c.external = external;
     c.storeSample = storeSample;
     c.storeWaitS = storeWaitS;

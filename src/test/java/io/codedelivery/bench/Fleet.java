@@ -8,11 +8,7 @@ import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,36 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * bridged per delivery (used to check the store afterwards).
  */
 final class Fleet implements AutoCloseable {
-  /** A delivery this fleet started. */
-  static final class Delivery {
-    final String id;
-    final String routeId;
-    final int points;
-    final long startedAtNanos = System.nanoTime();
-    /** Highest seq the bridge published; written by the bridge's event loop. */
-    volatile long maxBridgedSeq = -1;
-    volatile long finishedSeq = -1;
-    volatile long finishedAtMs;
-    final AtomicInteger subscribers = new AtomicInteger();
-
-    Delivery(String id, String routeId, int points) {
-      this.id = id;
-      this.routeId = routeId;
-      this.points = points;
-    }
-
-    boolean finished() {
-      return finishedSeq >= 0;
-    }
-  }
-
   private static final int MAX_STARTS_IN_FLIGHT = 256;
 
   private final Vertx vertx;
   private final List<Route> routes;
-  private final Map<String, Delivery> all = new ConcurrentHashMap<>();
-  private final Map<String, Delivery> active = new ConcurrentHashMap<>();
-  private final List<Delivery> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Watchlist watchlist = new Watchlist();
   private final AtomicInteger routeCursor = new AtomicInteger();
   private final AtomicInteger startsInFlight = new AtomicInteger();
   final AtomicLong started = new AtomicLong();
@@ -76,7 +47,7 @@ final class Fleet implements AutoCloseable {
   private void observe(DeliveryContext<Object> context) {
     String address = context.message().address();
     if (address.startsWith("delivery.") && context.message().body() instanceof JsonObject position) {
-      Delivery d = all.get(position.getString("deliveryId", ""));
+      Watchlist.Delivery d = watchlist.get(position.getString("deliveryId", ""));
       if (d != null) {
         long seq = position.getLong("seq", -1L);
         if (seq > d.maxBridgedSeq) {
@@ -97,9 +68,7 @@ final class Fleet implements AutoCloseable {
           startsInFlight.decrementAndGet();
           if (reply.succeeded()) {
             String id = reply.result().body().getString("deliveryId");
-            Delivery d = new Delivery(id, route.id(), route.points().size());
-            all.put(id, d);
-            active.put(id, d);
+            watchlist.started(new Watchlist.Delivery(id, route.id(), route.points().size()));
             started.incrementAndGet();
           } else {
             startFailures.incrementAndGet();
@@ -128,15 +97,7 @@ final class Fleet implements AutoCloseable {
   }
 
   private void onFinished(String deliveryId, long seq) {
-    Delivery d = all.get(deliveryId);
-    if (d == null || d.finished()) {
-      return;
-    }
-    d.finishedSeq = seq;
-    d.finishedAtMs = System.currentTimeMillis();
-    active.remove(deliveryId);
-    finished.add(d);
-    if (replacing) {
+    if (watchlist.finished(deliveryId, seq) != null && replacing) {
       startOne();
     }
   }
@@ -145,59 +106,13 @@ final class Fleet implements AutoCloseable {
     replacing = false;
   }
 
-  Delivery get(String id) {
-    return id == null ? null : all.get(id);
-  }
-
-  int activeCount() {
-    return active.size();
-  }
-
-  int finishedCount() {
-    return finished.size();
+  /** What subscribers in this process watch. */
+  Watchlist watchlist() {
+    return watchlist;
   }
 
   String lastStartFailure() {
     return lastStartFailure;
-  }
-
-  List<Delivery> finishedSnapshot() {
-    synchronized (finished) {
-      return new ArrayList<>(finished);
-    }
-  }
-
-  List<Delivery> activeSnapshot() {
-    return new ArrayList<>(active.values());
-  }
-
-  /**
-   * The active delivery with the fewest subscribers (the newest among equals, so a subscriber stays long), or null
-   * when none is running. The subscriber count is taken at once, so simultaneous callers spread out.
-   */
-  synchronized Delivery assign(String previous) {
-    Delivery best = null;
-    for (Delivery d : active.values()) {
-      if (d.id.equals(previous) || d.finished()) {
-        continue;
-      }
-      if (best == null || d.subscribers.get() < best.subscribers.get()
-          || (d.subscribers.get() == best.subscribers.get() && d.startedAtNanos > best.startedAtNanos)) {
-        best = d;
-      }
-    }
-    if (best != null) {
-      best.subscribers.incrementAndGet();
-    }
-    Delivery old = get(previous);
-    if (old != null) {
-      old.subscribers.decrementAndGet();
-    }
-    return best;
-  }
-
-  static Comparator<Delivery> byFinish() {
-    return Comparator.comparingLong(d -> d.finishedAtMs);
   }
 
   @Override

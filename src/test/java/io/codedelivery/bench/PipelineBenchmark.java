@@ -11,16 +11,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.metrics.MetricsOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -64,6 +56,7 @@ public final class PipelineBenchmark {
 
   private static final Path JAR = Path.of("target/code-delivery.jar");
 
+
   /** Broker segments, store files, jars and the HTTP and Kafka connections: measured under 600 in full runs. */
   private static final long FILE_DESCRIPTOR_HEADROOM = 1_000;
 
@@ -103,7 +96,7 @@ public final class PipelineBenchmark {
   }
 
   private static int single(BenchOptions opts) throws Exception {
-    JsonObject jar = JarStartup.measure(JAR, Path.of(System.getProperty("bench.out", "target/bench")));
+    JsonObject jar = JarStartup.measure(JAR, opts.out);
     JsonObject result = new PipelineBenchmark(opts).run().put("jarStartup", jar);
     printTable(result);
     Path file = write(opts, result.copy().put("mode", "single"));
@@ -116,7 +109,7 @@ public final class PipelineBenchmark {
    * Each step runs on a fresh stack, so no backlog of a failed step spills into the next.
    */
   private static int ramp(BenchOptions opts) throws Exception {
-    JsonObject jar = JarStartup.measure(JAR, Path.of(System.getProperty("bench.out", "target/bench")));
+    JsonObject jar = JarStartup.measure(JAR, opts.out);
     JsonArray steps = new JsonArray();
     int best = 0;
     int failed = Integer.MAX_VALUE;
@@ -205,9 +198,8 @@ public final class PipelineBenchmark {
     TestStack stack = TestStack.start(overrides);
     long stackStartedMs = (System.nanoTime() - t0) / 1_000_000;
     long readyMs;
-    Vertx clientVertx = null;
     Fleet fleet = null;
-    List<Subscriber> subscribers = new ArrayList<>();
+    SubscriberLoad subscribers = null;
     try {
       awaitReady(stack.managementUrl() + "/health/ready");
       readyMs = (System.nanoTime() - t0) / 1_000_000;
@@ -219,37 +211,16 @@ public final class PipelineBenchmark {
       fleet = new Fleet(stack.app().vertx(), routes);
       Subscriber.Stats stats = new Subscriber.Stats();
 
-      // Subscribers get a Vert.x of their own, so their event loops are not the application's.
-      int loops = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-      clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
-          .setMetricsOptions(new MetricsOptions().setEnabled(false)));
-      WebSocketClient client = clientVertx.createWebSocketClient(
-          new WebSocketClientOptions().setMaxConnections(Math.max(50, opts.subscribers + 16)));
-      List<Context> contexts = new ArrayList<>();
-      for (int i = 0; i < loops; i++) {
-        contexts.add(((VertxInternal) clientVertx).createEventLoopContext());
-      }
-      List<Future<Void>> connecting = new ArrayList<>();
-      for (int i = 0; i < opts.subscribers; i++) {
-        Subscriber s = new Subscriber(i, contexts.get(i % loops), fleet, stats);
-        subscribers.add(s);
-        connecting.add(s.connect(client, stack.httpPort()));
-      }
-      Future.all(connecting).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      System.out.printf(Locale.ROOT, "%d SockJS subscribers connected; starting %d vehicles over %d ms…%n",
-          opts.subscribers, opts.vehicles, opts.warmupS * 500L);
-
-      // Subscribers (re)register and ping from one periodic timer.
-      final List<Subscriber> subs = subscribers;
-      long[] tickCount = {0};
-      long ticker = clientVertx.setPeriodic(1_000, id -> {
-        boolean ping = tickCount[0]++ % 5 == 0;
-        subs.forEach(s -> s.tick(ping));
-      });
+      subscribers = opts.separateSubscribers
+          ? SubscriberProcess.start(opts.subscribers, stack.httpPort(), stats, opts.out)
+          : new SubscriberPool(opts.subscribers, stack.httpPort(), fleet.watchlist(), stats);
+      System.out.printf(Locale.ROOT, "%d SockJS subscribers connected%s; starting %d vehicles over %d ms…%n",
+          opts.subscribers, opts.separateSubscribers ? " (in a process of their own)" : "", opts.vehicles,
+          opts.warmupS * 500L);
 
       long loadStart = System.nanoTime();
       fleet.startInitial(opts.vehicles, opts.warmupS * 500L);
-      subs.forEach(s -> s.tick(false));
+      subscribers.assignNow();
 
       Meters meters = new Meters(registry);
       Meters.Reading previous = meters.read(stats);
@@ -266,7 +237,7 @@ public final class PipelineBenchmark {
       }
 
       // The window.
-      stats.latencyMicros.getIntervalHistogram(); // forget the warm-up
+      stats.takeInterval(); // forget the warm-up
       Histogram window = new Histogram(3);
       resources.reset();
       Meters.Reading start = meters.read(stats);
@@ -281,7 +252,7 @@ public final class PipelineBenchmark {
         activeSum += meters.activeVehicles();
         activeSamples++;
         if (System.nanoTime() >= nextProgress || System.nanoTime() >= windowEnd) {
-          Histogram interval = stats.latencyMicros.getIntervalHistogram();
+          Histogram interval = stats.takeInterval();
           window.add(interval);
           Meters.Reading now = meters.read(stats);
           long elapsed = (System.nanoTime() - windowStart) / 1_000_000_000L;
@@ -310,24 +281,12 @@ public final class PipelineBenchmark {
       if (graceLeft > 0) {
         Thread.sleep(graceLeft);
       }
-      long tailLost = 0;
-      for (Subscriber s : subs) {
-        tailLost += s.tailLost().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
-
-      clientVertx.cancelTimer(ticker);
+      long tailLost = subscribers.tailLost();
       return result(stackStartedMs, readyMs, start, end, windowS, window, res, stats, tailLost, store, fleet,
           activeSamples == 0 ? 0 : activeSum / activeSamples);
     } finally {
-      for (Subscriber s : subscribers) {
-        try {
-          s.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // closing anyway
-        }
-      }
-      if (clientVertx != null) {
-        clientVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (subscribers != null) {
+        subscribers.close();
       }
       if (fleet != null) {
         fleet.close();
@@ -340,17 +299,19 @@ public final class PipelineBenchmark {
   }
 
   /**
-   * Each subscriber holds two sockets in this process (its own and the server's end), and the broker and store
+   * Each subscriber holds two sockets in this process (its own and the server's end; one with
+   * --separate-subscribers), and the broker and store
    * need their files too: refuse a run the process limit cannot carry, before it fails half-way.
    */
   private void checkFileDescriptors() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
-      long needed = 2L * opts.subscribers + FILE_DESCRIPTOR_HEADROOM;
+      long needed = (opts.separateSubscribers ? 1L : 2L) * opts.subscribers + FILE_DESCRIPTOR_HEADROOM;
       if (needed > os.getMaxFileDescriptorCount()) {
         throw new IllegalStateException(String.format(Locale.ROOT,
             "%d subscribers need about %d file descriptors in this process; the limit (ulimit -n) is %d."
-                + " Raise it or use at most %d subscribers.", opts.subscribers, needed, os.getMaxFileDescriptorCount(),
-            (os.getMaxFileDescriptorCount() - FILE_DESCRIPTOR_HEADROOM) / 2));
+                + " Raise it, use at most %d subscribers, or --separate-subscribers (one socket each in this process).",
+            opts.subscribers, needed, os.getMaxFileDescriptorCount(),
+            (os.getMaxFileDescriptorCount() - FILE_DESCRIPTOR_HEADROOM) / (opts.separateSubscribers ? 1 : 2)));
       }
     }
   }
@@ -400,7 +361,7 @@ public final class PipelineBenchmark {
     System.out.printf(Locale.ROOT,
         "[%-14s] vehicles %d (sim %d) | produced %.1f/s bridged %.1f/s persisted %.1f/s delivered %.1f/s | %s"
             + " | lost %d dup %d dropped %d | cpu %.0f%% heap %d MB rss %d MB%n",
-        phase, fleet.activeCount(), (long) new Meters(stack.app().metrics().registry()).activeVehicles(),
+        phase, fleet.watchlist().activeCount(), (long) new Meters(stack.app().metrics().registry()).activeVehicles(),
         (now.produced() - before.produced()) / s, (now.bridged() - before.bridged()) / s,
         (now.persisted() - before.persisted()) / s, (now.delivered() - before.delivered()) / s, latency,
         stats.lostInGaps.sum(), stats.duplicates.sum(), stats.closedByServer.sum(),
@@ -434,12 +395,12 @@ public final class PipelineBenchmark {
           .put("waitS", opts.storeWaitS);
     }
     StoreProbe probe = new StoreProbe(stack.app());
-    List<Fleet.Delivery> finished = fleet.finishedSnapshot();
-    finished.sort(Fleet.byFinish());
-    List<Fleet.Delivery> finishedSample = finished.subList(0, Math.min(opts.storeSample, finished.size()));
+    List<Watchlist.Delivery> finished = fleet.watchlist().finishedSnapshot();
+    finished.sort(Watchlist.byFinish());
+    List<Watchlist.Delivery> finishedSample = finished.subList(0, Math.min(opts.storeSample, finished.size()));
     List<long[]> runningSample = new ArrayList<>(); // {index into list, target seq}
-    List<Fleet.Delivery> running = new ArrayList<>();
-    for (Fleet.Delivery d : fleet.activeSnapshot()) {
+    List<Watchlist.Delivery> running = new ArrayList<>();
+    for (Watchlist.Delivery d : fleet.watchlist().activeSnapshot()) {
       if (running.size() >= opts.storeSample) {
         break;
       }
@@ -453,7 +414,7 @@ public final class PipelineBenchmark {
     int finishedOk = 0;
     long missing = 0;
     long duplicates = 0;
-    for (Fleet.Delivery d : finishedSample) {
+    for (Watchlist.Delivery d : finishedSample) {
       long[] check = awaitStored(probe, d.id, d.points - 1, true, deadline);
       if (check[0] == 0 && check[1] == 0) {
         finishedOk++;
@@ -466,7 +427,7 @@ public final class PipelineBenchmark {
     }
     int runningOk = 0;
     for (long[] entry : runningSample) {
-      Fleet.Delivery d = running.get((int) entry[0]);
+      Watchlist.Delivery d = running.get((int) entry[0]);
       long[] check = awaitStored(probe, d.id, entry[1], false, deadline);
       if (check[0] == 0 && check[1] == 0) {
         runningOk++;
@@ -620,6 +581,7 @@ public final class PipelineBenchmark {
             .put("vehicles", opts.vehicles)
             .put("intervalMs", opts.intervalMs)
             .put("subscribers", opts.subscribers)
+            .put("separateSubscribers", opts.separateSubscribers)
             .put("durationS", opts.durationS)
             .put("warmupS", opts.warmupS)
             .put("persistence", opts.persistence)
@@ -668,7 +630,7 @@ public final class PipelineBenchmark {
         .put("store", store)
         .put("fleet", new JsonObject()
             .put("started", fleet.started.get())
-            .put("finished", fleet.finishedCount())
+            .put("finished", fleet.watchlist().finishedCount())
             .put("startFailures", fleet.startFailures.get())
             .put("lastStartFailure", fleet.lastStartFailure()))
         .put("resources", new JsonObject()
@@ -701,7 +663,8 @@ public final class PipelineBenchmark {
     System.out.println(line);
     row("vehicles / interval", c.getInteger("vehicles") + " / " + c.getInteger("intervalMs") + " ms (avg on road "
         + r.getJsonObject("window").getDouble("vehiclesActiveAvg") + ")");
-    row("subscribers (SockJS WebSocket)", String.valueOf(c.getInteger("subscribers")));
+    row("subscribers (SockJS WebSocket)", c.getInteger("subscribers")
+        + (c.getBoolean("separateSubscribers", false) ? " (own JVM: CPU, heap and RSS below are the server's)" : ""));
     row("window", r.getJsonObject("window").getDouble("seconds") + " s after " + c.getInteger("warmupS") + " s warm-up");
     row("persistence / infrastructure", (c.getBoolean("persistence") ? "on" : "off") + " / " + (c.getBoolean("external") ? "external" : "embedded"));
     System.out.println(line);

@@ -7,12 +7,17 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -34,6 +39,47 @@ final class Subscriber {
     final LongAdder completeStreams = new LongAdder();
     /** End-to-end latency in microseconds, from the position's timestamp to its receipt here. */
     final Recorder latencyMicros = new Recorder(3);
+    /** Latencies a subscriber process reported, waiting for the next interval. */
+    private final Histogram reported = new Histogram(3);
+
+    private Map<String, LongAdder> counters() {
+      return Map.of("delivered", delivered, "gaps", gaps, "lostInGaps", lostInGaps, "duplicates", duplicates,
+          "errors", errors, "closedByServer", closedByServer, "reassignments", reassignments,
+          "completeStreams", completeStreams);
+    }
+
+    /** Latencies recorded since the last call, here and in subscriber processes. */
+    Histogram takeInterval() {
+      Histogram interval = latencyMicros.getIntervalHistogram();
+      synchronized (reported) {
+        interval.add(reported);
+        reported.reset();
+      }
+      return interval;
+    }
+
+    /** What a subscriber process sends: its counters so far and the latencies of the last interval. */
+    JsonObject report() {
+      JsonObject totals = new JsonObject();
+      counters().forEach((name, counter) -> totals.put(name, counter.sum()));
+      Histogram interval = latencyMicros.getIntervalHistogram();
+      ByteBuffer buffer = ByteBuffer.allocate(interval.getNeededByteBufferCapacity());
+      int length = interval.encodeIntoCompressedByteBuffer(buffer);
+      return new JsonObject().put("counters", totals)
+          .put("latency", Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length)));
+    }
+
+    /** Adds a subscriber process's report; {@code previous} is its report before (empty at first). */
+    void add(JsonObject report, JsonObject previous) throws DataFormatException {
+      JsonObject now = report.getJsonObject("counters");
+      JsonObject before = previous.getJsonObject("counters", new JsonObject());
+      counters().forEach((name, counter) -> counter.add(now.getLong(name, 0L) - before.getLong(name, 0L)));
+      Histogram latency = Histogram.decodeFromCompressedByteBuffer(
+          ByteBuffer.wrap(Base64.getDecoder().decode(report.getString("latency"))), 0);
+      synchronized (reported) {
+        reported.add(latency);
+      }
+    }
   }
 
   /** What this subscriber saw of one delivery. */
@@ -46,21 +92,21 @@ final class Subscriber {
 
   /** A delivery still unfinished this long after the bridge announced its end is given up (and its tail counted lost). */
   static final long FINISH_GRACE_MS = 5_000;
-  private static final String PING = new JsonArray().add(new JsonObject().put("type", "ping").encode()).encode();
+  static final String PING = frame(new JsonObject().put("type", "ping"));
 
   private final int index;
   private final Context context;
-  private final Fleet fleet;
+  private final Watchlist watchlist;
   private final Stats stats;
   private WebSocket socket;
-  private Fleet.Delivery current;
+  private Watchlist.Delivery current;
   private final Map<String, Stream> streams = new HashMap<>();
   private boolean closed;
 
-  Subscriber(int index, Context context, Fleet fleet, Stats stats) {
+  Subscriber(int index, Context context, Watchlist watchlist, Stats stats) {
     this.index = index;
     this.context = context;
-    this.fleet = fleet;
+    this.watchlist = watchlist;
     this.stats = stats;
   }
 
@@ -72,9 +118,7 @@ final class Subscriber {
   Future<Void> connect(WebSocketClient client, int port) {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
-      String path = "/eventbus/" + ThreadLocalRandom.current().nextInt(1000) + "/"
-          + UUID.randomUUID().toString().substring(0, 8) + "/websocket";
-      client.connect(port, "localhost", path).onComplete(ar -> {
+      open(client, port).onComplete(ar -> {
         if (ar.failed()) {
           done.fail(ar.cause());
           return;
@@ -92,6 +136,18 @@ final class Subscriber {
       });
     });
     return done.future();
+  }
+
+  /** A SockJS session over WebSocket on the event-bus bridge, as the browser's client opens it. */
+  static Future<WebSocket> open(WebSocketClient client, int port) {
+    String path = "/eventbus/" + ThreadLocalRandom.current().nextInt(1000) + "/"
+        + UUID.randomUUID().toString().substring(0, 8) + "/websocket";
+    return client.connect(port, "localhost", path);
+  }
+
+  /** One bridge message as a SockJS frame from the client. */
+  static String frame(JsonObject message) {
+    return new JsonArray().add(message.encode()).encode();
   }
 
   private void onFrame(String frame) {
@@ -150,7 +206,7 @@ final class Subscriber {
     if (previous != null && !closed) {
       write(new JsonObject().put("type", "unregister").put("address", "delivery." + previous));
     }
-    current = fleet.assign(previous);
+    current = watchlist.assign(previous);
     if (current != null && !closed) {
       stats.reassignments.increment();
       write(new JsonObject().put("type", "register").put("address", "delivery." + current.id));
@@ -158,7 +214,7 @@ final class Subscriber {
   }
 
   private void write(JsonObject message) {
-    socket.writeTextMessage(new JsonArray().add(message.encode()).encode());
+    socket.writeTextMessage(frame(message));
   }
 
   /** Every second: a ping now and then (the bridge closes silent sockets), and a new delivery if it has none. */
@@ -192,7 +248,7 @@ final class Subscriber {
       long now = System.currentTimeMillis();
       for (Map.Entry<String, Stream> e : streams.entrySet()) {
         Stream s = e.getValue();
-        Fleet.Delivery d = fleet.get(e.getKey());
+        Watchlist.Delivery d = watchlist.get(e.getKey());
         if (!s.finished && d != null && d.finished() && now - d.finishedAtMs > FINISH_GRACE_MS && d.finishedSeq > s.last) {
           lost += d.finishedSeq - s.last;
         }

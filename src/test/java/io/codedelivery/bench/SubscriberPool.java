@@ -1,0 +1,93 @@
+package io.codedelivery.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.metrics.MetricsOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * M subscribers on a Vert.x of their own (so their event loops are not the application's), connected before the
+ * load starts; one periodic timer makes each ping now and then and pick a delivery when it has none.
+ */
+final class SubscriberPool implements SubscriberLoad {
+  private final Vertx vertx;
+  /** Held for the pool's life: Vert.x closes a client, and all its WebSockets, once it is garbage. */
+  private final WebSocketClient client;
+  private final List<Subscriber> subscribers = new ArrayList<>();
+  private long ticker = -1;
+
+  SubscriberPool(int count, int port, Watchlist watchlist, Subscriber.Stats stats) throws Exception {
+    int loops = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+        .setMetricsOptions(new MetricsOptions().setEnabled(false)));
+    client = vertx.createWebSocketClient(
+        new WebSocketClientOptions().setMaxConnections(Math.max(50, count + 16)));
+    List<Context> contexts = new ArrayList<>();
+    for (int i = 0; i < loops; i++) {
+      contexts.add(((VertxInternal) vertx).createEventLoopContext());
+    }
+    List<Future<Void>> connecting = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Subscriber s = new Subscriber(i, contexts.get(i % loops), watchlist, stats);
+      subscribers.add(s);
+      connecting.add(s.connect(client, port));
+    }
+    try {
+      Future.all(connecting).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+    long[] ticks = {0};
+    ticker = vertx.setPeriodic(1_000, id -> {
+      boolean ping = ticks[0]++ % 5 == 0;
+      subscribers.forEach(s -> s.tick(ping));
+    });
+  }
+
+  /** The Vert.x of this load, for the subscriber process's own timers. */
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** The pool's client, for one more connection of the same load (the deliveries.updates listener). */
+  WebSocketClient client() {
+    return client;
+  }
+
+  @Override
+  public void assignNow() {
+    subscribers.forEach(s -> s.tick(false));
+  }
+
+  @Override
+  public long tailLost() throws Exception {
+    long lost = 0;
+    for (Subscriber s : subscribers) {
+      lost += s.tailLost().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    return lost;
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (ticker >= 0) {
+      vertx.cancelTimer(ticker);
+    }
+    for (Subscriber s : subscribers) {
+      try {
+        s.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // closing anyway
+      }
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
