@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * Writes a batch of positions with two bulk writes, both idempotent and both addressed by {@code _id} alone: each
  * position is inserted only if its {@code deliveryId:seq} is not stored yet, and each delivery stores only facts
- * that move forward ({@code $max} of the last seq, {@code $min} of the start), so a late or repeated record
- * changes nothing. Everything else about a delivery follows from those facts and is derived when read
+ * that move one way ({@code $max} of the last seq, {@code $min} of the start and of the finish), so a late or
+ * repeated record changes nothing. Everything else about a delivery follows from those facts and is derived when read
  * ({@link DeliveryQueries}). A filter on {@code _id} alone is also what keeps the embedded store fast: it answers
  * any other filter by scanning the whole collection.
  */
@@ -96,14 +96,15 @@ final class PositionWriter {
     if (latest.clientId() != null) {
       created.put("clientId", latest.clientId());
     }
-    JsonObject update = new JsonObject()
-        .put("$setOnInsert", created)
-        .put("$min", new JsonObject().put("startedAt", Store.date(span.first().position().timestamp())))
-        .put("$max", new JsonObject().put("lastSeq", latest.seq()).put("updatedAt", Store.date(latest.timestamp())));
+    JsonObject earliest = new JsonObject().put("startedAt", Store.date(span.first().position().timestamp()));
     if (latest.finished()) {
-      // The last position of a route is produced once per delivery: setting it again sets the same value.
-      update.put("$set", new JsonObject().put("finishedAt", Store.date(latest.timestamp())));
+      // After a crash the last position can be produced twice, with two timestamps: the first one stored wins,
+      // as it does for the position itself.
+      earliest.put("finishedAt", Store.date(latest.timestamp()));
     }
-    return update;
+    return new JsonObject()
+        .put("$setOnInsert", created)
+        .put("$min", earliest)
+        .put("$max", new JsonObject().put("lastSeq", latest.seq()).put("updatedAt", Store.date(latest.timestamp())));
   }
 }

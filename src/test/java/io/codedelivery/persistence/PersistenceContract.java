@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.Role;
 import io.codedelivery.Setting;
+import io.codedelivery.model.Position;
+import io.codedelivery.model.Route;
 import io.codedelivery.model.Topics;
 import io.codedelivery.support.Deliveries;
 import io.codedelivery.support.StoreProbe;
@@ -14,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -122,6 +125,42 @@ abstract class PersistenceContract {
       String routeId = store.delivery(id).getString("routeId");
       assertThat(store.storedSeqs(id)).as("seqs of %s", id).isEqualTo(allSeqs(pointsOf(routeId)));
     }
+  }
+
+  @Test
+  void eachStatusListsExactlyItsDeliveriesWithProgressDerivedFromTheLastSeq() {
+    Route route = stack.app().routes().find("3").orElseThrow();
+    int last = route.points().size() - 1;
+    String started = "00000000-0000-4000-8000-0000000000a1";
+    String inTransit = "00000000-0000-4000-8000-0000000000a2";
+    String finished = "00000000-0000-4000-8000-0000000000a3";
+    PositionWriter writer = new PositionWriter(store.mongo());
+    await(writer.write(List.of(located(started, route, 0), located(inTransit, route, 0), located(inTransit, route, 5),
+        located(finished, route, 0), located(finished, route, last))));
+    await(writer.write(List.of(located(inTransit, route, 3)))); // late: must not move it back
+
+    DeliveryQueries queries = new DeliveryQueries(store.mongo(), stack.app().routes());
+    Map<DeliveryStatus, List<String>> listed = new HashMap<>();
+    for (DeliveryStatus status : DeliveryStatus.values()) {
+      listed.put(status, await(queries.deliveries(new DeliveryQueries.Filter(status, "3", 100, null))).orElseThrow()
+          .items().stream().map(d -> ((JsonObject) d).getString("deliveryId")).toList());
+    }
+    assertThat(listed.get(DeliveryStatus.STARTED)).contains(started).doesNotContain(inTransit, finished);
+    assertThat(listed.get(DeliveryStatus.IN_TRANSIT)).contains(inTransit).doesNotContain(started, finished);
+    assertThat(listed.get(DeliveryStatus.FINISHED)).contains(finished).doesNotContain(started, inTransit);
+
+    JsonObject moving = store.delivery(inTransit);
+    assertThat(moving.getString("status")).isEqualTo("in-transit");
+    assertThat(moving.getLong("lastSeq")).isEqualTo(5);
+    assertThat(moving.getDouble("progress")).isEqualTo(5.0 / last);
+    assertThat(moving.getJsonObject("lastPosition")).isEqualTo(route.points().get(5).toJson());
+    assertThat(store.delivery(finished).getLong("distanceRemainingMetres")).isZero();
+  }
+
+  private static PositionWriter.Located located(String deliveryId, Route route, int seq) {
+    Position position = new Position(deliveryId, route.id(), null, seq, route.points().get(seq),
+        seq == route.points().size() - 1, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seq));
+    return new PositionWriter.Located(position, route);
   }
 
   @Test
