@@ -23,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -359,9 +361,9 @@ public final class PipelineBenchmark {
     String latency = interval == null || interval.getTotalCount() == 0 ? "p99 –"
         : String.format(Locale.ROOT, "p99 %.1f ms max %.1f ms", interval.getValueAtPercentile(99) / 1000.0, interval.getMaxValue() / 1000.0);
     System.out.printf(Locale.ROOT,
-        "[%-14s] vehicles %d (sim %d) | produced %.1f/s bridged %.1f/s persisted %.1f/s delivered %.1f/s | %s"
+        "%s [%-14s] vehicles %d (sim %d) | produced %.1f/s bridged %.1f/s persisted %.1f/s delivered %.1f/s | %s"
             + " | lost %d dup %d dropped %d | cpu %.0f%% heap %d MB rss %d MB%n",
-        phase, fleet.watchlist().activeCount(), (long) new Meters(stack.app().metrics().registry()).activeVehicles(),
+        LocalTime.now().truncatedTo(ChronoUnit.SECONDS), phase, fleet.watchlist().activeCount(), (long) new Meters(stack.app().metrics().registry()).activeVehicles(),
         (now.produced() - before.produced()) / s, (now.bridged() - before.bridged()) / s,
         (now.persisted() - before.persisted()) / s, (now.delivered() - before.delivered()) / s, latency,
         stats.lostInGaps.sum(), stats.duplicates.sum(), stats.closedByServer.sum(),

@@ -45,8 +45,9 @@ final class SubscriberProcess implements SubscriberLoad {
   static SubscriberProcess start(int count, int port, Subscriber.Stats stats, Path logDir) throws Exception {
     Files.createDirectories(logDir);
     Path log = logDir.resolve("subscribers.log");
+    // Its GC log tells a pause of the subscribers from one of the server when latency jumps.
     ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), SubscriberProcess.class.getName(),
+        "-Xlog:gc:file=" + logDir.resolve("subscribers-gc.log") + ":time", "-cp", System.getProperty("java.class.path"), SubscriberProcess.class.getName(),
         String.valueOf(port), String.valueOf(count));
     builder.redirectError(log.toFile());
     SubscriberProcess subscribers = new SubscriberProcess(builder.start());
