@@ -360,6 +360,12 @@ public final class PipelineBenchmark {
     double s = Math.max(1e-9, (now.nanos() - before.nanos()) / 1e9);
     String latency = interval == null || interval.getTotalCount() == 0 ? "p99 –"
         : String.format(Locale.ROOT, "p99 %.1f ms max %.1f ms", interval.getValueAtPercentile(99) / 1000.0, interval.getMaxValue() / 1000.0);
+    long bridgedCount = now.latencyCount() - before.latencyCount();
+    if (bridgedCount > 0) {
+      // Where a jump happens: before the bridge (Kafka) or after it (fan-out to the browsers).
+      latency += String.format(Locale.ROOT, " (to the bridge %.1f ms mean)",
+          (now.latencyTotalMs() - before.latencyTotalMs()) / bridgedCount);
+    }
     System.out.printf(Locale.ROOT,
         "%s [%-14s] vehicles %d (sim %d) | produced %.1f/s bridged %.1f/s persisted %.1f/s delivered %.1f/s | %s"
             + " | lost %d dup %d dropped %d | cpu %.0f%% heap %d MB rss %d MB%n",
