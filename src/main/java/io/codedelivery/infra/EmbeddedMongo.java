@@ -3,9 +3,12 @@ package io.codedelivery.infra;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedMongo implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMongo.class);
-
-  private static final int COMMIT_DELAY_MS = 5;
 
   private final MongoServer server;
   private final H2Backend backend;
@@ -29,16 +30,36 @@ public final class EmbeddedMongo implements AutoCloseable {
   public static EmbeddedMongo start(Path dataDir, int port) throws IOException {
     Path file = dataDir.resolve("mongo").resolve("codedelivery.mv.db").toAbsolutePath();
     Files.createDirectories(file.getParent());
-    H2Backend backend = new H2Backend(file.toString());
+    // Committed by the backend after each command, never in the background: see CommittingH2Backend.
+    MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+    H2Backend backend = new CommittingH2Backend(store);
     backend.version(ServerVersion.MONGO_5_0);
-    // H2 writes acknowledged changes to its file in the background, by default up to a second later; a
-    // process killed in that second loses them. Committing every few milliseconds shrinks that window to a
-    // few milliseconds (see README, Guarantees); a clean shutdown loses nothing.
-    backend.getMvStore().setAutoCommitDelay(COMMIT_DELAY_MS);
     MongoServer server = new MongoServer(backend);
     server.bind("localhost", port);
     LOG.info("Embedded MongoDB-wire store listening on mongodb://localhost:{} (data in {})", port, file);
     return new EmbeddedMongo(server, backend);
+  }
+
+  /**
+   * mongo-java-server writes a document and its index entries one after another, not in a transaction, and H2's
+   * background commit could save the file between the two: after a kill, the store held documents its {@code _id}
+   * index did not know, and every later upsert of one failed ("already existed"), stalling persistence for good.
+   * Here commands run one at a time and each is committed before its reply, so the file only ever holds whole
+   * commands, and an acknowledged write survives a killed process.
+   */
+  private static final class CommittingH2Backend extends H2Backend {
+    CommittingH2Backend(MVStore store) {
+      super(store);
+    }
+
+    @Override
+    public synchronized Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+      try {
+        return super.handleCommand(channel, databaseName, command, query);
+      } finally {
+        commit();
+      }
+    }
   }
 
   @Override
