@@ -38,7 +38,6 @@ public final class BridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
   /** Deliveries this process has seen start and not finish, shared by its bridge instances. */
   static final String ACTIVE_DELIVERIES_MAP = "codedelivery.active-deliveries";
-  private static final long COMMIT_INTERVAL_MS = 1_000;
 
   /** Failure codes of {@code deliveries.start}, in HTTP terms so the REST API can pass them on. */
   public static final int BAD_REQUEST = 400;
@@ -84,7 +83,7 @@ public final class BridgeVerticle extends VerticleBase {
       commitHandled();
       commits.forget(revoked);
     });
-    vertx.setPeriodic(COMMIT_INTERVAL_MS, id -> commitHandled());
+    vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitHandled());
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
     return consumer.subscribe(Topics.NEW_POSITION)
         .compose(v -> assigned.future())

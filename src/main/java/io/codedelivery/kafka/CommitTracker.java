@@ -11,6 +11,12 @@ import java.util.TreeSet;
  * record still in progress. A crash therefore redelivers unfinished work, never skips it.
  */
 public final class CommitTracker {
+  /**
+   * How often its users commit what is done. Once a second rather than per record: a wave of finished deliveries
+   * is one commit request, not ninety a second held up behind the positions on the broker.
+   */
+  public static final long COMMIT_INTERVAL_MS = 1_000;
+
   private final Map<TopicPartition, TreeSet<Long>> inProgress = new HashMap<>();
   private final Map<TopicPartition, Long> nextToRead = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();

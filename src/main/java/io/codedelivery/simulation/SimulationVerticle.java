@@ -84,18 +84,20 @@ public final class SimulationVerticle extends VerticleBase {
         }
         return moved;
       });
+      commitFinished();
       commits.forget(revoked);
       resumeIfRoom();
     });
     long interval = context.config().simulationIntervalMs();
     slots = slotsFor(interval);
     vertx.setPeriodic(interval / slots, id -> tick());
+    vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitFinished());
     return consumer.subscribe(Topics.NEW_DIRECTION);
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(consumer.close(), producer.close());
+    return commitFinished().eventually(() -> Future.join(consumer.close(), producer.close()));
   }
 
   private void onDirection(KafkaConsumerRecord<String, String> record) {
@@ -215,12 +217,19 @@ public final class SimulationVerticle extends VerticleBase {
 
   private void finishWork(TopicPartition partition, long offset) {
     commits.done(partition, offset);
+  }
+
+  /** Commits the directions whose work is done; once a second, so a wave of finishes is one request. */
+  private Future<Void> commitFinished() {
     var ready = commits.advance();
-    if (!ready.isEmpty()) {
-      consumer.commit(ready)
-          .onSuccess(done -> commits.committed(ready))
-          .onFailure(e -> LOG.warn("Simulation commit failed, will retry with the next one: {}", e.getMessage()));
+    if (ready.isEmpty()) {
+      return Future.succeededFuture();
     }
+    return consumer.commit(ready)
+        .onSuccess(done -> commits.committed(ready))
+        .onFailure(e -> LOG.warn("Simulation commit failed, will retry with the next one: {}", e.getMessage()))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
   }
 
   /** A broker outage fails every vehicle's send at once; one line every few seconds says it. */
