@@ -156,11 +156,6 @@ public final class BridgeVerticle extends VerticleBase {
   }
 
   private void commitHandled() {
-    var ready = commits.advance();
-    if (!ready.isEmpty()) {
-      consumer.commit(ready)
-          .onSuccess(done -> commits.committed(ready))
-          .onFailure(e -> LOG.debug("Bridge commit failed, will retry: {}", e.getMessage()));
-    }
+    commits.commitDone(consumer).onFailure(e -> LOG.debug("Bridge commit failed, will retry: {}", e.getMessage()));
   }
 }

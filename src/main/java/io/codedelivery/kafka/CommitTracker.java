@@ -1,6 +1,8 @@
 package io.codedelivery.kafka;
 
+import io.vertx.core.Future;
 import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,10 +36,22 @@ public final class CommitTracker {
   }
 
   /**
-   * The offsets that moved past the last successful commit, ready for {@code consumer.commit(…)}; empty if none.
-   * Call {@link #committed(Map)} once the commit succeeded: a failed one is offered again next time.
+   * Commits what is done past the last successful commit, if anything; a failed commit is offered again next
+   * time. Fails as the commit does: callers say how loudly.
    */
-  public Map<TopicPartition, OffsetAndMetadata> advance() {
+  public Future<Void> commitDone(KafkaConsumer<?, ?> consumer) {
+    Map<TopicPartition, OffsetAndMetadata> ready = advance();
+    if (ready.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return consumer.commit(ready).onSuccess(done -> committed(ready)).mapEmpty();
+  }
+
+  /**
+   * The offsets that moved past the last successful commit; empty if none. {@link #committed(Map)} records a
+   * successful commit of them.
+   */
+  Map<TopicPartition, OffsetAndMetadata> advance() {
     Map<TopicPartition, OffsetAndMetadata> ready = new HashMap<>();
     nextToRead.forEach((partition, next) -> {
       TreeSet<Long> offsets = inProgress.get(partition);
@@ -49,7 +63,7 @@ public final class CommitTracker {
     return ready;
   }
 
-  public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+  void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
     offsets.forEach((partition, offset) -> {
       if (nextToRead.containsKey(partition)) {
         committed.merge(partition, offset.getOffset(), Math::max);

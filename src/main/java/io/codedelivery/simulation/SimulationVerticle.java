@@ -221,14 +221,8 @@ public final class SimulationVerticle extends VerticleBase {
 
   /** Commits the directions whose work is done; once a second, so a wave of finishes is one request. */
   private Future<Void> commitFinished() {
-    var ready = commits.advance();
-    if (ready.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return consumer.commit(ready)
-        .onSuccess(done -> commits.committed(ready))
+    return commits.commitDone(consumer)
         .onFailure(e -> LOG.warn("Simulation commit failed, will retry with the next one: {}", e.getMessage()))
-        .<Void>mapEmpty()
         .recover(e -> Future.succeededFuture());
   }
 
