@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -222,9 +223,9 @@ public final class AppConfig {
     return integer(Setting.BRIDGE_MAX_STARTS_PER_MINUTE);
   }
 
-  public java.util.List<String> corsAllowedOrigins() {
+  public List<String> corsAllowedOrigins() {
     String origins = values.get(Setting.CORS_ALLOWED_ORIGINS);
-    return origins.isBlank() ? java.util.List.of() : Arrays.stream(origins.split(",")).map(String::trim).toList();
+    return origins.isBlank() ? List.of() : Arrays.stream(origins.split(",")).map(String::trim).toList();
   }
 
   public String mapTilesUrl() {

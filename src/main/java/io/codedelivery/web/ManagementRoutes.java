@@ -13,7 +13,6 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ManagementRoutes {
   private static final long LIVENESS_TIMEOUT_MS = 2_000;
 
-
   private ManagementRoutes() {
   }
 
