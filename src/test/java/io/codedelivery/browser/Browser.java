@@ -7,12 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.logging.Level;
-import java.util.stream.Stream;
+import io.codedelivery.support.TempDirs;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -207,11 +206,7 @@ final class Browser implements AutoCloseable {
     try {
       driver.quit();
     } finally {
-      try (Stream<Path> files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException ignored) {
-        // a temp profile left behind is harmless
-      }
+      TempDirs.deleteTree(profile);
     }
   }
 

@@ -13,8 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,12 +64,7 @@ class CrashRecoveryIT {
 
   @Test
   void aKilledProcessRestartedOnItsDataFinishesEveryDeliveryWithNoGapAndNoDuplicate() throws Exception {
-    Path dataDir = Files.createTempDirectory("code-delivery-crash");
-    for (Setting port : List.of(Setting.HTTP_PORT, Setting.MANAGEMENT_PORT, Setting.KAFKA_EMBEDDED_PORT,
-        Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, Setting.MONGO_EMBEDDED_PORT)) {
-      env.put(port.envVar(), String.valueOf(TestStack.freePort()));
-    }
-    env.put(Setting.DATA_DIR.envVar(), dataDir.toString());
+    env.putAll(TestStack.asEnv(TestStack.isolatedSettings("code-delivery-crash")));
     env.put(Setting.SIMULATION_INTERVAL_MS.envVar(), "50");
     env.put(Setting.INSTANCE_ID.envVar(), "crash-test");
     baseUrl = "http://localhost:" + env.get(Setting.HTTP_PORT.envVar());

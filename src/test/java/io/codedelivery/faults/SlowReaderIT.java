@@ -31,7 +31,7 @@ class SlowReaderIT {
   @BeforeAll
   static void start() {
     // Enough traffic to one connection (150 deliveries × 200 points) to overflow every buffer on the way.
-    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, "20", Setting.BRIDGE_MAX_REGISTRATIONS, "200"));
+    stack = TestStack.start(Map.of(Setting.BRIDGE_MAX_REGISTRATIONS, "200"));
   }
 
   @AfterAll

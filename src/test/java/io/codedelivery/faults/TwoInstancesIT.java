@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,8 +59,7 @@ class TwoInstancesIT {
       await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> onFirst.finished(id) && onSecond.finished(id) && store.isFinished(id)));
 
       for (String id : ids) {
-        String routeId = store.delivery(id).getString("routeId");
-        List<Long> all = LongStream.range(0, first.app().routes().find(routeId).orElseThrow().points().size()).boxed().toList();
+        List<Long> all = store.wholeTrack(id);
         assertThat(onFirst.seqs(id)).as("positions of %s on the first instance", id).isEqualTo(all);
         assertThat(onSecond.seqs(id)).as("positions of %s on the second instance", id).isEqualTo(all);
         assertThat(store.storedSeqs(id)).as("stored positions of %s", id).isEqualTo(all);

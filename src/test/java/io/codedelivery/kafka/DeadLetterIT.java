@@ -13,14 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +70,7 @@ class DeadLetterIT {
     }
 
     Map<String, String> reasons = new ConcurrentHashMap<>();
-    try (KafkaConsumer<String, String> deadLetters = consumer()) {
+    try (KafkaConsumer<String, String> deadLetters = stack.kafkaConsumer("dead-letter-test-" + UUID.randomUUID())) {
       deadLetters.subscribe(List.of(Topics.DEAD_LETTER));
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         for (ConsumerRecord<String, String> letter : deadLetters.poll(Duration.ofMillis(200))) {
@@ -108,15 +106,5 @@ class DeadLetterIT {
   private static double deadLettered(String topic) {
     Counter counter = stack.app().metrics().registry().find("codedelivery.dead.letters").tag("topic", topic).counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  private static KafkaConsumer<String, String> consumer() {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", stack.kafkaBootstrapServers());
-    props.put("group.id", "dead-letter-test-" + UUID.randomUUID());
-    props.put("auto.offset.reset", "earliest");
-    props.put("key.deserializer", StringDeserializer.class.getName());
-    props.put("value.deserializer", StringDeserializer.class.getName());
-    return new KafkaConsumer<>(props);
   }
 }

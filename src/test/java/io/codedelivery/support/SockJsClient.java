@@ -6,6 +6,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,19 +34,40 @@ public final class SockJsClient implements AutoCloseable {
 
   public static SockJsClient connect(Vertx vertx, int port) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient();
-    String path = "/eventbus/" + ThreadLocalRandom.current().nextInt(1000) + "/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket";
-    WebSocket socket = client.connect(port, "localhost", path).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    WebSocket socket = open(client, port).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return new SockJsClient(client, socket);
   }
 
-  private void onFrame(String frame) {
-    if (frame.startsWith("a")) {
-      new JsonArray(frame.substring(1)).forEach(message -> received.add(new JsonObject((String) message)));
+  /** A SockJS session over WebSocket on the event-bus bridge, on a fresh session path as the browser's client opens it. */
+  public static Future<WebSocket> open(WebSocketClient client, int port) {
+    String path = "/eventbus/" + ThreadLocalRandom.current().nextInt(1000) + "/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket";
+    return client.connect(port, "localhost", path);
+  }
+
+  /** One bridge message as a SockJS frame from the client. */
+  public static String frame(JsonObject message) {
+    return new JsonArray().add(message.encode()).encode();
+  }
+
+  /** The bridge messages of a SockJS frame from the server: those of an {@code a[…]} frame, none of the others. */
+  public static List<JsonObject> messages(String frame) {
+    if (!frame.startsWith("a")) {
+      return List.of();
     }
+    JsonArray array = new JsonArray(frame.substring(1));
+    List<JsonObject> messages = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      messages.add(new JsonObject(array.getString(i)));
+    }
+    return messages;
+  }
+
+  private void onFrame(String frame) {
+    received.addAll(messages(frame));
   }
 
   private Future<Void> write(JsonObject message) {
-    return socket.writeTextMessage(new JsonArray().add(message.encode()).encode());
+    return socket.writeTextMessage(frame(message));
   }
 
   public void register(String address) {

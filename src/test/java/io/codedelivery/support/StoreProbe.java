@@ -1,6 +1,7 @@
 package io.codedelivery.support;
 
 import io.codedelivery.Application;
+import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
@@ -9,15 +10,18 @@ import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 /** Reads what the application stored, through the ordinary MongoDB driver, for assertions. */
 public final class StoreProbe {
   private final MongoClient mongo;
   private final DeliveryQueries queries;
+  private final RouteCatalog routes;
 
   public StoreProbe(Application app) {
     mongo = Store.client(app.vertx(), app.config().mongoUri(), app.config().mongoDatabase());
-    queries = new DeliveryQueries(mongo, app.routes());
+    routes = app.routes();
+    queries = new DeliveryQueries(mongo, routes);
   }
 
   public MongoClient mongo() {
@@ -36,6 +40,12 @@ public final class StoreProbe {
   public List<Long> storedSeqs(String deliveryId) {
     return await(mongo.findWithOptions(Store.POSITIONS, new JsonObject().put("deliveryId", deliveryId),
         new FindOptions().setSort(new JsonObject().put("seq", 1)))).stream().map(p -> p.getLong("seq")).toList();
+  }
+
+  /** Every seq of the stored delivery's route, 0..points-1: what the store holds of it once it finished. */
+  public List<Long> wholeTrack(String deliveryId) {
+    int points = routes.require(delivery(deliveryId).getString("routeId")).points().size();
+    return LongStream.range(0, points).boxed().toList();
   }
 
   /** A delivery's state as the read side gives it (stored facts plus what follows from them); null if none. */

@@ -2,11 +2,14 @@ package io.codedelivery.support;
 
 import io.codedelivery.AppConfig;
 import io.codedelivery.Application;
+import io.codedelivery.Role;
 import io.codedelivery.Setting;
+import io.codedelivery.kafka.BridgeVerticle;
 import io.codedelivery.persistence.PersistenceVerticle;
 import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.kafka.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.GroupState;
 import org.awaitility.Awaitility;
@@ -48,17 +51,7 @@ public final class TestStack implements AutoCloseable {
 
   /** A stack of its own, for tests that stop or restart parts of it. */
   public static TestStack start(Map<Setting, String> overrides) {
-    Map<Setting, String> settings = new EnumMap<>(Setting.class);
-    try {
-      settings.put(Setting.DATA_DIR, Files.createTempDirectory("code-delivery-test").toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    settings.put(Setting.HTTP_PORT, String.valueOf(freePort()));
-    settings.put(Setting.MANAGEMENT_PORT, String.valueOf(freePort()));
-    settings.put(Setting.KAFKA_EMBEDDED_PORT, String.valueOf(freePort()));
-    settings.put(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, String.valueOf(freePort()));
-    settings.put(Setting.MONGO_EMBEDDED_PORT, String.valueOf(freePort()));
+    Map<Setting, String> settings = isolatedSettings("code-delivery-test");
     settings.put(Setting.SIMULATION_INTERVAL_MS, FAST_INTERVAL_MS);
     settings.put(Setting.INSTANCE_ID, "test-" + settings.get(Setting.HTTP_PORT));
     settings.putAll(overrides);
@@ -110,19 +103,46 @@ public final class TestStack implements AutoCloseable {
     return new KafkaProducer<>(new HashMap<String, Object>(KafkaClients.producer(kafkaBootstrapServers())));
   }
 
+  /** A plain Kafka consumer with the application's own consumer settings, reading the topics from the start. */
+  public KafkaConsumer<String, String> kafkaConsumer(String groupId) {
+    return new KafkaConsumer<>(new HashMap<String, Object>(KafkaClients.consumer(kafkaBootstrapServers(), groupId, "earliest")));
+  }
+
   /**
-   * Waits until the shared consumer groups have settled with the given number of members: a broker stopped
-   * while groups are still forming is a different (start-up) scenario from an outage of a running system.
+   * Waits until the consumer groups have settled: the shared ones with the given number of members, and this
+   * process's own bridge group with its bridge instances. A broker stopped while groups are still forming is a
+   * different (start-up) scenario from an outage of a running system.
    */
   public void awaitConsumerGroupsStable(int members) {
+    Map<String, Integer> expected = Map.of(SimulationVerticle.GROUP_ID, members, PersistenceVerticle.GROUP_ID, members,
+        BridgeVerticle.groupId(app.config().instanceId()), app.config().instances(Role.BRIDGE));
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafkaBootstrapServers()))) {
       Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> admin
-          .describeConsumerGroups(List.of(SimulationVerticle.GROUP_ID, PersistenceVerticle.GROUP_ID)).all().get()
-          .values().stream().allMatch(g -> g.groupState() == GroupState.STABLE && g.members().size() == members));
+          .describeConsumerGroups(expected.keySet()).all().get().values().stream()
+          .allMatch(g -> g.groupState() == GroupState.STABLE && g.members().size() == expected.get(g.groupId())));
     }
   }
 
-  public Map<String, String> env() {
+  /**
+   * What a process of its own needs beside others on this machine: a new data directory (named with the given
+   * prefix) and free ports for everything it listens on.
+   */
+  public static Map<Setting, String> isolatedSettings(String dataDirPrefix) {
+    Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    try {
+      settings.put(Setting.DATA_DIR, Files.createTempDirectory(dataDirPrefix).toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Setting port : List.of(Setting.HTTP_PORT, Setting.MANAGEMENT_PORT, Setting.KAFKA_EMBEDDED_PORT,
+        Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, Setting.MONGO_EMBEDDED_PORT)) {
+      settings.put(port, String.valueOf(freePort()));
+    }
+    return settings;
+  }
+
+  /** Settings as the environment variables that override them, for starting the application as a process. */
+  public static Map<String, String> asEnv(Map<Setting, String> settings) {
     Map<String, String> env = new HashMap<>();
     settings.forEach((s, v) -> env.put(s.envVar(), v));
     return env;

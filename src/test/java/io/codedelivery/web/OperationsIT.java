@@ -3,7 +3,6 @@ package io.codedelivery.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Setting;
 import io.codedelivery.support.Deliveries;
 import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
@@ -30,7 +29,7 @@ class OperationsIT {
 
   @BeforeAll
   static void startStack() {
-    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, "20"));
+    stack = TestStack.start(Map.of());
     stack.awaitConsumerGroupsStable(1);
   }
 
