@@ -18,6 +18,13 @@ public final class PipelineMetrics {
       Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
       Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
       Duration.ofSeconds(10)};
+  /** Meter names, for readers of the registry such as the benchmark. */
+  public static final String PRODUCED = "codedelivery.positions.produced";
+  public static final String BRIDGED = "codedelivery.positions.bridged";
+  public static final String PERSISTED = "codedelivery.positions.persisted";
+  public static final String LATENCY = "codedelivery.position.latency";
+  public static final String ACTIVE_DELIVERIES = "codedelivery.active.deliveries";
+
   private final MeterRegistry registry;
   private final Counter produced;
   private final Counter bridged;
@@ -31,19 +38,19 @@ public final class PipelineMetrics {
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
-    produced = Counter.builder("codedelivery.positions.produced")
+    produced = Counter.builder(PRODUCED)
         .description("Positions acknowledged by Kafka (simulation)").register(registry);
-    bridged = Counter.builder("codedelivery.positions.bridged")
+    bridged = Counter.builder(BRIDGED)
         .description("Positions published to delivery.<id> on the event bus").register(registry);
-    persisted = Counter.builder("codedelivery.positions.persisted")
+    persisted = Counter.builder(PERSISTED)
         .description("Positions newly written to MongoDB (redeliveries not counted)").register(registry);
-    Gauge.builder("codedelivery.active.deliveries", activeDeliveries, AtomicLong::get)
+    Gauge.builder(ACTIVE_DELIVERIES, activeDeliveries, AtomicLong::get)
         .description("Deliveries being driven by this process's simulation").register(registry);
     Gauge.builder("codedelivery.sockjs.sessions", sockJsSessions, AtomicLong::get)
         .description("Open SockJS event-bus connections").register(registry);
     sockJsDropped = Counter.builder("codedelivery.sockjs.dropped")
         .description("SockJS connections closed because they stopped reading").register(registry);
-    latency = Timer.builder("codedelivery.position.latency")
+    latency = Timer.builder(LATENCY)
         .description("From a position's timestamp to its publication on the event bus")
         // Fixed buckets around the 100 ms goal read better on a dashboard than Micrometer's 70-odd default ones.
         .serviceLevelObjectives(LATENCY_BUCKETS)

@@ -11,6 +11,9 @@ import java.util.Locale;
  * as one string holding several words (as Maven passes {@code -Dbench.args="…"}): they are split on blanks.
  */
 final class BenchOptions {
+  /** A step passes only if the vehicles produced at least this share of the expected rate (none held back). */
+  static final double MIN_PRODUCED_RATIO = 0.95;
+
   int vehicles = 100;
   int intervalMs = 500;
   int subscribers = 100;
@@ -26,7 +29,6 @@ final class BenchOptions {
   int storeSample = 20;
   int storeWaitS = 60;
   double p99LimitMs = 100;
-  double minProducedRatio = 0.95;
   boolean verbose;
   Path out = Path.of("target", "bench");
 
@@ -163,7 +165,6 @@ final class BenchOptions {
     c.storeSample = storeSample;
     c.storeWaitS = storeWaitS;
     c.p99LimitMs = p99LimitMs;
-    c.minProducedRatio = minProducedRatio;
     c.verbose = verbose;
     c.out = out;
     return c;

@@ -1,12 +1,13 @@
 package io.codedelivery.bench;
 
 import io.codedelivery.Setting;
+import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,13 +22,10 @@ final class JarStartup {
     if (!Files.isRegularFile(jar)) {
       return new JsonObject().put("skipped", "no " + jar + " (the benchmark command packages it)");
     }
-    Path dataDir = Files.createTempDirectory("code-delivery-bench-jar");
+    Map<Setting, String> settings = TestStack.isolatedSettings("code-delivery-bench-jar");
+    Path dataDir = Path.of(settings.get(Setting.DATA_DIR));
     ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", jar.toString());
-    for (Setting port : List.of(Setting.HTTP_PORT, Setting.MANAGEMENT_PORT, Setting.KAFKA_EMBEDDED_PORT,
-        Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, Setting.MONGO_EMBEDDED_PORT)) {
-      builder.environment().put(port.envVar(), String.valueOf(TestStack.freePort()));
-    }
-    builder.environment().put(Setting.DATA_DIR.envVar(), dataDir.toString());
+    builder.environment().putAll(TestStack.asEnv(settings));
     Files.createDirectories(logDir);
     File log = logDir.resolve("jar-startup.log").toFile();
     builder.redirectErrorStream(true).redirectOutput(log);
@@ -47,7 +45,7 @@ final class JarStartup {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
-      PipelineBenchmark.deleteTree(dataDir);
+      TempDirs.deleteTree(dataDir);
     }
   }
 }

@@ -2,10 +2,12 @@ package io.codedelivery.bench;
 
 import ch.qos.logback.classic.Level;
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.codedelivery.PipelineMetrics;
 import io.codedelivery.Role;
 import io.codedelivery.Setting;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.StoreProbe;
+import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -35,8 +37,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
+import org.awaitility.Awaitility;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,12 +52,6 @@ import org.slf4j.LoggerFactory;
  * {@code target/bench/result-<timestamp>.json}.
  */
 public final class PipelineBenchmark {
-  private static final String PRODUCED = "codedelivery.positions.produced";
-  private static final String BRIDGED = "codedelivery.positions.bridged";
-  private static final String PERSISTED = "codedelivery.positions.persisted";
-  private static final String LATENCY = "codedelivery.position.latency";
-  private static final String ACTIVE = "codedelivery.active.deliveries";
-
   private static final Path JAR = Path.of("target/code-delivery.jar");
 
 
@@ -149,7 +145,7 @@ public final class PipelineBenchmark {
     JsonObject summary = new JsonObject()
         .put("mode", "ramp")
         .put("goal", new JsonObject().put("p99MsAtMost", opts.p99LimitMs).put("lost", 0)
-            .put("producedRatioAtLeast", opts.minProducedRatio).put("durationS", opts.durationS))
+            .put("producedRatioAtLeast", BenchOptions.MIN_PRODUCED_RATIO).put("durationS", opts.durationS))
         .put("jarStartup", jar)
         .put("bestVehicles", best)
         .put("firstFailingVehicles", failed == Integer.MAX_VALUE ? null : failed)
@@ -232,7 +228,7 @@ public final class PipelineBenchmark {
         sleepUntil(Math.min(warmupEnd, nextProgress));
         if (System.nanoTime() >= nextProgress) {
           Meters.Reading now = meters.read(stats);
-          progress("warm-up", now, previous, stats, fleet, resources, stack, null);
+          progress("warm-up", now, previous, stats, fleet, resources, meters, null);
           previous = now;
           nextProgress += TimeUnit.SECONDS.toNanos(opts.progressS);
         }
@@ -258,7 +254,7 @@ public final class PipelineBenchmark {
           window.add(interval);
           Meters.Reading now = meters.read(stats);
           long elapsed = (System.nanoTime() - windowStart) / 1_000_000_000L;
-          progress("window " + elapsed + "/" + opts.durationS + "s", now, previous, stats, fleet, resources, stack, interval);
+          progress("window " + elapsed + "/" + opts.durationS + "s", now, previous, stats, fleet, resources, meters, interval);
           previous = now;
           nextProgress += TimeUnit.SECONDS.toNanos(opts.progressS);
         }
@@ -296,7 +292,7 @@ public final class PipelineBenchmark {
       Path dataDir = stack.dataDir();
       stack.close();
       resources.close();
-      deleteTree(dataDir);
+      TempDirs.deleteTree(dataDir);
     }
   }
 
@@ -336,27 +332,28 @@ public final class PipelineBenchmark {
     }
 
     Reading read(Subscriber.Stats stats) {
-      Timer t = registry.find(LATENCY).timer();
-      return new Reading(System.nanoTime(), counter(PRODUCED), counter(BRIDGED), counter(PERSISTED),
+      Timer t = registry.find(PipelineMetrics.LATENCY).timer();
+      return new Reading(System.nanoTime(), counter(PipelineMetrics.PRODUCED), counter(PipelineMetrics.BRIDGED),
+          counter(PipelineMetrics.PERSISTED),
           stats.delivered.sum(), t == null ? 0 : t.count(), t == null ? 0 : t.totalTime(TimeUnit.MILLISECONDS));
     }
 
     double produced() {
-      return counter(PRODUCED);
+      return counter(PipelineMetrics.PRODUCED);
     }
 
     double persisted() {
-      return counter(PERSISTED);
+      return counter(PipelineMetrics.PERSISTED);
     }
 
     double activeVehicles() {
-      Gauge g = registry.find(ACTIVE).gauge();
+      Gauge g = registry.find(PipelineMetrics.ACTIVE_DELIVERIES).gauge();
       return g == null ? 0 : g.value();
     }
   }
 
   private void progress(String phase, Meters.Reading now, Meters.Reading before, Subscriber.Stats stats, Fleet fleet,
-                        ResourceSampler resources, TestStack stack, Histogram interval) {
+                        ResourceSampler resources, Meters meters, Histogram interval) {
     double s = Math.max(1e-9, (now.nanos() - before.nanos()) / 1e9);
     String latency = interval == null || interval.getTotalCount() == 0 ? "p99 –"
         : String.format(Locale.ROOT, "p99 %.1f ms max %.1f ms", interval.getValueAtPercentile(99) / 1000.0, interval.getMaxValue() / 1000.0);
@@ -369,7 +366,7 @@ public final class PipelineBenchmark {
     System.out.printf(Locale.ROOT,
         "%s [%-14s] vehicles %d (sim %d) | produced %.1f/s bridged %.1f/s persisted %.1f/s delivered %.1f/s | %s"
             + " | lost %d dup %d dropped %d | cpu %.0f%% heap %d MB rss %d MB%n",
-        LocalTime.now().truncatedTo(ChronoUnit.SECONDS), phase, fleet.watchlist().activeCount(), (long) new Meters(stack.app().metrics().registry()).activeVehicles(),
+        LocalTime.now().truncatedTo(ChronoUnit.SECONDS), phase, fleet.watchlist().activeCount(), (long) meters.activeVehicles(),
         (now.produced() - before.produced()) / s, (now.bridged() - before.bridged()) / s,
         (now.persisted() - before.persisted()) / s, (now.delivered() - before.delivered()) / s, latency,
         stats.lostInGaps.sum(), stats.duplicates.sum(), stats.closedByServer.sum(),
@@ -404,7 +401,6 @@ public final class PipelineBenchmark {
     }
     StoreProbe probe = new StoreProbe(stack.app());
     List<Watchlist.Delivery> finished = fleet.watchlist().finishedSnapshot();
-    finished.sort(Watchlist.byFinish());
     List<Watchlist.Delivery> finishedSample = finished.subList(0, Math.min(opts.storeSample, finished.size()));
     List<long[]> runningSample = new ArrayList<>(); // {index into list, target seq}
     List<Watchlist.Delivery> running = new ArrayList<>();
@@ -575,9 +571,9 @@ public final class PipelineBenchmark {
       reasons.add("store check failed");
     }
     // One tick's burst (N positions) of slack: the counters move N at a time.
-    if (produced < opts.minProducedRatio * expectedProduced * windowS - opts.vehicles) {
+    if (produced < BenchOptions.MIN_PRODUCED_RATIO * expectedProduced * windowS - opts.vehicles) {
       reasons.add(String.format(Locale.ROOT, "produced %.0f/s < %.0f%% of %.0f/s (vehicles held back)",
-          producedRate, opts.minProducedRatio * 100, expectedProduced));
+          producedRate, BenchOptions.MIN_PRODUCED_RATIO * 100, expectedProduced));
     }
     if (stats.closedByServer.sum() > 0) {
       reasons.add(stats.closedByServer.sum() + " subscribers dropped by the server");
@@ -744,25 +740,15 @@ public final class PipelineBenchmark {
     return file;
   }
 
-  static void awaitReady(String url) throws Exception {
+  static void awaitReady(String url) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(url + " did not answer 200 within 60 s");
-      }
-      Thread.sleep(50);
-    }
+    HttpRequest ready = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+    // Polled every 50 ms: the poll interval bounds how exactly start-up is timed. Not listening yet is an exception.
+    Awaitility.await(url + " answering 200").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
   }
+
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {
     long wait = nanoTime - System.nanoTime();
@@ -771,14 +757,5 @@ public final class PipelineBenchmark {
     }
   }
 
-  static void deleteTree(Path dir) {
-    if (dir == null || !Files.isDirectory(dir) || !dir.getFileName().toString().startsWith("code-delivery-test")) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temporary directory left behind
-    }
-  }
+
 }

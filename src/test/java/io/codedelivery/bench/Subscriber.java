@@ -1,20 +1,20 @@
 package io.codedelivery.bench;
 
+import io.codedelivery.model.Addresses;
+import io.codedelivery.support.SockJsClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
@@ -92,9 +92,8 @@ final class Subscriber {
 
   /** A delivery still unfinished this long after the bridge announced its end is given up (and its tail counted lost). */
   static final long FINISH_GRACE_MS = 5_000;
-  static final String PING = frame(new JsonObject().put("type", "ping"));
+  static final String PING = SockJsClient.frame(new JsonObject().put("type", "ping"));
 
-  private final int index;
   private final Context context;
   private final Watchlist watchlist;
   private final Stats stats;
@@ -103,22 +102,17 @@ final class Subscriber {
   private final Map<String, Stream> streams = new HashMap<>();
   private boolean closed;
 
-  Subscriber(int index, Context context, Watchlist watchlist, Stats stats) {
-    this.index = index;
+  Subscriber(Context context, Watchlist watchlist, Stats stats) {
     this.context = context;
     this.watchlist = watchlist;
     this.stats = stats;
-  }
-
-  int index() {
-    return index;
   }
 
   /** Opens the SockJS WebSocket session (on this subscriber's context). */
   Future<Void> connect(WebSocketClient client, int port) {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
-      open(client, port).onComplete(ar -> {
+      SockJsClient.open(client, port).onComplete(ar -> {
         if (ar.failed()) {
           done.fail(ar.cause());
           return;
@@ -138,27 +132,15 @@ final class Subscriber {
     return done.future();
   }
 
-  /** A SockJS session over WebSocket on the event-bus bridge, as the browser's client opens it. */
-  static Future<WebSocket> open(WebSocketClient client, int port) {
-    String path = "/eventbus/" + ThreadLocalRandom.current().nextInt(1000) + "/"
-        + UUID.randomUUID().toString().substring(0, 8) + "/websocket";
-    return client.connect(port, "localhost", path);
-  }
-
-  /** One bridge message as a SockJS frame from the client. */
-  static String frame(JsonObject message) {
-    return new JsonArray().add(message.encode()).encode();
-  }
-
   private void onFrame(String frame) {
-    if (frame.isEmpty() || frame.charAt(0) != 'a') {
-      return; // "o" open, "h" heartbeat, "c[…]" close (the close handler counts it)
+    // None from "o" open, "h" heartbeat, "c[…]" close (the close handler counts that one).
+    List<JsonObject> messages = SockJsClient.messages(frame);
+    if (messages.isEmpty()) {
+      return;
     }
     Instant now = Instant.now();
     long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    JsonArray messages = new JsonArray(frame.substring(1));
-    for (int i = 0; i < messages.size(); i++) {
-      JsonObject message = new JsonObject(messages.getString(i));
+    for (JsonObject message : messages) {
       String type = message.getString("type");
       if ("rec".equals(type) && message.getValue("body") instanceof JsonObject position) {
         onPosition(position, nowMicros);
@@ -204,17 +186,17 @@ final class Subscriber {
   private void moveOn() {
     String previous = current == null ? null : current.id;
     if (previous != null && !closed) {
-      write(new JsonObject().put("type", "unregister").put("address", "delivery." + previous));
+      write(new JsonObject().put("type", "unregister").put("address", Addresses.delivery(previous)));
     }
     current = watchlist.assign(previous);
     if (current != null && !closed) {
       stats.reassignments.increment();
-      write(new JsonObject().put("type", "register").put("address", "delivery." + current.id));
+      write(new JsonObject().put("type", "register").put("address", Addresses.delivery(current.id)));
     }
   }
 
   private void write(JsonObject message) {
-    socket.writeTextMessage(frame(message));
+    socket.writeTextMessage(SockJsClient.frame(message));
   }
 
   /** Every second: a ping now and then (the bridge closes silent sockets), and a new delivery if it has none. */

@@ -35,7 +35,7 @@ final class SubscriberPool implements SubscriberLoad {
     }
     List<Future<Void>> connecting = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Subscriber s = new Subscriber(i, contexts.get(i % loops), watchlist, stats);
+      Subscriber s = new Subscriber(contexts.get(i % loops), watchlist, stats);
       subscribers.add(s);
       connecting.add(s.connect(client, port));
     }

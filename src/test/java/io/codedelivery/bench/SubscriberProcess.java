@@ -2,8 +2,8 @@ package io.codedelivery.bench;
 
 import ch.qos.logback.classic.Level;
 import io.codedelivery.model.Addresses;
+import io.codedelivery.support.SockJsClient;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -152,14 +152,10 @@ final class SubscriberProcess implements SubscriberLoad {
 
   /** One more SockJS session, registered to deliveries.updates: starts and finishes, as the map page hears them. */
   private static Future<Void> listenToUpdates(SubscriberPool pool, int port, Watchlist watchlist) {
-    return Subscriber.open(pool.client(), port).map(socket -> {
+    return SockJsClient.open(pool.client(), port).map(socket -> {
       socket.textMessageHandler(frame -> {
-        if (frame.isEmpty() || frame.charAt(0) != 'a') {
-          return;
-        }
-        JsonArray messages = new JsonArray(frame.substring(1));
-        for (int i = 0; i < messages.size(); i++) {
-          if (new JsonObject(messages.getString(i)).getValue("body") instanceof JsonObject update) {
+        for (JsonObject message : SockJsClient.messages(frame)) {
+          if (message.getValue("body") instanceof JsonObject update) {
             String id = update.getString("deliveryId");
             switch (update.getString("type", "")) {
               case "started" -> watchlist.started(new Watchlist.Delivery(id, update.getString("routeId"), -1));
@@ -171,7 +167,7 @@ final class SubscriberProcess implements SubscriberLoad {
           }
         }
       });
-      socket.writeTextMessage(Subscriber.frame(new JsonObject().put("type", "register").put("address", Addresses.DELIVERY_UPDATES)));
+      socket.writeTextMessage(SockJsClient.frame(new JsonObject().put("type", "register").put("address", Addresses.DELIVERY_UPDATES)));
       pool.vertx().setPeriodic(5_000, id -> socket.writeTextMessage(Subscriber.PING));
       return null;
     });

@@ -1,7 +1,6 @@
 package io.codedelivery.bench;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +69,7 @@ final class Watchlist {
     return finished.size();
   }
 
+  /** The finished deliveries in the order they finished. */
   List<Delivery> finishedSnapshot() {
     synchronized (finished) {
       return new ArrayList<>(finished);
@@ -103,9 +103,5 @@ final class Watchlist {
       old.subscribers.decrementAndGet();
     }
     return best;
-  }
-
-  static Comparator<Delivery> byFinish() {
-    return Comparator.comparingLong(d -> d.finishedAtMs);
   }
 }
