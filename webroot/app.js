@@ -296,9 +296,7 @@ async function openReplay(delivery) {
     return;
   }
   mapView.showPlan(delivery, routeOf(delivery));
-  if (state.cameraDeliveryId !== null) {
-    state.cameraDeliveryId = null;
-  }
+  state.cameraDeliveryId = null;
   replay.open(delivery, titleOf(delivery, routeOf(delivery)));
   markSelected(state.cameraDeliveryId, delivery.id);
 }

@@ -84,13 +84,21 @@ export class MapView {
     }
   }
 
+  /** Gives the vehicle its marker, at `at`, if it has none yet; true when the marker was just made. */
+  addMarkerIfMissing(delivery, at) {
+    if (delivery.marker) {
+      return false;
+    }
+    delivery.marker = L.circleMarker(at, {
+      radius: 8, color: '#ffffff', weight: 3, fillColor: delivery.colour, fillOpacity: 1,
+    }).addTo(this.map);
+    return true;
+  }
+
   /** Places the vehicle at the latest position, gliding there from where it is now. */
   moveVehicle(delivery, target, durationMs) {
     const to = L.latLng(target.lat, target.lon);
-    if (!delivery.marker) {
-      delivery.marker = L.circleMarker(to, {
-        radius: 8, color: '#ffffff', weight: 3, fillColor: delivery.colour, fillOpacity: 1,
-      }).addTo(this.map);
+    if (this.addMarkerIfMissing(delivery, to)) {
       return;
     }
     this.cancelAnimation(delivery);
@@ -118,12 +126,8 @@ export class MapView {
   /** Puts the vehicle exactly here at once (replay frames), stopping any glide in progress. */
   placeVehicle(delivery, lat, lon) {
     this.cancelAnimation(delivery);
-    if (delivery.marker) {
+    if (!this.addMarkerIfMissing(delivery, [lat, lon])) {
       delivery.marker.setLatLng([lat, lon]);
-    } else {
-      delivery.marker = L.circleMarker([lat, lon], {
-        radius: 8, color: '#ffffff', weight: 3, fillColor: delivery.colour, fillOpacity: 1,
-      }).addTo(this.map);
     }
     delivery.marker.bringToFront();
   }
