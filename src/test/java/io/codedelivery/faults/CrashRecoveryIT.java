@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.Main;
 import io.codedelivery.Setting;
+import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +42,10 @@ class CrashRecoveryIT {
     if (app != null && app.isAlive()) {
       app.destroy();
       app.waitFor(30, TimeUnit.SECONDS);
+    }
+    String dataDir = env.get(Setting.DATA_DIR.envVar());
+    if (dataDir != null) {
+      TempDirs.deleteTree(Path.of(dataDir));
     }
   }
 

@@ -148,12 +148,14 @@ public final class TestStack implements AutoCloseable {
     return env;
   }
 
+  /** Stops the stack and deletes its data directory (every stack has one of its own). */
   @Override
   public void close() {
     if (app != null) {
       app.close();
       app = null;
     }
+    TempDirs.deleteTree(Path.of(settings.get(Setting.DATA_DIR)));
   }
 
   public static int freePort() {
