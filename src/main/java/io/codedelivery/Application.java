@@ -5,6 +5,7 @@ import io.codedelivery.infra.EmbeddedMongo;
 import io.codedelivery.kafka.BridgeVerticle;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.TopicSetup;
+import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.Migrations;
 import io.codedelivery.persistence.PersistenceVerticle;
@@ -90,6 +91,7 @@ public final class Application implements AutoCloseable {
             .setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+    vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
     MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
     RouteCatalog routes = prepareStore(mongo);
     kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));

@@ -8,11 +8,13 @@ import io.codedelivery.model.Direction;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
+import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +52,7 @@ public final class BridgeVerticle extends VerticleBase {
   private final PipelineMetrics metrics;
   private final int maxActiveDeliveries;
   private final CommitTracker commits = new CommitTracker();
+  private final DeliveryOptions publishOptions = ReadOnlyJsonCodec.options();
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private LocalMap<String, Boolean> active;
@@ -137,7 +140,8 @@ public final class BridgeVerticle extends VerticleBase {
       JsonObject json = Fields.parse(record.value());
       Position position = Position.fromJson(json);
       EventBus bus = vertx.eventBus();
-      bus.publish(Addresses.delivery(position.deliveryId()), json);
+      // Nothing changes it from here on, so the browsers watching this delivery share it (see the codec).
+      bus.publish(Addresses.delivery(position.deliveryId()), json, publishOptions);
       metrics.bridged(Duration.between(position.timestamp(), Instant.now()));
       if (position.seq() == 0) {
         active.put(position.deliveryId(), Boolean.TRUE);

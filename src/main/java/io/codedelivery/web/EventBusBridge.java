@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,10 @@ final class EventBusBridge {
   private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
   /** Per connection, messages handed to it and not yet written out; same event loop. */
   private final Map<SockJSSocket, int[]> unwritten = new HashMap<>();
+  /** The last message encoded for a browser, by body and address; same event loop (see {@link #encode}). */
+  private Object lastBody;
+  private String lastAddress;
+  private String lastEncoded;
 
   EventBusBridge(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
     this.vertx = vertx;
@@ -137,7 +142,29 @@ final class EventBusBridge {
       return;
     }
     pending[0]++;
-    socket.write(event.getRawMessage().encode()).onComplete(written -> pending[0]--);
+    socket.write(encode(event.getRawMessage())).onComplete(written -> pending[0]--);
+  }
+
+  /**
+   * The message as text. The browsers watching one delivery on this event loop get its positions one after the
+   * other, each wrapped around the same shared body ({@link io.codedelivery.model.ReadOnlyJsonCodec}), so the
+   * text is made once per position and event loop instead of once per browser.
+   */
+  private String encode(JsonObject message) {
+    Object body = message.getValue("body");
+    String address = message.getString("address");
+    // type, address and body only: a message with headers or a reply address is encoded on its own.
+    boolean plain = message.size() == 3;
+    if (plain && body == lastBody && Objects.equals(address, lastAddress)) {
+      return lastEncoded;
+    }
+    String encoded = message.encode();
+    if (plain) {
+      lastBody = body;
+      lastAddress = address;
+      lastEncoded = encoded;
+    }
+    return encoded;
   }
 
   /** A fixed number of permits per period, refilled continuously. */

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,35 @@ class SockJsBridgeIT {
       assertThat(seqs.get(i)).isEqualTo(first + i);
     }
     assertThat(seqs.get(seqs.size() - 1)).isEqualTo(stack.app().routes().find("2").orElseThrow().points().size() - 1);
+  }
+
+  /** Browsers watching the same delivery share one encoding of each position; none may get another's. */
+  @Test
+  void browsersWatchingTwoDeliveriesEachGetExactlyTheirDeliverysPositions() throws Exception {
+    String first = startDelivery(client, "2");
+    String second = startDelivery(client, "2");
+    List<SockJsClient> watchers = List.of(SockJsClient.connect(vertx, stack.httpPort()), SockJsClient.connect(vertx, stack.httpPort()),
+        SockJsClient.connect(vertx, stack.httpPort()), SockJsClient.connect(vertx, stack.httpPort()));
+    try {
+      for (int i = 0; i < watchers.size(); i++) {
+        watchers.get(i).register(Addresses.delivery(i % 2 == 0 ? first : second));
+      }
+      await().atMost(WAIT).until(() -> watchers.stream().allMatch(w -> w.received.stream()
+          .anyMatch(m -> m.getJsonObject("body") != null && m.getJsonObject("body").getBoolean("finished", false))));
+
+      for (int i = 0; i < watchers.size(); i++) {
+        String id = i % 2 == 0 ? first : second;
+        assertThat(watchers.get(i).received).as("watcher %d: only its delivery's address", i)
+            .allMatch(m -> Addresses.delivery(id).equals(m.getString("address")));
+        List<JsonObject> bodies = watchers.get(i).messagesTo(Addresses.delivery(id)).stream().map(m -> m.getJsonObject("body")).toList();
+        assertThat(bodies).as("watcher %d", i).isNotEmpty().allMatch(body -> body.getString("deliveryId").equals(id));
+        List<Long> seqs = bodies.stream().map(body -> body.getLong("seq")).toList();
+        assertThat(seqs).as("watcher %d: contiguous seqs", i)
+            .isEqualTo(LongStream.rangeClosed(seqs.get(0), seqs.get(seqs.size() - 1)).boxed().toList());
+      }
+    } finally {
+      watchers.forEach(SockJsClient::close);
+    }
   }
 
   @Test

@@ -1,0 +1,49 @@
+package io.codedelivery.model;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Event-bus codec for JSON bodies that every consumer only reads, such as a position fanned out to each browser
+ * watching its delivery. Consumers in this process share the one instance: the default JSON codec copies the
+ * body for each consumer, the largest allocation of the fan-out to thousands of browsers. Between processes it
+ * is plain JSON.
+ */
+public final class ReadOnlyJsonCodec implements MessageCodec<JsonObject, JsonObject> {
+  public static final String NAME = "read-only-json";
+
+  /** Options to publish with; the codec must be registered first (the application does it at start-up). */
+  public static DeliveryOptions options() {
+    return new DeliveryOptions().setCodecName(NAME);
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, JsonObject json) {
+    Buffer encoded = json.toBuffer();
+    buffer.appendInt(encoded.length()).appendBuffer(encoded);
+  }
+
+  @Override
+  public JsonObject decodeFromWire(int position, Buffer buffer) {
+    int length = buffer.getInt(position);
+    int start = position + Integer.BYTES;
+    return new JsonObject(buffer.slice(start, start + length));
+  }
+
+  @Override
+  public JsonObject transform(JsonObject json) {
+    return json;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}
