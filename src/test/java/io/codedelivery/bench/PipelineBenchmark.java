@@ -7,12 +7,13 @@ import io.codedelivery.Role;
 import io.codedelivery.Setting;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.StoreProbe;
-import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -289,10 +290,8 @@ public final class PipelineBenchmark {
       if (fleet != null) {
         fleet.close();
       }
-      Path dataDir = stack.dataDir();
       stack.close();
       resources.close();
-      TempDirs.deleteTree(dataDir);
     }
   }
 
@@ -323,7 +322,7 @@ public final class PipelineBenchmark {
     }
 
     record Reading(long nanos, double produced, double bridged, double persisted, long delivered,
-                   long latencyCount, double latencyTotalMs) {
+                   long latencyCount, double latencyTotalMs, long latencyOver100Ms) {
     }
 
     private double counter(String name) {
@@ -335,7 +334,19 @@ public final class PipelineBenchmark {
       Timer t = registry.find(PipelineMetrics.LATENCY).timer();
       return new Reading(System.nanoTime(), counter(PipelineMetrics.PRODUCED), counter(PipelineMetrics.BRIDGED),
           counter(PipelineMetrics.PERSISTED),
-          stats.delivered.sum(), t == null ? 0 : t.count(), t == null ? 0 : t.totalTime(TimeUnit.MILLISECONDS));
+          stats.delivered.sum(), t == null ? 0 : t.count(), t == null ? 0 : t.totalTime(TimeUnit.MILLISECONDS),
+          t == null ? 0 : countOver(t, 100));
+    }
+
+    /** Recorded above limitMs, from the timer's buckets (the limit must be one of them). */
+    private static long countOver(Timer timer, long limitMs) {
+      HistogramSnapshot snapshot = timer.takeSnapshot();
+      for (CountAtBucket bucket : snapshot.histogramCounts()) {
+        if (bucket.bucket(TimeUnit.MILLISECONDS) == limitMs) {
+          return snapshot.count() - (long) bucket.count();
+        }
+      }
+      throw new IllegalStateException(timer.getId().getName() + " has no " + limitMs + " ms bucket");
     }
 
     double produced() {
@@ -360,8 +371,9 @@ public final class PipelineBenchmark {
     long bridgedCount = now.latencyCount() - before.latencyCount();
     if (bridgedCount > 0) {
       // Where a jump happens: before the bridge (Kafka) or after it (fan-out to the browsers).
-      latency += String.format(Locale.ROOT, " (to the bridge %.1f ms mean)",
-          (now.latencyTotalMs() - before.latencyTotalMs()) / bridgedCount);
+      latency += String.format(Locale.ROOT, " (to the bridge %.1f ms mean, %.2f%% > 100 ms)",
+          (now.latencyTotalMs() - before.latencyTotalMs()) / bridgedCount,
+          100.0 * (now.latencyOver100Ms() - before.latencyOver100Ms()) / bridgedCount);
     }
     System.out.printf(Locale.ROOT,
         "%s [%-14s] vehicles %d (sim %d) | produced %.1f/s bridged %.1f/s persisted %.1f/s delivered %.1f/s | %s"

@@ -1,10 +1,11 @@
 package io.codedelivery.bench;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The deliveries subscribers can watch: which are running, which finished (and at which seq), and how many
@@ -22,7 +23,8 @@ final class Watchlist {
     volatile long maxBridgedSeq = -1;
     volatile long finishedSeq = -1;
     volatile long finishedAtMs;
-    final AtomicInteger subscribers = new AtomicInteger();
+    /** Subscribers watching it; changed only under the watchlist's lock, while it is out of the ordered set. */
+    private int subscribers;
 
     Delivery(String id, String routeId, int points) {
       this.id = id;
@@ -38,18 +40,30 @@ final class Watchlist {
   private final Map<String, Delivery> all = new ConcurrentHashMap<>();
   private final Map<String, Delivery> active = new ConcurrentHashMap<>();
   private final List<Delivery> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+  /**
+   * The running deliveries, least watched first (the newest among equals, so a subscriber stays long). Ordered
+   * so that the thousands of subscribers whose deliveries finish together each find a new one in log time: a
+   * scan of every running delivery under this lock stalled the subscribers' event loops in those waves.
+   */
+  private final TreeSet<Delivery> byWatchers = new TreeSet<>(Comparator.<Delivery>comparingInt(d -> d.subscribers)
+      .thenComparing(d -> d.startedAtNanos, Comparator.reverseOrder())
+      .thenComparing(d -> d.id));
 
-  void started(Delivery d) {
-    all.put(d.id, d);
-    active.put(d.id, d);
+  /** Adds a delivery that started; one heard of again is kept as first known. */
+  synchronized void started(Delivery d) {
+    if (all.putIfAbsent(d.id, d) == null) {
+      active.put(d.id, d);
+      byWatchers.add(d);
+    }
   }
 
   /** Marks a delivery finished at seq; null if it is unknown or was already finished. */
-  Delivery finished(String deliveryId, long seq) {
+  synchronized Delivery finished(String deliveryId, long seq) {
     Delivery d = all.get(deliveryId);
     if (d == null || d.finished()) {
       return null;
     }
+    byWatchers.remove(d);
     d.finishedSeq = seq;
     d.finishedAtMs = System.currentTimeMillis();
     active.remove(deliveryId);
@@ -81,27 +95,33 @@ final class Watchlist {
   }
 
   /**
-   * The active delivery with the fewest subscribers (the newest among equals, so a subscriber stays long), or null
-   * when none is running. The subscriber count is taken at once, so simultaneous callers spread out.
+   * Moves one subscriber from {@code previous} (may be null) to the running delivery with the fewest subscribers,
+   * other than {@code previous}; null when none is running.
    */
   synchronized Delivery assign(String previous) {
+    Delivery old = get(previous);
+    if (old != null) {
+      changeSubscribers(old, -1);
+    }
     Delivery best = null;
-    for (Delivery d : active.values()) {
-      if (d.id.equals(previous) || d.finished()) {
-        continue;
-      }
-      if (best == null || d.subscribers.get() < best.subscribers.get()
-          || (d.subscribers.get() == best.subscribers.get() && d.startedAtNanos > best.startedAtNanos)) {
+    for (Delivery d : byWatchers) {
+      if (d != old) {
         best = d;
+        break;
       }
     }
     if (best != null) {
-      best.subscribers.incrementAndGet();
-    }
-    Delivery old = get(previous);
-    if (old != null) {
-      old.subscribers.decrementAndGet();
+      changeSubscribers(best, +1);
     }
     return best;
+  }
+
+  /** Re-files a running delivery under its new count (a finished one is no longer filed). */
+  private void changeSubscribers(Delivery d, int change) {
+    boolean filed = byWatchers.remove(d);
+    d.subscribers += change;
+    if (filed) {
+      byWatchers.add(d);
+    }
   }
 }
