@@ -26,7 +26,9 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +78,12 @@ public final class BridgeVerticle extends VerticleBase {
     active = vertx.sharedData().getLocalMap(ACTIVE_DELIVERIES_MAP);
     producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(bootstrapServers));
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
-    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, groupId, "latest"));
+    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, groupId, "latest");
+    // Its partitions stay assigned, with their positions, through a rebalance that does not move them (a broker
+    // restart triggers one). The eager default revokes them all first; a partition with nothing bridged yet has
+    // no committed offset, so it started again at the then-latest offset and skipped what came in between.
+    consumerConfig.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
+    consumer = KafkaConsumer.create(vertx, consumerConfig);
     consumer.handler(this::onPosition);
     // Starting at "latest", the bridge only sees what is produced once it holds its partitions: it is not
     // started (and the process not ready) before that, or the first positions after a start would be missed.
