@@ -80,8 +80,8 @@ public final class BridgeVerticle extends VerticleBase {
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
     Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, groupId, "latest");
     // Its partitions stay assigned, with their positions, through a rebalance that does not move them (a broker
-    // restart triggers one). The eager default revokes them all first; a partition with nothing bridged yet has
-    // no committed offset, so it started again at the then-latest offset and skipped what came in between.
+    // restart triggers one). The eager default revokes them all first, and a partition with nothing bridged yet
+    // has no committed offset: it would start again at the then-latest offset, skipping what came in between.
     consumerConfig.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
     consumer = KafkaConsumer.create(vertx, consumerConfig);
     consumer.handler(this::onPosition);
