@@ -37,9 +37,10 @@ final class Watchlist {
     }
   }
 
+  /** Every delivery heard of, for lookups from any thread without the lock. */
   private final Map<String, Delivery> all = new ConcurrentHashMap<>();
-  private final Map<String, Delivery> active = new ConcurrentHashMap<>();
-  private final List<Delivery> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** In the order they finished; under this watchlist's lock, like {@link #byWatchers}. */
+  private final List<Delivery> finished = new ArrayList<>();
   /**
    * The running deliveries, least watched first (the newest among equals, so a subscriber stays long). Ordered
    * so that the thousands of subscribers whose deliveries finish together each find a new one in log time: a
@@ -52,7 +53,6 @@ final class Watchlist {
   /** Adds a delivery that started; one heard of again is kept as first known. */
   synchronized void started(Delivery d) {
     if (all.putIfAbsent(d.id, d) == null) {
-      active.put(d.id, d);
       byWatchers.add(d);
     }
   }
@@ -66,7 +66,6 @@ final class Watchlist {
     byWatchers.remove(d);
     d.finishedSeq = seq;
     d.finishedAtMs = System.currentTimeMillis();
-    active.remove(deliveryId);
     finished.add(d);
     return d;
   }
@@ -75,23 +74,21 @@ final class Watchlist {
     return id == null ? null : all.get(id);
   }
 
-  int activeCount() {
-    return active.size();
+  synchronized int activeCount() {
+    return byWatchers.size();
   }
 
-  int finishedCount() {
+  synchronized int finishedCount() {
     return finished.size();
   }
 
   /** The finished deliveries in the order they finished. */
-  List<Delivery> finishedSnapshot() {
-    synchronized (finished) {
-      return new ArrayList<>(finished);
-    }
+  synchronized List<Delivery> finishedSnapshot() {
+    return new ArrayList<>(finished);
   }
 
-  List<Delivery> activeSnapshot() {
-    return new ArrayList<>(active.values());
+  synchronized List<Delivery> activeSnapshot() {
+    return new ArrayList<>(byWatchers);
   }
 
   /**
