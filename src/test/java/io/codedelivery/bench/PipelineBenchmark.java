@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class PipelineBenchmark {
   private static final Path JAR = Path.of("target/code-delivery.jar");
 
-
   /** Broker segments, store files, jars and the HTTP and Kafka connections: measured under 600 in full runs. */
   private static final long FILE_DESCRIPTOR_HEADROOM = 1_000;
 
@@ -297,8 +296,8 @@ public final class PipelineBenchmark {
 
   /**
    * Each subscriber holds two sockets in this process (its own and the server's end; one with
-   * --separate-subscribers), and the broker and store
-   * need their files too: refuse a run the process limit cannot carry, before it fails half-way.
+   * --separate-subscribers), and the broker and store need their files too: refuse a run the process limit
+   * cannot carry, before it fails half-way.
    */
   private void checkFileDescriptors() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {

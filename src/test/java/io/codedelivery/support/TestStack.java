@@ -94,10 +94,6 @@ public final class TestStack implements AutoCloseable {
     return app.config().kafkaBootstrapServers();
   }
 
-  public Path dataDir() {
-    return app.config().dataDir();
-  }
-
   /** A plain Kafka producer with the application's own producer settings, for tests that write records themselves. */
   public KafkaProducer<String, String> kafkaProducer() {
     return new KafkaProducer<>(new HashMap<String, Object>(KafkaClients.producer(kafkaBootstrapServers())));
