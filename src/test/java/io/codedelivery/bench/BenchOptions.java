@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The benchmark's knobs. Each one is read from a system property ({@code -Dbench.vehicles=50}) and then from the
@@ -57,9 +58,11 @@ final class BenchOptions {
       "  (-Dbench.jvm=\"…\" replaces the benchmark JVM's options, default -Xms512m -Xmx2g -XX:+UseG1GC).",
       "Run with java directly, every flag also reads as a system property: -Dbench.vehicles=50, -Dbench.ramp=true …");
 
-  private static final List<String> KNOWN = List.of("vehicles", "interval", "subscribers", "duration", "warmup",
-      "progress", "ramp", "ramp-max", "ramp-steps", "p99-limit", "no-persistence", "separate-subscribers", "external", "store-sample",
-      "store-wait", "out", "verbose");
+  /** Options that take no value: present means true. */
+  private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose");
+  private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
+      "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
+      "store-wait", "out")).toList();
 
   static BenchOptions parse(String[] argv) {
     BenchOptions o = new BenchOptions();
@@ -107,7 +110,7 @@ final class BenchOptions {
   }
 
   private static boolean isFlag(String name) {
-    return name.equals("ramp") || name.equals("no-persistence") || name.equals("separate-subscribers") || name.equals("external") || name.equals("verbose");
+    return FLAGS.contains(name);
   }
 
   private void set(String name, String value) {
