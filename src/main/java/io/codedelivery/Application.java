@@ -80,7 +80,7 @@ public final class Application implements AutoCloseable {
     startEmbeddedMongo();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
             // Vert.x keeps registries by name for the whole JVM: a name of our own keeps this instance's meters in
             // this registry even when tests or the benchmark run several instances side by side.
@@ -91,6 +91,9 @@ public final class Application implements AutoCloseable {
             .setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+    if (!vertx.isNativeTransportEnabled()) {
+      LOG.info("Sockets use Java NIO: no native transport here ({})", vertx.unavailableNativeTransportCause().getMessage());
+    }
     vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
     MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
     RouteCatalog routes = prepareStore(mongo);
