@@ -14,9 +14,11 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.DataFormatException;
@@ -147,10 +149,18 @@ final class Subscriber {
     }
     Instant now = Instant.now();
     long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    try (JsonParser messages = JSON.createParser(frame.substring(1))) {
-      messages.nextToken();
-      while (messages.nextToken() == JsonToken.VALUE_STRING) {
-        onMessage(messages.getText(), nowMicros);
+    List<String> messages = new ArrayList<>(1);
+    try {
+      // Each message is parsed once this parser is closed: Jackson recycles one token buffer per thread, and a
+      // parser opened inside another allocates a fresh 8 KB buffer (60 % of this process's allocation).
+      try (JsonParser frameParser = JSON.createParser(frame.substring(1))) {
+        frameParser.nextToken();
+        while (frameParser.nextToken() == JsonToken.VALUE_STRING) {
+          messages.add(frameParser.getText());
+        }
+      }
+      for (String message : messages) {
+        onMessage(message, nowMicros);
       }
     } catch (IOException e) {
       stats.errors.increment();
