@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
@@ -44,6 +45,7 @@ final class Subscriber {
     final LongAdder completeStreams = new LongAdder();
     /** End-to-end latency in microseconds, from the position's timestamp to its receipt here. */
     final Recorder latencyMicros = new Recorder(3);
+    private static final long DECODE_FLOOR_MICROS = TimeUnit.HOURS.toMicros(1);
     /** Latencies a subscriber process reported, waiting for the next interval. */
     private final Histogram reported = new Histogram(3);
 
@@ -79,8 +81,10 @@ final class Subscriber {
       JsonObject now = report.getJsonObject("counters");
       JsonObject before = previous.getJsonObject("counters", new JsonObject());
       counters().forEach((name, counter) -> counter.add(now.getLong(name, 0L) - before.getLong(name, 0L)));
+      // A floor on the highest value: an auto-resized histogram's header can trail its counts, and decoding one
+      // without room for them threw (ArrayIndexOutOfBounds at 131 ms) and lost every report after it in one run.
       Histogram latency = Histogram.decodeFromCompressedByteBuffer(
-          ByteBuffer.wrap(Base64.getDecoder().decode(report.getString("latency"))), 0);
+          ByteBuffer.wrap(Base64.getDecoder().decode(report.getString("latency"))), DECODE_FLOOR_MICROS);
       synchronized (reported) {
         reported.add(latency);
       }
