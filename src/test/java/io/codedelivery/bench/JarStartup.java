@@ -25,6 +25,11 @@ final class JarStartup {
     Map<Setting, String> settings = TestStack.isolatedSettings("code-delivery-bench-jar");
     Path dataDir = Path.of(settings.get(Setting.DATA_DIR));
     ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", jar.toString());
+    // The application's own variables in the benchmark's environment (those --external needs, say) would
+    // point this jar at other infrastructure and groups: it starts on its defaults and these settings alone.
+    for (Setting setting : Setting.values()) {
+      builder.environment().remove(setting.envVar());
+    }
     builder.environment().putAll(TestStack.asEnv(settings));
     Files.createDirectories(logDir);
     File log = logDir.resolve("jar-startup.log").toFile();
