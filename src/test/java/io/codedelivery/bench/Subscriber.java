@@ -35,6 +35,8 @@ import org.HdrHistogram.Recorder;
 final class Subscriber {
   /** Counters shared by every subscriber of a run. */
   static final class Stats {
+    private static final long DECODE_FLOOR_MICROS = TimeUnit.HOURS.toMicros(1);
+
     final LongAdder delivered = new LongAdder();
     final LongAdder gaps = new LongAdder();
     final LongAdder lostInGaps = new LongAdder();
@@ -45,7 +47,6 @@ final class Subscriber {
     final LongAdder completeStreams = new LongAdder();
     /** End-to-end latency in microseconds, from the position's timestamp to its receipt here. */
     final Recorder latencyMicros = new Recorder(3);
-    private static final long DECODE_FLOOR_MICROS = TimeUnit.HOURS.toMicros(1);
     /** Latencies a subscriber process reported, waiting for the next interval. */
     private final Histogram reported = new Histogram(3);
 
