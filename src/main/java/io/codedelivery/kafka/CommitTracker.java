@@ -7,6 +7,7 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Which offsets may be committed when records finish out of order: per partition, everything below the oldest
@@ -18,10 +19,12 @@ public final class CommitTracker {
    * is one commit request, not ninety a second held up behind the positions on the broker.
    */
   public static final long COMMIT_INTERVAL_MS = 1_000;
+  private static final long LAST_COMMIT_TIMEOUT_S = 5;
 
   private final Map<TopicPartition, TreeSet<Long>> inProgress = new HashMap<>();
   private final Map<TopicPartition, Long> nextToRead = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private boolean closing;
 
   public void begin(TopicPartition partition, long offset) {
     inProgress.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
@@ -40,11 +43,27 @@ public final class CommitTracker {
    * time. Fails as the commit does: callers say how loudly.
    */
   public Future<Void> commitDone(KafkaConsumer<?, ?> consumer) {
+    if (closing) {
+      return Future.succeededFuture();
+    }
     Map<TopicPartition, OffsetAndMetadata> ready = advance();
     if (ready.isEmpty()) {
       return Future.succeededFuture();
     }
     return consumer.commit(ready).onSuccess(done -> committed(ready)).mapEmpty();
+  }
+
+  /**
+   * The last commit, before the consumer closes: commits asked for after it are skipped. The Vert.x consumer makes
+   * its Kafka calls on a worker thread that closing ends, and a call made after that (by the commit timer, or by
+   * the partitions-revoked handler as the consumer leaves its group) starts a second worker beside the closing
+   * one; Kafka refuses it ("not safe for multi-threaded access"), and the close's wake-up fails a commit in flight.
+   */
+  public Future<Void> lastCommit(KafkaConsumer<?, ?> consumer) {
+    Future<Void> last = commitDone(consumer);
+    closing = true;
+    // With the broker away a commit waits a minute; a stopping process has not that long.
+    return last.timeout(LAST_COMMIT_TIMEOUT_S, TimeUnit.SECONDS);
   }
 
   /**

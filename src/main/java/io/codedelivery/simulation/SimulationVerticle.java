@@ -59,6 +59,7 @@ public final class SimulationVerticle extends VerticleBase {
   private int currentSlot;
   private int nextSlot;
   private long lastFailureLog;
+  private boolean stopping;
 
   public SimulationVerticle(AppContext context) {
     this.context = context;
@@ -86,7 +87,9 @@ public final class SimulationVerticle extends VerticleBase {
       });
       commitFinished();
       commits.forget(revoked);
-      resumeIfRoom();
+      if (!stopping) { // a consumer that is closing takes no more calls
+        resumeIfRoom();
+      }
     });
     long interval = context.config().simulationIntervalMs();
     slots = slotsFor(interval);
@@ -97,7 +100,8 @@ public final class SimulationVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return commitFinished().eventually(() -> Future.join(consumer.close(), producer.close()));
+    stopping = true;
+    return logCommitFailure(commits.lastCommit(consumer)).eventually(() -> Future.join(consumer.close(), producer.close()));
   }
 
   private void onDirection(KafkaConsumerRecord<String, String> record) {
@@ -221,7 +225,11 @@ public final class SimulationVerticle extends VerticleBase {
 
   /** Commits the directions whose work is done; once a second, so a wave of finishes is one request. */
   private Future<Void> commitFinished() {
-    return commits.commitDone(consumer)
+    return logCommitFailure(commits.commitDone(consumer));
+  }
+
+  private static Future<Void> logCommitFailure(Future<Void> commit) {
+    return commit
         .onFailure(e -> LOG.warn("Simulation commit failed, will retry with the next one: {}", e.getMessage()))
         .recover(e -> Future.succeededFuture());
   }

@@ -36,6 +36,17 @@ class CommitTrackerTest {
   }
 
   @Test
+  void noCommitReachesTheConsumerOnceItsLastOneWasAskedFor() {
+    // Nothing done yet, so the last commit needs no consumer; neither may any commit after it (there is none).
+    assertThat(tracker.lastCommit(null).succeeded()).isTrue();
+    tracker.begin(partition, 7);
+    tracker.done(partition, 7);
+
+    assertThat(tracker.commitDone(null).succeeded()).as("skipped: the consumer is closing").isTrue();
+    assertThat(tracker.advance()).as("and still not committed").containsKey(partition);
+  }
+
+  @Test
   void revokedPartitionsAreForgotten() {
     tracker.begin(partition, 1);
     tracker.forget(List.of(partition));
