@@ -92,7 +92,8 @@ public final class Application implements AutoCloseable {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     if (!vertx.isNativeTransportEnabled()) {
-      LOG.info("Sockets use Java NIO: no native transport here ({})", vertx.unavailableNativeTransportCause().getMessage());
+      Throwable cause = vertx.unavailableNativeTransportCause();
+      LOG.info("Sockets use Java NIO: no native transport here ({})", cause == null ? "none for this system" : cause.toString());
     }
     vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
     MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());

@@ -102,11 +102,14 @@ public final class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    // What this process saw start; another bridge deployment starts counting afresh.
-    active.clear();
     return commits.lastCommit(consumer)
         .onFailure(e -> LOG.warn("Bridge's last commit failed; the next owner re-reads from the one before: {}", e.getMessage()))
-        .eventually(() -> Future.join(consumer.close(), producer.close()));
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> {
+          // What this process saw start; another bridge deployment starts counting afresh.
+          active.clear();
+          return Future.join(consumer.close(), producer.close());
+        });
   }
 
   private void startDelivery(Message<Object> request) {

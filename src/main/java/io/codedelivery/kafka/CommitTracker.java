@@ -24,6 +24,7 @@ public final class CommitTracker {
   private final Map<TopicPartition, TreeSet<Long>> inProgress = new HashMap<>();
   private final Map<TopicPartition, Long> nextToRead = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private Future<Void> inFlight = Future.succeededFuture();
   private boolean closing;
 
   public void begin(TopicPartition partition, long offset) {
@@ -40,30 +41,36 @@ public final class CommitTracker {
 
   /**
    * Commits what is done past the last successful commit, if anything; a failed commit is offered again next
-   * time. Fails as the commit does: callers say how loudly.
+   * time. Fails as the commit does: callers say how loudly. While one commit is in flight the next is skipped:
+   * with the broker away each waits up to a minute, and the consumer's worker would queue one a second.
    */
   public Future<Void> commitDone(KafkaConsumer<?, ?> consumer) {
-    if (closing) {
+    if (closing || !inFlight.isComplete()) {
       return Future.succeededFuture();
     }
+    return commit(consumer);
+  }
+
+  /**
+   * The last commit, once any in flight is over; commits asked for after this are skipped. The Vert.x consumer
+   * makes its Kafka calls on a worker thread that closing ends, and a call made after that (by the commit timer,
+   * or by the partitions-revoked handler as the consumer leaves its group) starts a second worker beside the
+   * closing one: Kafka refuses it ("not safe for multi-threaded access"), and the close's wake-up fails a commit
+   * in flight.
+   */
+  public Future<Void> lastCommit(KafkaConsumer<?, ?> consumer) {
+    closing = true;
+    // With the broker away a commit waits a minute; a stopping process has not that long.
+    return inFlight.transform(previous -> commit(consumer)).timeout(LAST_COMMIT_TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  private Future<Void> commit(KafkaConsumer<?, ?> consumer) {
     Map<TopicPartition, OffsetAndMetadata> ready = advance();
     if (ready.isEmpty()) {
       return Future.succeededFuture();
     }
-    return consumer.commit(ready).onSuccess(done -> committed(ready)).mapEmpty();
-  }
-
-  /**
-   * The last commit, before the consumer closes: commits asked for after it are skipped. The Vert.x consumer makes
-   * its Kafka calls on a worker thread that closing ends, and a call made after that (by the commit timer, or by
-   * the partitions-revoked handler as the consumer leaves its group) starts a second worker beside the closing
-   * one; Kafka refuses it ("not safe for multi-threaded access"), and the close's wake-up fails a commit in flight.
-   */
-  public Future<Void> lastCommit(KafkaConsumer<?, ?> consumer) {
-    Future<Void> last = commitDone(consumer);
-    closing = true;
-    // With the broker away a commit waits a minute; a stopping process has not that long.
-    return last.timeout(LAST_COMMIT_TIMEOUT_S, TimeUnit.SECONDS);
+    inFlight = consumer.commit(ready).onSuccess(done -> committed(ready)).mapEmpty();
+    return inFlight;
   }
 
   /**

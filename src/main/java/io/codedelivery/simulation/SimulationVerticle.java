@@ -59,7 +59,6 @@ public final class SimulationVerticle extends VerticleBase {
   private int currentSlot;
   private int nextSlot;
   private long lastFailureLog;
-  private boolean stopping;
 
   public SimulationVerticle(AppContext context) {
     this.context = context;
@@ -87,9 +86,7 @@ public final class SimulationVerticle extends VerticleBase {
       });
       commitFinished();
       commits.forget(revoked);
-      if (!stopping) { // a consumer that is closing takes no more calls
-        resumeIfRoom();
-      }
+      resumeIfRoom();
     });
     long interval = context.config().simulationIntervalMs();
     slots = slotsFor(interval);
@@ -100,7 +97,6 @@ public final class SimulationVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    stopping = true;
     return logCommitFailure(commits.lastCommit(consumer)).eventually(() -> Future.join(consumer.close(), producer.close()));
   }
 

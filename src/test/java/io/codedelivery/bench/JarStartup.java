@@ -1,5 +1,6 @@
 package io.codedelivery.bench;
 
+import io.codedelivery.AppConfig;
 import io.codedelivery.Setting;
 import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
@@ -30,6 +31,7 @@ final class JarStartup {
     for (Setting setting : Setting.values()) {
       builder.environment().remove(setting.envVar());
     }
+    builder.environment().remove(AppConfig.CONFIG_FILE_ENV);
     builder.environment().putAll(TestStack.asEnv(settings));
     Files.createDirectories(logDir);
     File log = logDir.resolve("jar-startup.log").toFile();

@@ -37,7 +37,7 @@ class CommitTrackerTest {
 
   @Test
   void noCommitReachesTheConsumerOnceItsLastOneWasAskedFor() {
-    // Nothing done yet, so the last commit needs no consumer; neither may any commit after it (there is none).
+    // Nothing is done yet, so the last commit makes no consumer call; a null consumer shows that none follows.
     assertThat(tracker.lastCommit(null).succeeded()).isTrue();
     tracker.begin(partition, 7);
     tracker.done(partition, 7);
