@@ -102,14 +102,11 @@ public final class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return commits.lastCommit(consumer)
-        .onFailure(e -> LOG.warn("Bridge's last commit failed; the next owner re-reads from the one before: {}", e.getMessage()))
-        .recover(e -> Future.succeededFuture())
-        .compose(v -> {
-          // What this process saw start; another bridge deployment starts counting afresh.
-          active.clear();
-          return Future.join(consumer.close(), producer.close());
-        });
+    return commits.closeAfterLastCommit(consumer).eventually(() -> {
+      // What this process saw start; another bridge deployment starts counting afresh.
+      active.clear();
+      return producer.close();
+    });
   }
 
   private void startDelivery(Message<Object> request) {

@@ -8,12 +8,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which offsets may be committed when records finish out of order: per partition, everything below the oldest
  * record still in progress. A crash therefore redelivers unfinished work, never skips it.
  */
 public final class CommitTracker {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitTracker.class);
   /**
    * How often its users commit what is done. Once a second rather than per record: a wave of finished deliveries
    * is one commit request, not ninety a second held up behind the positions on the broker.
@@ -58,10 +61,21 @@ public final class CommitTracker {
    * closing one: Kafka refuses it ("not safe for multi-threaded access"), and the close's wake-up fails a commit
    * in flight.
    */
-  public Future<Void> lastCommit(KafkaConsumer<?, ?> consumer) {
+  Future<Void> lastCommit(KafkaConsumer<?, ?> consumer) {
     closing = true;
     // With the broker away a commit waits a minute; a stopping process has not that long.
     return inFlight.transform(previous -> commit(consumer)).timeout(LAST_COMMIT_TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  /**
+   * How a consumer whose offsets this tracks is stopped: the {@linkplain #lastCommit last commit}, then the close.
+   * A last commit that fails is logged and the close goes ahead: the partitions' next owner reads again from the
+   * commit before, which the idempotent work absorbs.
+   */
+  public Future<Void> closeAfterLastCommit(KafkaConsumer<?, ?> consumer) {
+    return lastCommit(consumer)
+        .onFailure(e -> LOG.warn("Last commit before closing failed; the partitions' next owner reads again from the one before: {}", e.getMessage()))
+        .transform(committed -> consumer.close());
   }
 
   private Future<Void> commit(KafkaConsumer<?, ?> consumer) {

@@ -97,7 +97,7 @@ public final class SimulationVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return logCommitFailure(commits.lastCommit(consumer)).eventually(() -> Future.join(consumer.close(), producer.close()));
+    return commits.closeAfterLastCommit(consumer).eventually(producer::close);
   }
 
   private void onDirection(KafkaConsumerRecord<String, String> record) {
@@ -221,11 +221,7 @@ public final class SimulationVerticle extends VerticleBase {
 
   /** Commits the directions whose work is done; once a second, so a wave of finishes is one request. */
   private Future<Void> commitFinished() {
-    return logCommitFailure(commits.commitDone(consumer));
-  }
-
-  private static Future<Void> logCommitFailure(Future<Void> commit) {
-    return commit
+    return commits.commitDone(consumer)
         .onFailure(e -> LOG.warn("Simulation commit failed, will retry with the next one: {}", e.getMessage()))
         .recover(e -> Future.succeededFuture());
   }
