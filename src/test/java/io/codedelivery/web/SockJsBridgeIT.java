@@ -66,17 +66,18 @@ class SockJsBridgeIT {
   void browsersWatchingTwoDeliveriesEachGetExactlyTheirDeliverysPositions() throws Exception {
     String first = startDelivery(client, "2");
     String second = startDelivery(client, "2");
+    List<String> watched = List.of(first, second, first, second);
     List<SockJsClient> watchers = List.of(SockJsClient.connect(vertx, stack.httpPort()), SockJsClient.connect(vertx, stack.httpPort()),
         SockJsClient.connect(vertx, stack.httpPort()), SockJsClient.connect(vertx, stack.httpPort()));
     try {
       for (int i = 0; i < watchers.size(); i++) {
-        watchers.get(i).register(Addresses.delivery(i % 2 == 0 ? first : second));
+        watchers.get(i).register(Addresses.delivery(watched.get(i)));
       }
       await().atMost(WAIT).until(() -> watchers.stream().allMatch(w -> w.received.stream()
           .anyMatch(m -> m.getJsonObject("body") != null && m.getJsonObject("body").getBoolean("finished", false))));
 
       for (int i = 0; i < watchers.size(); i++) {
-        String id = i % 2 == 0 ? first : second;
+        String id = watched.get(i);
         assertThat(watchers.get(i).received).as("watcher %d: only its delivery's address", i)
             .allMatch(m -> Addresses.delivery(id).equals(m.getString("address")));
         List<JsonObject> bodies = watchers.get(i).messagesTo(Addresses.delivery(id)).stream().map(m -> m.getJsonObject("body")).toList();
