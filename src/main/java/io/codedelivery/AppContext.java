@@ -1,11 +1,13 @@
 package io.codedelivery;
 
+import io.codedelivery.kafka.DeliveryAdmission;
 import io.codedelivery.model.RouteCatalog;
 import io.vertx.ext.healthchecks.HealthChecks;
 
 /**
  * What every verticle of a process shares: the configuration, the route catalogue (read from the store at
- * start-up), the meters, and the readiness checks.
+ * start-up), the meters, the readiness checks, and the places of the deliveries it admitted.
  */
-public record AppContext(AppConfig config, RouteCatalog routes, PipelineMetrics metrics, HealthChecks readiness) {
+public record AppContext(AppConfig config, RouteCatalog routes, PipelineMetrics metrics, HealthChecks readiness,
+    DeliveryAdmission admission) {
 }

@@ -3,6 +3,7 @@ package io.codedelivery;
 import io.codedelivery.infra.EmbeddedKafka;
 import io.codedelivery.infra.EmbeddedMongo;
 import io.codedelivery.kafka.BridgeVerticle;
+import io.codedelivery.kafka.DeliveryAdmission;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.TopicSetup;
 import io.codedelivery.model.ReadOnlyJsonCodec;
@@ -100,11 +101,20 @@ public final class Application implements AutoCloseable {
     RouteCatalog routes = prepareStore(mongo);
     kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));
     HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, mongo, config.roles(), () -> Set.copyOf(deployments.keySet()));
-    context = new AppContext(config, routes, new PipelineMetrics(registry), readiness);
+    context = new AppContext(config, routes, new PipelineMetrics(registry), readiness, new DeliveryAdmission(
+        config.maxActiveDeliveries(), admissionForgetAfterMs(config.simulationIntervalMs()), System::currentTimeMillis));
     await(vertx.deployVerticle(new ManagementVerticle(context, kafkaAdmin)));
     for (Role role : config.roles()) {
       deploy(role);
     }
+  }
+
+  /**
+   * An admitted delivery that shows no position for this long gives its place back: long enough for a broker
+   * restart or a slow simulation interval, short enough that directions nobody drives do not lock starts out.
+   */
+  private static long admissionForgetAfterMs(long simulationIntervalMs) {
+    return Math.max(60_000, 20 * simulationIntervalMs);
   }
 
   /** Migrations, then the route files seeded into the store, whose catalogue every role then uses. */

@@ -18,7 +18,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -40,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
-  /** Deliveries this process has seen start and not finish, shared by its bridge instances. */
-  static final String ACTIVE_DELIVERIES_MAP = "codedelivery.active-deliveries";
-
   /** Failure codes of {@code deliveries.start}, in HTTP terms so the REST API can pass them on. */
   public static final int BAD_REQUEST = 400;
   public static final int UNKNOWN_ROUTE = 404;
@@ -52,18 +48,17 @@ public final class BridgeVerticle extends VerticleBase {
   private final AppContext context;
   private final RouteCatalog routes;
   private final PipelineMetrics metrics;
-  private final int maxActiveDeliveries;
+  private final DeliveryAdmission admission;
   private final CommitTracker commits = new CommitTracker();
   private final DeliveryOptions publishOptions = ReadOnlyJsonCodec.options();
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
-  private LocalMap<String, Boolean> active;
 
   public BridgeVerticle(AppContext context) {
     this.context = context;
     this.routes = context.routes();
     this.metrics = context.metrics();
-    this.maxActiveDeliveries = context.config().maxActiveDeliveries();
+    this.admission = context.admission();
   }
 
   /** The consumer group of one process's bridge instances. */
@@ -75,7 +70,6 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     String bootstrapServers = context.config().kafkaBootstrapServers();
     String groupId = groupId(context.config().instanceId());
-    active = vertx.sharedData().getLocalMap(ACTIVE_DELIVERIES_MAP);
     producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(bootstrapServers));
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
     Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, groupId, "latest");
@@ -102,11 +96,7 @@ public final class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return commits.closeAfterLastCommit(consumer).eventually(() -> {
-      // What this process saw start; another bridge deployment starts counting afresh.
-      active.clear();
-      return producer.close();
-    });
+    return commits.closeAfterLastCommit(consumer).eventually(producer::close);
   }
 
   private void startDelivery(Message<Object> request) {
@@ -128,14 +118,16 @@ public final class BridgeVerticle extends VerticleBase {
       request.fail(BAD_REQUEST, "'clientId' must be a string when present");
       return;
     }
-    if (active.size() >= maxActiveDeliveries) {
-      request.fail(TOO_MANY_DELIVERIES, "too many active deliveries (" + maxActiveDeliveries + "); try again when some finish");
+    Direction direction = new Direction(UUID.randomUUID().toString(), id, (String) clientId, Instant.now());
+    if (!admission.tryAdmit(direction.deliveryId())) {
+      request.fail(TOO_MANY_DELIVERIES, "too many active deliveries (" + context.config().maxActiveDeliveries()
+          + "); try again when some finish");
       return;
     }
-    Direction direction = new Direction(UUID.randomUUID().toString(), id, (String) clientId, Instant.now());
     producer.send(KafkaProducerRecord.create(Topics.NEW_DIRECTION, direction.deliveryId(), direction.toJson().encode()))
         .onSuccess(sent -> request.reply(new JsonObject().put("deliveryId", direction.deliveryId())))
         .onFailure(e -> {
+          admission.release(direction.deliveryId());
           LOG.warn("Could not queue delivery on route {}: {}", id, e.getMessage());
           request.fail(UNAVAILABLE, "the delivery could not be queued (Kafka unavailable); try again");
         });
@@ -151,12 +143,12 @@ public final class BridgeVerticle extends VerticleBase {
       // Nothing changes it from here on, so the browsers watching this delivery share it (see the codec).
       bus.publish(Addresses.delivery(position.deliveryId()), json, publishOptions);
       metrics.bridged(Duration.between(position.timestamp(), Instant.now()));
+      admission.seen(position.deliveryId());
       if (position.seq() == 0) {
-        active.put(position.deliveryId(), Boolean.TRUE);
         bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.STARTED, position).toJson());
       }
       if (position.finished()) {
-        active.remove(position.deliveryId());
+        admission.release(position.deliveryId());
         bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.FINISHED, position).toJson());
       }
     } catch (InvalidMessageException e) {
