@@ -4,6 +4,7 @@ import io.codedelivery.AppContext;
 import io.codedelivery.PipelineMetrics;
 import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.DeadLetters;
+import io.codedelivery.kafka.GroupCatchUp;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.Direction;
 import io.codedelivery.model.InvalidMessageException;
@@ -13,10 +14,12 @@ import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeliveryStatus;
+import io.codedelivery.persistence.PersistenceVerticle;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -25,6 +28,7 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,12 @@ public final class SimulationVerticle extends VerticleBase {
    */
   private static final int MAX_SLOTS = 10;
   private static final long MIN_SLOT_MS = 10;
+  /**
+   * How long directions taken over from another instance wait for the store to hold every position produced
+   * before the take-over, so they go on after the last position really produced instead of the last one stored.
+   * Bounded, because the store may be far behind or not running at all: then they go on after what it holds.
+   */
+  private static final long STORE_CATCH_UP_TIMEOUT_MS = 15_000;
 
   private final AppContext context;
   private final RouteCatalog routes;
@@ -54,6 +64,9 @@ public final class SimulationVerticle extends VerticleBase {
   private KafkaConsumer<String, String> consumer;
   private DeadLetters deadLetters;
   private DeliveryQueries queries;
+  private KafkaAdminClient admin;
+  /** Completes once the store holds every position produced before the latest partitions were assigned here. */
+  private Future<Void> storeCaughtUp = Future.succeededFuture();
   private boolean paused;
   private int slots = 1;
   private int currentSlot;
@@ -73,8 +86,18 @@ public final class SimulationVerticle extends VerticleBase {
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(producer, metrics);
     queries = new DeliveryQueries(Store.client(vertx, context.config().mongoUri(), context.config().mongoDatabase()), routes);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
+    admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
+    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest");
+    // A member joining or leaving moves only the partitions that change hands; the eager default would stop
+    // every vehicle of every instance and replay all their directions.
+    consumerConfig.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
+    consumer = KafkaConsumer.create(vertx, consumerConfig);
     consumer.handler(this::onDirection);
+    consumer.partitionsAssignedHandler(assigned -> {
+      if (!assigned.isEmpty()) {
+        storeCaughtUp = awaitStoreCaughtUp();
+      }
+    });
     consumer.partitionsRevokedHandler(revoked -> {
       // Their deliveries now belong to the partitions' new owner, which replays them from the last commit.
       drivers.values().removeIf(driver -> {
@@ -97,7 +120,7 @@ public final class SimulationVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return commits.closeAfterLastCommit(consumer).eventually(producer::close);
+    return commits.closeAfterLastCommit(consumer).eventually(producer::close).eventually(admin::close);
   }
 
   private void onDirection(KafkaConsumerRecord<String, String> record) {
@@ -130,12 +153,13 @@ public final class SimulationVerticle extends VerticleBase {
   }
 
   /**
-   * A direction read again after a crash belongs to a delivery that may be half-way: it goes on after the last
-   * stored position instead of starting over. Positions produced but not yet stored are produced again, which
-   * the idempotent writes and the browsers' merge by seq absorb.
+   * A direction read again after a crash or a take-over belongs to a delivery that may be half-way or even
+   * finished: it goes on after the last stored position instead of starting over, once the store has caught up
+   * with what was produced before the take-over. Only when the store could not catch up in time are positions
+   * produced again, which the idempotent writes and the browsers' merge by seq absorb.
    */
   private void resumeFromStore(Driver driver) {
-    queries.delivery(driver.deliveryId()).onComplete(stored -> {
+    storeCaughtUp.transform(ignored -> queries.delivery(driver.deliveryId())).onComplete(stored -> {
       if (stored.failed()) {
         LOG.warn("Could not read the state of delivery {} ({}); driving it from the start", driver.deliveryId(), stored.cause().getMessage());
       } else if (stored.result().isPresent()) {
@@ -150,6 +174,13 @@ public final class SimulationVerticle extends VerticleBase {
       }
       driver.ready();
     });
+  }
+
+  private Future<Void> awaitStoreCaughtUp() {
+    return new GroupCatchUp(vertx, admin).await(PersistenceVerticle.GROUP_ID, Topics.NEW_POSITION, STORE_CATCH_UP_TIMEOUT_MS)
+        .onSuccess(v -> LOG.debug("The store holds every position produced before this assignment"))
+        .onFailure(e -> LOG.warn("The store did not catch up within {} ms ({}); directions taken over go on after what it holds",
+            STORE_CATCH_UP_TIMEOUT_MS, e.getMessage()));
   }
 
   private void deadLetter(KafkaConsumerRecord<String, String> record, TopicPartition partition, String reason) {
