@@ -71,9 +71,9 @@ public final class SimulationVerticle extends VerticleBase {
   public Future<?> start() {
     String bootstrapServers = context.config().kafkaBootstrapServers();
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
-    deadLetters = new DeadLetters(producer, metrics);
+    deadLetters = new DeadLetters(vertx, producer, metrics);
     queries = new DeliveryQueries(Store.client(vertx, context.config().mongoUri(), context.config().mongoDatabase()), routes);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
+    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest", context.config().instanceId()));
     consumer.handler(this::onDirection);
     consumer.partitionsRevokedHandler(revoked -> {
       // Their deliveries now belong to the partitions' new owner, which replays them from the last commit.
@@ -97,6 +97,7 @@ public final class SimulationVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    deadLetters.stop();
     return commits.closeAfterLastCommit(consumer).eventually(producer::close);
   }
 
@@ -152,10 +153,12 @@ public final class SimulationVerticle extends VerticleBase {
     });
   }
 
+  /** Done with once dead-lettered or skipped, so a record nobody can use never holds the partition's commit. */
   private void deadLetter(KafkaConsumerRecord<String, String> record, TopicPartition partition, String reason) {
     deadLetters.send(record, reason)
         .onSuccess(v -> finishWork(partition, record.offset()))
-        .onFailure(e -> LOG.error("Could not dead-letter {}: {}; it will be read again after a restart", record.offset(), e.getMessage()));
+        .onFailure(e -> LOG.info("Stopped before dead-lettering {}-{}@{}; its partition's next owner reads it again",
+            record.topic(), record.partition(), record.offset()));
   }
 
   /** The most slots (up to ten, each at least 10 ms) that divide the interval exactly, so vehicles keep its pace. */
