@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -209,6 +210,10 @@ public final class AppConfig {
 
   public int maxActiveDeliveries() {
     return integer(Setting.DELIVERIES_MAX_ACTIVE);
+  }
+
+  public Duration consumerStall() {
+    return Duration.ofSeconds(integer(Setting.CONSUMER_STALL_SECONDS));
   }
 
   public int bridgeMaxBodyBytes() {

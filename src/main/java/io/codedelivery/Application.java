@@ -4,6 +4,7 @@ import io.codedelivery.infra.EmbeddedKafka;
 import io.codedelivery.infra.EmbeddedMongo;
 import io.codedelivery.kafka.BridgeVerticle;
 import io.codedelivery.kafka.DeliveryAdmission;
+import io.codedelivery.kafka.ConsumerLag;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.TopicSetup;
 import io.codedelivery.model.ReadOnlyJsonCodec;
@@ -31,6 +32,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -55,7 +58,7 @@ public final class Application implements AutoCloseable {
   private EmbeddedKafka embeddedKafka;
   private EmbeddedMongo embeddedMongo;
   private Vertx vertx;
-  /** One admin client per process: readiness probes and consumer-lag gauges share it. */
+  /** One admin client per process: readiness probes and consumer lag share it. */
   private KafkaAdminClient kafkaAdmin;
   private AppContext context;
 
@@ -100,10 +103,13 @@ public final class Application implements AutoCloseable {
     MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
     RouteCatalog routes = prepareStore(mongo);
     kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));
-    HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, mongo, config.roles(), () -> Set.copyOf(deployments.keySet()));
-    context = new AppContext(config, routes, new PipelineMetrics(registry), readiness, new DeliveryAdmission(
+    PipelineMetrics metrics = new PipelineMetrics(registry);
+    ConsumerLag consumerLag = new ConsumerLag(kafkaAdmin, metrics, config.instanceId(), consumerGroups(routes));
+    HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, mongo, config.roles(), () -> Set.copyOf(deployments.keySet()),
+        consumerLag);
+    context = new AppContext(config, routes, metrics, readiness, new DeliveryAdmission(
         config.maxActiveDeliveries(), admissionForgetAfterMs(config.simulationIntervalMs()), System::currentTimeMillis));
-    await(vertx.deployVerticle(new ManagementVerticle(context, kafkaAdmin)));
+    await(vertx.deployVerticle(new ManagementVerticle(context, consumerLag)));
     for (Role role : config.roles()) {
       deploy(role);
     }
@@ -135,6 +141,21 @@ public final class Application implements AutoCloseable {
     }
     LOG.info("Route catalogue: {} routes ({})", catalogue.all().size(), catalogue.ids());
     return catalogue;
+  }
+
+  /**
+   * The consumer groups whose lag is shown, those of this process's roles watched for stalls. The simulation commits
+   * a direction only once its delivery has finished, so it may stand still for as long as the longest route drives.
+   */
+  private List<ConsumerLag.Group> consumerGroups(RouteCatalog routes) {
+    Set<Role> roles = config.roles();
+    Duration stall = config.consumerStall();
+    int longestRoute = routes.all().stream().mapToInt(route -> route.points().size()).max().orElse(0);
+    Duration longestDelivery = Duration.ofMillis(longestRoute * config.simulationIntervalMs());
+    return List.of(
+        new ConsumerLag.Group(SimulationVerticle.GROUP_ID, roles.contains(Role.SIMULATION), true, stall.plus(longestDelivery)),
+        new ConsumerLag.Group(PersistenceVerticle.GROUP_ID, roles.contains(Role.PERSISTENCE), true, stall),
+        new ConsumerLag.Group(BridgeVerticle.groupId(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
   private Supplier<? extends Deployable> verticleFor(Role role) {

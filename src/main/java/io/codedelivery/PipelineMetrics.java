@@ -34,7 +34,10 @@ public final class PipelineMetrics {
   private final Timer latency;
   private final Counter sockJsDropped;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerLag = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> consumerStalled = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> consumerSecondsWithoutProgress = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -95,17 +98,43 @@ public final class PipelineMetrics {
   }
 
   public void deadLettered(String sourceTopic) {
-    deadLetters.computeIfAbsent(sourceTopic, topic -> Counter.builder("codedelivery.dead.letters")
-        .description("Records moved to the dead-letter topic").tag("topic", topic).register(registry)).increment();
+    countBy(deadLetters, "codedelivery.dead.letters", "Records moved to the dead-letter topic", "topic", sourceTopic);
+  }
+
+  /** A record that could be neither used nor dead-lettered, and was passed over (logged at ERROR). */
+  public void skipped(String sourceTopic) {
+    countBy(skipped, "codedelivery.records.skipped", "Records that could be neither used nor dead-lettered, passed over",
+        "topic", sourceTopic);
   }
 
   /** Records that a consumer group has not committed yet, summed over its partitions. */
   public void consumerLag(String group, long lag) {
-    consumerLag.computeIfAbsent(group, g -> {
+    gaugeBy(consumerLag, "codedelivery.consumer.lag", "Records not yet committed by a consumer group", group).set(lag);
+  }
+
+  /**
+   * Whether a group's partitions held by this process are stalled (1) or not (0), and how long the one longest
+   * without progress has gone with records waiting and no commit (0 when every one is caught up or moving).
+   */
+  public void consumerProgress(String group, boolean stalled, long secondsWithoutProgress) {
+    gaugeBy(consumerStalled, "codedelivery.consumer.stalled",
+        "1 when a partition of this group held by this process has had records waiting and no commit for consumer.stall.seconds",
+        group).set(stalled ? 1 : 0);
+    gaugeBy(consumerSecondsWithoutProgress, "codedelivery.consumer.seconds.without.progress",
+        "Longest time a partition of this group held by this process has had records waiting and no commit", group)
+        .set(secondsWithoutProgress);
+  }
+
+  private void countBy(Map<String, Counter> counters, String name, String description, String tag, String value) {
+    counters.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v).register(registry))
+        .increment();
+  }
+
+  private AtomicLong gaugeBy(Map<String, AtomicLong> gauges, String name, String description, String group) {
+    return gauges.computeIfAbsent(group, g -> {
       AtomicLong value = new AtomicLong();
-      Gauge.builder("codedelivery.consumer.lag", value, AtomicLong::get)
-          .description("Records not yet committed by a consumer group").tag("group", g).register(registry);
+      Gauge.builder(name, value, AtomicLong::get).description(description).tag("group", g).register(registry);
       return value;
-    }).set(lag);
+    });
   }
 }

@@ -1,8 +1,10 @@
 package io.codedelivery;
 
+import io.codedelivery.kafka.ConsumerLag;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -13,7 +15,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** Ready means: Kafka answers, MongoDB answers, and every configured role is deployed. Asked anew on every probe. */
+/**
+ * Ready means: Kafka answers, MongoDB answers, every configured role is deployed, and none of this process's
+ * consumers is stalled. Asked anew on every probe (the consumers' progress as last read, every few seconds).
+ */
 final class Readiness {
   /** A dependency that does not answer within this is DOWN (503), rather than a check that timed out (500). */
   private static final long ANSWER_WITHIN_MS = 2_000;
@@ -22,7 +27,8 @@ final class Readiness {
   private Readiness() {
   }
 
-  static HealthChecks checks(Vertx vertx, KafkaAdminClient kafka, MongoClient mongo, Set<Role> wanted, Supplier<Set<Role>> deployed) {
+  static HealthChecks checks(Vertx vertx, KafkaAdminClient kafka, MongoClient mongo, Set<Role> wanted, Supplier<Set<Role>> deployed,
+                             ConsumerLag consumers) {
     return HealthChecks.create(vertx)
         .register("kafka", CHECK_TIMEOUT_MS, promise -> report(promise, kafka.describeCluster()
             .map(cluster -> new JsonObject().put("brokers", cluster.getNodes().size()))))
@@ -33,6 +39,12 @@ final class Readiness {
           missing.addAll(wanted);
           missing.removeAll(deployed.get());
           promise.complete(missing.isEmpty() ? Status.OK() : Status.KO(new JsonObject().put("notDeployed", missing.toString())));
+        })
+        // A consumer that cannot get past a record, or cannot store, leaves this instance unable to do its work.
+        .register("consumers", promise -> {
+          JsonObject stalled = new JsonObject();
+          consumers.stalled().forEach((group, partitions) -> stalled.put(group, new JsonArray(partitions)));
+          promise.complete(stalled.isEmpty() ? Status.OK() : Status.KO(new JsonObject().put("stalled", stalled)));
         });
   }
 

@@ -29,6 +29,7 @@ public enum Setting {
   ROUTES_DIR("routes.dir", "directory of the route files seeded into the catalogue", Rule.NOT_BLANK),
   SIMULATION_INTERVAL_MS("simulation.interval.ms", "time between two positions of a vehicle, in milliseconds", Rule.range(10, 60_000)),
   DELIVERIES_MAX_ACTIVE("deliveries.max.active", "deliveries running at once, per process: the bridge refuses starts and the simulation takes no directions beyond it", Rule.range(1, 1_000_000)),
+  CONSUMER_STALL_SECONDS("consumer.stall.seconds", "seconds a consumer partition of this process may go without committing while records wait, before readiness reports it stalled (the simulation may also hold a direction while its longest route drives)", Rule.range(1, 86_400)),
   BRIDGE_MAX_BODY_BYTES("bridge.max.body.bytes", "largest message body a browser may send over the SockJS bridge, and largest POST /api/deliveries body", Rule.range(64, 1_048_576)),
   BRIDGE_MAX_REGISTRATIONS("bridge.max.registrations", "addresses one SockJS connection may listen to", Rule.range(1, 100_000)),
   BRIDGE_MAX_STARTS_PER_MINUTE("bridge.max.starts.per.minute", "start requests one SockJS connection may make a minute", Rule.range(1, 100_000)),

@@ -70,6 +70,7 @@ class AppConfigTest {
         Arguments.of(Setting.ROUTES_DIR, List.of("")),
         Arguments.of(Setting.SIMULATION_INTERVAL_MS, List.of("9", "60001", "fast")),
         Arguments.of(Setting.DELIVERIES_MAX_ACTIVE, List.of("0")),
+        Arguments.of(Setting.CONSUMER_STALL_SECONDS, List.of("0", "86401", "a minute")),
         Arguments.of(Setting.BRIDGE_MAX_BODY_BYTES, List.of("63", "2000000")),
         Arguments.of(Setting.BRIDGE_MAX_REGISTRATIONS, List.of("0")),
         Arguments.of(Setting.BRIDGE_MAX_STARTS_PER_MINUTE, List.of("0", "lots")),

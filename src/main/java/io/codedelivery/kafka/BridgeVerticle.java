@@ -72,7 +72,7 @@ public final class BridgeVerticle extends VerticleBase {
     String groupId = groupId(context.config().instanceId());
     producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(bootstrapServers));
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
-    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, groupId, "latest");
+    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, groupId, "latest", context.config().instanceId());
     // Its partitions stay assigned, with their positions, through a rebalance that does not move them (a broker
     // restart triggers one). The eager default revokes them all first, and a partition with nothing bridged yet
     // has no committed offset: it would start again at the then-latest offset, skipping what came in between.

@@ -2,11 +2,14 @@ package io.codedelivery.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Settings shared by every Kafka client of the application, so the delivery guarantees are set in one place. */
 public final class KafkaClients {
+  private static final AtomicInteger CONSUMERS = new AtomicInteger();
+
   private KafkaClients() {
   }
 
@@ -46,6 +49,26 @@ public final class KafkaClients {
     config.put("session.timeout.ms", "10000");
     config.put("heartbeat.interval.ms", "3000");
     return config;
+  }
+
+  /**
+   * A consumer of one of this process's roles: its client id names the process, so that what the group's members
+   * hold can be told apart by process ({@link #heldBy}).
+   */
+  public static Map<String, String> consumer(String bootstrapServers, String groupId, String offsetReset, String instanceId) {
+    Map<String, String> config = consumer(bootstrapServers, groupId, offsetReset);
+    // Numbered: several instances of a role in one process are several members, and Kafka wants client ids apart.
+    config.put("client.id", clientIdPrefix(groupId, instanceId) + CONSUMERS.incrementAndGet());
+    return config;
+  }
+
+  /** Whether a group member with this client id is a consumer of the given process. */
+  public static boolean heldBy(String clientId, String groupId, String instanceId) {
+    return clientId != null && clientId.startsWith(clientIdPrefix(groupId, instanceId));
+  }
+
+  private static String clientIdPrefix(String groupId, String instanceId) {
+    return groupId + "." + instanceId + ".";
   }
 
   /** Short timeouts: the admin client answers health probes, which must not hang while a broker is away. */

@@ -9,6 +9,10 @@ public final class Topics {
   public static final String DEAD_LETTER_REASON_HEADER = "x-dead-letter-reason";
   /** Header of a dead-lettered record saying where it came from: {@code topic-partition@offset}. */
   public static final String DEAD_LETTER_SOURCE_HEADER = "x-dead-letter-source";
+  /** Header of a dead-lettered record: the size in bytes of the original value, before any truncation. */
+  public static final String DEAD_LETTER_ORIGINAL_BYTES_HEADER = "x-dead-letter-original-bytes";
+  /** Header of a dead-lettered record: {@code true} when its key or value was cut to fit the dead-letter topic. */
+  public static final String DEAD_LETTER_TRUNCATED_HEADER = "x-dead-letter-truncated";
 
   private Topics() {
   }

@@ -63,8 +63,8 @@ public final class PersistenceVerticle extends VerticleBase {
     MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
     writer = new PositionWriter(mongo);
     producer = KafkaProducer.createShared(vertx, "code-delivery-persistence", KafkaClients.producer(bootstrapServers));
-    deadLetters = new DeadLetters(producer, metrics);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest"));
+    deadLetters = new DeadLetters(vertx, producer, metrics);
+    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest", config.instanceId()));
     running = true;
     return consumer.subscribe(Topics.NEW_POSITION).onSuccess(v -> pollNext());
   }
@@ -72,6 +72,7 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     running = false;
+    deadLetters.stop();
     // Let the batch being written finish and commit, so a clean stop leaves nothing to redeliver.
     return batchInProgress.transform(done -> Future.join(consumer.close(), producer.close()));
   }

@@ -84,10 +84,10 @@ public final class SimulationVerticle extends VerticleBase {
   public Future<?> start() {
     String bootstrapServers = context.config().kafkaBootstrapServers();
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
-    deadLetters = new DeadLetters(producer, metrics);
+    deadLetters = new DeadLetters(vertx, producer, metrics);
     queries = new DeliveryQueries(Store.client(vertx, context.config().mongoUri(), context.config().mongoDatabase()), routes);
     admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
-    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest");
+    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest", context.config().instanceId());
     // A member joining or leaving moves only the partitions that change hands; the eager default would stop
     // every vehicle of every instance and replay all their directions.
     consumerConfig.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
@@ -120,6 +120,7 @@ public final class SimulationVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    deadLetters.stop();
     return commits.closeAfterLastCommit(consumer).eventually(producer::close).eventually(admin::close);
   }
 
@@ -183,10 +184,12 @@ public final class SimulationVerticle extends VerticleBase {
             STORE_CATCH_UP_TIMEOUT_MS, e.getMessage()));
   }
 
+  /** Done with once dead-lettered or skipped, so a record nobody can use never holds the partition's commit. */
   private void deadLetter(KafkaConsumerRecord<String, String> record, TopicPartition partition, String reason) {
     deadLetters.send(record, reason)
         .onSuccess(v -> finishWork(partition, record.offset()))
-        .onFailure(e -> LOG.error("Could not dead-letter {}: {}; it will be read again after a restart", record.offset(), e.getMessage()));
+        .onFailure(e -> LOG.info("Stopped before dead-lettering {}-{}@{}; its partition's next owner reads it again",
+            record.topic(), record.partition(), record.offset()));
   }
 
   /** The most slots (up to ten, each at least 10 ms) that divide the interval exactly, so vehicles keep its pace. */

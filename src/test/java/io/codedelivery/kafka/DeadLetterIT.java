@@ -1,6 +1,7 @@
 package io.codedelivery.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.codedelivery.support.KafkaRecords.position;
 import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.model.Topics;
@@ -36,11 +37,6 @@ class DeadLetterIT {
   @AfterAll
   static void stop() {
     stack.close();
-  }
-
-  private static String position(String deliveryId, String routeId, long seq) {
-    return "{\"deliveryId\":\"" + deliveryId + "\",\"routeId\":\"" + routeId + "\",\"seq\":" + seq
-        + ",\"position\":{\"lat\":-15.8,\"lon\":-47.9},\"finished\":false,\"timestamp\":\"" + Instant.now() + "\"}";
   }
 
   @Test
