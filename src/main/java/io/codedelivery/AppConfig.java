@@ -211,6 +211,10 @@ public final class AppConfig {
     return integer(Setting.DELIVERIES_MAX_ACTIVE);
   }
 
+  public int maxConcurrentLists() {
+    return integer(Setting.API_MAX_CONCURRENT_LISTS);
+  }
+
   public int bridgeMaxBodyBytes() {
     return integer(Setting.BRIDGE_MAX_BODY_BYTES);
   }

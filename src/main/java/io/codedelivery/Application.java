@@ -96,10 +96,10 @@ public final class Application implements AutoCloseable {
       LOG.info("Sockets use Java NIO: no native transport here ({})", cause == null ? "none for this system" : cause.toString());
     }
     vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
-    MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
-    RouteCatalog routes = prepareStore(mongo);
+    RouteCatalog routes = prepareStore(Store.client(vertx, config, Store.Pool.READS));
     kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));
-    HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, mongo, config.roles(), () -> Set.copyOf(deployments.keySet()));
+    HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, Store.client(vertx, config, Store.Pool.PROBES),
+        config.roles(), () -> Set.copyOf(deployments.keySet()));
     context = new AppContext(config, routes, new PipelineMetrics(registry), readiness);
     await(vertx.deployVerticle(new ManagementVerticle(context, kafkaAdmin)));
     for (Role role : config.roles()) {
