@@ -216,6 +216,10 @@ public final class AppConfig {
     return Duration.ofSeconds(integer(Setting.CONSUMER_STALL_SECONDS));
   }
 
+  public int maxConcurrentLists() {
+    return integer(Setting.API_MAX_CONCURRENT_LISTS);
+  }
+
   public int bridgeMaxBodyBytes() {
     return integer(Setting.BRIDGE_MAX_BODY_BYTES);
   }

@@ -100,13 +100,12 @@ public final class Application implements AutoCloseable {
       LOG.info("Sockets use Java NIO: no native transport here ({})", cause == null ? "none for this system" : cause.toString());
     }
     vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
-    MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
-    RouteCatalog routes = prepareStore(mongo);
+    RouteCatalog routes = prepareStore(Store.client(vertx, config, Store.Pool.READS));
     kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));
     PipelineMetrics metrics = new PipelineMetrics(registry);
     ConsumerLag consumerLag = new ConsumerLag(kafkaAdmin, metrics, config.instanceId(), consumerGroups(routes));
-    HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, mongo, config.roles(), () -> Set.copyOf(deployments.keySet()),
-        consumerLag);
+    HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, Store.client(vertx, config, Store.Pool.PROBES),
+        config.roles(), () -> Set.copyOf(deployments.keySet()), consumerLag);
     context = new AppContext(config, routes, metrics, readiness, new DeliveryAdmission(
         config.maxActiveDeliveries(), admissionForgetAfterMs(config.simulationIntervalMs()), System::currentTimeMillis));
     await(vertx.deployVerticle(new ManagementVerticle(context, consumerLag)));

@@ -33,6 +33,7 @@ public final class PipelineMetrics {
   private final AtomicLong sockJsSessions = new AtomicLong();
   private final Timer latency;
   private final Counter sockJsDropped;
+  private final Counter listsTurnedAway;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerLag = new ConcurrentHashMap<>();
@@ -53,6 +54,8 @@ public final class PipelineMetrics {
         .description("Open SockJS event-bus connections").register(registry);
     sockJsDropped = Counter.builder("codedelivery.sockjs.dropped")
         .description("SockJS connections closed because they stopped reading").register(registry);
+    listsTurnedAway = Counter.builder("codedelivery.api.lists.busy")
+        .description("GET /api/deliveries answered 503 busy: the process already ran as many list queries as allowed").register(registry);
     latency = Timer.builder(LATENCY)
         .description("From a position's timestamp to its publication on the event bus")
         // Fixed buckets around the 100 ms goal read better on a dashboard than Micrometer's 70-odd default ones.
@@ -75,6 +78,10 @@ public final class PipelineMetrics {
 
   public void persisted(int newPositions) {
     persisted.increment(newPositions);
+  }
+
+  public void listTurnedAway() {
+    listsTurnedAway.increment();
   }
 
   public void deliveryStarted() {

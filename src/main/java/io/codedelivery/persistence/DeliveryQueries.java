@@ -1,12 +1,15 @@
 package io.codedelivery.persistence;
 
+import io.codedelivery.AppConfig;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,24 +17,35 @@ import java.util.stream.Collectors;
 
 /** The read side: delivery state and stored tracks, in the same JSON shape the topics and the event bus use. */
 public final class DeliveryQueries {
-  private static final JsonObject NEWEST_FIRST = new JsonObject().put("startedAt", -1).put("_id", -1);
+  /** Deliveries a filtered page examines at most. */
+  public static final int FILTERED_WINDOW = 200;
   private static final JsonObject BY_SEQ = new JsonObject().put("seq", 1);
 
   private final MongoClient mongo;
+  private final Store.Kind kind;
   private final RouteCatalog routes;
   private final Map<String, RouteProgress> progressByRoute;
 
-  public DeliveryQueries(MongoClient mongo, RouteCatalog routes) {
+  public DeliveryQueries(MongoClient mongo, Store.Kind kind, RouteCatalog routes) {
     this.mongo = mongo;
+    this.kind = kind;
     this.routes = routes;
     this.progressByRoute = routes.all().stream().collect(Collectors.toMap(Route::id, RouteProgress::new));
+  }
+
+  /** Reads through the process's read pool. */
+  public static DeliveryQueries create(Vertx vertx, AppConfig config, RouteCatalog routes) {
+    return new DeliveryQueries(Store.client(vertx, config, Store.Pool.READS), Store.Kind.of(config), routes);
   }
 
   /** Filters of the delivery list; null means "any". */
   public record Filter(DeliveryStatus status, String routeId, int limit, String after) {
   }
 
-  /** A page of deliveries, newest first, and the cursor of the next page (null on the last). */
+  /**
+   * A page of deliveries, newest first, and the cursor of the next page (null on the last): the last delivery the
+   * page examined, which a filtered page need not have listed.
+   */
   public record Page(JsonArray items, String next) {
     public JsonObject toJson() {
       return new JsonObject().put("items", items).put("next", next);
@@ -43,35 +57,69 @@ public final class DeliveryQueries {
         .map(found -> Optional.ofNullable(found).map(this::deliveryJson));
   }
 
-  /** Completes with empty when {@code after} names no stored delivery. */
+  /**
+   * A page of the list: a walk of {@link Store#DELIVERIES_NEWEST_FIRST} in {@code _id} order from the cursor on, then
+   * the deliveries it names, each fetched by {@code _id}. Both are lookups every MongoDB-wire store answers without
+   * reading the whole collection, so a page costs the same with twenty deliveries stored or a million. A filtered page
+   * examines at most {@link #FILTERED_WINDOW} deliveries, so a rare status or route cannot make it read everything:
+   * it may come back shorter than asked, even empty, with a {@code next} cursor to go on from. Completes with empty
+   * when {@code after} names no started delivery.
+   */
   public Future<Optional<Page>> deliveries(Filter filter) {
-    JsonObject query = new JsonObject();
-    if (filter.status() != null) {
-      query.mergeIn(filter.status().query());
-    }
-    if (filter.routeId() != null) {
-      query.put("routeId", filter.routeId());
-    }
-    Future<Optional<JsonObject>> cursor = filter.after() == null
-        ? Future.succeededFuture(Optional.of(query))
+    Future<Optional<JsonObject>> range = filter.after() == null
+        ? Future.succeededFuture(Optional.of(new JsonObject()))
         : mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", filter.after()), new JsonObject().put("startedAt", 1))
-            .map(last -> Optional.ofNullable(last).map(l -> query.put("$or", new JsonArray()
-                .add(new JsonObject().put("startedAt", new JsonObject().put("$lt", l.getValue("startedAt"))))
-                .add(new JsonObject().put("startedAt", l.getValue("startedAt")).put("_id", new JsonObject().put("$lt", filter.after()))))));
-    return cursor.compose(pageQuery -> {
-      if (pageQuery.isEmpty()) {
-        return Future.succeededFuture(Optional.empty());
-      }
-      // One more than asked tells whether a next page exists without a count.
-      FindOptions options = new FindOptions().setSort(NEWEST_FIRST).setLimit(filter.limit() + 1);
-      return mongo.findWithOptions(Store.DELIVERIES, pageQuery.get(), options).map(found -> {
-        List<JsonObject> page = found.subList(0, Math.min(found.size(), filter.limit()));
+            .map(last -> Optional.ofNullable(last).map(l -> Store.instant(l.getValue("startedAt"))).map(start -> new JsonObject()
+                .put("_id", new JsonObject().put("$gt", Store.newestFirstKey(start, filter.after())))));
+    return range.compose(query -> query.isEmpty()
+        ? Future.succeededFuture(Optional.empty())
+        : page(query.get(), filter).map(Optional::of));
+  }
+
+  private Future<Page> page(JsonObject range, Filter filter) {
+    boolean filtered = filter.status() != null || filter.routeId() != null;
+    // Unfiltered, one more than asked tells whether a next page exists without a count.
+    int window = filtered ? Math.max(FILTERED_WINDOW, filter.limit() + 1) : filter.limit() + 1;
+    return mongo.findWithOptions(Store.DELIVERIES_NEWEST_FIRST, range, kind.inIdOrder(window)).compose(entries -> {
+      JsonArray ids = new JsonArray();
+      entries.forEach(entry -> ids.add(entry.getString("deliveryId")));
+      Future<List<JsonObject>> stored = ids.isEmpty() ? Future.succeededFuture(List.of())
+          : mongo.find(Store.DELIVERIES, new JsonObject().put("_id", new JsonObject().put("$in", ids)));
+      return stored.map(deliveries -> {
+        Map<String, JsonObject> byId = deliveries.stream().collect(Collectors.toMap(d -> d.getString("_id"), d -> d));
         JsonArray items = new JsonArray();
-        page.forEach(d -> items.add(deliveryJson(d)));
-        String next = found.size() > filter.limit() ? page.get(page.size() - 1).getString("_id") : null;
-        return Optional.of(new Page(items, next));
+        String lastExamined = null;
+        for (JsonObject entry : entries) {
+          JsonObject delivery = byId.get(entry.getString("deliveryId"));
+          if (!isEntryOf(entry, delivery)) {
+            continue;
+          }
+          if (items.size() == filter.limit()) {
+            return new Page(items, lastExamined);
+          }
+          lastExamined = delivery.getString("_id");
+          if (matches(delivery, filter)) {
+            items.add(deliveryJson(delivery));
+          }
+        }
+        return new Page(items, entries.size() == window ? lastExamined : null);
       });
     });
+  }
+
+  /** False for an entry whose delivery has another start (its seq 0 was produced twice): that start has its own. */
+  private static boolean isEntryOf(JsonObject entry, JsonObject delivery) {
+    Instant start = delivery == null ? null : Store.instant(delivery.getValue("startedAt"));
+    return start != null && entry.getString("_id").equals(Store.newestFirstKey(start, delivery.getString("_id")));
+  }
+
+  private static boolean matches(JsonObject delivery, Filter filter) {
+    return (filter.routeId() == null || filter.routeId().equals(delivery.getString("routeId")))
+        && (filter.status() == null || filter.status() == statusOf(delivery));
+  }
+
+  private static DeliveryStatus statusOf(JsonObject stored) {
+    return DeliveryStatus.of(stored.getLong("lastSeq"), stored.getValue("finishedAt") != null);
   }
 
   /**
@@ -114,8 +162,7 @@ public final class DeliveryQueries {
       }
     }
     long lastSeq = stored.getLong("lastSeq");
-    boolean finished = stored.getValue("finishedAt") != null;
-    json.put("status", DeliveryStatus.of(lastSeq, finished).wireName());
+    json.put("status", statusOf(stored).wireName());
     Optional<Route> route = routes.find(stored.getString("routeId"));
     RouteProgress progress = route.map(r -> progressByRoute.get(r.id())).orElse(null);
     if (progress != null && progress.hasPoint(lastSeq)) {

@@ -1,6 +1,5 @@
 package io.codedelivery.persistence;
 
-import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -29,15 +28,5 @@ public enum DeliveryStatus {
 
   static DeliveryStatus of(long lastSeq, boolean finished) {
     return finished ? FINISHED : lastSeq == 0 ? STARTED : IN_TRANSIT;
-  }
-
-  /** The fields of a stored delivery in this status, as a query. */
-  JsonObject query() {
-    JsonObject notFinished = new JsonObject().put("$exists", false);
-    return switch (this) {
-      case STARTED -> new JsonObject().put("lastSeq", 0L).put("finishedAt", notFinished);
-      case IN_TRANSIT -> new JsonObject().put("lastSeq", new JsonObject().put("$gt", 0L)).put("finishedAt", notFinished);
-      case FINISHED -> new JsonObject().put("finishedAt", new JsonObject().put("$exists", true));
-    };
   }
 }

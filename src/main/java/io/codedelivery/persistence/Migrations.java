@@ -1,11 +1,17 @@
 package io.codedelivery.persistence;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
+import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -17,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+  private static final int BACKFILL_CHUNK = 1_000;
 
   private record Migration(int version, String description, Function<MongoClient, Future<?>> step) {
   }
@@ -25,7 +32,9 @@ public final class Migrations {
       new Migration(1, "indexes: unique (deliveryId, seq) on positions; deliveries by status, route and start time",
           Migrations::createIndexes),
       new Migration(2, "delivery state derived from lastSeq and finishedAt; (deliveryId, seq) uniqueness left to _id",
-          Migrations::deriveDeliveryState));
+          Migrations::deriveDeliveryState),
+      new Migration(3, "deliveries entered in deliveries_newest_first, the list's order, which every store walks by _id",
+          Migrations::listNewestFirst));
 
   private Migrations() {
   }
@@ -72,6 +81,40 @@ public final class Migrations {
             new IndexOptions().name("finishedAt_lastSeq_startedAt")))
         .compose(v -> mongo.updateCollectionWithOptions(Store.DELIVERIES, new JsonObject(),
             new JsonObject().put("$unset", derivedFields), new UpdateOptions().setMulti(true)));
+  }
+
+  /**
+   * Enters every started delivery in {@link Store#DELIVERIES_NEWEST_FIRST}, a chunk at a time so a large store is
+   * never held in memory at once. From here on {@link PositionWriter} enters each delivery as it starts.
+   */
+  private static Future<?> listNewestFirst(MongoClient mongo) {
+    Promise<Void> done = Promise.promise();
+    List<BulkOperation> chunk = new ArrayList<>();
+    ReadStream<JsonObject> deliveries = mongo.findBatchWithOptions(Store.DELIVERIES, new JsonObject(),
+        new FindOptions().setFields(new JsonObject().put("routeId", 1).put("startedAt", 1)).setBatchSize(BACKFILL_CHUNK));
+    deliveries.exceptionHandler(done::tryFail);
+    deliveries.endHandler(end -> enter(mongo, chunk).onComplete(done));
+    deliveries.handler(delivery -> {
+      Instant startedAt = Store.instant(delivery.getValue("startedAt"));
+      if (startedAt != null) {
+        chunk.add(PositionWriter.newestFirstEntry(delivery.getString("_id"), delivery.getString("routeId"), startedAt));
+      }
+      if (chunk.size() == BACKFILL_CHUNK) {
+        deliveries.pause();
+        enter(mongo, chunk).onSuccess(v -> deliveries.resume()).onFailure(done::tryFail);
+      }
+    });
+    return done.future();
+  }
+
+  /** Writes the chunk's entries and empties it. */
+  private static Future<Void> enter(MongoClient mongo, List<BulkOperation> chunk) {
+    if (chunk.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<BulkOperation> entries = List.copyOf(chunk);
+    chunk.clear();
+    return mongo.bulkWriteWithOptions(Store.DELIVERIES_NEWEST_FIRST, entries, new BulkWriteOptions(false)).mapEmpty();
   }
 
   private static Future<Void> dropIfPresent(MongoClient mongo, String collection, String index) {

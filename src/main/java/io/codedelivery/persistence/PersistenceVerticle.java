@@ -13,7 +13,6 @@ import io.codedelivery.model.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.ext.mongo.MongoClient;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -60,8 +59,7 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> start() {
     AppConfig config = context.config();
     String bootstrapServers = config.kafkaBootstrapServers();
-    MongoClient mongo = Store.client(vertx, config.mongoUri(), config.mongoDatabase());
-    writer = new PositionWriter(mongo);
+    writer = new PositionWriter(Store.client(vertx, config, Store.Pool.WRITES));
     producer = KafkaProducer.createShared(vertx, "code-delivery-persistence", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(vertx, producer, metrics);
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest", config.instanceId()));

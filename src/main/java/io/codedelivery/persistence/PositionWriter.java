@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.MongoClient;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,11 @@ import java.util.Map;
  * repeated record changes nothing. Everything else about a delivery follows from those facts and is derived when read
  * ({@link DeliveryQueries}). A filter on {@code _id} alone is also what keeps the embedded store fast: it answers
  * any other filter by scanning the whole collection.
+ *
+ * <p>A delivery starts with its seq 0: its start time is that position's timestamp, and a batch holding it also
+ * enters the delivery in {@link Store#DELIVERIES_NEWEST_FIRST}, the list's order. Should seq 0 ever be produced twice
+ * with two timestamps (a crash between producing and committing it), the earliest is the start, and the list passes
+ * over the entry of the other one.
  */
 final class PositionWriter {
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
@@ -56,11 +62,31 @@ final class PositionWriter {
       spans.merge(p.deliveryId(), new Span(located, located), Span::widen);
     }
     List<BulkOperation> deliveries = new ArrayList<>(spans.size());
-    spans.forEach((deliveryId, span) -> deliveries.add(BulkOperation.createUpdate(
-        new JsonObject().put("_id", deliveryId), deliveryUpdate(span), true, false)));
+    List<BulkOperation> starts = new ArrayList<>();
+    spans.forEach((deliveryId, span) -> {
+      deliveries.add(BulkOperation.createUpdate(new JsonObject().put("_id", deliveryId), deliveryUpdate(span), true, false));
+      if (span.first().position().seq() == 0) {
+        Position start = span.first().position();
+        starts.add(newestFirstEntry(deliveryId, start.routeId(), start.timestamp()));
+      }
+    });
     return mongo.bulkWriteWithOptions(Store.POSITIONS, positions, UNORDERED)
         .compose(inserted -> mongo.bulkWriteWithOptions(Store.DELIVERIES, deliveries, UNORDERED)
+            .compose(v -> starts.isEmpty() ? Future.succeededFuture()
+                : mongo.bulkWriteWithOptions(Store.DELIVERIES_NEWEST_FIRST, starts, UNORDERED))
             .map(v -> inserted.getUpserts().size()));
+  }
+
+  /**
+   * Inserts a delivery's entry in the list's order unless it is there, with what the list reads before the delivery
+   * itself: an update by {@code _id}, so idempotent.
+   */
+  static BulkOperation newestFirstEntry(String deliveryId, String routeId, Instant startedAt) {
+    return BulkOperation.createUpdate(
+        new JsonObject().put("_id", Store.newestFirstKey(startedAt, deliveryId)),
+        new JsonObject().put("$setOnInsert", new JsonObject()
+            .put("deliveryId", deliveryId).put("routeId", routeId).put("startedAt", Store.date(startedAt))),
+        true, false);
   }
 
   static String positionKey(Position p) {
@@ -96,15 +122,21 @@ final class PositionWriter {
     if (latest.clientId() != null) {
       created.put("clientId", latest.clientId());
     }
-    JsonObject earliest = new JsonObject().put("startedAt", Store.date(span.first().position().timestamp()));
+    JsonObject earliest = new JsonObject();
+    Position first = span.first().position();
+    if (first.seq() == 0) {
+      earliest.put("startedAt", Store.date(first.timestamp()));
+    }
     if (latest.finished()) {
       // After a crash the last position can be produced twice, with two timestamps: the first one stored wins,
       // as it does for the position itself.
       earliest.put("finishedAt", Store.date(latest.timestamp()));
     }
-    return new JsonObject()
-        .put("$setOnInsert", created)
-        .put("$min", earliest)
+    JsonObject update = new JsonObject().put("$setOnInsert", created);
+    if (!earliest.isEmpty()) {
+      update.put("$min", earliest);
+    }
+    return update
         .put("$max", new JsonObject().put("lastSeq", latest.seq()).put("updatedAt", Store.date(latest.timestamp())));
   }
 }

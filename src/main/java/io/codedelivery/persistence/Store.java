@@ -1,32 +1,88 @@
 package io.codedelivery.persistence;
 
+import io.codedelivery.AppConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.time.Instant;
 
-/** Collection names and the shared client; documents keep dates as BSON dates through the {@code $date} form. */
+/** Collection names and the shared clients; documents keep dates as BSON dates through the {@code $date} form. */
 public final class Store {
   public static final String ROUTES = "routes";
   public static final String DELIVERIES = "deliveries";
+  /** One small entry per delivery, keyed so that {@code _id} order is newest first: see {@link #newestFirstKey}. */
+  public static final String DELIVERIES_NEWEST_FIRST = "deliveries_newest_first";
   public static final String POSITIONS = "positions";
   public static final String MIGRATIONS = "migrations";
-  private static final String CLIENT_NAME = "code-delivery";
+  /** Inverted start times count down from here (the year 2286), so they keep a fixed width of 13 digits. */
+  private static final long LAST_MILLIS = 9_999_999_999_999L;
 
   private Store() {
   }
 
-  /** One connection pool per process, shared by every verticle that asks. */
-  public static MongoClient client(Vertx vertx, String connectionString, String database) {
+  /**
+   * Connection pools of a process, one per kind of work, each shared by every verticle that asks for it. A flood of
+   * reads queues for connections of the read pool only: storing positions and answering readiness probes have
+   * connections of their own and never wait behind it.
+   */
+  public enum Pool {
+    READS("code-delivery-reads", 20),
+    WRITES("code-delivery-writes", 8),
+    PROBES("code-delivery-probes", 2);
+
+    private final String sharedName;
+    private final int maxConnections;
+
+    Pool(String sharedName, int maxConnections) {
+      this.sharedName = sharedName;
+      this.maxConnections = maxConnections;
+    }
+  }
+
+  public static MongoClient client(Vertx vertx, AppConfig config, Pool pool) {
     return MongoClient.createShared(vertx, new JsonObject()
-        .put("connection_string", connectionString)
-        .put("db_name", database)
+        .put("connection_string", config.mongoUri())
+        .put("db_name", config.mongoDatabase())
+        .put("maxPoolSize", pool.maxConnections)
         .put("serverSelectionTimeoutMS", 5_000)
-        .put("connectTimeoutMS", 5_000), CLIENT_NAME);
+        .put("connectTimeoutMS", 5_000), pool.sharedName);
+  }
+
+  /**
+   * How a walk in {@code _id} order is asked of the store. MongoDB needs the sort, which its {@code _id} index
+   * answers. The embedded store returns an unsorted find in {@code _id} order already (its documents live in a map
+   * sorted by {@code _id}) and stops reading at the limit, whereas any sort makes it read and sort every match first.
+   */
+  public enum Kind {
+    EMBEDDED, MONGODB;
+
+    public static Kind of(AppConfig config) {
+      return config.embeddedMongo() ? EMBEDDED : MONGODB;
+    }
+
+    FindOptions inIdOrder(int limit) {
+      FindOptions options = new FindOptions().setLimit(limit).setBatchSize(limit);
+      return this == MONGODB ? options.setSort(new JsonObject().put("_id", 1)) : options;
+    }
+  }
+
+  /**
+   * The {@code _id} of a delivery's entry in {@link #DELIVERIES_NEWEST_FIRST}: its start time counted down, then its
+   * id, so ascending {@code _id} order is newest first and a range of {@code _id}s is a stretch of time.
+   */
+  static String newestFirstKey(Instant startedAt, String deliveryId) {
+    return String.format("%013d:%s", LAST_MILLIS - startedAt.toEpochMilli(), deliveryId);
   }
 
   static JsonObject date(Instant instant) {
     return new JsonObject().put("$date", instant.toString());
+  }
+
+  /** A stored date back as an instant; null when none is stored. */
+  static Instant instant(Object stored) {
+    String iso = isoDate(stored);
+    return iso == null ? null : Instant.parse(iso);
   }
 
   /** A stored date back as ISO-8601 text, the form the API and the topics use. */

@@ -15,7 +15,6 @@ import io.codedelivery.model.Topics;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeliveryStatus;
 import io.codedelivery.persistence.PersistenceVerticle;
-import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -85,7 +84,7 @@ public final class SimulationVerticle extends VerticleBase {
     String bootstrapServers = context.config().kafkaBootstrapServers();
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(vertx, producer, metrics);
-    queries = new DeliveryQueries(Store.client(vertx, context.config().mongoUri(), context.config().mongoDatabase()), routes);
+    queries = DeliveryQueries.create(vertx, context.config(), routes);
     admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
     Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest", context.config().instanceId());
     // A member joining or leaving moves only the partitions that change hands; the eager default would stop

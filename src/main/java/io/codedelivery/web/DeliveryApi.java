@@ -1,5 +1,6 @@
 package io.codedelivery.web;
 
+import io.codedelivery.PipelineMetrics;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.DeliveryQueries;
@@ -8,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -21,12 +23,19 @@ final class DeliveryApi {
   static final int MAX_LIMIT = 100;
   static final int MAX_TRACK = 100_000;
 
+  /** Seconds a client turned away as busy is told to wait: a list query takes milliseconds, so the rush is soon over. */
+  static final int BUSY_RETRY_AFTER_SECONDS = 1;
+
   private final DeliveryQueries queries;
   private final RouteCatalog routes;
+  private final InFlightLimit lists;
+  private final PipelineMetrics metrics;
 
-  DeliveryApi(DeliveryQueries queries, RouteCatalog routes) {
+  DeliveryApi(DeliveryQueries queries, RouteCatalog routes, InFlightLimit lists, PipelineMetrics metrics) {
     this.queries = queries;
     this.routes = routes;
+    this.lists = lists;
+    this.metrics = metrics;
   }
 
   void mount(Router router) {
@@ -57,7 +66,16 @@ final class DeliveryApi {
       deliveryId(after, "after");
     }
     int limit = (int) number(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    answer(ctx, queries.deliveries(new DeliveryQueries.Filter(status, routeId, limit, after)), page -> {
+    if (!lists.tryAcquire()) {
+      metrics.listTurnedAway();
+      LOG.debug("List query from {} turned away: as many as allowed are running", ctx.request().remoteAddress());
+      ctx.response().putHeader("retry-after", String.valueOf(BUSY_RETRY_AFTER_SECONDS));
+      ApiError.send(ctx, 503, "busy", "too many delivery lists are being read at once; try again in a moment");
+      return;
+    }
+    Future<Optional<DeliveryQueries.Page>> listed = queries.deliveries(new DeliveryQueries.Filter(status, routeId, limit, after));
+    listed.onComplete(done -> lists.release());
+    answer(ctx, listed, page -> {
       if (page.isPresent()) {
         ok(ctx, page.get().toJson().encode());
       } else {

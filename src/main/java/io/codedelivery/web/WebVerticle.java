@@ -6,7 +6,6 @@ import io.codedelivery.model.Addresses;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.DeliveryQueries;
-import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -47,7 +46,8 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/routes/:id").handler(this::route);
     // Only this endpoint takes a body; reading bodies elsewhere would only add ways to fail.
     router.post("/api/deliveries").handler(BodyHandler.create().setBodyLimit(config.bridgeMaxBodyBytes())).handler(this::startDelivery);
-    new DeliveryApi(new DeliveryQueries(Store.client(vertx, config.mongoUri(), config.mongoDatabase()), routes), routes).mount(router);
+    InFlightLimit lists = InFlightLimit.shared(vertx, "delivery-lists", config.maxConcurrentLists());
+    new DeliveryApi(DeliveryQueries.create(vertx, config, routes), routes, lists, context.metrics()).mount(router);
     router.route("/api/*").failureHandler(DeliveryApi::failureHandler);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "not_found", "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));

@@ -138,7 +138,7 @@ abstract class PersistenceContract {
         located(finished, route, 0), located(finished, route, last))));
     await(writer.write(List.of(located(inTransit, route, 3)))); // late: must not move it back
 
-    DeliveryQueries queries = new DeliveryQueries(store.mongo(), stack.app().routes());
+    DeliveryQueries queries = store.queries();
     Map<DeliveryStatus, List<String>> listed = new HashMap<>();
     for (DeliveryStatus status : DeliveryStatus.values()) {
       listed.put(status, await(queries.deliveries(new DeliveryQueries.Filter(status, "3", 100, null))).orElseThrow()
@@ -156,10 +156,50 @@ abstract class PersistenceContract {
     assertThat(store.delivery(finished).getLong("distanceRemainingMetres")).isZero();
   }
 
-  private static PositionWriter.Located located(String deliveryId, Route route, int seq) {
+  @Test
+  void theListShowsEachDeliveryOnceAtItsEarliestStartAndMigrationEntersOlderOnes() {
+    Route route = stack.app().routes().find("1").orElseThrow();
+    String older = "00000000-0000-4000-8000-0000000000b1";
+    String twiceStarted = "00000000-0000-4000-8000-0000000000b2";
+    String newer = "00000000-0000-4000-8000-0000000000b3";
+    PositionWriter writer = new PositionWriter(store.mongo());
+    Instant base = Instant.parse("2031-01-01T00:00:00Z");
+    await(writer.write(List.of(located(older, route, 0, base), located(twiceStarted, route, 0, base.plusSeconds(20)),
+        located(newer, route, 0, base.plusSeconds(30)))));
+    // Seq 0 produced again after a crash, with a later timestamp: the earlier start stands.
+    await(writer.write(List.of(located(twiceStarted, route, 0, base.plusSeconds(40)), located(twiceStarted, route, 1, base.plusSeconds(41)))));
+
+    assertThat(newestOfRoute1(10)).containsSubsequence(newer, twiceStarted, older).containsOnlyOnce(twiceStarted);
+    assertThat(store.delivery(twiceStarted).getString("startedAt")).isEqualTo(base.plusSeconds(20).toString());
+
+    // A store from before the list's own order: its entries are not there until the migration enters them.
+    await(store.mongo().removeDocuments(Store.DELIVERIES_NEWEST_FIRST, new JsonObject().put("deliveryId", older)));
+    await(store.mongo().removeDocument(Store.MIGRATIONS, new JsonObject().put("_id", 3)));
+    assertThat(newestOfRoute1(10)).doesNotContain(older);
+    await(Migrations.run(store.mongo()));
+    assertThat(newestOfRoute1(10)).containsSubsequence(newer, twiceStarted, older);
+  }
+
+  /** Ids of the newest deliveries of route 1 with a start in 2031 or later, following {@code next} across pages of two. */
+  private static List<String> newestOfRoute1(int atMost) {
+    List<String> ids = new ArrayList<>();
+    String after = null;
+    do {
+      DeliveryQueries.Page page = await(store.queries().deliveries(new DeliveryQueries.Filter(null, "1", 2, after))).orElseThrow();
+      page.items().forEach(d -> ids.add(((JsonObject) d).getString("deliveryId")));
+      after = page.next();
+    } while (after != null && ids.size() < atMost);
+    return ids;
+  }
+
+  private static PositionWriter.Located located(String deliveryId, Route route, int seq, Instant timestamp) {
     Position position = new Position(deliveryId, route.id(), null, seq, route.points().get(seq),
-        seq == route.points().size() - 1, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seq));
+        seq == route.points().size() - 1, timestamp);
     return new PositionWriter.Located(position, route);
+  }
+
+  private static PositionWriter.Located located(String deliveryId, Route route, int seq) {
+    return located(deliveryId, route, seq, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seq));
   }
 
   @Test
@@ -174,7 +214,7 @@ abstract class PersistenceContract {
     assertThat(await(store.mongo().listIndexes(Store.POSITIONS))).isEqualTo(indexesBefore);
     assertThat(indexesBefore.stream().map(i -> ((JsonObject) i).getString("name"))).contains("deliveryId_seq").doesNotContain("deliveryId_seq_unique");
     assertThat(await(store.mongo().find(Store.ROUTES, new JsonObject()))).isEqualTo(routesBefore).hasSize(3);
-    assertThat(await(store.mongo().count(Store.MIGRATIONS, new JsonObject()))).isEqualTo(2);
+    assertThat(await(store.mongo().count(Store.MIGRATIONS, new JsonObject()))).isEqualTo(3);
   }
 
   private static String asTopicValue(JsonObject stored) {

@@ -19,13 +19,18 @@ public final class StoreProbe {
   private final RouteCatalog routes;
 
   public StoreProbe(Application app) {
-    mongo = Store.client(app.vertx(), app.config().mongoUri(), app.config().mongoDatabase());
+    mongo = Store.client(app.vertx(), app.config(), Store.Pool.READS);
     routes = app.routes();
-    queries = new DeliveryQueries(mongo, routes);
+    queries = new DeliveryQueries(mongo, Store.Kind.of(app.config()), routes);
   }
 
   public MongoClient mongo() {
     return mongo;
+  }
+
+  /** The read side as the application has it, on this probe's connections. */
+  public DeliveryQueries queries() {
+    return queries;
   }
 
   public static <T> T await(Future<T> future) {
