@@ -35,6 +35,7 @@ public final class PipelineMetrics {
   private final Counter sockJsDropped;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerLag = new ConcurrentHashMap<>();
+  private final Map<String, Counter> httpRefused = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -97,6 +98,12 @@ public final class PipelineMetrics {
   public void deadLettered(String sourceTopic) {
     deadLetters.computeIfAbsent(sourceTopic, topic -> Counter.builder("codedelivery.dead.letters")
         .description("Records moved to the dead-letter topic").tag("topic", topic).register(registry)).increment();
+  }
+
+  /** An HTTP request or connection refused for its shape or its slowness; the reason is a tag. */
+  public void httpRefused(String reason) {
+    httpRefused.computeIfAbsent(reason, r -> Counter.builder("codedelivery.http.refused")
+        .description("HTTP requests and connections refused: malformed, ambiguous or too slow").tag("reason", r).register(registry)).increment();
   }
 
   /** Records that a consumer group has not committed yet, summed over its partitions. */

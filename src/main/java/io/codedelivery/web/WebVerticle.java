@@ -59,7 +59,7 @@ public final class WebVerticle extends VerticleBase {
     for (int status : new int[] {400, 404, 405, 413, 415}) {
       router.errorHandler(status, ctx -> ApiError.send(ctx, status, ApiError.errorFor(status), describe(ctx, status)));
     }
-    return HttpServers.create(vertx).requestHandler(router).listen(config.httpPort())
+    return HttpServers.create(vertx, config, context.metrics()).requestHandler(router).listen(config.httpPort())
         .onSuccess(s -> {
           server = s;
           LOG.info("Web listening on http://localhost:{}/", s.actualPort());
