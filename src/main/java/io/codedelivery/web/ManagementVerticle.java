@@ -41,6 +41,7 @@ public final class ManagementVerticle extends VerticleBase {
     vertx.setPeriodic(LAG_INTERVAL_MS, id -> updateLag());
     Router router = Router.router(vertx);
     ManagementRoutes.mount(router, vertx, context);
+    AllowedMethods.complete(router);
     return HttpServers.create(vertx, context.config(), context.metrics()).requestHandler(router).listen(context.config().managementPort())
         .onSuccess(s -> {
           server = s;

@@ -48,6 +48,7 @@ public final class WebVerticle extends VerticleBase {
     // Only this endpoint takes a body; reading bodies elsewhere would only add ways to fail.
     router.post("/api/deliveries").handler(BodyHandler.create().setBodyLimit(config.bridgeMaxBodyBytes())).handler(this::startDelivery);
     new DeliveryApi(new DeliveryQueries(Store.client(vertx, config.mongoUri(), config.mongoDatabase()), routes), routes).mount(router);
+    AllowedMethods.complete(router);
     router.route("/api/*").failureHandler(DeliveryApi::failureHandler);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "not_found", "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
