@@ -10,6 +10,7 @@ import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.netty.channel.ChannelPipeline;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ final class HttpServers {
   private static final String DECODER = "httpDecoder";
   /** Room for a SockJS frame around the largest body the bridge accepts, its JSON escaped once more. */
   private static final int WEBSOCKET_ENVELOPE_BYTES = 4096;
+  private static final AtomicBoolean UNGUARDED_WARNED = new AtomicBoolean();
 
   private HttpServers() {
   }
@@ -63,7 +65,9 @@ final class HttpServers {
   private static void guard(HttpConnection connection, HttpServerOptions options, long headerTimeoutMs, PipelineMetrics metrics) {
     if (!(connection instanceof ConnectionBase base) || !(base.channel().pipeline().get(DECODER) instanceof VertxHttpRequestDecoder)) {
       // Vert.x laid the pipeline out differently than 5.0 does: HttpHardeningIT says so before any release.
-      LOG.warn("HTTP connection from {} has no HTTP/1 decoder to guard; header timeout and smuggling checks are off", connection.remoteAddress());
+      if (UNGUARDED_WARNED.compareAndSet(false, true)) {
+        LOG.warn("HTTP connections have no HTTP/1 decoder where Vert.x 5.0 puts it; header timeout and smuggling checks are off");
+      }
       return;
     }
     ChannelPipeline pipeline = base.channel().pipeline();
