@@ -127,6 +127,14 @@ public final class AppConfig {
     return integer(Setting.MANAGEMENT_PORT);
   }
 
+  public int httpIdleTimeoutSeconds() {
+    return integer(Setting.HTTP_IDLE_TIMEOUT_SECONDS);
+  }
+
+  public int httpHeaderTimeoutSeconds() {
+    return integer(Setting.HTTP_HEADER_TIMEOUT_SECONDS);
+  }
+
   public Path dataDir() {
     return Path.of(values.get(Setting.DATA_DIR));
   }

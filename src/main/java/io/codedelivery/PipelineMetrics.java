@@ -39,6 +39,7 @@ public final class PipelineMetrics {
   private final Map<String, AtomicLong> consumerLag = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerStalled = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerSecondsWithoutProgress = new ConcurrentHashMap<>();
+  private final Map<String, Counter> httpRefused = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -112,6 +113,12 @@ public final class PipelineMetrics {
   public void skipped(String sourceTopic) {
     countBy(skipped, "codedelivery.records.skipped", "Records that could be neither used nor dead-lettered, passed over",
         "topic", sourceTopic);
+  }
+
+  /** An HTTP request or connection refused for its shape or its slowness; the reason is a tag. */
+  public void httpRefused(String reason) {
+    countBy(httpRefused, "codedelivery.http.refused", "HTTP requests and connections refused: malformed, ambiguous or too slow",
+        "reason", reason);
   }
 
   /** Records that a consumer group has not committed yet, summed over its partitions. */

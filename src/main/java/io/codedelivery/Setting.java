@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 public enum Setting {
   HTTP_PORT("http.port", "HTTP port of the web role (REST, SockJS bridge, map page)", Rule.PORT),
   MANAGEMENT_PORT("management.port", "HTTP port of /health/live, /health/ready and /metrics, served by every process", Rule.PORT),
+  HTTP_IDLE_TIMEOUT_SECONDS("http.idle.timeout.seconds", "an HTTP connection (either port) with nothing read or written for this long is closed; SockJS heartbeats keep map connections above it", Rule.range(2, 3600)),
+  HTTP_HEADER_TIMEOUT_SECONDS("http.header.timeout.seconds", "time a client has to send a request's line and headers once it began; slower connections are closed", Rule.range(1, 600)),
   DATA_DIR("data.dir", "directory of the embedded broker and store", Rule.NOT_BLANK),
   INSTANCE_ID("instance.id", "name of this process; blank = host name. Each process's bridge has its own consumer group", Rule.OPTIONAL),
   ROLES("roles", "verticles this process deploys, comma-separated", Rule.ROLES),

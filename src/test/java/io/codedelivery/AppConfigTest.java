@@ -53,6 +53,8 @@ class AppConfigTest {
     return Stream.of(
         Arguments.of(Setting.HTTP_PORT, List.of("0", "65536", "http", "")),
         Arguments.of(Setting.MANAGEMENT_PORT, List.of("0", "nine")),
+        Arguments.of(Setting.HTTP_IDLE_TIMEOUT_SECONDS, List.of("0", "1", "3601", "forever")),
+        Arguments.of(Setting.HTTP_HEADER_TIMEOUT_SECONDS, List.of("0", "601", "")),
         Arguments.of(Setting.DATA_DIR, List.of("", "  ")),
         Arguments.of(Setting.ROLES, List.of("", "web,chef", ",")),
         Arguments.of(Setting.SIMULATION_INSTANCES, List.of("0", "65", "many")),

@@ -24,15 +24,19 @@ final class ApiError {
 
   /**
    * Requests so malformed that they never reach a router (a request line or headers over the size limits,
-   * broken HTTP) still get the same JSON error shape instead of an empty body, then the connection closes.
+   * broken HTTP, an ambiguous body length) still get the same JSON error shape instead of an empty body, then
+   * the connection closes.
+   *
+   * @return what was wrong, in one word, for the refusal counter
    */
-  static void answerInvalidRequest(HttpServerRequest request) {
+  static String answerInvalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    boolean ambiguousLength = cause instanceof GuardedRequestDecoder.AmbiguousLengthException;
     String message = switch (status) {
       case 414 -> "the request line (path and query) is too long";
       case 431 -> "the request headers are too large";
-      default -> "the request is not valid HTTP";
+      default -> ambiguousLength ? "a request may not have both Content-Length and Transfer-Encoding" : "the request is not valid HTTP";
     };
     request.response()
         .setStatusCode(status)
@@ -40,6 +44,7 @@ final class ApiError {
         .putHeader("connection", "close")
         .end(new JsonObject().put("error", errorFor(status)).put("message", message).encode())
         .onComplete(done -> request.connection().close());
+    return ambiguousLength ? "ambiguous_length" : errorFor(status);
   }
 
   /** The error word for an HTTP status, e.g. 404 → {@code not_found}. */

@@ -63,7 +63,12 @@ final class EventBusBridge {
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_UPDATES))
         .setMaxAddressLength(MAX_ADDRESS_LENGTH)
         .setMaxHandlersPerSocket(config.bridgeMaxRegistrations());
-    return SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(options, this::onEvent);
+    return SockJSHandler.create(vertx, new SockJSHandlerOptions().setHeartbeatInterval(heartbeatMs())).bridge(options, this::onEvent);
+  }
+
+  /** SockJS's usual 25 s, or often enough that a quiet map's connection never reaches the HTTP idle timeout. */
+  private long heartbeatMs() {
+    return Math.min(SockJSHandlerOptions.DEFAULT_HEARTBEAT_INTERVAL, config.httpIdleTimeoutSeconds() * 1000L / 2);
   }
 
   private void onEvent(BridgeEvent event) {

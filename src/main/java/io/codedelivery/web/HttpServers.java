@@ -1,11 +1,28 @@
 package io.codedelivery.web;
 
+import io.codedelivery.AppConfig;
+import io.codedelivery.PipelineMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.netty.channel.ChannelPipeline;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The web and the management servers are made alike. */
 final class HttpServers {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
+  /** The name Vert.x gives its HTTP/1 request decoder in a connection's pipeline. */
+  private static final String DECODER = "httpDecoder";
+  /** Room for a SockJS frame around the largest body the bridge accepts, its JSON escaped once more. */
+  private static final int WEBSOCKET_ENVELOPE_BYTES = 4096;
+  private static final AtomicBoolean UNGUARDED_WARNED = new AtomicBoolean();
+
   private HttpServers() {
   }
 
@@ -13,9 +30,50 @@ final class HttpServers {
    * No cleartext HTTP/2 upgrade: browsers never use it, and clients that try it (Java's HttpClient does by
    * default) were seen to hang on an upgraded connection under test load. Requests too malformed to reach a
    * router still get a JSON error.
+   * <p>
+   * No WebSocket compression: the map's messages are small, and inflating a client's frame runs on the event
+   * loop before any size check, so a 58 KB frame of compressed zeros held a loop for seconds. Compressed frames
+   * are now a protocol error. Frames and messages are bounded by what the bridge accepts.
+   * <p>
+   * Silent connections close after the idle timeout (the SockJS bridge heartbeats within it, see
+   * {@link EventBusBridge}); request heads must arrive within the header timeout ({@link GuardedRequestDecoder}).
    */
-  static HttpServer create(Vertx vertx) {
-    return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
-        .invalidRequestHandler(ApiError::answerInvalidRequest);
+  static HttpServer create(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
+    int maxWebSocketMessage = 2 * config.bridgeMaxBodyBytes() + WEBSOCKET_ENVELOPE_BYTES;
+    HttpServerOptions options = new HttpServerOptions()
+        .setHttp2ClearTextEnabled(false)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setMaxWebSocketFrameSize(maxWebSocketMessage)
+        .setMaxWebSocketMessageSize(maxWebSocketMessage)
+        .setIdleTimeout(config.httpIdleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    long headerTimeoutMs = TimeUnit.SECONDS.toMillis(config.httpHeaderTimeoutSeconds());
+    return vertx.createHttpServer(options)
+        .connectionHandler(connection -> guard(connection, options, headerTimeoutMs, metrics))
+        .invalidRequestHandler(request -> {
+          String reason = ApiError.answerInvalidRequest(request);
+          LOG.debug("Refused an invalid HTTP request from {}: {}", request.remoteAddress(), reason);
+          metrics.httpRefused(reason);
+        });
+  }
+
+  /**
+   * Puts {@link GuardedRequestDecoder} in place of Vert.x's decoder. Vert.x calls this before the connection
+   * reads anything, so no byte is decoded by the one it replaces.
+   */
+  private static void guard(HttpConnection connection, HttpServerOptions options, long headerTimeoutMs, PipelineMetrics metrics) {
+    if (!(connection instanceof ConnectionBase base) || !(base.channel().pipeline().get(DECODER) instanceof VertxHttpRequestDecoder)) {
+      // Vert.x laid the pipeline out differently than 5.0 does: HttpHardeningIT says so before any release.
+      if (UNGUARDED_WARNED.compareAndSet(false, true)) {
+        LOG.warn("HTTP connections have no HTTP/1 decoder where Vert.x 5.0 puts it; header timeout and smuggling checks are off");
+      }
+      return;
+    }
+    ChannelPipeline pipeline = base.channel().pipeline();
+    pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(options, headerTimeoutMs, () -> {
+      LOG.debug("Closing HTTP connection from {}: request head not complete within {} ms", connection.remoteAddress(), headerTimeoutMs);
+      metrics.httpRefused("header_timeout");
+    }));
   }
 }

@@ -30,7 +30,8 @@ public final class ManagementVerticle extends VerticleBase {
     vertx.setPeriodic(consumerLag.intervalMs(), id -> consumerLag.update());
     Router router = Router.router(vertx);
     ManagementRoutes.mount(router, vertx, context);
-    return HttpServers.create(vertx).requestHandler(router).listen(context.config().managementPort())
+    AllowedMethods.complete(router);
+    return HttpServers.create(vertx, context.config(), context.metrics()).requestHandler(router).listen(context.config().managementPort())
         .onSuccess(s -> {
           server = s;
           LOG.info("Health and metrics on http://localhost:{}/health/ready and /metrics", s.actualPort());

@@ -48,6 +48,7 @@ public final class WebVerticle extends VerticleBase {
     router.post("/api/deliveries").handler(BodyHandler.create().setBodyLimit(config.bridgeMaxBodyBytes())).handler(this::startDelivery);
     InFlightLimit lists = InFlightLimit.shared(vertx, "delivery-lists", config.maxConcurrentLists());
     new DeliveryApi(DeliveryQueries.create(vertx, config, routes), routes, lists, context.metrics()).mount(router);
+    AllowedMethods.complete(router);
     router.route("/api/*").failureHandler(DeliveryApi::failureHandler);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "not_found", "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
@@ -59,7 +60,7 @@ public final class WebVerticle extends VerticleBase {
     for (int status : new int[] {400, 404, 405, 413, 415}) {
       router.errorHandler(status, ctx -> ApiError.send(ctx, status, ApiError.errorFor(status), describe(ctx, status)));
     }
-    return HttpServers.create(vertx).requestHandler(router).listen(config.httpPort())
+    return HttpServers.create(vertx, config, context.metrics()).requestHandler(router).listen(config.httpPort())
         .onSuccess(s -> {
           server = s;
           LOG.info("Web listening on http://localhost:{}/", s.actualPort());

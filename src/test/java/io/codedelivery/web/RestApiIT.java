@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The REST API through a real HTTP client against the running server. */
@@ -156,6 +157,39 @@ class RestApiIT {
     assertJsonError(get("/api/deliveries/" + UNKNOWN_ID), 404, "no delivery " + UNKNOWN_ID);
     assertJsonError(get("/api/deliveries/" + UNKNOWN_ID + "/positions"), 404, "no delivery " + UNKNOWN_ID);
     assertJsonError(get("/api/nothing-here"), 404, "/api/nothing-here");
+  }
+
+  private HttpResponse<String> send(String method, String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "DELETE | /api/routes | GET, HEAD",
+      "PUT    | /api/routes/1 | GET, HEAD",
+      "PATCH  | /api/deliveries | GET, HEAD, POST",
+      "DELETE | /api/deliveries/" + UNKNOWN_ID + "/positions | GET, HEAD"})
+  void methodsAnEndpointDoesNotServeAre405NamingTheOnesItDoes(String method, String path, String allowed) throws Exception {
+    HttpResponse<String> response = send(method, stack.baseUrl() + path);
+
+    assertJsonError(response, 405, method + " is not allowed on /api/");
+    assertThat(response.headers().firstValue("allow")).hasValue(allowed);
+  }
+
+  @Test
+  void headIsServedWhereverGetIsWithTheHeadersAndNoBody() throws Exception {
+    HttpResponse<String> routes = send("HEAD", stack.baseUrl() + "/api/routes");
+    HttpResponse<String> live = send("HEAD", stack.managementUrl() + "/health/live");
+
+    assertThat(routes.statusCode()).isEqualTo(200);
+    assertThat(routes.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(routes.body()).isEmpty();
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.body()).isEmpty();
+    assertJsonError(send("DELETE", stack.managementUrl() + "/health/live"), 405, "DELETE is not allowed on /health/live");
+    assertThat(send("HEAD", stack.baseUrl() + "/api/nothing-here").statusCode()).isEqualTo(404);
+    assertJsonError(send("DELETE", stack.baseUrl() + "/api/nothing-here"), 404, "/api/nothing-here");
   }
 
   @Test
