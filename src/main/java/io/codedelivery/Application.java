@@ -7,6 +7,7 @@ import io.codedelivery.kafka.DeliveryAdmission;
 import io.codedelivery.kafka.ConsumerLag;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.TopicSetup;
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.persistence.Migrations;
@@ -152,9 +153,9 @@ public final class Application implements AutoCloseable {
     int longestRoute = routes.all().stream().mapToInt(route -> route.points().size()).max().orElse(0);
     Duration longestDelivery = Duration.ofMillis(longestRoute * config.simulationIntervalMs());
     return List.of(
-        new ConsumerLag.Group(SimulationVerticle.GROUP_ID, roles.contains(Role.SIMULATION), true, stall.plus(longestDelivery)),
-        new ConsumerLag.Group(PersistenceVerticle.GROUP_ID, roles.contains(Role.PERSISTENCE), true, stall),
-        new ConsumerLag.Group(BridgeVerticle.groupId(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
+        new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, stall.plus(longestDelivery)),
+        new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
   private Supplier<? extends Deployable> verticleFor(Role role) {

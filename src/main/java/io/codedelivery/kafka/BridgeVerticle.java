@@ -3,6 +3,7 @@ package io.codedelivery.kafka;
 import io.codedelivery.AppContext;
 import io.codedelivery.PipelineMetrics;
 import io.codedelivery.model.Addresses;
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeliveryUpdate;
 import io.codedelivery.model.Direction;
 import io.codedelivery.model.Fields;
@@ -61,15 +62,10 @@ public final class BridgeVerticle extends VerticleBase {
     this.admission = context.admission();
   }
 
-  /** The consumer group of one process's bridge instances. */
-  public static String groupId(String instanceId) {
-    return "code-delivery-bridge-" + instanceId;
-  }
-
   @Override
   public Future<?> start() {
     String bootstrapServers = context.config().kafkaBootstrapServers();
-    String groupId = groupId(context.config().instanceId());
+    String groupId = ConsumerGroups.bridge(context.config().instanceId());
     producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(bootstrapServers));
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
     Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, groupId, "latest", context.config().instanceId());

@@ -5,6 +5,7 @@ import io.codedelivery.AppContext;
 import io.codedelivery.PipelineMetrics;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PersistenceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
-  public static final String GROUP_ID = "code-delivery-persistence";
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
@@ -62,7 +62,7 @@ public final class PersistenceVerticle extends VerticleBase {
     writer = new PositionWriter(Store.client(vertx, config, Store.Pool.WRITES));
     producer = KafkaProducer.createShared(vertx, "code-delivery-persistence", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(vertx, producer, metrics);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest", config.instanceId()));
+    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, ConsumerGroups.PERSISTENCE, "earliest", config.instanceId()));
     running = true;
     return consumer.subscribe(Topics.NEW_POSITION).onSuccess(v -> pollNext());
   }

@@ -6,6 +6,7 @@ import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.GroupCatchUp;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Direction;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
@@ -14,7 +15,6 @@ import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeliveryStatus;
-import io.codedelivery.persistence.PersistenceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimulationVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SimulationVerticle.class);
-  public static final String GROUP_ID = "code-delivery-simulation";
   /**
    * Vehicles are spread over this many slots of the interval, so thousands of them do not all send in the
    * same millisecond (one burst per interval made the last positions of each burst wait).
@@ -86,7 +85,7 @@ public final class SimulationVerticle extends VerticleBase {
     deadLetters = new DeadLetters(vertx, producer, metrics);
     queries = DeliveryQueries.create(vertx, context.config(), routes);
     admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
-    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, GROUP_ID, "earliest", context.config().instanceId());
+    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, ConsumerGroups.SIMULATION, "earliest", context.config().instanceId());
     // A member joining or leaving moves only the partitions that change hands; the eager default would stop
     // every vehicle of every instance and replay all their directions.
     consumerConfig.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
@@ -177,7 +176,7 @@ public final class SimulationVerticle extends VerticleBase {
   }
 
   private Future<Void> awaitStoreCaughtUp() {
-    return new GroupCatchUp(vertx, admin).await(PersistenceVerticle.GROUP_ID, Topics.NEW_POSITION, STORE_CATCH_UP_TIMEOUT_MS)
+    return new GroupCatchUp(vertx, admin).await(ConsumerGroups.PERSISTENCE, Topics.NEW_POSITION, STORE_CATCH_UP_TIMEOUT_MS)
         .onSuccess(v -> LOG.debug("The store holds every position produced before this assignment"))
         .onFailure(e -> LOG.warn("The store did not catch up within {} ms ({}); directions taken over go on after what it holds",
             STORE_CATCH_UP_TIMEOUT_MS, e.getMessage()));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.Setting;
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Topics;
-import io.codedelivery.persistence.PersistenceVerticle;
 import io.codedelivery.support.KafkaRecords;
 import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class StalledConsumerIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern STALLED_GAUGE = Pattern.compile(
-      "(?m)^codedelivery_consumer_stalled\\{[^}]*group=\"" + PersistenceVerticle.GROUP_ID + "\"[^}]*} (\\S+)$");
+      "(?m)^codedelivery_consumer_stalled\\{[^}]*group=\"" + ConsumerGroups.PERSISTENCE + "\"[^}]*} (\\S+)$");
   private static TestStack stack;
   private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -69,7 +69,7 @@ class StalledConsumerIT {
       await().atMost(WAIT).until(() -> ready().statusCode() == 503);
       HttpResponse<String> stalled = ready();
       assertThat(check(stalled, "consumers").getString("status")).isEqualTo("DOWN");
-      assertThat(check(stalled, "consumers").getJsonObject("data").getJsonObject("stalled").getJsonArray(PersistenceVerticle.GROUP_ID))
+      assertThat(check(stalled, "consumers").getJsonObject("data").getJsonObject("stalled").getJsonArray(ConsumerGroups.PERSISTENCE))
           .as(stalled.body()).singleElement().asString().startsWith(Topics.NEW_POSITION + "-").contains("no commit for");
       for (String dependency : List.of("kafka", "mongodb", "verticles")) {
         assertThat(check(stalled, dependency).getString("status")).as(stalled.body()).isEqualTo("UP");

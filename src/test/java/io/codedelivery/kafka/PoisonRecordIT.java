@@ -5,8 +5,8 @@ import static io.codedelivery.support.KafkaRecords.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Topics;
-import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.support.KafkaRecords;
 import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
@@ -78,7 +78,7 @@ class PoisonRecordIT {
     assertTruncatedDeadLetter(deliveryId, Topics.NEW_DIRECTION);
     // Committed past both: a restart does not read the large record again, nor replay the delivery.
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
-      await().atMost(WAIT).until(() -> KafkaRecords.committed(admin, SimulationVerticle.GROUP_ID, good) > good.offset());
+      await().atMost(WAIT).until(() -> KafkaRecords.committed(admin, ConsumerGroups.SIMULATION, good) > good.offset());
     }
   }
 

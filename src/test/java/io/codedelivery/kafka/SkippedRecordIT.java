@@ -4,8 +4,8 @@ import static io.codedelivery.support.KafkaRecords.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Topics;
-import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.support.KafkaRecords;
 import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
@@ -79,7 +79,7 @@ class SkippedRecordIT {
 
     StoreProbe store = new StoreProbe(stack.app());
     await().atMost(WAIT).until(() -> store.isFinished(deliveryId));
-    await().atMost(WAIT).until(() -> KafkaRecords.committed(admin, SimulationVerticle.GROUP_ID, good) > good.offset());
+    await().atMost(WAIT).until(() -> KafkaRecords.committed(admin, ConsumerGroups.SIMULATION, good) > good.offset());
     assertThat(count("codedelivery.records.skipped", Topics.NEW_DIRECTION)).isEqualTo(1);
     assertNothingDeadLettered();
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.Role;
 import io.codedelivery.Setting;
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.Topics;
@@ -232,7 +233,7 @@ abstract class PersistenceContract {
   private static void awaitPersistenceCaughtUp() {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
       await().atMost(WAIT).until(() -> {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(PersistenceVerticle.GROUP_ID)
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(ConsumerGroups.PERSISTENCE)
             .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         int partitions = stack.app().config().positionsPartitions();

@@ -4,10 +4,8 @@ import io.codedelivery.AppConfig;
 import io.codedelivery.Application;
 import io.codedelivery.Role;
 import io.codedelivery.Setting;
-import io.codedelivery.kafka.BridgeVerticle;
-import io.codedelivery.persistence.PersistenceVerticle;
-import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.model.ConsumerGroups;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -110,8 +108,8 @@ public final class TestStack implements AutoCloseable {
    * different (start-up) scenario from an outage of a running system.
    */
   public void awaitConsumerGroupsStable(int members) {
-    Map<String, Integer> expected = Map.of(SimulationVerticle.GROUP_ID, members, PersistenceVerticle.GROUP_ID, members,
-        BridgeVerticle.groupId(app.config().instanceId()), app.config().instances(Role.BRIDGE));
+    Map<String, Integer> expected = Map.of(ConsumerGroups.SIMULATION, members, ConsumerGroups.PERSISTENCE, members,
+        ConsumerGroups.bridge(app.config().instanceId()), app.config().instances(Role.BRIDGE));
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafkaBootstrapServers()))) {
       Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> admin
           .describeConsumerGroups(expected.keySet()).all().get().values().stream()
