@@ -10,11 +10,13 @@ import io.codedelivery.kafka.TopicSetup;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.Migrations;
 import io.codedelivery.persistence.PersistenceVerticle;
 import io.codedelivery.persistence.RouteStore;
 import io.codedelivery.persistence.Store;
 import io.codedelivery.simulation.RouteFiles;
+import io.codedelivery.simulation.ResumePoints;
 import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.web.ManagementVerticle;
 import io.codedelivery.web.WebVerticle;
@@ -160,7 +162,11 @@ public final class Application implements AutoCloseable {
 
   private Supplier<? extends Deployable> verticleFor(Role role) {
     return switch (role) {
-      case SIMULATION -> () -> new SimulationVerticle(context);
+      case SIMULATION -> {
+        DeliveryQueries stored = DeliveryQueries.create(vertx, config, context.routes());
+        yield () -> new SimulationVerticle(context, deliveryId -> stored.progress(deliveryId)
+            .map(found -> found.map(progress -> new ResumePoints.ResumePoint(progress.lastSeq(), progress.finished()))));
+      }
       case BRIDGE -> () -> new BridgeVerticle(context);
       case PERSISTENCE -> () -> new PersistenceVerticle(context);
       case WEB -> () -> new WebVerticle(context);

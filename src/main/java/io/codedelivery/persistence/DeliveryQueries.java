@@ -57,6 +57,16 @@ public final class DeliveryQueries {
         .map(found -> Optional.ofNullable(found).map(this::deliveryJson));
   }
 
+  /** How far a delivery got: its highest stored seq and whether it finished; empty when none is stored. */
+  public Future<Optional<Progress>> progress(String deliveryId) {
+    return mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), new JsonObject().put("lastSeq", 1).put("finishedAt", 1))
+        .map(found -> Optional.ofNullable(found).map(d -> new Progress(d.getLong("lastSeq"), d.getValue("finishedAt") != null)));
+  }
+
+  /** A stored delivery's highest seq, and whether its last position is stored. */
+  public record Progress(long lastSeq, boolean finished) {
+  }
+
   /**
    * A page of the list: a walk of {@link Store#DELIVERIES_NEWEST_FIRST} in {@code _id} order from the cursor on, then
    * the deliveries it names, each fetched by {@code _id}. Both are lookups every MongoDB-wire store answers without

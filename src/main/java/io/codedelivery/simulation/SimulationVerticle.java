@@ -13,11 +13,8 @@ import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
-import io.codedelivery.persistence.DeliveryQueries;
-import io.codedelivery.persistence.DeliveryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -57,11 +54,11 @@ public final class SimulationVerticle extends VerticleBase {
   private final PipelineMetrics metrics;
   private final int maxActiveDeliveries;
   private final Map<String, Driver> drivers = new LinkedHashMap<>();
+  private final ResumePoints resumePoints;
   private final CommitTracker commits = new CommitTracker();
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private DeadLetters deadLetters;
-  private DeliveryQueries queries;
   private KafkaAdminClient admin;
   /** Completes once the store holds every position produced before the latest partitions were assigned here. */
   private Future<Void> storeCaughtUp = Future.succeededFuture();
@@ -71,8 +68,9 @@ public final class SimulationVerticle extends VerticleBase {
   private int nextSlot;
   private long lastFailureLog;
 
-  public SimulationVerticle(AppContext context) {
+  public SimulationVerticle(AppContext context, ResumePoints resumePoints) {
     this.context = context;
+    this.resumePoints = resumePoints;
     this.routes = context.routes();
     this.metrics = context.metrics();
     this.maxActiveDeliveries = context.config().maxActiveDeliveries();
@@ -83,7 +81,6 @@ public final class SimulationVerticle extends VerticleBase {
     String bootstrapServers = context.config().kafkaBootstrapServers();
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(vertx, producer, metrics);
-    queries = DeliveryQueries.create(vertx, context.config(), routes);
     admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
     Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, ConsumerGroups.SIMULATION, "earliest", context.config().instanceId());
     // A member joining or leaving moves only the partitions that change hands; the eager default would stop
@@ -158,18 +155,18 @@ public final class SimulationVerticle extends VerticleBase {
    * produced again, which the idempotent writes and the browsers' merge by seq absorb.
    */
   private void resumeFromStore(Driver driver) {
-    storeCaughtUp.transform(ignored -> queries.delivery(driver.deliveryId())).onComplete(stored -> {
+    storeCaughtUp.transform(ignored -> resumePoints.of(driver.deliveryId())).onComplete(stored -> {
       if (stored.failed()) {
         LOG.warn("Could not read the state of delivery {} ({}); driving it from the start", driver.deliveryId(), stored.cause().getMessage());
       } else if (stored.result().isPresent()) {
-        JsonObject state = stored.result().get();
-        if (DeliveryStatus.FINISHED.wireName().equals(state.getString("status"))) {
+        ResumePoints.ResumePoint stop = stored.result().get();
+        if (stop.finished()) {
           LOG.info("Delivery {} was already finished before a restart", driver.deliveryId());
           finish(driver);
           return;
         }
-        driver.resumeAfter(state.getLong("lastSeq"));
-        LOG.info("Delivery {} resumes after seq {}", driver.deliveryId(), state.getLong("lastSeq"));
+        driver.resumeAfter(stop.lastSeq());
+        LOG.info("Delivery {} resumes after seq {}", driver.deliveryId(), stop.lastSeq());
       }
       driver.ready();
     });
