@@ -34,6 +34,7 @@ public final class PipelineMetrics {
   private final Timer latency;
   private final Counter sockJsDropped;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> clientFaults = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerLag = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
@@ -92,6 +93,16 @@ public final class PipelineMetrics {
 
   public void sockJsDropped() {
     sockJsDropped.increment();
+  }
+
+  /**
+   * A request or frame refused because of what the client sent, or a client connection that broke. Logged at
+   * DEBUG only (any client can cause as many as it likes), so this count is what shows them in production.
+   */
+  public void clientFault(String kind) {
+    clientFaults.computeIfAbsent(kind, k -> Counter.builder("codedelivery.client.faults")
+        .description("Requests and bridge frames refused for what the client sent, and client connections that broke")
+        .tag("kind", k).register(registry)).increment();
   }
 
   public void deadLettered(String sourceTopic) {

@@ -40,13 +40,15 @@ public final class WebVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     SecurityHeaders.mount(router, config);
-    router.route("/eventbus/*").subRouter(new EventBusBridge(vertx, config, context.metrics()).router());
+    SameOrigin sameOrigin = new SameOrigin(config.corsAllowedOrigins(), context.metrics());
+    new EventBusBridge(vertx, config, context.metrics()).mount(router, sameOrigin);
     ManagementRoutes.mount(router, vertx, context);
     router.get("/api/config").handler(this::pageConfig);
     router.get("/api/routes").handler(ctx -> json(ctx, 200, routes.toJson().encode()));
     router.get("/api/routes/:id").handler(this::route);
     // Only this endpoint takes a body; reading bodies elsewhere would only add ways to fail.
-    router.post("/api/deliveries").handler(BodyHandler.create().setBodyLimit(config.bridgeMaxBodyBytes())).handler(this::startDelivery);
+    router.post("/api/deliveries").handler(new JsonOnly(context.metrics())).handler(sameOrigin)
+        .handler(BodyHandler.create(false).setBodyLimit(config.bridgeMaxBodyBytes())).handler(this::startDelivery);
     new DeliveryApi(new DeliveryQueries(Store.client(vertx, config.mongoUri(), config.mongoDatabase()), routes), routes).mount(router);
     router.route("/api/*").failureHandler(DeliveryApi::failureHandler);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "not_found", "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
