@@ -195,7 +195,7 @@ final class EventBusBridge {
       if (unwritten.remove(socket) != null) {
         LOG.warn("Closing SockJS connection from {}: {} messages not taken, it is not reading", socket.remoteAddress(), pending[0]);
         metrics.sockJsDropped();
-        socket.close(CLOSE_TOO_SLOW, "too slow: messages were not being read");
+        SockJsClose.close(socket, CLOSE_TOO_SLOW, "too slow: messages were not being read");
       }
       return;
     }
