@@ -36,6 +36,7 @@ public final class PipelineMetrics {
   private final Counter listsTurnedAway;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
+  private final Map<String, Counter> clientFaults = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerLag = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerStalled = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerSecondsWithoutProgress = new ConcurrentHashMap<>();
@@ -103,6 +104,15 @@ public final class PipelineMetrics {
 
   public void sockJsDropped() {
     sockJsDropped.increment();
+  }
+
+  /**
+   * A request or frame refused because of what the client sent, or a client connection that broke. Logged at
+   * DEBUG only (any client can cause as many as it likes), so this count is what shows them in production.
+   */
+  public void clientFault(String kind) {
+    countBy(clientFaults, "codedelivery.client.faults",
+        "Requests and bridge frames refused for what the client sent, and client connections that broke", "kind", kind);
   }
 
   public void deadLettered(String sourceTopic) {

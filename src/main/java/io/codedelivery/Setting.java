@@ -36,7 +36,7 @@ public enum Setting {
   BRIDGE_MAX_REGISTRATIONS("bridge.max.registrations", "addresses one SockJS connection may listen to", Rule.range(1, 100_000)),
   BRIDGE_MAX_STARTS_PER_MINUTE("bridge.max.starts.per.minute", "start requests one SockJS connection may make a minute", Rule.range(1, 100_000)),
   API_MAX_CONCURRENT_LISTS("api.max.concurrent.lists", "GET /api/deliveries list queries one process runs at once; more are answered 503 busy with Retry-After", Rule.range(1, 1_000)),
-  CORS_ALLOWED_ORIGINS("cors.allowed.origins", "origins allowed to call the REST API from other sites, comma-separated; blank = none (closed)", Rule.ORIGINS),
+  CORS_ALLOWED_ORIGINS("cors.allowed.origins", "origins allowed to call the REST API and open the SockJS bridge from other sites, comma-separated; blank = none (closed)", Rule.ORIGINS),
   MAP_TILES_URL("map.tiles.url", "tile URL template of the map page; blank = no tiles", Rule.OPTIONAL),
   LOG_LEVEL("log.level", "level of the application's own logs", Rule.LOG_LEVEL);
 

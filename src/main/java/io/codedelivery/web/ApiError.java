@@ -51,6 +51,7 @@ final class ApiError {
   static String errorFor(int status) {
     return switch (status) {
       case 400 -> "bad_request";
+      case 403 -> "forbidden";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 413 -> "payload_too_large";

@@ -8,11 +8,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,6 +31,9 @@ final class EventBusBridge {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusBridge.class);
   /** Long enough for {@code delivery.<uuid>}; anything longer is refused before it costs a registration. */
   static final int MAX_ADDRESS_LENGTH = 64;
+  /** Where the bridge is mounted; the page's client connects here. */
+  static final String PATH = "/eventbus";
+  static final int BAD_REQUEST = 400;
   static final int PAYLOAD_TOO_LARGE = 413;
   static final int TOO_MANY_REQUESTS = 429;
   /**
@@ -37,7 +42,8 @@ final class EventBusBridge {
    * connection off at this many (a few seconds of a busy map's traffic).
    */
   static final int MAX_UNWRITTEN_MESSAGES = 1_000;
-
+  /** Close code for a connection cut off for not reading (4000–4999 are the application's own). */
+  static final int CLOSE_TOO_SLOW = 4008;
   private final Vertx vertx;
   private final AppConfig config;
   private final PipelineMetrics metrics;
@@ -56,14 +62,43 @@ final class EventBusBridge {
     this.metrics = metrics;
   }
 
-  Router router() {
+  /**
+   * Mounts the bridge at {@link #PATH}: every SockJS request first passes the origin check (the WebSocket
+   * handshake, the xhr and eventsource requests alike), and xhr_send gets its body read, which Vert.x 5's SockJS
+   * handler needs done before it (it answers 500 otherwise).
+   */
+  void mount(Router router, SameOrigin sameOrigin) {
+    router.route(PATH + "/*").handler(sameOrigin);
+    // The same frame limit as over WebSocket, so an oversized message reaches the bridge and is answered 413 there
+    // on every transport.
+    router.postWithRegex(PATH + "/[^/]+/[^/]+/xhr_send").handler(BodyHandler.create(false).setBodyLimit(HttpServers.maxSockJsFrameBytes(config)));
+    router.route(PATH + "/*").subRouter(router());
+  }
+
+  private Router router() {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(Addresses.START_DELIVERY))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.DELIVERY_ADDRESS_REGEX))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_UPDATES))
         .setMaxAddressLength(MAX_ADDRESS_LENGTH)
         .setMaxHandlersPerSocket(config.bridgeMaxRegistrations());
-    return SockJSHandler.create(vertx, new SockJSHandlerOptions().setHeartbeatInterval(heartbeatMs())).bridge(options, this::onEvent);
+    // JSONP and htmlfile are loaded by <script>/<iframe> tags, which send no Origin: any site could read the
+    // stream through them. Browsers without WebSocket use xhr-streaming, xhr-polling or eventsource instead.
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+        .addDisabledTransport(Transport.JSON_P.name())
+        .addDisabledTransport(Transport.HTML_FILE.name())
+        .setHeartbeatInterval(heartbeatMs());
+    return SockJSHandler.create(vertx, sockJs).bridge(options, this::onEventSafely);
+  }
+
+  /** A failure here is the server's own: logged as such, the frame declined (the bridge would log it as a client's). */
+  private void onEventSafely(BridgeEvent event) {
+    try {
+      onEvent(event);
+    } catch (RuntimeException e) {
+      LOG.error("Bridge event {} failed", event.type(), e);
+      event.tryFail(e);
+    }
   }
 
   /** SockJS's usual 25 s, or often enough that a quiet map's connection never reaches the HTTP idle timeout. */
@@ -72,10 +107,20 @@ final class EventBusBridge {
   }
 
   private void onEvent(BridgeEvent event) {
+    if (event.type() != BridgeEventType.RECEIVE && hasMalformedHeaders(event.getRawMessage())) {
+      metrics.clientFault("malformed_bridge_frame");
+      refuse(event, BAD_REQUEST, "'headers' must be a JSON object of text values, like {\"authorization\":\"Bearer …\"}");
+      return;
+    }
     switch (event.type()) {
       case SOCKET_CREATED -> {
         metrics.sockJsOpened();
         startAllowance.put(event.socket(), new TokenBucket(config.bridgeMaxStartsPerMinute(), 60_000));
+      }
+      case SOCKET_ERROR -> {
+        // A broken connection (reset, half-closed proxy): the client's doing, counted, not logged as an error.
+        metrics.clientFault("socket_error");
+        LOG.debug("SockJS connection from {} failed", event.socket().remoteAddress());
       }
       case SOCKET_CLOSED -> {
         metrics.sockJsClosed();
@@ -107,6 +152,15 @@ final class EventBusBridge {
   private boolean allowStart(SockJSSocket socket) {
     TokenBucket allowance = startAllowance.get(socket);
     return allowance == null || allowance.tryTake(System.currentTimeMillis());
+  }
+
+  /** Vert.x's bridge reads {@code headers} as an object of strings and drops a frame without a word otherwise. */
+  private static boolean hasMalformedHeaders(JsonObject frame) {
+    Object headers = frame == null ? null : frame.getValue("headers");
+    if (headers == null) {
+      return false;
+    }
+    return !(headers instanceof JsonObject object) || object.stream().anyMatch(header -> !(header.getValue() instanceof String));
   }
 
   private boolean tooLarge(JsonObject frame) {
@@ -142,7 +196,7 @@ final class EventBusBridge {
       if (unwritten.remove(socket) != null) {
         LOG.warn("Closing SockJS connection from {}: {} messages not taken, it is not reading", socket.remoteAddress(), pending[0]);
         metrics.sockJsDropped();
-        socket.close(4008, "too slow: messages were not being read");
+        SockJsClose.close(socket, CLOSE_TOO_SLOW, "too slow: messages were not being read");
       }
       return;
     }

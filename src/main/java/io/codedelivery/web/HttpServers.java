@@ -38,8 +38,13 @@ final class HttpServers {
    * Silent connections close after the idle timeout (the SockJS bridge heartbeats within it, see
    * {@link EventBusBridge}); request heads must arrive within the header timeout ({@link GuardedRequestDecoder}).
    */
+  /** The largest SockJS frame a client may send, on any transport: room for the largest body the bridge accepts. */
+  static int maxSockJsFrameBytes(AppConfig config) {
+    return 2 * config.bridgeMaxBodyBytes() + WEBSOCKET_ENVELOPE_BYTES;
+  }
+
   static HttpServer create(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
-    int maxWebSocketMessage = 2 * config.bridgeMaxBodyBytes() + WEBSOCKET_ENVELOPE_BYTES;
+    int maxWebSocketMessage = maxSockJsFrameBytes(config);
     HttpServerOptions options = new HttpServerOptions()
         .setHttp2ClearTextEnabled(false)
         .setPerMessageWebSocketCompressionSupported(false)

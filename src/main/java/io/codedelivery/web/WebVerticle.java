@@ -39,13 +39,15 @@ public final class WebVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     SecurityHeaders.mount(router, config);
-    router.route("/eventbus/*").subRouter(new EventBusBridge(vertx, config, context.metrics()).router());
+    SameOrigin sameOrigin = new SameOrigin(config.corsAllowedOrigins(), context.metrics());
+    new EventBusBridge(vertx, config, context.metrics()).mount(router, sameOrigin);
     ManagementRoutes.mount(router, vertx, context);
     router.get("/api/config").handler(this::pageConfig);
     router.get("/api/routes").handler(ctx -> json(ctx, 200, routes.toJson().encode()));
     router.get("/api/routes/:id").handler(this::route);
     // Only this endpoint takes a body; reading bodies elsewhere would only add ways to fail.
-    router.post("/api/deliveries").handler(BodyHandler.create().setBodyLimit(config.bridgeMaxBodyBytes())).handler(this::startDelivery);
+    router.post("/api/deliveries").handler(new JsonOnly(context.metrics())).handler(sameOrigin)
+        .handler(BodyHandler.create(false).setBodyLimit(config.bridgeMaxBodyBytes())).handler(this::startDelivery);
     InFlightLimit lists = InFlightLimit.shared(vertx, "delivery-lists", config.maxConcurrentLists());
     new DeliveryApi(DeliveryQueries.create(vertx, config, routes), routes, lists, context.metrics()).mount(router);
     AllowedMethods.complete(router);

@@ -79,6 +79,7 @@ class CrashRecoveryIT {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < DELIVERIES; i++) {
       HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/deliveries"))
+          .header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"routeId\":\"" + (1 + i % 3) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(started.statusCode()).isEqualTo(202);
       ids.add(new JsonObject(started.body()).getString("deliveryId"));

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,7 @@ class SlowReaderIT {
     WebSocket stuck = stuckClient.connect(stack.httpPort(), "localhost", "/eventbus/7/" + java.util.UUID.randomUUID().toString().substring(0, 8) + "/websocket")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     AtomicBoolean closed = new AtomicBoolean();
+    AtomicReference<String> closeFrame = new AtomicReference<>();
     stuck.closeHandler(v -> closed.set(true));
     for (String id : ids) {
       JsonObject register = new JsonObject().put("type", "register").put("address", Addresses.delivery(id));
@@ -62,8 +64,19 @@ class SlowReaderIT {
       healthy.register(Addresses.delivery(watched));
 
       await().atMost(WAIT).until(() -> stack.app().metrics().registry().get("codedelivery.sockjs.dropped").counter().count() == 1);
+      // Only now: a text handler set earlier keeps Vert.x's client taking frames off the network while paused.
+      stuck.textMessageHandler(frame -> {
+        // A SockJS client reports the first close frame and reads nothing after it.
+        if (frame.startsWith("c[")) {
+          closeFrame.compareAndSet(null, frame);
+        }
+      });
       stuck.resume();
       await().atMost(WAIT).untilTrue(closed);
+      // What the browser's SockJS client reports as its close event's code and reason.
+      assertThat(closeFrame.get()).as("SockJS close frame").isNotNull();
+      assertThat(new JsonArray(closeFrame.get().substring(1)))
+          .containsExactly(4008, "too slow: messages were not being read");
       await().atMost(WAIT).until(() -> healthy.messagesTo(Addresses.delivery(watched)).stream()
           .anyMatch(m -> m.getJsonObject("body").getBoolean("finished")));
       List<Long> seqs = healthy.messagesTo(Addresses.delivery(watched)).stream().map(m -> m.getJsonObject("body").getLong("seq")).toList();

@@ -46,19 +46,109 @@ class SockJsBridgeIT {
 
   @Test
   void aRegisteredBrowserReceivesThePositionsOfItsDeliveryToTheEnd() {
-    String id = startDelivery(client, "2");
-    client.register(Addresses.delivery(id));
+    startAndWatchToTheEnd(client);
+  }
 
-    await().atMost(WAIT).until(() -> client.messagesTo(Addresses.delivery(id)).stream()
+  /** A browser behind a proxy that blocks WebSocket: sockjs-client's xhr-streaming, frames sent with xhr_send. */
+  @Test
+  void withoutWebSocketABrowserStartsAndWatchesADeliveryOverXhrStreaming() throws Exception {
+    try (SockJsClient xhr = SockJsClient.connectXhrStreaming(vertx, stack.httpPort())) {
+      startAndWatchToTheEnd(xhr);
+      assertThat(xhr.isClosedByServer()).isFalse();
+    }
+  }
+
+  private void startAndWatchToTheEnd(SockJsClient on) {
+    String id = startDelivery(on, "2");
+    on.register(Addresses.delivery(id));
+
+    await().atMost(WAIT).until(() -> on.messagesTo(Addresses.delivery(id)).stream()
         .anyMatch(m -> m.getJsonObject("body").getBoolean("finished")));
 
-    List<Long> seqs = client.messagesTo(Addresses.delivery(id)).stream().map(m -> m.getJsonObject("body").getLong("seq")).toList();
+    List<Long> seqs = on.messagesTo(Addresses.delivery(id)).stream().map(m -> m.getJsonObject("body").getLong("seq")).toList();
     long first = seqs.get(0);
     assertThat(seqs).as("contiguous, in order, up to the route's last point").hasSizeGreaterThan(50);
     for (int i = 0; i < seqs.size(); i++) {
       assertThat(seqs.get(i)).isEqualTo(first + i);
     }
     assertThat(seqs.get(seqs.size() - 1)).isEqualTo(stack.app().routes().find("2").orElseThrow().points().size() - 1);
+  }
+
+  /**
+   * Clients that reset their connections, send broken xhr_send frames or frames of an unknown type: each is
+   * counted, and none writes an ERROR line (any client could flood the log with them).
+   */
+  @Test
+  void clientFaultsAreCountedAndNotLoggedAsErrors() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    root.addAppender(log);
+    try {
+      double socketErrors = faults("socket_error");
+      for (int i = 0; i < 3; i++) {
+        resetAfterHandshake();
+      }
+      client.sendRaw(new JsonObject().put("type", "shout").put("address", Addresses.START_DELIVERY));
+      try (SockJsClient xhr = SockJsClient.connectXhrStreaming(vertx, stack.httpPort())) {
+        java.net.http.HttpResponse<String> broken = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+            .newBuilder(java.net.URI.create(stack.baseUrl() + xhr.sessionPath() + "/xhr_send"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[not json")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(broken.statusCode()).isEqualTo(500);
+      }
+
+      await().atMost(WAIT).until(() -> faults("socket_error") >= socketErrors + 3);
+      await().atMost(WAIT).until(() -> client.errors().stream().anyMatch(e -> "invalid_type".equals(e.getString("body"))));
+      assertThat(log.list).as("log lines at ERROR").noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR));
+    } finally {
+      root.detachAppender(log);
+    }
+  }
+
+  private double faults(String kind) {
+    var counter = stack.app().metrics().registry().find("codedelivery.client.faults").tag("kind", kind).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** Opens a bridge WebSocket by hand, then drops the TCP connection with a reset, as a crashing client or proxy does. */
+  private void resetAfterHandshake() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("localhost", stack.httpPort())) {
+      String path = "/eventbus/1/" + java.util.UUID.randomUUID().toString().substring(0, 8) + "/websocket";
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + stack.httpPort()
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).contains("101");
+      // Wait for the SockJS open frame, so the bridge knows the connection before it breaks.
+      while (!in.readLine().isEmpty()) {
+        // response headers
+      }
+      assertThat(socket.getInputStream().read()).as("first byte of the open frame").isNotNegative();
+      socket.setSoLinger(true, 0);
+    }
+  }
+
+  @Test
+  void framesWithMalformedHeadersAreAnsweredWith400AndTheConnectionGoesOn() {
+    List<Object> malformed = List.of(5, "Bearer abc", new JsonObject().put("authorization", 5), new io.vertx.core.json.JsonArray().add("x"));
+    List<String> replyAddresses = new java.util.ArrayList<>();
+    for (Object headers : malformed) {
+      String replyAddress = java.util.UUID.randomUUID().toString();
+      replyAddresses.add(replyAddress);
+      client.sendRaw(new JsonObject().put("type", "send").put("address", Addresses.START_DELIVERY)
+          .put("body", new JsonObject().put("routeId", "1")).put("headers", headers).put("replyAddress", replyAddress));
+    }
+    client.sendRaw(new JsonObject().put("type", "register").put("address", Addresses.DELIVERY_UPDATES).put("headers", "x"));
+
+    for (String replyAddress : replyAddresses) {
+      JsonObject reply = replyTo(client, replyAddress);
+      assertThat(reply.getString("type")).as("reply %s", reply).isEqualTo("err");
+      assertThat(reply.getInteger("failureCode")).as("reply %s", reply).isEqualTo(400);
+      assertThat(reply.getString("message")).contains("'headers' must be a JSON object");
+    }
+    await().atMost(WAIT).until(() -> client.errors().stream()
+        .anyMatch(e -> e.getString("address") == null && e.getInteger("failureCode", 0) == 400));
+    assertThat(startDelivery(client, "1")).as("well-formed frames still work").isNotBlank();
   }
 
   /** Browsers watching the same delivery share one encoding of each position; none may get another's. */
