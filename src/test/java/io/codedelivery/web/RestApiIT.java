@@ -113,7 +113,8 @@ class RestApiIT {
     do {
       JsonObject page = new JsonObject(get("/api/deliveries?status=finished&routeId=1&limit=2" + (cursor == null ? "" : "&after=" + cursor)).body());
       JsonArray items = page.getJsonArray("items");
-      assertThat(items.size()).isBetween(1, 2);
+      // A filtered page examines a bounded stretch of deliveries, so it may come back short, even empty.
+      assertThat(items.size()).isLessThanOrEqualTo(2);
       for (Object item : items) {
         JsonObject delivery = (JsonObject) item;
         assertThat(seen.add(delivery.getString("deliveryId"))).as("no delivery on two pages").isTrue();
