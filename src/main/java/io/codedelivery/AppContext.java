@@ -1,6 +1,6 @@
 package io.codedelivery;
 
-import io.codedelivery.kafka.DeliveryAdmission;
+import io.codedelivery.bridge.DeliveryAdmission;
 import io.codedelivery.model.RouteCatalog;
 import io.vertx.ext.healthchecks.HealthChecks;
 

@@ -2,8 +2,8 @@ package io.codedelivery;
 
 import io.codedelivery.infra.EmbeddedKafka;
 import io.codedelivery.infra.EmbeddedMongo;
-import io.codedelivery.kafka.BridgeVerticle;
-import io.codedelivery.kafka.DeliveryAdmission;
+import io.codedelivery.bridge.BridgeVerticle;
+import io.codedelivery.bridge.DeliveryAdmission;
 import io.codedelivery.kafka.ConsumerLag;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.TopicSetup;

@@ -1,7 +1,6 @@
 /**
- * Kafka plumbing and the bridge between Kafka and the event bus: client settings (idempotent, acks=all
- * producers; manually committed consumers), topic creation, dead-lettering, commit tracking, and the
- * {@link io.codedelivery.kafka.BridgeVerticle} that turns start requests into directions and positions into
- * per-delivery event-bus messages.
+ * Kafka client plumbing shared by the roles: client settings (idempotent, acks=all producers; manually committed
+ * consumers), topic creation, dead-lettering, commit tracking, and reading consumer groups' progress (lag, stalls,
+ * catching up).
  */
 package io.codedelivery.kafka;

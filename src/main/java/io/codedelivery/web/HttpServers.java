@@ -36,7 +36,7 @@ final class HttpServers {
    * are now a protocol error. Frames and messages are bounded by what the bridge accepts.
    * <p>
    * Silent connections close after the idle timeout (the SockJS bridge heartbeats within it, see
-   * {@link EventBusBridge}); request heads must arrive within the header timeout ({@link GuardedRequestDecoder}).
+   * {@link SockJsBridge}); request heads must arrive within the header timeout ({@link GuardedRequestDecoder}).
    */
   /** The largest SockJS frame a client may send, on any transport: room for the largest body the bridge accepts. */
   static int maxSockJsFrameBytes(AppConfig config) {

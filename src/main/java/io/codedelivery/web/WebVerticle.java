@@ -5,6 +5,7 @@ import io.codedelivery.AppContext;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.model.StartFailure;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,7 @@ public final class WebVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     SecurityHeaders.mount(router, config);
     SameOrigin sameOrigin = new SameOrigin(config.corsAllowedOrigins(), context.metrics());
-    new EventBusBridge(vertx, config, context.metrics()).mount(router, sameOrigin);
+    new SockJsBridge(vertx, config, context.metrics()).mount(router, sameOrigin);
     ManagementRoutes.mount(router, vertx, context);
     router.get("/api/config").handler(this::pageConfig);
     router.get("/api/routes").handler(ctx -> json(ctx, 200, routes.toJson().encode()));
@@ -112,12 +114,24 @@ public final class WebVerticle extends VerticleBase {
           json(ctx, 202, reply.body().encode());
         })
         .onFailure(e -> {
-          if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            ApiError.send(ctx, reply.failureCode(), ApiError.errorFor(reply.failureCode()), reply.getMessage());
+          Optional<StartFailure> refused = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              ? StartFailure.of(reply.failureCode()) : Optional.empty();
+          if (refused.isPresent()) {
+            int status = httpStatus(refused.get());
+            ApiError.send(ctx, status, ApiError.errorFor(status), e.getMessage());
           } else {
             ApiError.send(ctx, 503, "unavailable", "the delivery service is not available; try again");
           }
         });
+  }
+
+  private static int httpStatus(StartFailure failure) {
+    return switch (failure) {
+      case BAD_REQUEST -> 400;
+      case UNKNOWN_ROUTE -> 404;
+      case TOO_MANY_DELIVERIES -> 429;
+      case UNAVAILABLE -> 503;
+    };
   }
 
   private static void json(RoutingContext ctx, int status, String body) {

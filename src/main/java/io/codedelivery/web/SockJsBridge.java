@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code delivery.<uuid>} and {@code deliveries.updates}. Oversized messages and bursts of start requests are
  * refused with a clear failure; a browser that stops reading is disconnected before its backlog grows.
  */
-final class EventBusBridge {
-  private static final Logger LOG = LoggerFactory.getLogger(EventBusBridge.class);
+final class SockJsBridge {
+  private static final Logger LOG = LoggerFactory.getLogger(SockJsBridge.class);
   /** Long enough for {@code delivery.<uuid>}; anything longer is refused before it costs a registration. */
   static final int MAX_ADDRESS_LENGTH = 64;
   /** Where the bridge is mounted; the page's client connects here. */
@@ -56,7 +56,7 @@ final class EventBusBridge {
   private String lastAddress;
   private String lastEncoded;
 
-  EventBusBridge(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
+  SockJsBridge(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;

@@ -1,4 +1,4 @@
-package io.codedelivery.kafka;
+package io.codedelivery.bridge;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,9 @@
-package io.codedelivery.kafka;
+package io.codedelivery.bridge;
 
 import io.codedelivery.AppContext;
 import io.codedelivery.PipelineMetrics;
+import io.codedelivery.kafka.CommitTracker;
+import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeliveryUpdate;
@@ -11,6 +13,7 @@ import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.model.StartFailure;
 import io.codedelivery.model.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,12 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
-  /** Failure codes of {@code deliveries.start}, in HTTP terms so the REST API can pass them on. */
-  public static final int BAD_REQUEST = 400;
-  public static final int UNKNOWN_ROUTE = 404;
-  public static final int TOO_MANY_DELIVERIES = 429;
-  public static final int UNAVAILABLE = 503;
-
   private final AppContext context;
   private final RouteCatalog routes;
   private final PipelineMetrics metrics;
@@ -67,6 +64,8 @@ public final class BridgeVerticle extends VerticleBase {
     String bootstrapServers = context.config().kafkaBootstrapServers();
     String groupId = ConsumerGroups.bridge(context.config().instanceId());
     producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(bootstrapServers));
+    // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
+    producer.exceptionHandler(e -> LOG.debug("Direction send failed (answered to its requester): {}", e.toString()));
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
     Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, groupId, "latest", context.config().instanceId());
     // Its partitions stay assigned, with their positions, through a rebalance that does not move them (a broker
@@ -97,26 +96,26 @@ public final class BridgeVerticle extends VerticleBase {
 
   private void startDelivery(Message<Object> request) {
     if (!(request.body() instanceof JsonObject body)) {
-      request.fail(BAD_REQUEST, "the body must be a JSON object like {\"routeId\":\"1\"}");
+      request.fail(StartFailure.BAD_REQUEST.code(), "the body must be a JSON object like {\"routeId\":\"1\"}");
       return;
     }
     Object routeId = body.getValue("routeId");
     if (!(routeId instanceof String id) || id.isBlank()) {
-      request.fail(BAD_REQUEST, "'routeId' is required and must be a string, e.g. {\"routeId\":\"1\"}");
+      request.fail(StartFailure.BAD_REQUEST.code(), "'routeId' is required and must be a string, e.g. {\"routeId\":\"1\"}");
       return;
     }
     if (routes.find(id).isEmpty()) {
-      request.fail(UNKNOWN_ROUTE, "unknown route '" + Fields.abbreviate(id) + "'; known routes: " + routes.ids());
+      request.fail(StartFailure.UNKNOWN_ROUTE.code(), "unknown route '" + Fields.abbreviate(id) + "'; known routes: " + routes.ids());
       return;
     }
     Object clientId = body.getValue("clientId");
     if (clientId != null && !(clientId instanceof String)) {
-      request.fail(BAD_REQUEST, "'clientId' must be a string when present");
+      request.fail(StartFailure.BAD_REQUEST.code(), "'clientId' must be a string when present");
       return;
     }
     Direction direction = new Direction(UUID.randomUUID().toString(), id, (String) clientId, Instant.now());
     if (!admission.tryAdmit(direction.deliveryId())) {
-      request.fail(TOO_MANY_DELIVERIES, "too many active deliveries (" + context.config().maxActiveDeliveries()
+      request.fail(StartFailure.TOO_MANY_DELIVERIES.code(), "too many active deliveries (" + context.config().maxActiveDeliveries()
           + "); try again when some finish");
       return;
     }
@@ -125,7 +124,7 @@ public final class BridgeVerticle extends VerticleBase {
         .onFailure(e -> {
           admission.release(direction.deliveryId());
           LOG.warn("Could not queue delivery on route {}: {}", id, e.getMessage());
-          request.fail(UNAVAILABLE, "the delivery could not be queued (Kafka unavailable); try again");
+          request.fail(StartFailure.UNAVAILABLE.code(), "the delivery could not be queued (Kafka unavailable); try again");
         });
   }
 

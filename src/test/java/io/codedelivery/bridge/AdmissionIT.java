@@ -1,4 +1,4 @@
-package io.codedelivery.kafka;
+package io.codedelivery.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
