@@ -109,8 +109,7 @@ public final class Application implements AutoCloseable {
     ConsumerLag consumerLag = new ConsumerLag(kafkaAdmin, metrics, config.instanceId(), consumerGroups(routes));
     HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, Store.client(vertx, config, Store.Pool.PROBES),
         config.roles(), () -> Set.copyOf(deployments.keySet()), consumerLag);
-    context = new AppContext(config, routes, metrics, readiness, new DeliveryAdmission(
-        config.maxActiveDeliveries(), admissionForgetAfterMs(config.simulationIntervalMs()), System::currentTimeMillis));
+    context = new AppContext(config, routes, metrics, readiness);
     await(vertx.deployVerticle(new ManagementVerticle(context, consumerLag)));
     for (Role role : config.roles()) {
       deploy(role);
@@ -167,7 +166,12 @@ public final class Application implements AutoCloseable {
         yield () -> new SimulationVerticle(context, deliveryId -> stored.progress(deliveryId)
             .map(found -> found.map(progress -> new ResumePoints.ResumePoint(progress.lastSeq(), progress.finished()))));
       }
-      case BRIDGE -> () -> new BridgeVerticle(context);
+      case BRIDGE -> {
+        // One for the deployment: its bridge instances admit against the same count.
+        DeliveryAdmission admission = new DeliveryAdmission(config.maxActiveDeliveries(),
+            admissionForgetAfterMs(config.simulationIntervalMs()), System::currentTimeMillis);
+        yield () -> new BridgeVerticle(context, admission);
+      }
       case PERSISTENCE -> () -> new PersistenceVerticle(context);
       case WEB -> () -> new WebVerticle(context);
     };

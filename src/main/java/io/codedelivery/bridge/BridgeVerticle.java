@@ -52,11 +52,11 @@ public final class BridgeVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
 
-  public BridgeVerticle(AppContext context) {
+  public BridgeVerticle(AppContext context, DeliveryAdmission admission) {
     this.context = context;
     this.routes = context.routes();
     this.metrics = context.metrics();
-    this.admission = context.admission();
+    this.admission = admission;
   }
 
   @Override
