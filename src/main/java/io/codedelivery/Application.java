@@ -1,5 +1,10 @@
 package io.codedelivery;
 
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.config.Role;
+import io.codedelivery.metrics.PipelineMetrics;
+import io.codedelivery.ops.AppContext;
+import io.codedelivery.ops.Readiness;
 import io.codedelivery.infra.EmbeddedKafka;
 import io.codedelivery.infra.EmbeddedMongo;
 import io.codedelivery.bridge.BridgeVerticle;
@@ -18,7 +23,7 @@ import io.codedelivery.persistence.Store;
 import io.codedelivery.simulation.RouteFiles;
 import io.codedelivery.simulation.ResumePoints;
 import io.codedelivery.simulation.SimulationVerticle;
-import io.codedelivery.web.ManagementVerticle;
+import io.codedelivery.ops.ManagementVerticle;
 import io.codedelivery.web.WebVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,5 +1,6 @@
 /**
- * Start-up of Code Delivery: configuration ({@link io.codedelivery.AppConfig}), which roles this process runs
- * ({@link io.codedelivery.Role}), and the {@link io.codedelivery.Application} that wires infrastructure and verticles.
+ * Start-up of Code Delivery: {@link io.codedelivery.Main} reads the configuration, and the
+ * {@link io.codedelivery.Application} wires infrastructure, the roles' verticles and what they share. The only
+ * package that imports the roles; nothing imports it.
  */
 package io.codedelivery;

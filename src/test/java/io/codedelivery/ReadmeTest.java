@@ -1,5 +1,6 @@
 package io.codedelivery;
 
+import io.codedelivery.config.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.Reader;

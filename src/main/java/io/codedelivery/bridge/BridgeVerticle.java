@@ -1,7 +1,7 @@
 package io.codedelivery.bridge;
 
-import io.codedelivery.AppContext;
-import io.codedelivery.PipelineMetrics;
+import io.codedelivery.ops.AppContext;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.Addresses;

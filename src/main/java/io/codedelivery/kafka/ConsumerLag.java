@@ -1,6 +1,6 @@
 package io.codedelivery.kafka;
 
-import io.codedelivery.PipelineMetrics;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.vertx.core.Future;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.ListOffsetsResultInfo;

@@ -1,6 +1,6 @@
 package io.codedelivery.kafka;
 
-import io.codedelivery.PipelineMetrics;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

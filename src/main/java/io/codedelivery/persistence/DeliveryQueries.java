@@ -1,6 +1,6 @@
 package io.codedelivery.persistence;
 
-import io.codedelivery.AppConfig;
+import io.codedelivery.config.AppConfig;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.vertx.core.Future;

@@ -1,8 +1,8 @@
 package io.codedelivery.persistence;
 
-import io.codedelivery.AppConfig;
-import io.codedelivery.AppContext;
-import io.codedelivery.PipelineMetrics;
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.ops.AppContext;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.ConsumerGroups;

@@ -1,6 +1,6 @@
 package io.codedelivery.persistence;
 
-import io.codedelivery.AppConfig;
+import io.codedelivery.config.AppConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;

@@ -1,6 +1,7 @@
 package io.codedelivery.web;
 
-import io.codedelivery.PipelineMetrics;
+import io.codedelivery.ops.ApiError;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Fields;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;

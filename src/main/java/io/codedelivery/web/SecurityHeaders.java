@@ -1,6 +1,6 @@
 package io.codedelivery.web;
 
-import io.codedelivery.AppConfig;
+import io.codedelivery.config.AppConfig;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CSPHandler;

@@ -1,7 +1,8 @@
 package io.codedelivery.web;
 
-import io.codedelivery.AppConfig;
-import io.codedelivery.PipelineMetrics;
+import io.codedelivery.ops.HttpServers;
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

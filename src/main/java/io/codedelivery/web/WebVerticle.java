@@ -1,7 +1,11 @@
 package io.codedelivery.web;
 
-import io.codedelivery.AppConfig;
-import io.codedelivery.AppContext;
+import io.codedelivery.ops.ManagementRoutes;
+import io.codedelivery.ops.HttpServers;
+import io.codedelivery.ops.AllowedMethods;
+import io.codedelivery.ops.ApiError;
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.ops.AppContext;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.RouteCatalog;

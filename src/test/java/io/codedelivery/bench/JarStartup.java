@@ -1,7 +1,7 @@
 package io.codedelivery.bench;
 
-import io.codedelivery.AppConfig;
-import io.codedelivery.Setting;
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.config.Setting;
 import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;

@@ -2,9 +2,9 @@ package io.codedelivery.bench;
 
 import ch.qos.logback.classic.Level;
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.codedelivery.PipelineMetrics;
-import io.codedelivery.Role;
-import io.codedelivery.Setting;
+import io.codedelivery.metrics.PipelineMetrics;
+import io.codedelivery.config.Role;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;

@@ -3,7 +3,7 @@ package io.codedelivery.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.Topics;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;

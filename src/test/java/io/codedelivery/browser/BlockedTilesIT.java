@@ -3,7 +3,7 @@ package io.codedelivery.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.TestStack;
 import java.time.Duration;

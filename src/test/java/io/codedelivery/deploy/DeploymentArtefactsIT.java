@@ -3,8 +3,8 @@ package io.codedelivery.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.codedelivery.AppConfig;
-import io.codedelivery.Setting;
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.Topics;
 import io.codedelivery.support.TestStack;
 import io.fabric8.kubernetes.api.model.ConfigMap;

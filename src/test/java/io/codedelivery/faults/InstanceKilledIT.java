@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.Main;
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.Topics;
 import io.codedelivery.support.Deliveries;
 import io.codedelivery.support.StoreProbe;

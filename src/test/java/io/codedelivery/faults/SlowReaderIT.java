@@ -3,7 +3,7 @@ package io.codedelivery.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.support.Deliveries;
 import io.codedelivery.support.SockJsClient;

@@ -4,7 +4,7 @@ import static io.codedelivery.support.KafkaRecords.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Topics;
 import io.codedelivery.support.KafkaRecords;

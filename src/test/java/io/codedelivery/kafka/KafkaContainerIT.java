@@ -3,7 +3,7 @@ package io.codedelivery.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.support.Deliveries;
 import io.codedelivery.support.Docker;
 import io.codedelivery.support.StoreProbe;

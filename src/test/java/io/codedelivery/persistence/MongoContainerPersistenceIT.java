@@ -1,6 +1,6 @@
 package io.codedelivery.persistence;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.support.Docker;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

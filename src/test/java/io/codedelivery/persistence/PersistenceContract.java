@@ -4,8 +4,8 @@ import static io.codedelivery.support.StoreProbe.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Role;
-import io.codedelivery.Setting;
+import io.codedelivery.config.Role;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;

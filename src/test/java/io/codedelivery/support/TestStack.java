@@ -1,9 +1,9 @@
 package io.codedelivery.support;
 
-import io.codedelivery.AppConfig;
+import io.codedelivery.config.AppConfig;
 import io.codedelivery.Application;
-import io.codedelivery.Role;
-import io.codedelivery.Setting;
+import io.codedelivery.config.Role;
+import io.codedelivery.config.Setting;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.ConsumerGroups;
 import org.apache.kafka.clients.admin.Admin;

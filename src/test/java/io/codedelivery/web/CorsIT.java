@@ -2,7 +2,7 @@ package io.codedelivery.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.support.TestStack;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package io.codedelivery.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.support.SockJsClient;
 import io.codedelivery.support.TestStack;

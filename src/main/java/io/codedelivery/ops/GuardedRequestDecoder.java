@@ -1,4 +1,4 @@
-package io.codedelivery.web;
+package io.codedelivery.ops;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

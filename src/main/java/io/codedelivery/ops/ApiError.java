@@ -1,4 +1,4 @@
-package io.codedelivery.web;
+package io.codedelivery.ops;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -7,11 +7,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Every API error has the same shape, {@code {"error":"…","message":"…"}}, and never a stack trace. */
-final class ApiError {
+public final class ApiError {
   private ApiError() {
   }
 
-  static void send(RoutingContext ctx, int status, String error, String message) {
+  public static void send(RoutingContext ctx, int status, String error, String message) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
@@ -29,7 +29,7 @@ final class ApiError {
    *
    * @return what was wrong, in one word, for the refusal counter
    */
-  static String answerInvalidRequest(HttpServerRequest request) {
+  public static String answerInvalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
     boolean ambiguousLength = cause instanceof GuardedRequestDecoder.AmbiguousLengthException;
@@ -48,7 +48,7 @@ final class ApiError {
   }
 
   /** The error word for an HTTP status, e.g. 404 → {@code not_found}. */
-  static String errorFor(int status) {
+  public static String errorFor(int status) {
     return switch (status) {
       case 400 -> "bad_request";
       case 403 -> "forbidden";

@@ -1,4 +1,4 @@
-package io.codedelivery.web;
+package io.codedelivery.ops;
 
 import io.codedelivery.model.Fields;
 import io.vertx.core.http.HttpMethod;
@@ -16,12 +16,12 @@ import java.util.stream.Collectors;
  * them separately; the response keeps its headers and drops the body), and 405 with an {@code Allow} header for
  * the methods it does not serve, instead of the 404 of a path that does not exist.
  */
-final class AllowedMethods {
+public final class AllowedMethods {
   private AllowedMethods() {
   }
 
   /** Call once the router's own routes are mounted, before any catch-all that would answer the rest. */
-  static void complete(Router router) {
+  public static void complete(Router router) {
     Map<String, Set<HttpMethod>> methodsByPath = new LinkedHashMap<>();
     for (Route route : router.getRoutes()) {
       Set<HttpMethod> methods = route.methods();

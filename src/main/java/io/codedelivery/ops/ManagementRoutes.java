@@ -1,6 +1,5 @@
-package io.codedelivery.web;
+package io.codedelivery.ops;
 
-import io.codedelivery.AppContext;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;

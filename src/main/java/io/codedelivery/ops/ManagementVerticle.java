@@ -1,6 +1,5 @@
-package io.codedelivery.web;
+package io.codedelivery.ops;
 
-import io.codedelivery.AppContext;
 import io.codedelivery.kafka.ConsumerLag;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

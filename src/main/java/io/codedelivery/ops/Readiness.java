@@ -1,5 +1,6 @@
-package io.codedelivery;
+package io.codedelivery.ops;
 
+import io.codedelivery.config.Role;
 import io.codedelivery.kafka.ConsumerLag;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,7 +20,7 @@ import java.util.function.Supplier;
  * Ready means: Kafka answers, MongoDB answers, every configured role is deployed, and none of this process's
  * consumers is stalled. Asked anew on every probe (the consumers' progress as last read, every few seconds).
  */
-final class Readiness {
+public final class Readiness {
   /** A dependency that does not answer within this is DOWN (503), rather than a check that timed out (500). */
   private static final long ANSWER_WITHIN_MS = 2_000;
   private static final long CHECK_TIMEOUT_MS = 3_000;
@@ -27,7 +28,7 @@ final class Readiness {
   private Readiness() {
   }
 
-  static HealthChecks checks(Vertx vertx, KafkaAdminClient kafka, MongoClient mongo, Set<Role> wanted, Supplier<Set<Role>> deployed,
+  public static HealthChecks checks(Vertx vertx, KafkaAdminClient kafka, MongoClient mongo, Set<Role> wanted, Supplier<Set<Role>> deployed,
                              ConsumerLag consumers) {
     return HealthChecks.create(vertx)
         .register("kafka", CHECK_TIMEOUT_MS, promise -> report(promise, kafka.describeCluster()

@@ -1,4 +1,4 @@
-package io.codedelivery;
+package io.codedelivery.config;
 
 import java.util.Locale;
 import java.util.function.Predicate;

@@ -1,4 +1,4 @@
-package io.codedelivery;
+package io.codedelivery.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

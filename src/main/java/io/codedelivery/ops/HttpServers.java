@@ -1,7 +1,7 @@
-package io.codedelivery.web;
+package io.codedelivery.ops;
 
-import io.codedelivery.AppConfig;
-import io.codedelivery.PipelineMetrics;
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The web and the management servers are made alike. */
-final class HttpServers {
+public final class HttpServers {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
   /** The name Vert.x gives its HTTP/1 request decoder in a connection's pipeline. */
   private static final String DECODER = "httpDecoder";
@@ -39,11 +39,11 @@ final class HttpServers {
    * {@link SockJsBridge}); request heads must arrive within the header timeout ({@link GuardedRequestDecoder}).
    */
   /** The largest SockJS frame a client may send, on any transport: room for the largest body the bridge accepts. */
-  static int maxSockJsFrameBytes(AppConfig config) {
+  public static int maxSockJsFrameBytes(AppConfig config) {
     return 2 * config.bridgeMaxBodyBytes() + WEBSOCKET_ENVELOPE_BYTES;
   }
 
-  static HttpServer create(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
+  public static HttpServer create(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
     int maxWebSocketMessage = maxSockJsFrameBytes(config);
     HttpServerOptions options = new HttpServerOptions()
         .setHttp2ClearTextEnabled(false)

@@ -1,4 +1,4 @@
-package io.codedelivery;
+package io.codedelivery.config;
 
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
-package io.codedelivery;
+package io.codedelivery.ops;
 
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.RouteCatalog;
 import io.vertx.ext.healthchecks.HealthChecks;
 

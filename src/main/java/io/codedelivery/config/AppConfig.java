@@ -1,4 +1,4 @@
-package io.codedelivery;
+package io.codedelivery.config;
 
 import java.io.IOException;
 import java.io.InputStream;
