@@ -1,5 +1,6 @@
-// Delivery state and the rules for merging positions. No DOM and no Leaflet here, so the
-// merge-by-seq logic (the part reconnects and catch-up depend on) stays easy to check.
+// A delivery as this page holds it, and the rules for merging its positions. Plain data only: no DOM, no
+// Leaflet (the map view keeps each delivery's drawn layers, keyed by delivery id), so the merge-by-seq
+// logic that reconnects and catch-up depend on runs in Node's test runner as it runs in the page.
 
 // Dark enough to read as text-adjacent swatches and to stand out on light map tiles.
 const PALETTE = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#e65100',
@@ -30,7 +31,6 @@ export function createDelivery(id, routeId, colour) {
     seenLive: false, // known to this page while still on the road (so its arrival is news worth a notice)
     pointCount: null, // route length in points, from the delivery summary, for when the route is unknown
     etaAt: null, // epoch ms the vehicle is expected to arrive, recomputed with each position
-    marker: null, // Leaflet vehicle marker once the first position is known
   };
 }
 
@@ -132,92 +132,4 @@ export function remainingPoints(delivery, route) {
   }
   const latest = latestPosition(delivery);
   return Math.max(0, total - 1 - (latest ? latest.seq : -1));
-}
-
-const CLOCK = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-});
-
-export function formatClock(epochMs) {
-  return CLOCK.format(new Date(epochMs));
-}
-
-/** "ETA 14:32:05 (~2 min)": the clock time plus how far away that is, rounded for reading at a glance. */
-export function formatEta(etaAt, now) {
-  const left = Math.max(0, etaAt - now);
-  let rough;
-  if (left < 1_000) {
-    rough = 'arriving';
-  } else if (left < 60_000) {
-    rough = `~${Math.round(left / 1_000)} s`;
-  } else {
-    rough = `~${Math.round(left / 60_000)} min`;
-  }
-  return `ETA ${formatClock(etaAt)} (${rough})`;
-}
-
-/** m:ss for replay times. */
-export function formatDuration(ms) {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
-/**
- * Replay clock offsets (ms from the first point) from the stored timestamps: never going backwards, and
- * falling back to one interval per point where a timestamp is missing or the track has no duration at all.
- */
-export function replayOffsets(points, intervalMs) {
-  const parsed = points.map((p) => (typeof p.timestamp === 'string' ? Date.parse(p.timestamp) : NaN));
-  const first = parsed[0];
-  const offsets = [];
-  let previous = 0;
-  for (let i = 0; i < points.length; i++) {
-    let offset = Number.isFinite(parsed[i]) && Number.isFinite(first)
-      ? parsed[i] - first : previous + (i === 0 ? 0 : intervalMs);
-    offset = Math.max(offset, previous);
-    offsets.push(offset);
-    previous = offset;
-  }
-  if (points.length > 1 && offsets[offsets.length - 1] === 0) {
-    return points.map((_, i) => i * intervalMs);
-  }
-  return offsets;
-}
-
-/** Great-circle distance in metres; plenty precise for "km remaining" in one city. */
-function metresBetween(a, b) {
-  const toRadians = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * toRadians;
-  const dLon = (b.lon - a.lon) * toRadians;
-  const h = Math.sin(dLat / 2) ** 2
-    + Math.cos(a.lat * toRadians) * Math.cos(b.lat * toRadians) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
-}
-
-/** Cumulative distance along a route at each point, computed once per route. */
-export function cumulativeMetres(points) {
-  const totals = [0];
-  for (let i = 1; i < points.length; i++) {
-    totals.push(totals[i - 1] + metresBetween(points[i - 1], points[i]));
-  }
-  return totals;
-}
-
-/**
- * Metres left after reaching point seq. The simulator emits route point i as seq i, so the route's own
- * geometry gives the answer; scaled to the server's lengthMetres so the two figures agree.
- */
-export function remainingMetres(route, seq) {
-  const totals = route.cumulative;
-  const last = totals.length - 1;
-  if (last <= 0) {
-    return 0;
-  }
-  const travelledShare = totals[Math.min(Math.max(seq, 0), last)] / totals[last];
-  const length = Number.isFinite(route.lengthMetres) ? route.lengthMetres : totals[last];
-  return Math.max(0, length * (1 - travelledShare));
-}
-
-export function formatKm(metres) {
-  return `${(metres / 1000).toFixed(1)} km`;
 }

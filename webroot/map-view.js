@@ -1,4 +1,6 @@
 // Everything drawn on the Leaflet map. Leaflet is loaded as a classic script before this module (global L).
+// Each drawn shape carries class and data-delivery-id attributes naming what it is, so the map's DOM says
+// which vehicle, planned route and trail belong to which delivery (for dev tools and browser tests alike).
 
 const BRASILIA = [-15.80, -47.90];
 const START_ZOOM = 13;
@@ -14,7 +16,8 @@ export class MapView {
    */
   constructor(container, tilesUrl, onTilesOffline) {
     this.map = L.map(container, { zoomControl: true }).setView(BRASILIA, START_ZOOM);
-    // Drawn layers per delivery id; kept apart from the delivery object so the state stays plain data.
+    // Drawn layers (planned route, destination, trail, vehicle) per delivery id; kept apart from the
+    // delivery object so the state stays plain data.
     this.layers = new Map();
     this.animations = new Map();
 
@@ -37,7 +40,7 @@ export class MapView {
   layersOf(delivery) {
     let layers = this.layers.get(delivery.id);
     if (!layers) {
-      layers = { plan: null, destination: null, trail: null };
+      layers = { plan: null, destination: null, trail: null, vehicle: null };
       this.layers.set(delivery.id, layers);
     }
     return layers;
@@ -50,9 +53,9 @@ export class MapView {
       return;
     }
     const latLngs = route.points.map((p) => [p.lat, p.lon]);
-    layers.plan = L.polyline(latLngs, {
-      color: delivery.colour, weight: 4, opacity: 0.3, dashArray: '6 8', interactive: false,
-    }).addTo(this.map);
+    layers.plan = this.addNamed(L.polyline(latLngs, {
+      color: delivery.colour, weight: 4, opacity: 0.3, dashArray: '6 8', interactive: false, className: 'planned-route',
+    }), delivery);
 
     // The pin is an element, not an HTML string, so its colour is set through the DOM and the page
     // needs no inline style attributes (the Content-Security-Policy forbids them).
@@ -60,11 +63,11 @@ export class MapView {
     pin.className = 'destination-pin-shape';
     pin.style.backgroundColor = delivery.colour;
     const end = route.endPosition ?? route.points[route.points.length - 1];
-    layers.destination = L.marker([end.lat, end.lon], {
+    layers.destination = this.addNamed(L.marker([end.lat, end.lon], {
       icon: L.divIcon({ className: 'destination-pin', html: pin, iconSize: [18, 18], iconAnchor: [9, 18] }),
       interactive: false,
       keyboard: false,
-    }).addTo(this.map);
+    }), delivery);
   }
 
   /** The travelled trail gets every exact point; only the vehicle marker is animated. */
@@ -78,20 +81,28 @@ export class MapView {
     if (layers.trail) {
       layers.trail.setLatLngs(latLngs);
     } else {
-      layers.trail = L.polyline(latLngs, {
-        color: delivery.colour, weight: 5, opacity: 0.9, interactive: false,
-      }).addTo(this.map);
+      layers.trail = this.addNamed(L.polyline(latLngs, {
+        color: delivery.colour, weight: 5, opacity: 0.9, interactive: false, className: 'trail',
+      }), delivery);
     }
+  }
+
+  /** Adds a shape to the map, its element marked with the delivery it belongs to. */
+  addNamed(layer, delivery) {
+    layer.addTo(this.map);
+    layer.getElement().dataset.deliveryId = delivery.id;
+    return layer;
   }
 
   /** Gives the vehicle its marker, at `at`, if it has none yet; true when the marker was just made. */
   addMarkerIfMissing(delivery, at) {
-    if (delivery.marker) {
+    const layers = this.layersOf(delivery);
+    if (layers.vehicle) {
       return false;
     }
-    delivery.marker = L.circleMarker(at, {
-      radius: 8, color: '#ffffff', weight: 3, fillColor: delivery.colour, fillOpacity: 1,
-    }).addTo(this.map);
+    layers.vehicle = this.addNamed(L.circleMarker(at, {
+      radius: 8, color: '#ffffff', weight: 3, fillColor: delivery.colour, fillOpacity: 1, className: 'vehicle',
+    }), delivery);
     return true;
   }
 
@@ -103,9 +114,10 @@ export class MapView {
     }
     this.cancelAnimation(delivery);
     // Start from the marker's current (possibly mid-glide) spot so a new position never makes it jump.
-    const from = delivery.marker.getLatLng();
+    const vehicle = this.layersOf(delivery).vehicle;
+    const from = vehicle.getLatLng();
     if (prefersReducedMotion.matches || durationMs <= 0 || from.equals(to)) {
-      delivery.marker.setLatLng(to);
+      vehicle.setLatLng(to);
       return;
     }
     // Timed by the frames' own timestamps: the one clock requestAnimationFrame guarantees.
@@ -113,7 +125,7 @@ export class MapView {
     const step = (now) => {
       startedAt ??= now;
       const t = Math.min(1, (now - startedAt) / durationMs);
-      delivery.marker.setLatLng([from.lat + (to.lat - from.lat) * t, from.lng + (to.lng - from.lng) * t]);
+      vehicle.setLatLng([from.lat + (to.lat - from.lat) * t, from.lng + (to.lng - from.lng) * t]);
       if (t < 1) {
         this.animations.set(delivery.id, requestAnimationFrame(step));
       } else {
@@ -127,9 +139,9 @@ export class MapView {
   placeVehicle(delivery, lat, lon) {
     this.cancelAnimation(delivery);
     if (!this.addMarkerIfMissing(delivery, [lat, lon])) {
-      delivery.marker.setLatLng([lat, lon]);
+      this.layersOf(delivery).vehicle.setLatLng([lat, lon]);
     }
-    delivery.marker.bringToFront();
+    this.layersOf(delivery).vehicle.bringToFront();
   }
 
   cancelAnimation(delivery) {

@@ -1,7 +1,8 @@
 // The side panel: connection state, route catalogue, delivery lists and notices.
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
-import { formatEta, formatKm, latestPosition, remainingMetres } from './deliveries.js';
+import { deliveryItemText, formatKm } from './format.js';
+import { shareLinkTo } from './routing.js';
 
 const NOTICE_MS = 8000;
 const CONNECTION_STATES = ['live', 'reconnecting', 'offline'];
@@ -64,13 +65,6 @@ export function routesUnavailable() {
   byId('routes').dataset.empty = 'Routes could not be loaded.';
 }
 
-export function titleOf(delivery, route) {
-  if (route) {
-    return route.title;
-  }
-  return delivery.routeId ? `route ${delivery.routeId}` : `delivery ${delivery.id.slice(0, 8)}`;
-}
-
 /**
  * Adds the delivery's list item to #active (or, for one already finished, to the end of #recent).
  * Clicking anywhere on the item except the share link selects it: an active delivery toggles camera
@@ -92,7 +86,7 @@ export function addDeliveryItem(delivery, onSelect, { list = 'active' } = {}) {
   const remaining = element('span', 'remaining');
   const eta = element('time', 'eta');
   const share = element('a', 'share', 'Share link');
-  share.href = `#/deliveries/${delivery.id}`;
+  share.href = shareLinkTo(delivery.id);
 
   const details = element('div', 'delivery-details');
   details.append(progress, remaining, eta, share);
@@ -111,39 +105,33 @@ function itemOf(delivery) {
   return document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(delivery.id)}"]`);
 }
 
-/** Refreshes title, progress and distance remaining from the delivery's latest position. */
+/** Refreshes title, progress, distance remaining and ETA from the delivery's latest position. */
 export function updateDeliveryItem(delivery, route) {
   const item = itemOf(delivery);
   if (!item) {
     return;
   }
-  const title = titleOf(delivery, route);
+  const text = deliveryItemText(delivery, route, Date.now());
   item.classList.toggle('finished', delivery.finished);
-  item.querySelector('.delivery-title').textContent = title;
-  item.querySelector('.follow').setAttribute('aria-label', delivery.finished
-    ? `Replay the delivery on ${title}` : `Follow the delivery on ${title} with the map`);
-  item.querySelector('.share').setAttribute('aria-label', `Shareable link to the delivery on ${title}`);
+  item.querySelector('.delivery-title').textContent = text.title;
+  item.querySelector('.follow').setAttribute('aria-label', text.followLabel);
+  item.querySelector('.share').setAttribute('aria-label', text.shareLabel);
 
   const progress = item.querySelector('progress');
-  progress.setAttribute('aria-label', `Progress of the delivery on ${title}`);
-  const latest = latestPosition(delivery);
-  const remaining = item.querySelector('.remaining');
-  if (route && route.points.length > 0) {
-    progress.max = route.points.length;
-    // Finished means arrived, even if a middle point is still being caught up.
-    progress.value = delivery.finished ? route.points.length : latest ? latest.seq + 1 : 0;
-    remaining.textContent = delivery.finished ? 'arrived'
-      : `${formatKm(remainingMetres(route, latest ? latest.seq : 0))} left`;
+  progress.setAttribute('aria-label', text.progressLabel);
+  if (text.progress) {
+    progress.max = text.progress.max;
+    progress.value = text.progress.value;
   } else {
     // Route not known yet (a shared link before its first position): an indeterminate bar says "working".
     progress.removeAttribute('value');
-    remaining.textContent = delivery.finished ? 'arrived' : '';
   }
+  item.querySelector('.remaining').textContent = text.remaining;
 
   const eta = item.querySelector('.eta');
-  if (!delivery.finished && delivery.etaAt !== null) {
-    eta.textContent = formatEta(delivery.etaAt, Date.now());
-    eta.dateTime = new Date(delivery.etaAt).toISOString();
+  if (text.eta) {
+    eta.textContent = text.eta.text;
+    eta.dateTime = text.eta.dateTime;
   } else {
     eta.textContent = '';
     eta.removeAttribute('datetime');

@@ -1,7 +1,8 @@
 // Replay of a finished delivery: play/pause, speed and a time slider over its stored track, moving the
 // vehicle along the stored points at the pace of their stored timestamps (times the chosen speed).
 
-import { formatClock, formatDuration, replayOffsets } from './deliveries.js';
+import { formatClock, formatDuration } from './format.js';
+import { replayFrame, replayOffsets } from './replay-track.js';
 
 const SPEEDS = [1, 4, 16];
 // A frame gap longer than this (a hidden tab, a stalled machine) counts as this much, so the vehicle
@@ -9,21 +10,6 @@ const SPEEDS = [1, 4, 16];
 const MAX_FRAME_MS = 250;
 
 const byId = (id) => document.getElementById(id);
-
-/** Index of the last offset <= clock (offsets ascending, offsets[0] = 0). */
-function indexAt(offsets, clock) {
-  let low = 0;
-  let high = offsets.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >>> 1;
-    if (offsets[mid] <= clock) {
-      low = mid;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return low;
-}
 
 export class Replay {
   /**
@@ -68,25 +54,6 @@ export class Replay {
 
   get deliveryId() {
     return this.delivery ? this.delivery.id : null;
-  }
-
-  /** What tests and dev tools read (window.codeDelivery.replay). */
-  state() {
-    if (!this.delivery) {
-      return null;
-    }
-    const at = this.delivery.marker ? this.delivery.marker.getLatLng() : null;
-    return {
-      deliveryId: this.delivery.id,
-      index: this.index,
-      count: this.points.length,
-      playing: this.playing,
-      speed: this.speed,
-      done: this.done,
-      clockMs: this.clock,
-      durationMs: this.duration(),
-      position: at ? { lat: at.lat, lon: at.lng } : null,
-    };
   }
 
   duration() {
@@ -209,30 +176,19 @@ export class Replay {
   /** Vehicle, trail, slider and time text for the current clock. */
   render() {
     const points = this.points;
-    if (points.length === 0) {
+    const frame = replayFrame(points, this.offsets, this.clock, this.done);
+    if (frame === null) {
       this.index = 0;
       this.updateControls();
       return;
     }
-    const index = this.done ? points.length - 1 : indexAt(this.offsets, this.clock);
+    const index = frame.index;
     this.index = index;
-    const here = points[index];
-    let lat = here.lat;
-    let lon = here.lon;
-    const next = points[index + 1];
-    if (next && !this.done) {
-      const span = this.offsets[index + 1] - this.offsets[index];
-      const t = span > 0 ? Math.min(1, (this.clock - this.offsets[index]) / span) : 0;
-      lat += (next.lat - here.lat) * t;
-      lon += (next.lon - here.lon) * t;
-    }
-    const trail = points.slice(0, index + 1).map((p) => [p.lat, p.lon]);
-    trail.push([lat, lon]);
-    this.mapView.showTrailPoints(this.delivery, trail);
-    this.mapView.placeVehicle(this.delivery, lat, lon);
+    this.mapView.showTrailPoints(this.delivery, frame.trail);
+    this.mapView.placeVehicle(this.delivery, frame.lat, frame.lon);
 
     this.slider.value = String(index);
-    const stamp = Date.parse(here.timestamp ?? '');
+    const stamp = Date.parse(points[index].timestamp ?? '');
     const clockText = Number.isFinite(stamp) ? formatClock(stamp) : `point ${index + 1}`;
     this.slider.setAttribute('aria-valuetext', `Point ${index + 1} of ${points.length}, ${clockText}`);
     this.time.textContent = `${formatDuration(this.clock)} / ${formatDuration(this.duration())} · ${clockText}`;

@@ -59,9 +59,9 @@ class BlockedTilesIT {
       String id = await().atMost(Browser.WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
           .until(() -> browser.deliveryIdsIn("active"), ids -> ids.size() == 1).get(0);
       List<Double> firstSpot = await().atMost(Browser.WAIT).ignoreExceptions()
-          .until(() -> browser.delivery(id).marker(), spot -> spot != null);
+          .until(() -> browser.delivery(id).vehicle(), spot -> spot != null);
       await().atMost(Browser.WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-          .until(() -> browser.delivery(id).marker(), spot -> !spot.equals(firstSpot));
+          .until(() -> browser.delivery(id).vehicle(), spot -> !spot.equals(firstSpot));
       assertThat(browser.drawnLineCount()).as("planned route, travelled trail and vehicle drawn").isGreaterThanOrEqualTo(3);
       browser.screenshot("tiles-blocked-moving");
 

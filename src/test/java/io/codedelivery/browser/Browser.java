@@ -31,8 +31,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * One headless Chromium session for a browser test: a fresh profile, the console log kept for inspection,
- * screenshots saved under {@code target/screenshots/}, and reads of the page's own state
- * ({@code window.codeDelivery}).
+ * screenshots saved under {@code target/screenshots/}, and reads of what the page shows (its DOM: lists,
+ * replay controls, the shapes drawn on the map). The one read beyond the DOM is the seqs the page holds for a
+ * delivery ({@code window.codeDelivery.seqsHeld}, the page's operator check).
  */
 final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -135,38 +136,67 @@ final class Browser implements AutoCloseable {
     return findAll("#map .leaflet-overlay-pane path").size();
   }
 
-  /** What the page holds for one delivery (window.codeDelivery.deliveries), or null if it does not know it. */
+  /**
+   * What the page shows of one delivery: its list item (title, finished), its vehicle on the map (centre in
+   * map pixels, null while not drawn) and the seqs it holds; null while the page does not list it.
+   */
   PageDelivery delivery(String id) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> raw = (Map<String, Object>) js("""
-        const d = window.codeDelivery && window.codeDelivery.deliveries.get(arguments[0]);
-        if (!d) { return null; }
-        const at = d.marker ? d.marker.getLatLng() : null;
+    Map<String, Object> raw = (Map<String, Object>) js(MAP_SHAPES + """
+        const id = arguments[0];
+        const item = document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(id)}"]`);
+        if (!item) { return null; }
         return {
-          id: d.id, routeId: d.routeId, finished: d.finished,
-          seqs: d.positions.map(p => p.seq),
-          marker: at ? [at.lat, at.lng] : null,
+          id, title: item.querySelector('.delivery-title').textContent, finished: item.classList.contains('finished'),
+          seqs: window.codeDelivery.seqsHeld(id), vehicle: vehicleCentre(id),
         };""", id);
     return raw == null ? null : PageDelivery.of(raw);
   }
 
-  /** window.codeDelivery.replay: the replay on screen (deliveryId, index, count, playing, speed, done, position), or null. */
+  /**
+   * The points of a delivery's planned route as drawn (map pixels, the same space as the vehicle's centre):
+   * Leaflet drops points that lie within a pixel of the line, never the first or the last.
+   */
+  List<List<Double>> plannedRouteDrawn(String id) {
+    @SuppressWarnings("unchecked")
+    List<List<Number>> raw = (List<List<Number>>) js(MAP_SHAPES + "return pointsOf('planned-route', arguments[0]);", id);
+    return raw.stream().map(p -> p.stream().map(Number::doubleValue).toList()).toList();
+  }
+
+  /** Reads of Leaflet's SVG shapes: circle markers and polylines write their pixel geometry into the path. */
+  private static final String MAP_SHAPES = """
+      const shape = (kind, id) => document.querySelector(`#map path.${kind}[data-delivery-id="${CSS.escape(id)}"]`);
+      const vehicleCentre = (id) => {
+        const m = /^M(-?[\\d.]+),(-?[\\d.]+)a(-?[\\d.]+),/.exec(shape('vehicle', id)?.getAttribute('d') ?? '');
+        return m ? [Number(m[1]) + Number(m[3]), Number(m[2])] : null;
+      };
+      const pointsOf = (kind, id) => [...(shape(kind, id)?.getAttribute('d') ?? '').matchAll(/[ML](-?[\\d.]+) (-?[\\d.]+)/g)]
+          .map(m => [Number(m[1]), Number(m[2])]);
+      """;
+
+  /**
+   * The replay as its controls show it, or null while they are hidden: the delivery whose item is marked as
+   * replaying, the slider's point (index) and length (count), the play button's state and the chosen speed.
+   */
   @SuppressWarnings("unchecked")
   Map<String, Object> replay() {
     return (Map<String, Object>) js("""
-        const r = window.codeDelivery && window.codeDelivery.replay;
-        return r ? JSON.parse(JSON.stringify(r)) : null;""");
+        const section = document.getElementById('replay');
+        if (section.hidden) { return null; }
+        const slider = document.getElementById('replay-slider');
+        const button = document.getElementById('replay-play').textContent;
+        const item = document.querySelector('li.delivery.replaying');
+        return {
+          deliveryId: item ? item.dataset.deliveryId : null,
+          index: Number(slider.value), count: Number(slider.max) + 1, valueText: slider.getAttribute('aria-valuetext'),
+          playing: button === 'Pause', done: button === 'Replay',
+          speed: Number(document.getElementById('replay-speed').value),
+        };""");
   }
 
   /** Resizes the browser window (CSS pixels), e.g. to a phone's 360 px width. */
   void resize(int width, int height) {
     driver.manage().window().setSize(new Dimension(width, height));
-  }
-
-  /** Ids of every delivery the page knows of. */
-  @SuppressWarnings("unchecked")
-  List<String> knownDeliveryIds() {
-    return (List<String>) js("return Array.from(window.codeDelivery ? window.codeDelivery.deliveries.keys() : []);");
   }
 
   /** Saves a PNG of the whole window as {@code target/screenshots/<name>.png}. */
@@ -210,15 +240,18 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  /** A delivery as the page holds it: the seqs of its positions, whether it finished, its marker's spot. */
-  record PageDelivery(String id, String routeId, boolean finished, List<Long> seqs, List<Double> marker) {
+  /**
+   * A delivery as the page shows it: the title of its list item, whether it is marked finished, the seqs the
+   * page holds, and its vehicle's centre in map pixels (null while no vehicle is drawn).
+   */
+  record PageDelivery(String id, String title, boolean finished, List<Long> seqs, List<Double> vehicle) {
     @SuppressWarnings("unchecked")
     static PageDelivery of(Map<String, Object> raw) {
       List<Long> seqs = ((List<Object>) raw.get("seqs")).stream().map(s -> ((Number) s).longValue()).toList();
-      List<Object> at = (List<Object>) raw.get("marker");
-      List<Double> marker = at == null ? null : at.stream().map(n -> ((Number) n).doubleValue()).toList();
-      return new PageDelivery((String) raw.get("id"), (String) raw.get("routeId"),
-          Boolean.TRUE.equals(raw.get("finished")), seqs, marker);
+      List<Object> at = (List<Object>) raw.get("vehicle");
+      List<Double> vehicle = at == null ? null : at.stream().map(n -> ((Number) n).doubleValue()).toList();
+      return new PageDelivery((String) raw.get("id"), (String) raw.get("title"),
+          Boolean.TRUE.equals(raw.get("finished")), seqs, vehicle);
     }
   }
 }

@@ -46,8 +46,8 @@ class BrowserIT extends MapPageTestBase {
       String id = waitUpTo().until(() -> browser.deliveryIdsIn("active"), ids -> ids.size() == 1).get(0);
       assertThat(browser.find("#active li.delivery[data-delivery-id='" + id + "'] a.share").getDomAttribute("href"))
           .isEqualTo("#/deliveries/" + id);
-      List<Double> firstSpot = waitUpTo().until(() -> browser.delivery(id).marker(), spot -> spot != null);
-      waitUpTo().until(() -> browser.delivery(id).marker(), spot -> !spot.equals(firstSpot));
+      List<Double> firstSpot = waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> spot != null);
+      waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> !spot.equals(firstSpot));
       assertThat(browser.find("#active li.delivery[data-delivery-id='" + id + "'] .remaining").getText())
           .endsWith("km left");
       browser.screenshot("delivery-moving");
@@ -94,7 +94,7 @@ class BrowserIT extends MapPageTestBase {
         noticesSeen.addAll(observer.noticeTexts());
         errorsSeen.addAll(observer.errorNoticeTexts());
         for (String id : ids) {
-          List<Double> spot = observer.delivery(id).marker();
+          List<Double> spot = observer.delivery(id).vehicle();
           if (spot != null && !spot.equals(firstSpots.computeIfAbsent(id, k -> spot))) {
             moved.add(id);
           }
@@ -117,8 +117,10 @@ class BrowserIT extends MapPageTestBase {
       for (String id : ids) {
         PageDelivery delivery = observer.delivery(id);
         assertThat(delivery.finished()).as("delivery %s finished", id).isTrue();
-        assertThat(delivery.seqs()).as("every point of route %s, once, in order", delivery.routeId())
-            .isEqualTo(allSeqsOf(route(delivery.routeId())));
+        String routeId = deliveryState(id).getString("routeId");
+        assertThat(delivery.title()).isEqualTo(route(routeId).title());
+        assertThat(delivery.seqs()).as("every point of route %s, once, in order", routeId)
+            .isEqualTo(allSeqsOf(route(routeId)));
       }
       assertThat(errorsSeen).as("error notices on the observer page").isEmpty();
       assertThat(observer.severeConsoleEntries()).isEmpty();

@@ -1,0 +1,145 @@
+// Merge rules: a delivery's positions by seq, however live messages and stored batches interleave.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  colourFor, createDelivery, firstMissingSeq, hasGap, isDeliveryId, latestPosition, mergePositions, remainingPoints,
+} from '../../../webroot/deliveries.js';
+
+const ID = '3f2b8c1e-6a4d-4e9b-9c1a-0d2e4f6a8b10';
+const position = (seq, extra = {}) => ({ deliveryId: ID, seq, position: { lat: -15.8 + seq / 1000, lon: -47.9 }, ...extra });
+const seqsOf = (delivery) => delivery.positions.map((p) => p.seq);
+const fresh = () => createDelivery(ID, null, '#000');
+
+describe('mergePositions', () => {
+  test('keeps positions in seq order whatever order they arrive in', () => {
+    const delivery = fresh();
+    assert.equal(mergePositions(delivery, [position(3), position(0), position(2)]), 3);
+    mergePositions(delivery, [position(1)]);
+    assert.deepEqual(seqsOf(delivery), [0, 1, 2, 3]);
+  });
+
+  test('a seq already held is not added again (live and catch-up overlap after a reconnect)', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [position(0), position(1), position(2)]);
+    assert.equal(mergePositions(delivery, [position(1), position(2), position(3), position(3)]), 1);
+    assert.deepEqual(seqsOf(delivery), [0, 1, 2, 3]);
+  });
+
+  test('the first copy of a seq stays: a replayed message does not move the point', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [position(0)]);
+    mergePositions(delivery, [{ seq: 0, position: { lat: 1, lon: 1 } }]);
+    assert.equal(delivery.positions[0].lat, -15.8);
+  });
+
+  test('malformed messages are ignored, not fatal', () => {
+    const delivery = fresh();
+    const added = mergePositions(delivery, [null, {}, { seq: -1, position: { lat: 0, lon: 0 } }, { seq: 1.5, position: { lat: 0, lon: 0 } },
+      { seq: 2, position: { lat: 'x', lon: 0 } }, { seq: 3, position: { lat: NaN, lon: 0 } }, { seq: 4 }, position(5)]);
+    assert.equal(added, 1);
+    assert.deepEqual(seqsOf(delivery), [5]);
+  });
+
+  test('learns the route from a position when it was unknown, and never changes a known one', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [position(0, { routeId: '2' })]);
+    assert.equal(delivery.routeId, '2');
+    mergePositions(delivery, [position(1, { routeId: '3' })]);
+    assert.equal(delivery.routeId, '2');
+  });
+
+  test('a position marked finished finishes the delivery, even when it arrives before the ones in between', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [position(0)]);
+    mergePositions(delivery, [position(4, { finished: true })]);
+    assert.equal(delivery.finished, true);
+    assert.equal(latestPosition(delivery).seq, 4);
+  });
+
+  test('a duplicate of the finishing position does nothing', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [position(0, { finished: false })]);
+    assert.equal(mergePositions(delivery, [position(0, { finished: true })]), 0);
+    assert.equal(delivery.finished, false);
+  });
+});
+
+describe('gaps', () => {
+  test('no gap while seqs run 0..n-1; a gap once a seq is missing', () => {
+    const delivery = fresh();
+    assert.equal(hasGap(delivery), false);
+    assert.equal(firstMissingSeq(delivery), 0);
+    mergePositions(delivery, [position(0), position(1)]);
+    assert.equal(hasGap(delivery), false);
+    assert.equal(firstMissingSeq(delivery), 2);
+    mergePositions(delivery, [position(5)]);
+    assert.equal(hasGap(delivery), true);
+    assert.equal(firstMissingSeq(delivery), 2);
+  });
+
+  test('joined late (no seq 0): the catch-up starts at 0', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [position(40), position(41)]);
+    assert.equal(hasGap(delivery), true);
+    assert.equal(firstMissingSeq(delivery), 0);
+  });
+
+  test('the first hole is found in a long track with several holes', () => {
+    const delivery = fresh();
+    const seqs = [...Array(1000).keys()].filter((seq) => seq !== 617 && seq !== 800);
+    mergePositions(delivery, seqs.map((seq) => position(seq)));
+    assert.equal(firstMissingSeq(delivery), 617);
+    mergePositions(delivery, [position(617)]);
+    assert.equal(firstMissingSeq(delivery), 800);
+    mergePositions(delivery, [position(800)]);
+    assert.equal(hasGap(delivery), false);
+    assert.equal(firstMissingSeq(delivery), 1000);
+  });
+});
+
+describe('remainingPoints', () => {
+  const route = { points: Array.from({ length: 10 }, () => ({ lat: 0, lon: 0 })) };
+
+  test('counts the points after the latest one held', () => {
+    const delivery = fresh();
+    assert.equal(remainingPoints(delivery, route), 10, "no position yet: every point still to drive");
+    mergePositions(delivery, [position(0), position(3)]);
+    assert.equal(remainingPoints(delivery, route), 6);
+  });
+
+  test('falls back to the summary point count, and is unknown without either', () => {
+    const delivery = fresh();
+    assert.equal(remainingPoints(delivery, null), null);
+    delivery.pointCount = 5;
+    mergePositions(delivery, [position(1)]);
+    assert.equal(remainingPoints(delivery, null), 3);
+  });
+
+  test('a finished delivery has nothing left, even with points missing', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [position(2, { finished: true })]);
+    assert.equal(remainingPoints(delivery, route), 0);
+  });
+});
+
+test('delivery ids are UUIDs only', () => {
+  assert.equal(isDeliveryId(ID), true);
+  assert.equal(isDeliveryId(ID.toUpperCase()), true);
+  for (const bad of [undefined, null, 42, '', 'abc', `${ID}x`, `../${ID}`, '3f2b8c1e6a4d4e9b9c1a0d2e4f6a8b10']) {
+    assert.equal(isDeliveryId(bad), false, String(bad));
+  }
+});
+
+test('colours: the palette first, then distinct hues', () => {
+  const colours = Array.from({ length: 40 }, (_, i) => colourFor(i));
+  assert.equal(new Set(colours).size, 40);
+  assert.match(colours[0], /^#[0-9a-f]{6}$/);
+  assert.match(colours[10], /^hsl\(\d+, 70%, 35%\)$/);
+});
+
+test('a new delivery is plain data: nothing drawn hangs on it', () => {
+  const delivery = createDelivery(ID, '1', '#123456');
+  assert.deepEqual(JSON.parse(JSON.stringify(delivery)), delivery);
+  assert.deepEqual(Object.keys(delivery).sort(),
+    ['colour', 'etaAt', 'finished', 'id', 'pointCount', 'positions', 'routeId', 'seenLive']);
+});

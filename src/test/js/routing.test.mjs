@@ -1,0 +1,24 @@
+// The page's address: which delivery a shared link opens.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHash, shareLinkTo } from '../../../webroot/routing.js';
+
+const ID = '3f2b8c1e-6a4d-4e9b-9c1a-0d2e4f6a8b10';
+
+test('a share link opens its delivery', () => {
+  assert.equal(shareLinkTo(ID), `#/deliveries/${ID}`);
+  assert.deepEqual(parseHash(shareLinkTo(ID)), { view: 'delivery', id: ID });
+  assert.deepEqual(parseHash(`#/deliveries/${encodeURIComponent(ID)}`), { view: 'delivery', id: ID });
+});
+
+test('no delivery named: the plain map', () => {
+  for (const hash of ['', '#', '#/', '#/routes/1', '#deliveries/x', undefined, `#/deliveries/${ID}/positions`, '#/deliveries/']) {
+    assert.deepEqual(parseHash(hash), { view: 'map' }, String(hash));
+  }
+});
+
+test('a delivery link whose id is not a delivery id is invalid, including a mangled escape', () => {
+  for (const hash of ['#/deliveries/abc', '#/deliveries/%E0%A4%A', `#/deliveries/${ID}x`, '#/deliveries/%2e%2e']) {
+    assert.deepEqual(parseHash(hash), { view: 'invalid' }, hash);
+  }
+});

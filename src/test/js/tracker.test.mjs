@@ -1,0 +1,86 @@
+// Orchestration with stand-ins for the server, the live feed and the views: what the page fetches and follows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createState, setRoutes } from '../../../webroot/state.js';
+import { Tracker } from '../../../webroot/tracker.js';
+
+const ID = '3f2b8c1e-6a4d-4e9b-9c1a-0d2e4f6a8b10';
+const ROUTE = { id: '1', title: 'Downtown', lengthMetres: 1000, points: Array.from({ length: 10 }, (_, i) => ({ lat: 0, lon: i / 1000 })) };
+const position = (seq) => ({ deliveryId: ID, routeId: '1', seq, position: ROUTE.points[seq], finished: seq === 9 });
+
+function page({ stored = [] } = {}) {
+  const fetches = [];
+  const notices = [];
+  const followed = new Map();
+  const api = {
+    positions: async (id, fromSeq) => {
+      fetches.push(fromSeq);
+      await null;
+      return stored.filter((p) => p.seq >= fromSeq);
+    },
+    listAll: async () => [],
+    listPage: async () => ({ items: [] }),
+  };
+  const feed = {
+    isOpen: () => true,
+    follow: (id, onPosition) => followed.set(id, onPosition),
+    unfollow: (id) => followed.delete(id),
+  };
+  const ignore = () => {};
+  const mapView = { showPlan: ignore, showTrail: ignore, moveVehicle: ignore, panTo: ignore, frame: ignore };
+  const panel = new Proxy({ showNotice: (text) => notices.push(text) }, { get: (target, name) => target[name] ?? ignore });
+  const state = createState();
+  setRoutes(state, [ROUTE]);
+  const tracker = new Tracker({ state, api, feed, mapView, replay: { deliveryId: null }, panel });
+  return { tracker, state, fetches, notices, followed };
+}
+
+const seqsHeld = (state) => state.deliveries.get(ID).positions.map((p) => p.seq);
+
+test('a share link fetches the stored track from seq 0 and follows the delivery live, merged by seq', async () => {
+  const { tracker, state, fetches, followed } = page({ stored: [0, 1, 2, 3].map(position) });
+  tracker.openFromHash(`#/deliveries/${ID}`);
+  followed.get(ID)(position(3)); // live, overlapping the stored track
+  await tracker.catchUp(state.deliveries.get(ID));
+  followed.get(ID)(position(4));
+  assert.deepEqual(fetches, [0]);
+  assert.deepEqual(seqsHeld(state), [0, 1, 2, 3, 4]);
+  assert.equal(state.cameraDeliveryId, ID, 'the camera follows a shared delivery');
+});
+
+test('catch-ups asked for while one is in flight share it; the next starts at the first missing seq', async () => {
+  const { tracker, state, fetches } = page({ stored: [0, 1, 2, 3, 4, 5].map(position) });
+  const delivery = tracker.ensure(ID, '1');
+  tracker.applyPositions(delivery, [position(0), position(1)]);
+  const first = tracker.catchUp(delivery);
+  assert.equal(tracker.catchUp(delivery), first);
+  await first;
+  assert.deepEqual(fetches, [2]);
+  assert.deepEqual(seqsHeld(state), [0, 1, 2, 3, 4, 5]);
+});
+
+test('after a reconnect every delivery still on the road is followed again and caught up from its first missing seq', async () => {
+  const { tracker, state, fetches, followed } = page({ stored: [0, 1, 2, 3, 4, 5, 6].map(position) });
+  tracker.onOpen();
+  tracker.followStarted(ID, '1');
+  followed.get(ID)(position(0));
+  followed.get(ID)(position(1));
+  globalThis.navigator ??= { onLine: true };
+  followed.clear();
+  tracker.onClose();
+  assert.equal(state.connection, 'reconnecting');
+  tracker.onOpen();
+  assert.ok(followed.has(ID), 'followed again on the new socket');
+  await tracker.catchUp(state.deliveries.get(ID));
+  assert.deepEqual(fetches, [2]);
+  assert.deepEqual(seqsHeld(state), [0, 1, 2, 3, 4, 5, 6]);
+});
+
+test('the last position finishes the delivery: no longer followed, and news only if seen on the road', () => {
+  const { tracker, state, notices, followed } = page();
+  tracker.followStarted(ID, '1');
+  tracker.applyPositions(state.deliveries.get(ID), ROUTE.points.map((_, seq) => position(seq)));
+  assert.equal(state.deliveries.get(ID).finished, true);
+  assert.equal(followed.has(ID), false);
+  assert.deepEqual(notices, ['Delivery on Downtown finished']);
+});

@@ -1,0 +1,91 @@
+// The words and numbers the page shows. Pure functions: the panel and the replay put their results in the DOM.
+
+import { latestPosition } from './deliveries.js';
+import { remainingMetres } from './distance.js';
+
+const CLOCK = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+
+export function formatClock(epochMs) {
+  return CLOCK.format(new Date(epochMs));
+}
+
+/** "ETA 14:32:05 (~2 min)": the clock time plus how far away that is, rounded for reading at a glance. */
+export function formatEta(etaAt, now) {
+  const left = Math.max(0, etaAt - now);
+  let rough;
+  if (left < 1_000) {
+    rough = 'arriving';
+  } else if (left < 60_000) {
+    rough = `~${Math.round(left / 1_000)} s`;
+  } else {
+    rough = `~${Math.round(left / 60_000)} min`;
+  }
+  return `ETA ${formatClock(etaAt)} (${rough})`;
+}
+
+/** m:ss for replay times. */
+export function formatDuration(ms) {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+export function formatKm(metres) {
+  return `${(metres / 1000).toFixed(1)} km`;
+}
+
+/** How a delivery is named on screen: its route's title, else what little is known of it. */
+export function titleOf(delivery, route) {
+  if (route) {
+    return route.title;
+  }
+  return delivery.routeId ? `route ${delivery.routeId}` : `delivery ${delivery.id.slice(0, 8)}`;
+}
+
+/**
+ * Everything a delivery's list item shows, from its latest position: labels, the progress bar (null
+ * while the route is not known: an indeterminate bar), distance left and the ETA (null once arrived).
+ */
+export function deliveryItemText(delivery, route, now) {
+  const title = titleOf(delivery, route);
+  const latest = latestPosition(delivery);
+  let progress = null;
+  let remaining = delivery.finished ? 'arrived' : '';
+  if (route && route.points.length > 0) {
+    // Finished means arrived, even if a middle point is still being caught up.
+    progress = { max: route.points.length, value: delivery.finished ? route.points.length : latest ? latest.seq + 1 : 0 };
+    if (!delivery.finished) {
+      remaining = `${formatKm(remainingMetres(route, latest ? latest.seq : 0))} left`;
+    }
+  }
+  const eta = !delivery.finished && delivery.etaAt !== null
+    ? { text: formatEta(delivery.etaAt, now), dateTime: new Date(delivery.etaAt).toISOString() } : null;
+  return {
+    title,
+    followLabel: delivery.finished ? `Replay the delivery on ${title}` : `Follow the delivery on ${title} with the map`,
+    shareLabel: `Shareable link to the delivery on ${title}`,
+    progressLabel: `Progress of the delivery on ${title}`,
+    progress,
+    remaining,
+    eta,
+  };
+}
+
+/** Words for the bridge's terse error codes (it answers a refused frame with e.g. body "rejected"). */
+export function describeBusError(err) {
+  const reason = err?.body ?? err?.message ?? err?.failureType;
+  switch (reason) {
+    case 'rejected':
+    case 'access_denied':
+      return 'The server refused a request from this page.';
+    case 'max_handlers_reached':
+      return 'Following too many deliveries at once; some will not update live.';
+    case 'max_address_length_reached':
+      return 'The server refused an address that is too long.';
+    case 'invalid_json':
+      return 'The server could not read a message from this page.';
+    default:
+      return `Server problem: ${typeof reason === 'string' && reason ? reason : 'unknown error'}`;
+  }
+}

@@ -1,0 +1,28 @@
+// The page's address: #/deliveries/<id> opens one delivery (a shareable link); anything else is the map.
+
+import { isDeliveryId } from './deliveries.js';
+
+const SHARE_LINK = /^#\/deliveries\/([^/]+)$/;
+
+/** The fragment that opens this delivery. */
+export function shareLinkTo(deliveryId) {
+  return `#/deliveries/${encodeURIComponent(deliveryId)}`;
+}
+
+/**
+ * What a location hash asks for: {view: 'map'} (no delivery named), {view: 'delivery', id}, or
+ * {view: 'invalid'} for a delivery link whose id is not a delivery id (a mangled link).
+ */
+export function parseHash(hash) {
+  const match = SHARE_LINK.exec(hash ?? '');
+  if (!match) {
+    return { view: 'map' };
+  }
+  let id;
+  try {
+    id = decodeURIComponent(match[1]);
+  } catch {
+    return { view: 'invalid' };
+  }
+  return isDeliveryId(id) ? { view: 'delivery', id } : { view: 'invalid' };
+}
