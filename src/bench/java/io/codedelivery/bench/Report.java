@@ -1,0 +1,266 @@
+package io.codedelivery.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What a run tells its reader. It turns a measured {@link Metering.Window}, the subscribers' counts and the
+ * {@link StoreCheck}'s answer into the result JSON, with its verdict (p99 within {@code --p99-limit}, nothing lost,
+ * the store caught up and exact, the vehicles not held back, no subscriber dropped); prints that result as the
+ * table on stdout, and the ramp's steps as its summary; and writes {@code result-<timestamp>.json}. The JSON's shape
+ * is the benchmark's interface to whoever compares runs, so it lives here alone.
+ */
+final class Report {
+  private Report() {
+  }
+
+  /** One run's result: what it was asked, what it measured, and whether that passes. */
+  static JsonObject result(BenchOptions opts, long stackStartedMs, long readyMs, Metering.Window window,
+                           Subscriber.Stats stats, long tailLost, JsonObject store, Fleet fleet) {
+    Metering.Reading start = window.start();
+    Metering.Reading end = window.end();
+    double windowS = window.seconds();
+    Histogram latency = window.latency();
+    ResourceSampler.Snapshot res = window.resources();
+    double activeAvg = window.vehiclesActiveAvg();
+    double produced = end.produced() - start.produced();
+    double bridged = end.bridged() - start.bridged();
+    double persisted = end.persisted() - start.persisted();
+    long delivered = end.delivered() - start.delivered();
+    long bridgeLatencyCount = end.latencyCount() - start.latencyCount();
+    double bridgeLatencyMean = bridgeLatencyCount == 0 ? 0 : (end.latencyTotalMs() - start.latencyTotalMs()) / bridgeLatencyCount;
+    long lostGaps = stats.lostInGaps.sum();
+    long storeMissing = store.getLong("missing", 0L);
+    long lost = lostGaps + tailLost + storeMissing;
+    double expectedProduced = opts.expectedProducedPerSecond();
+    double producedRate = produced / windowS;
+    double p99 = ms(latency.getValueAtPercentile(99));
+
+    List<String> reasons = new ArrayList<>();
+    if (latency.getTotalCount() == 0 && opts.subscribers > 0) {
+      reasons.add("no position reached a subscriber");
+    }
+    if (p99 > opts.p99LimitMs) {
+      reasons.add(String.format(Locale.ROOT, "p99 %.1f ms > %.0f ms", p99, opts.p99LimitMs));
+    }
+    if (lost > 0) {
+      reasons.add(lost + " lost");
+    }
+    if (store.containsKey("backlog")) {
+      reasons.add(String.format(Locale.ROOT, "store %d positions behind %d s after production stopped",
+          store.getLong("backlog"), store.getInteger("waitS")));
+    } else if (opts.persistence && !store.getBoolean("ok", false)) {
+      reasons.add("store check failed");
+    }
+    // One tick's burst (N positions) of slack: the counters move N at a time.
+    if (produced < BenchOptions.MIN_PRODUCED_RATIO * expectedProduced * windowS - opts.vehicles) {
+      reasons.add(String.format(Locale.ROOT, "produced %.0f/s < %.0f%% of %.0f/s (vehicles held back)",
+          producedRate, BenchOptions.MIN_PRODUCED_RATIO * 100, expectedProduced));
+    }
+    if (stats.closedByServer.sum() > 0) {
+      reasons.add(stats.closedByServer.sum() + " subscribers dropped by the server");
+    }
+
+    return new JsonObject()
+        .put("timestamp", java.time.Instant.now().toString())
+        .put("config", new JsonObject()
+            .put("vehicles", opts.vehicles)
+            .put("intervalMs", opts.intervalMs)
+            .put("subscribers", opts.subscribers)
+            .put("separateSubscribers", opts.separateSubscribers)
+            .put("durationS", opts.durationS)
+            .put("warmupS", opts.warmupS)
+            .put("persistence", opts.persistence)
+            .put("external", opts.external)
+            .put("cores", res.cores())
+            .put("javaVersion", System.getProperty("java.version")))
+        .put("startup", new JsonObject()
+            .put("testStackStartMs", stackStartedMs)
+            .put("readyMs", readyMs))
+        .put("window", new JsonObject()
+            .put("seconds", round(windowS, 2))
+            .put("vehiclesActiveAvg", round(activeAvg, 1)))
+        .put("counts", new JsonObject()
+            .put("produced", (long) produced)
+            .put("bridged", (long) bridged)
+            .put("persisted", (long) persisted)
+            .put("delivered", delivered))
+        .put("ratesPerSecond", new JsonObject()
+            .put("produced", round(producedRate, 1))
+            .put("bridged", round(bridged / windowS, 1))
+            .put("persisted", round(persisted / windowS, 1))
+            .put("delivered", round(delivered / windowS, 1))
+            .put("expectedProduced", round(expectedProduced, 1))
+            .put("expectedDelivered", round(opts.subscribers * 1000.0 / opts.intervalMs, 1)))
+        .put("latencyMs", new JsonObject()
+            .put("what", "position timestamp -> receipt by a SockJS subscriber")
+            .put("count", latency.getTotalCount())
+            .put("p50", ms(latency.getValueAtPercentile(50)))
+            .put("p99", p99)
+            .put("p999", ms(latency.getValueAtPercentile(99.9)))
+            .put("max", ms(latency.getMaxValue()))
+            .put("mean", round(latency.getMean() / 1000.0, 2))
+            .put("bridgeMean", round(bridgeLatencyMean, 2)))
+        .put("integrity", new JsonObject()
+            .put("gaps", stats.gaps.sum())
+            .put("lostInGaps", lostGaps)
+            .put("lostAtStreamEnd", tailLost)
+            .put("lostInStore", storeMissing)
+            .put("lost", lost)
+            .put("duplicates", stats.duplicates.sum())
+            .put("duplicatesInStore", store.getLong("duplicates", 0L))
+            .put("streamsComplete", stats.completeStreams.sum())
+            .put("reassignments", stats.reassignments.sum())
+            .put("bridgeErrors", stats.errors.sum())
+            .put("subscribersDropped", stats.closedByServer.sum()))
+        .put("store", store)
+        .put("fleet", new JsonObject()
+            .put("started", fleet.started.get())
+            .put("finished", fleet.watchlist().finishedCount())
+            .put("startFailures", fleet.startFailures.get())
+            .put("lastStartFailure", fleet.lastStartFailure()))
+        .put("resources", new JsonObject()
+            .put("cpuLoadAvg", round(res.cpuLoadAvg(), 3))
+            .put("coresUsed", round(res.coresUsed(), 2))
+            .put("heapUsedMaxMB", res.heapUsedMax() >> 20)
+            .put("heapMaxMB", res.heapMax() >> 20)
+            .put("rssMaxMB", res.rssMax() >> 20)
+            .put("rssPeakMB", res.rssPeak() >> 20))
+        .put("verdict", new JsonObject()
+            .put("pass", reasons.isEmpty())
+            .put("reasons", String.join("; ", reasons)));
+  }
+
+  /** The result as a table on stdout. */
+  static void printTable(JsonObject r) {
+    JsonObject c = r.getJsonObject("config");
+    JsonObject rates = r.getJsonObject("ratesPerSecond");
+    JsonObject counts = r.getJsonObject("counts");
+    JsonObject lat = r.getJsonObject("latencyMs");
+    JsonObject in = r.getJsonObject("integrity");
+    JsonObject store = r.getJsonObject("store");
+    JsonObject res = r.getJsonObject("resources");
+    JsonObject up = r.getJsonObject("startup");
+    JsonObject fleet = r.getJsonObject("fleet");
+    JsonObject v = r.getJsonObject("verdict");
+    String line = "+" + "-".repeat(34) + "+" + "-".repeat(64) + "+";
+    System.out.println();
+    System.out.println(line);
+    row("Code Delivery pipeline benchmark", "");
+    System.out.println(line);
+    row("vehicles / interval", c.getInteger("vehicles") + " / " + c.getInteger("intervalMs") + " ms (avg on road "
+        + r.getJsonObject("window").getDouble("vehiclesActiveAvg") + ")");
+    row("subscribers (SockJS WebSocket)", c.getInteger("subscribers")
+        + (c.getBoolean("separateSubscribers", false) ? " (own JVM: CPU, heap and RSS below are the server's)" : ""));
+    row("window", r.getJsonObject("window").getDouble("seconds") + " s after " + c.getInteger("warmupS") + " s warm-up");
+    row("persistence / infrastructure", (c.getBoolean("persistence") ? "on" : "off") + " / " + (c.getBoolean("external") ? "external" : "embedded"));
+    System.out.println(line);
+    row("produced", fmt("%.1f/s (expected %.1f/s; %d)", rates.getDouble("produced"), rates.getDouble("expectedProduced"), counts.getLong("produced")));
+    row("bridged (event bus)", fmt("%.1f/s (%d)", rates.getDouble("bridged"), counts.getLong("bridged")));
+    row("persisted (store)", fmt("%.1f/s (%d)", rates.getDouble("persisted"), counts.getLong("persisted")));
+    row("delivered to subscribers", fmt("%.1f/s (expected ~%.1f/s; %d)", rates.getDouble("delivered"), rates.getDouble("expectedDelivered"), counts.getLong("delivered")));
+    System.out.println(line);
+    row("end-to-end latency (ms)", fmt("p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)",
+        lat.getDouble("p50"), lat.getDouble("p99"), lat.getDouble("p999"), lat.getDouble("max"), lat.getLong("count")));
+    row("bridge latency mean (ms)", fmt("%.2f (timestamp -> event-bus publish)", lat.getDouble("bridgeMean")));
+    System.out.println(line);
+    row("lost (gaps/stream end/store)", fmt("%d (%d / %d / %d)", in.getLong("lost"), in.getLong("lostInGaps"),
+        in.getLong("lostAtStreamEnd"), in.getLong("lostInStore")));
+    row("duplicated (subscribers/store)", fmt("%d / %d", in.getLong("duplicates"), in.getLong("duplicatesInStore")));
+    row("streams complete / registrations", fmt("%d / %d", in.getLong("streamsComplete"), in.getLong("reassignments")));
+    row("bridge errors / dropped subs", fmt("%d / %d", in.getLong("bridgeErrors"), in.getLong("subscribersDropped")));
+    if (store.containsKey("skipped")) {
+      row("store check", "skipped (" + store.getString("skipped") + ")");
+    } else if (store.containsKey("backlog")) {
+      row("store check", fmt("not run: %d positions still on the topic for the store after %d s",
+          store.getLong("backlog"), store.getInteger("waitS")));
+    } else {
+      row("store check", fmt("%s: finished %d/%d exact, running %d/%d exact prefix",
+          store.getBoolean("ok") ? "OK" : "FAILED", store.getInteger("finishedExact"), store.getInteger("finishedChecked"),
+          store.getInteger("runningExactPrefix"), store.getInteger("runningChecked")));
+      row("track query (REST, whole track)", store.getLong("trackQueryMedianMs", -1L) >= 0
+          ? fmt("median %d ms, max %d ms", store.getLong("trackQueryMedianMs"), store.getLong("trackQueryMaxMs")) : "no delivery to ask for");
+      row("store catch-up", store.getLong("persistedCatchUpMs") >= 0 ? store.getLong("persistedCatchUpMs") + " ms" : "not within the wait");
+    }
+    row("started / finished (whole run)", fmt("%d / %d (start failures %d)", fleet.getLong("started"), fleet.getInteger("finished"), fleet.getLong("startFailures")));
+    System.out.println(line);
+    row("process CPU", fmt("%.1f%% of %d cores avg (%.2f cores busy)", res.getDouble("cpuLoadAvg") * 100, c.getInteger("cores"), res.getDouble("coresUsed")));
+    row("heap used max / heap max", fmt("%d MB / %d MB", res.getLong("heapUsedMaxMB"), res.getLong("heapMaxMB")));
+    row("RSS max in window / peak", fmt("%d MB / %d MB", res.getLong("rssMaxMB"), res.getLong("rssPeakMB")));
+    row("in-process stack to ready", fmt("%d ms (TestStack.start %d ms)", up.getLong("readyMs"), up.getLong("testStackStartMs")));
+    JsonObject jar = r.getJsonObject("jarStartup");
+    if (jar != null) {
+      row("java -jar to /health/ready 200", jar.containsKey("skipped") ? "not measured: " + jar.getString("skipped")
+          : fmt("%d ms (RSS %d MB at ready)", jar.getLong("readyMs"), jar.getLong("rssAtReadyMB")));
+    }
+    System.out.println(line);
+    row("verdict", v.getBoolean("pass") ? "PASS" : "FAIL: " + v.getString("reasons"));
+    System.out.println(line);
+  }
+
+  /** The ramp's result: its goal, the highest N that met it, the lowest that did not, and every step's result. */
+  static JsonObject rampSummary(BenchOptions opts, JsonObject jar, int best, int failed, JsonArray steps) {
+    return new JsonObject()
+        .put("mode", "ramp")
+        .put("goal", new JsonObject().put("p99MsAtMost", opts.p99LimitMs).put("lost", 0)
+            .put("producedRatioAtLeast", BenchOptions.MIN_PRODUCED_RATIO).put("durationS", opts.durationS))
+        .put("jarStartup", jar)
+        .put("bestVehicles", best)
+        .put("firstFailingVehicles", failed == Integer.MAX_VALUE ? null : failed)
+        .put("steps", steps);
+  }
+
+  /** One line per ramp step, then the highest N that met the goal. */
+  static void printRampSummary(BenchOptions opts, JsonArray steps, int best) {
+    System.out.println();
+    System.out.println("=== ramp summary ===");
+    for (int i = 0; i < steps.size(); i++) {
+      JsonObject s = steps.getJsonObject(i);
+      JsonObject v = s.getJsonObject("verdict");
+      System.out.printf(Locale.ROOT, "N=%-6d produced %9.1f/s  delivered %9.1f/s  p99 %8.1f ms  lost %d  %s%n",
+          s.getJsonObject("config").getInteger("vehicles"),
+          s.getJsonObject("ratesPerSecond").getDouble("produced"),
+          s.getJsonObject("ratesPerSecond").getDouble("delivered"),
+          s.getJsonObject("latencyMs").getDouble("p99"),
+          s.getJsonObject("integrity").getLong("lost"),
+          v.getBoolean("pass") ? "PASS" : "FAIL (" + v.getString("reasons") + ")");
+    }
+    System.out.printf(Locale.ROOT, "Highest N sustained for %d s with p99 <= %.0f ms and nothing lost: %s%n",
+        opts.durationS, opts.p99LimitMs, best == 0 ? "none (the first step failed)" : String.valueOf(best));
+  }
+
+  private static void row(String key, String value) {
+    System.out.printf(Locale.ROOT, "| %-32s | %-62s |%n", key, value);
+  }
+
+  private static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+
+  private static double ms(long micros) {
+    return round(micros / 1000.0, 2);
+  }
+
+  private static double round(double value, int decimals) {
+    double scale = Math.pow(10, decimals);
+    return Math.round(value * scale) / scale;
+  }
+
+  /** Writes {@code result-<timestamp>.json} into {@code --out}; returns its path. */
+  static Path write(BenchOptions opts, JsonObject result) throws IOException {
+    Files.createDirectories(opts.out);
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path file = opts.out.resolve("result-" + stamp + ".json");
+    Files.writeString(file, result.encodePrettily() + "\n");
+    return file;
+  }
+}
