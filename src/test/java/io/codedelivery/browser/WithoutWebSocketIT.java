@@ -27,8 +27,8 @@ class WithoutWebSocketIT extends MapPageTestBase {
       browser.find("#routes li.route button.start[data-route-id='1']").click();
 
       String id = waitUpTo().until(() -> browser.deliveryIdsIn("active"), ids -> ids.size() == 1).get(0);
-      List<Double> firstSpot = waitUpTo().until(() -> browser.delivery(id).marker(), spot -> spot != null);
-      waitUpTo().until(() -> browser.delivery(id).marker(), spot -> !spot.equals(firstSpot));
+      List<Double> firstSpot = waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> spot != null);
+      waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> !spot.equals(firstSpot));
       waitUpTo().until(() -> browser.noticeTexts().contains("Delivery on " + route.title() + " finished"));
 
       assertThat(browser.delivery(id).seqs()).as("every point of route 1, once, in order").isEqualTo(allSeqsOf(route));
