@@ -10,7 +10,7 @@ public final class Addresses {
   public static final String DELIVERY_UPDATES = "deliveries.updates";
   private static final String DELIVERY_PREFIX = "delivery.";
   /** The per-delivery addresses, as the bridge's outbound rule matches them. */
-  public static final String DELIVERY_ADDRESS_REGEX = "delivery\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  public static final String DELIVERY_ADDRESS_REGEX = Pattern.quote(DELIVERY_PREFIX) + DeliveryId.REGEX;
   private static final Pattern DELIVERY_ADDRESS = Pattern.compile(DELIVERY_ADDRESS_REGEX);
 
   private Addresses() {

@@ -17,7 +17,7 @@ public record Direction(String deliveryId, String routeId, String clientId, Inst
   /** @throws InvalidMessageException naming the first field that is missing or of the wrong type */
   public static Direction fromJson(String value) {
     JsonObject json = Fields.parse(value);
-    return new Direction(Fields.uuid(json, "deliveryId"), Fields.string(json, "routeId"),
+    return new Direction(Fields.deliveryId(json, "deliveryId"), Fields.string(json, "routeId"),
         Fields.optionalString(json, "clientId"), Fields.instant(json, "requestedAt"));
   }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.UUID;
 
 /** Reads required fields of incoming JSON, failing with a reason that names the field. */
 public final class Fields {
@@ -45,16 +44,12 @@ public final class Fields {
     return (String) value;
   }
 
-  static String uuid(JsonObject json, String field) {
+  static String deliveryId(JsonObject json, String field) {
     String value = string(json, field);
-    try {
-      if (UUID.fromString(value).toString().equals(value)) {
-        return value;
-      }
-    } catch (IllegalArgumentException ignored) {
-      // reported below
+    if (!DeliveryId.isValid(value)) {
+      throw new InvalidMessageException("'" + field + "' must be a lower-case UUID");
     }
-    throw new InvalidMessageException("'" + field + "' must be a lower-case UUID");
+    return value;
   }
 
   static long nonNegativeLong(JsonObject json, String field) {

@@ -23,7 +23,7 @@ public record Position(String deliveryId, String routeId, String clientId, long 
 
   /** @throws InvalidMessageException naming the first field that is missing or of the wrong type */
   public static Position fromJson(JsonObject json) {
-    return new Position(Fields.uuid(json, "deliveryId"), Fields.string(json, "routeId"),
+    return new Position(Fields.deliveryId(json, "deliveryId"), Fields.string(json, "routeId"),
         Fields.optionalString(json, "clientId"), Fields.nonNegativeLong(json, "seq"),
         LatLon.fromJson(Fields.object(json, "position")), Fields.bool(json, "finished"),
         Fields.instant(json, "timestamp"));

@@ -22,24 +22,45 @@ public record Route(String id, String title, List<LatLon> points) {
     return points.get(points.size() - 1);
   }
 
-  /** Length of the whole route in metres. */
-  public double lengthMetres() {
-    double total = 0;
-    for (int i = 1; i < points.size(); i++) {
-      total += points.get(i - 1).metresTo(points.get(i));
+  /** Metres driven along the route on reaching each point: 0 at the first, the route's length at the last. */
+  public double[] cumulativeMetres() {
+    double[] cumulative = new double[points.size()];
+    for (int i = 1; i < cumulative.length; i++) {
+      cumulative[i] = cumulative[i - 1] + points.get(i - 1).metresTo(points.get(i));
     }
-    return total;
+    return cumulative;
   }
 
+  /** Length of the whole route in metres. */
+  public double lengthMetres() {
+    double[] cumulative = cumulativeMetres();
+    return cumulative[cumulative.length - 1];
+  }
+
+  /** The wire form of the API: {@link #toBody()} with the id and the length. */
   public JsonObject toJson() {
+    return new JsonObject().put("id", id).mergeIn(toBody()).put("lengthMetres", Math.round(lengthMetres()));
+  }
+
+  /**
+   * Everything about the route but its id: title, ends and points. The catalogue stores this under the id, and the
+   * API shows it next to the id, so both read it here.
+   */
+  public JsonObject toBody() {
     JsonArray track = new JsonArray();
     points.forEach(p -> track.add(p.toJson()));
     return new JsonObject()
-        .put("id", id)
         .put("title", title)
         .put("startPosition", start().toJson())
         .put("endPosition", end().toJson())
-        .put("lengthMetres", Math.round(lengthMetres()))
         .put("points", track);
+  }
+
+  /** The route with this id whose {@link #toBody() body} is given; the ends are read from the points. */
+  public static Route fromBody(String id, JsonObject body) {
+    List<LatLon> points = body.getJsonArray("points").stream()
+        .map(p -> LatLon.fromJson((JsonObject) p))
+        .toList();
+    return new Route(id, body.getString("title"), points);
   }
 }

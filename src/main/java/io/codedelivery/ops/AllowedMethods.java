@@ -43,7 +43,7 @@ public final class AllowedMethods {
           return;
         }
         ctx.response().putHeader("allow", allow);
-        ApiError.send(ctx, 405, ApiError.errorFor(405),
+        ApiError.send(ctx, 405,
             ctx.request().method() + " is not allowed on " + Fields.abbreviate(ctx.request().path()) + "; allowed: " + allow);
       });
     });

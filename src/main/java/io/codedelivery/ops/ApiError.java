@@ -11,15 +11,22 @@ public final class ApiError {
   private ApiError() {
   }
 
+  /** An error whose word is the status's own ({@link #errorFor}), e.g. 404 {@code not_found}. */
+  public static void send(RoutingContext ctx, int status, String message) {
+    send(ctx, status, errorFor(status), message);
+  }
+
+  /** An error whose word says more than its status does, e.g. 503 {@code busy} rather than {@code unavailable}. */
   public static void send(RoutingContext ctx, int status, String error, String message) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", error).put("message", message).encode());
+    JsonResponse.send(ctx, status, body(error, message));
+  }
+
+  private static JsonObject body(String error, String message) {
+    return new JsonObject().put("error", error).put("message", message);
   }
 
   /**
@@ -38,11 +45,7 @@ public final class ApiError {
       case 431 -> "the request headers are too large";
       default -> ambiguousLength ? "a request may not have both Content-Length and Transfer-Encoding" : "the request is not valid HTTP";
     };
-    request.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .putHeader("connection", "close")
-        .end(new JsonObject().put("error", errorFor(status)).put("message", message).encode())
+    JsonResponse.send(request.response().putHeader("connection", "close"), status, body(errorFor(status), message))
         .onComplete(done -> request.connection().close());
     return ambiguousLength ? "ambiguous_length" : errorFor(status);
   }

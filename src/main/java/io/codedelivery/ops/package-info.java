@@ -1,6 +1,6 @@
 /**
  * What operators and every role rely on around the roles themselves: the context the roles share, readiness and
  * liveness, the management port's health and metrics endpoints, and how HTTP servers are made and hardened (timeouts,
- * request checks, methods, JSON errors) on both ports.
+ * request checks, methods, JSON answers and errors) on both ports.
  */
 package io.codedelivery.ops;

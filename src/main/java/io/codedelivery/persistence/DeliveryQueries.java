@@ -146,7 +146,7 @@ public final class DeliveryQueries {
           long end = Math.min(delivery.getLong("pointCount", 0L), fromSeq + limit);
           JsonArray ids = new JsonArray();
           for (long seq = fromSeq; seq < end; seq++) {
-            ids.add(PositionWriter.positionKey(deliveryId, seq));
+            ids.add(PositionDocument.key(deliveryId, seq));
           }
           if (ids.isEmpty()) {
             return Future.succeededFuture(Optional.of(new JsonArray()));
@@ -154,7 +154,7 @@ public final class DeliveryQueries {
           JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", ids));
           return mongo.findWithOptions(Store.POSITIONS, query, new FindOptions().setSort(BY_SEQ)).map(found -> {
             JsonArray track = new JsonArray();
-            found.forEach(p -> track.add(positionJson(p)));
+            found.forEach(p -> track.add(PositionDocument.toJson(p)));
             return Optional.of(track);
           });
         });
@@ -186,18 +186,5 @@ public final class DeliveryQueries {
       json.put(field, Store.isoDate(stored.getValue(field)));
     }
     return json;
-  }
-
-  private static JsonObject positionJson(JsonObject stored) {
-    JsonObject json = new JsonObject()
-        .put("deliveryId", stored.getString("deliveryId"))
-        .put("routeId", stored.getString("routeId"));
-    if (stored.containsKey("clientId")) {
-      json.put("clientId", stored.getString("clientId"));
-    }
-    return json.put("seq", stored.getLong("seq"))
-        .put("position", stored.getJsonObject("position"))
-        .put("finished", stored.getBoolean("finished"))
-        .put("timestamp", Store.isoDate(stored.getValue("timestamp")));
   }
 }

@@ -57,8 +57,8 @@ final class PositionWriter {
     Map<String, Span> spans = new LinkedHashMap<>();
     for (Located located : batch) {
       Position p = located.position();
-      positions.add(BulkOperation.createUpdate(new JsonObject().put("_id", positionKey(p)),
-          new JsonObject().put("$setOnInsert", positionDocument(p)), true, false));
+      positions.add(BulkOperation.createUpdate(PositionDocument.idOf(p),
+          new JsonObject().put("$setOnInsert", PositionDocument.toDocument(p)), true, false));
       spans.merge(p.deliveryId(), new Span(located, located), Span::widen);
     }
     List<BulkOperation> deliveries = new ArrayList<>(spans.size());
@@ -87,28 +87,6 @@ final class PositionWriter {
         new JsonObject().put("$setOnInsert", new JsonObject()
             .put("deliveryId", deliveryId).put("routeId", routeId).put("startedAt", Store.date(startedAt))),
         true, false);
-  }
-
-  static String positionKey(Position p) {
-    return positionKey(p.deliveryId(), p.seq());
-  }
-
-  static String positionKey(String deliveryId, long seq) {
-    return deliveryId + ":" + seq;
-  }
-
-  private static JsonObject positionDocument(Position p) {
-    JsonObject document = new JsonObject()
-        .put("deliveryId", p.deliveryId())
-        .put("routeId", p.routeId())
-        .put("seq", p.seq())
-        .put("position", p.position().toJson())
-        .put("finished", p.finished())
-        .put("timestamp", Store.date(p.timestamp()));
-    if (p.clientId() != null) {
-      document.put("clientId", p.clientId());
-    }
-    return document;
   }
 
   /** What a batch says about one delivery, as an update that only moves the stored facts forward. */

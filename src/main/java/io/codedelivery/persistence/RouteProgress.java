@@ -2,15 +2,12 @@ package io.codedelivery.persistence;
 
 import io.codedelivery.model.Route;
 
-/** Distances along one route, computed once: how far point i is from the start, and what remains. */
+/** {@link Route#cumulativeMetres()} computed once per route, for every delivery read on it. */
 final class RouteProgress {
   private final double[] cumulativeMetres;
 
   RouteProgress(Route route) {
-    cumulativeMetres = new double[route.points().size()];
-    for (int i = 1; i < cumulativeMetres.length; i++) {
-      cumulativeMetres[i] = cumulativeMetres[i - 1] + route.points().get(i - 1).metresTo(route.points().get(i));
-    }
+    cumulativeMetres = route.cumulativeMetres();
   }
 
   boolean hasPoint(long index) {

@@ -1,16 +1,17 @@
 package io.codedelivery.persistence;
 
-import io.codedelivery.model.LatLon;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
 
-/** The route catalogue in MongoDB: seeded from the route files, then read by every role (one source of truth). */
+/**
+ * The route catalogue in MongoDB: seeded from the route files, then read by every role (one source of truth). A
+ * stored route is its {@link Route#toBody() body} under {@code _id}.
+ */
 public final class RouteStore {
   private RouteStore() {
   }
@@ -19,30 +20,13 @@ public final class RouteStore {
   public static Future<Integer> seed(MongoClient mongo, RouteCatalog files) {
     List<BulkOperation> inserts = files.all().stream()
         .map(route -> BulkOperation.createUpdate(new JsonObject().put("_id", route.id()),
-            new JsonObject().put("$setOnInsert", toDocument(route)), true, false))
+            new JsonObject().put("$setOnInsert", route.toBody()), true, false))
         .toList();
     return mongo.bulkWrite(Store.ROUTES, inserts).map(result -> (int) result.getUpserts().size());
   }
 
   public static Future<RouteCatalog> load(MongoClient mongo) {
     return mongo.find(Store.ROUTES, new JsonObject())
-        .map(documents -> new RouteCatalog(documents.stream().map(RouteStore::fromDocument).toList()));
-  }
-
-  static JsonObject toDocument(Route route) {
-    JsonArray points = new JsonArray();
-    route.points().forEach(p -> points.add(p.toJson()));
-    return new JsonObject()
-        .put("title", route.title())
-        .put("startPosition", route.start().toJson())
-        .put("endPosition", route.end().toJson())
-        .put("points", points);
-  }
-
-  static Route fromDocument(JsonObject document) {
-    List<LatLon> points = document.getJsonArray("points").stream()
-        .map(p -> LatLon.fromJson((JsonObject) p))
-        .toList();
-    return new Route(document.getString("_id"), document.getString("title"), points);
+        .map(documents -> new RouteCatalog(documents.stream().map(d -> Route.fromBody(d.getString("_id"), d)).toList()));
   }
 }

@@ -1,25 +1,40 @@
 package io.codedelivery.web;
 
-import io.codedelivery.ops.ApiError;
 import io.codedelivery.metrics.PipelineMetrics;
+import io.codedelivery.model.Addresses;
+import io.codedelivery.model.DeliveryId;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.model.StartFailure;
+import io.codedelivery.ops.ApiError;
+import io.codedelivery.ops.AppContext;
+import io.codedelivery.ops.JsonResponse;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeliveryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code GET /api/deliveries…}: delivery state and stored tracks, every parameter checked before any query. */
+/**
+ * {@code /api/deliveries…}: starting a delivery, and reading delivery state and stored tracks, every parameter checked
+ * before any query.
+ */
 final class DeliveryApi {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryApi.class);
-  private static final Pattern DELIVERY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final String BODY_EXAMPLE = "the body must be a JSON object like {\"routeId\":\"1\"}";
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
   static final int MAX_TRACK = 100_000;
@@ -27,29 +42,69 @@ final class DeliveryApi {
   /** Seconds a client turned away as busy is told to wait: a list query takes milliseconds, so the rush is soon over. */
   static final int BUSY_RETRY_AFTER_SECONDS = 1;
 
+  private final EventBus eventBus;
   private final DeliveryQueries queries;
   private final RouteCatalog routes;
   private final InFlightLimit lists;
   private final PipelineMetrics metrics;
+  private final SameOrigin sameOrigin;
+  private final int maxBodyBytes;
 
-  DeliveryApi(DeliveryQueries queries, RouteCatalog routes, InFlightLimit lists, PipelineMetrics metrics) {
-    this.queries = queries;
-    this.routes = routes;
-    this.lists = lists;
-    this.metrics = metrics;
+  DeliveryApi(Vertx vertx, AppContext context, SameOrigin sameOrigin) {
+    this.eventBus = vertx.eventBus();
+    this.queries = DeliveryQueries.create(vertx, context.config(), context.routes());
+    this.routes = context.routes();
+    this.lists = InFlightLimit.shared(vertx, "delivery-lists", context.config().maxConcurrentLists());
+    this.metrics = context.metrics();
+    this.sameOrigin = sameOrigin;
+    this.maxBodyBytes = context.config().bridgeMaxBodyBytes();
   }
 
   void mount(Router router) {
+    // Only this endpoint takes a body; reading bodies elsewhere would only add ways to fail.
+    router.post("/api/deliveries").handler(new JsonOnly(metrics)).handler(sameOrigin)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::start);
     router.get("/api/deliveries").handler(this::list);
     router.get("/api/deliveries/:id").handler(this::one);
     router.get("/api/deliveries/:id/positions").handler(this::track);
   }
 
-  /** A parameter that cannot be used: answered with 400 and this message. */
-  private static final class BadParameter extends RuntimeException {
-    BadParameter(String message) {
-      super(message, null, false, false);
+  /** Same path into Kafka as a browser's {@code deliveries.start}, so both get the same checks and answers. */
+  private void start(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
     }
+    if (body == null) {
+      ApiError.send(ctx, 400, BODY_EXAMPLE);
+      return;
+    }
+    eventBus.<JsonObject>request(Addresses.START_DELIVERY, body)
+        .onSuccess(reply -> {
+          String id = reply.body().getString("deliveryId");
+          ctx.response().putHeader("location", "/api/deliveries/" + id);
+          JsonResponse.send(ctx, 202, reply.body());
+        })
+        .onFailure(e -> {
+          Optional<StartFailure> refused = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              ? StartFailure.of(reply.failureCode()) : Optional.empty();
+          if (refused.isPresent()) {
+            ApiError.send(ctx, httpStatus(refused.get()), e.getMessage());
+          } else {
+            ApiError.send(ctx, 503, "the delivery service is not available; try again");
+          }
+        });
+  }
+
+  private static int httpStatus(StartFailure failure) {
+    return switch (failure) {
+      case BAD_REQUEST -> 400;
+      case UNKNOWN_ROUTE -> 404;
+      case TOO_MANY_DELIVERIES -> 429;
+      case UNAVAILABLE -> 503;
+    };
   }
 
   private void list(RoutingContext ctx) {
@@ -78,9 +133,9 @@ final class DeliveryApi {
     listed.onComplete(done -> lists.release());
     answer(ctx, listed, page -> {
       if (page.isPresent()) {
-        ok(ctx, page.get().toJson().encode());
+        JsonResponse.send(ctx, 200, page.get().toJson());
       } else {
-        ApiError.send(ctx, 400, "bad_request", "'after' names no stored delivery");
+        ApiError.send(ctx, 400, "'after' names no stored delivery");
       }
     });
   }
@@ -90,7 +145,7 @@ final class DeliveryApi {
     String id = deliveryId(ctx.pathParam("id"), "delivery id");
     answer(ctx, queries.delivery(id), found -> {
       if (found.isPresent()) {
-        ok(ctx, found.get().encode());
+        JsonResponse.send(ctx, 200, found.get());
       } else {
         notFound(ctx, id);
       }
@@ -103,20 +158,11 @@ final class DeliveryApi {
     long fromSeq = number(ctx.queryParams(), "fromSeq", 0, 0, Integer.MAX_VALUE);
     answer(ctx, queries.track(id, fromSeq, MAX_TRACK), track -> {
       if (track.isPresent()) {
-        ok(ctx, track.get().encode());
+        JsonResponse.send(ctx, 200, track.get());
       } else {
         notFound(ctx, id);
       }
     });
-  }
-
-  /** Routes a {@link BadParameter} thrown by a handler to a 400; anything else is not ours to answer. */
-  static void failureHandler(RoutingContext ctx) {
-    if (ctx.failure() instanceof BadParameter bad) {
-      ApiError.send(ctx, 400, "bad_request", bad.getMessage());
-    } else {
-      ctx.next();
-    }
   }
 
   private static void onlyKnown(MultiMap params, Set<String> known) {
@@ -131,7 +177,7 @@ final class DeliveryApi {
   }
 
   private static String deliveryId(String value, String what) {
-    if (value == null || !DELIVERY_ID.matcher(value).matches()) {
+    if (!DeliveryId.isValid(value)) {
       throw new BadParameter("'" + Fields.abbreviate(String.valueOf(value)) + "' is not a valid " + what + " (a lower-case UUID)");
     }
     return value;
@@ -153,18 +199,14 @@ final class DeliveryApi {
     throw new BadParameter("'" + name + "' must be a whole number from " + min + " to " + max);
   }
 
-  private static <T> void answer(RoutingContext ctx, Future<T> result, java.util.function.Consumer<T> onSuccess) {
+  private static <T> void answer(RoutingContext ctx, Future<T> result, Consumer<T> onSuccess) {
     result.onSuccess(onSuccess::accept).onFailure(e -> {
       LOG.warn("Query for {} failed: {}", ctx.request().path(), e.getMessage());
-      ApiError.send(ctx, 503, "unavailable", "the delivery store is not reachable; try again shortly");
+      ApiError.send(ctx, 503, "the delivery store is not reachable; try again shortly");
     });
   }
 
-  private static void ok(RoutingContext ctx, String json) {
-    ctx.response().putHeader("content-type", "application/json").end(json);
-  }
-
   private static void notFound(RoutingContext ctx, String id) {
-    ApiError.send(ctx, 404, "not_found", "no delivery " + id);
+    ApiError.send(ctx, 404, "no delivery " + id);
   }
 }

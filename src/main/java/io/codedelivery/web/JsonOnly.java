@@ -34,7 +34,7 @@ final class JsonOnly implements SecurityPolicyHandler {
     }
     metrics.clientFault("unsupported_media_type");
     LOG.debug("Refused {} {} with content type {}", ctx.request().method(), ctx.request().path(), contentType);
-    ApiError.send(ctx, 415, ApiError.errorFor(415), "the body must be sent with Content-Type: application/json; this request's is "
+    ApiError.send(ctx, 415, "the body must be sent with Content-Type: application/json; this request's is "
         + (contentType == null ? "missing" : Fields.abbreviate(contentType)));
   }
 }

@@ -45,7 +45,7 @@ final class SameOrigin implements SecurityPolicyHandler {
     String origin = Fields.abbreviate(ctx.request().getHeader("origin"));
     metrics.clientFault("foreign_origin");
     LOG.debug("Refused {} {} from origin {}", ctx.request().method(), ctx.request().path(), origin);
-    ApiError.send(ctx, 403, ApiError.errorFor(403), "requests from pages of " + origin
+    ApiError.send(ctx, 403, "requests from pages of " + origin
         + " are not accepted; only this site's own pages and the origins in cors.allowed.origins may make them");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.support.TestStack;
+import io.codedelivery.model.Position;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -89,7 +90,10 @@ class RestApiIT {
     assertThat(Instant.parse(delivery.getString("finishedAt"))).isAfterOrEqualTo(Instant.parse(delivery.getString("startedAt")));
     assertThat(track).hasSize(points);
     for (int i = 0; i < points; i++) {
-      assertThat(track.getJsonObject(i).getLong("seq")).isEqualTo(i);
+      JsonObject stored = track.getJsonObject(i);
+      assertThat(stored.getLong("seq")).isEqualTo(i);
+      assertThat(Position.fromJson(stored).toJson()).as("a stored position reads back exactly as the topic carried it")
+          .isEqualTo(stored);
     }
     assertThat(track.getJsonObject(points - 1).getBoolean("finished")).isTrue();
     assertThat(tail.stream().map(p -> ((JsonObject) p).getLong("seq"))).containsExactly(

@@ -1,0 +1,21 @@
+package io.codedelivery.web;
+
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.ops.JsonResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** {@code GET /api/config}: what the map page needs from the configuration (tiles, simulation pace). */
+final class PageConfigApi {
+  private final AppConfig config;
+
+  PageConfigApi(AppConfig config) {
+    this.config = config;
+  }
+
+  void mount(Router router) {
+    router.get("/api/config").handler(ctx -> JsonResponse.send(ctx, 200, new JsonObject()
+        .put("tilesUrl", config.mapTilesUrl())
+        .put("intervalMs", config.simulationIntervalMs())));
+  }
+}
