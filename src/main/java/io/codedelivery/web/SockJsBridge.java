@@ -208,9 +208,9 @@ final class SockJsBridge {
   /**
    * The message as text. The browsers watching one delivery on this event loop get its positions one after the
    * other, each wrapped around the same shared body ({@link io.codedelivery.model.ReadOnlyJsonCodec}), so the
-   * text is made once per position and event loop instead of once per browser.
+   * text is made once per position and event loop instead of once per browser. Package-private for its unit test.
    */
-  private String encode(JsonObject message) {
+  String encode(JsonObject message) {
     Object body = message.getValue("body");
     String address = message.getString("address");
     // type, address and body only: a message with headers or a reply address is encoded on its own.
