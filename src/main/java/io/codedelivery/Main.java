@@ -1,8 +1,8 @@
 package io.codedelivery;
 
+import ch.qos.logback.classic.Level;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Role;
-import ch.qos.logback.classic.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

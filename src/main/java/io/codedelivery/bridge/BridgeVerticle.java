@@ -1,9 +1,8 @@
 package io.codedelivery.bridge;
 
-import io.codedelivery.ops.AppContext;
-import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeliveryUpdate;
@@ -15,6 +14,7 @@ import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.StartFailure;
 import io.codedelivery.model.Topics;
+import io.codedelivery.ops.AppContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

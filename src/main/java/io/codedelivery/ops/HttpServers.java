@@ -2,13 +2,13 @@ package io.codedelivery.ops;
 
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.metrics.PipelineMetrics;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
-import io.netty.channel.ChannelPipeline;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

@@ -1,16 +1,16 @@
 package io.codedelivery.persistence;
 
 import io.codedelivery.config.AppConfig;
-import io.codedelivery.ops.AppContext;
-import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
+import io.codedelivery.ops.AppContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

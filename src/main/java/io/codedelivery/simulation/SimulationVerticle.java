@@ -1,11 +1,10 @@
 package io.codedelivery.simulation;
 
-import io.codedelivery.ops.AppContext;
-import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.GroupCatchUp;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Direction;
 import io.codedelivery.model.InvalidMessageException;
@@ -13,6 +12,7 @@ import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
+import io.codedelivery.ops.AppContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;

@@ -1,8 +1,8 @@
 package io.codedelivery.web;
 
-import io.codedelivery.ops.ApiError;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Fields;
+import io.codedelivery.ops.ApiError;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package io.codedelivery.web;
 
-import io.codedelivery.ops.ApiError;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Fields;
+import io.codedelivery.ops.ApiError;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;

@@ -1,9 +1,9 @@
 package io.codedelivery.web;
 
-import io.codedelivery.ops.HttpServers;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
+import io.codedelivery.ops.HttpServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;

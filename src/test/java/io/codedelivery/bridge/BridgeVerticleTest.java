@@ -2,14 +2,14 @@ package io.codedelivery.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codedelivery.AppContext;
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.Direction;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.StartFailure;
 import io.codedelivery.model.Topics;
+import io.codedelivery.ops.AppContext;
 import io.codedelivery.support.EmbeddedBroker;
 import io.codedelivery.support.VerticleContexts;
 import io.vertx.core.Future;
@@ -42,6 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BridgeVerticleTest {
   private static EmbeddedBroker broker;
   private AppContext context;
+  private DeliveryAdmission admission;
 
   @BeforeAll
   static void startBroker() throws Exception {
@@ -57,7 +58,8 @@ class BridgeVerticleTest {
   @BeforeEach
   void deployBridge(Vertx vertx, VertxTestContext testContext) {
     context = VerticleContexts.create(vertx, Map.of(Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers()));
-    vertx.deployVerticle(new BridgeVerticle(context)).onComplete(testContext.succeedingThenComplete());
+    admission = VerticleContexts.admission(context);
+    vertx.deployVerticle(new BridgeVerticle(context, admission)).onComplete(testContext.succeedingThenComplete());
   }
 
   @Test
@@ -110,7 +112,7 @@ class BridgeVerticleTest {
                 assertThat(direction.deliveryId()).isEqualTo(deliveryId);
                 assertThat(direction.routeId()).isEqualTo("short");
                 assertThat(direction.clientId()).isEqualTo("client-7");
-                assertThat(context.admission().admitted()).isEqualTo(1);
+                assertThat(admission.admitted()).isEqualTo(1);
                 queued.flag();
               });
             }
@@ -126,7 +128,7 @@ class BridgeVerticleTest {
           assertThat(failure).isInstanceOf(ReplyException.class);
           assertThat(((ReplyException) failure).failureCode()).isEqualTo(StartFailure.UNKNOWN_ROUTE.code());
           assertThat(failure.getMessage()).contains("unknown route 'nowhere'").contains("short");
-          assertThat(context.admission().admitted()).isZero();
+          assertThat(admission.admitted()).isZero();
           testContext.completeNow();
         })));
   }

@@ -3,8 +3,8 @@ package io.codedelivery.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.config.Setting;
 import io.codedelivery.browser.Browser.PageDelivery;
+import io.codedelivery.config.Setting;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.codedelivery.browser.Browser.PageDelivery;
 import io.codedelivery.config.Role;
 import io.codedelivery.config.Setting;
-import io.codedelivery.browser.Browser.PageDelivery;
 import io.codedelivery.model.LatLon;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.TestStack;

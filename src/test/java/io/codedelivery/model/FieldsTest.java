@@ -48,11 +48,11 @@ class FieldsTest {
   }
 
   @Test
-  void uuidsMustBeInTheirLowerCaseCanonicalForm() {
+  void deliveryIdsMustBeLowerCaseCanonicalUuids() {
     String id = "0d63475e-5dfb-49d4-a98b-143842d6b37e";
-    assertThat(Fields.uuid(new JsonObject().put("id", id), "id")).isEqualTo(id);
-    assertRefused(() -> Fields.uuid(new JsonObject().put("id", id.toUpperCase()), "id"), "'id' must be a lower-case UUID");
-    assertRefused(() -> Fields.uuid(new JsonObject().put("id", "1-2-3-4-5"), "id"), "'id' must be a lower-case UUID");
+    assertThat(Fields.deliveryId(new JsonObject().put("id", id), "id")).isEqualTo(id);
+    assertRefused(() -> Fields.deliveryId(new JsonObject().put("id", id.toUpperCase()), "id"), "'id' must be a lower-case UUID");
+    assertRefused(() -> Fields.deliveryId(new JsonObject().put("id", "1-2-3-4-5"), "id"), "'id' must be a lower-case UUID");
   }
 
   @Test

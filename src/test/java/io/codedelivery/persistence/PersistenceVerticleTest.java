@@ -2,14 +2,14 @@ package io.codedelivery.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codedelivery.AppContext;
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.kafka.GroupCatchUp;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.Topics;
+import io.codedelivery.ops.AppContext;
 import io.codedelivery.support.EmbeddedBroker;
 import io.codedelivery.support.EmbeddedStore;
 import io.codedelivery.support.VerticleContexts;

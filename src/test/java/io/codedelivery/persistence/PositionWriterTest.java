@@ -2,7 +2,7 @@ package io.codedelivery.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codedelivery.AppConfig;
+import io.codedelivery.config.AppConfig;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.EmbeddedStore;

@@ -2,7 +2,7 @@ package io.codedelivery.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.Direction;
 import io.codedelivery.model.Position;

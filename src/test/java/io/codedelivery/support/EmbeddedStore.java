@@ -1,6 +1,6 @@
 package io.codedelivery.support;
 
-import io.codedelivery.Setting;
+import io.codedelivery.config.Setting;
 import io.codedelivery.infra.EmbeddedMongo;
 import java.nio.file.Files;
 import java.nio.file.Path;

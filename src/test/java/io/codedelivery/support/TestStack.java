@@ -1,26 +1,26 @@
 package io.codedelivery.support;
 
-import io.codedelivery.config.AppConfig;
 import io.codedelivery.Application;
+import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Role;
 import io.codedelivery.config.Setting;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.ConsumerGroups;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.GroupState;
-import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.GroupState;
+import org.awaitility.Awaitility;
 
 /**
  * The whole application on its embedded infrastructure, started in this JVM on free ports and a fresh data

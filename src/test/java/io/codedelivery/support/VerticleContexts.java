@@ -1,14 +1,14 @@
 package io.codedelivery.support;
 
-import io.codedelivery.AppConfig;
-import io.codedelivery.AppContext;
-import io.codedelivery.PipelineMetrics;
-import io.codedelivery.Setting;
 import io.codedelivery.bridge.DeliveryAdmission;
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.config.Setting;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.LatLon;
 import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.ops.AppContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -44,7 +44,11 @@ public final class VerticleContexts {
     AppConfig config = AppConfig.load(Map.of()).with(all);
     vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
     return new AppContext(config, new RouteCatalog(List.of(SHORT_ROUTE, TWO_POINT_ROUTE)),
-        new PipelineMetrics(new SimpleMeterRegistry()), HealthChecks.create(vertx),
-        new DeliveryAdmission(config.maxActiveDeliveries(), 60_000, System::currentTimeMillis));
+        new PipelineMetrics(new SimpleMeterRegistry()), HealthChecks.create(vertx));
+  }
+
+  /** The places a bridge deployment admits against, as the application makes them for it. */
+  public static DeliveryAdmission admission(AppContext context) {
+    return new DeliveryAdmission(context.config().maxActiveDeliveries(), 60_000, System::currentTimeMillis);
   }
 }

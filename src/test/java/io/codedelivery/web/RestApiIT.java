@@ -3,8 +3,8 @@ package io.codedelivery.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.support.TestStack;
 import io.codedelivery.model.Position;
+import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

@@ -2,8 +2,8 @@ package io.codedelivery.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codedelivery.AppConfig;
-import io.codedelivery.PipelineMetrics;
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
