@@ -6,7 +6,7 @@
 const PALETTE = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#e65100',
   '#00838f', '#ad1457', '#4e342e', '#827717', '#283593'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function isDeliveryId(value) {
   return typeof value === 'string' && UUID.test(value);

@@ -20,7 +20,9 @@ export function parseHash(hash) {
   }
   let id;
   try {
-    id = decodeURIComponent(match[1]);
+    // Delivery ids are lower-case, as the server makes and checks them; a link whose case was changed on the way
+    // (some chat apps and shorteners do) still names the same delivery.
+    id = decodeURIComponent(match[1]).toLowerCase();
   } catch {
     return { view: 'invalid' };
   }

@@ -11,6 +11,10 @@ test('a share link opens its delivery', () => {
   assert.deepEqual(parseHash(`#/deliveries/${encodeURIComponent(ID)}`), { view: 'delivery', id: ID });
 });
 
+test('a share link whose case was changed still opens its delivery, as the server names it', () => {
+  assert.deepEqual(parseHash(`#/deliveries/${ID.toUpperCase()}`), { view: 'delivery', id: ID });
+});
+
 test('no delivery named: the plain map', () => {
   for (const hash of ['', '#', '#/', '#/routes/1', '#deliveries/x', undefined, `#/deliveries/${ID}/positions`, '#/deliveries/']) {
     assert.deepEqual(parseHash(hash), { view: 'map' }, String(hash));
