@@ -29,9 +29,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,12 +65,11 @@ public final class BridgeVerticle extends VerticleBase {
     // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
     producer.exceptionHandler(e -> LOG.debug("Direction send failed (answered to its requester): {}", e.toString()));
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
-    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, groupId, "latest", context.config().instanceId());
     // Its partitions stay assigned, with their positions, through a rebalance that does not move them (a broker
-    // restart triggers one). The eager default revokes them all first, and a partition with nothing bridged yet
-    // has no committed offset: it would start again at the then-latest offset, skipping what came in between.
-    consumerConfig.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
-    consumer = KafkaConsumer.create(vertx, consumerConfig);
+    // restart triggers one). Revoked first, a partition with nothing bridged yet has no committed offset: it would
+    // start again at the then-latest offset, skipping what came in between.
+    consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
+        KafkaClients.consumer(bootstrapServers, groupId, "latest", context.config().instanceId())));
     consumer.handler(this::onPosition);
     // Starting at "latest", the bridge only sees what is produced once it holds its partitions: it is not
     // started (and the process not ready) before that, or the first positions after a start would be missed.

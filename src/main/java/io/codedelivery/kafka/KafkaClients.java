@@ -3,6 +3,7 @@ package io.codedelivery.kafka;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -60,6 +61,16 @@ public final class KafkaClients {
     // Numbered: several instances of a role in one process are several members, and Kafka wants client ids apart.
     config.put("client.id", clientIdPrefix(groupId, instanceId) + CONSUMERS.incrementAndGet());
     return config;
+  }
+
+  /**
+   * The same consumer, moving only the partitions that change hands when a member joins or leaves; Kafka's eager
+   * default first takes every partition from every member, which stops all their work and forgets what had no
+   * committed offset yet.
+   */
+  public static Map<String, String> cooperative(Map<String, String> consumerConfig) {
+    consumerConfig.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
+    return consumerConfig;
   }
 
   /** Whether a group member with this client id is a consumer of the given process. */

@@ -24,7 +24,6 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +81,9 @@ public final class SimulationVerticle extends VerticleBase {
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(vertx, producer, metrics);
     admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
-    Map<String, String> consumerConfig = KafkaClients.consumer(bootstrapServers, ConsumerGroups.SIMULATION, "earliest", context.config().instanceId());
-    // A member joining or leaving moves only the partitions that change hands; the eager default would stop
-    // every vehicle of every instance and replay all their directions.
-    consumerConfig.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
-    consumer = KafkaConsumer.create(vertx, consumerConfig);
+    // An instance joining or leaving stops only the vehicles of the partitions that change hands.
+    consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
+        KafkaClients.consumer(bootstrapServers, ConsumerGroups.SIMULATION, "earliest", context.config().instanceId())));
     consumer.handler(this::onDirection);
     consumer.partitionsAssignedHandler(assigned -> {
       if (!assigned.isEmpty()) {

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * Requests without an Origin pass (curl, server-side clients, a page's own same-origin reads); {@code Origin:
  * null} (sandboxed frames, file: pages) does not. Schemes are not compared with the request's own, so a proxy
  * that ends TLS in front of this server still counts as the same site.
+ * <p>
+ * With JSON-only bodies ({@link JsonOnly}) this is the whole CSRF defence today, since no cookie authorizes
+ * anything yet; the session-cookie work puts it in front of every write a cookie authorizes.
  */
 final class SameOrigin implements SecurityPolicyHandler {
-  // CSRF: with JSON-only bodies this is the whole defence today (no cookie authorizes anything yet); the session-cookie work puts it in front of every cookie-authorized write.
   private static final Logger LOG = LoggerFactory.getLogger(SameOrigin.class);
 
   private final Set<String> allowedOrigins;
