@@ -31,6 +31,8 @@ public final class TopicSetup {
       List<NewTopic> missing = List.of(
               new NewTopic(Topics.NEW_DIRECTION, directionsPartitions, replication),
               new NewTopic(Topics.NEW_POSITION, positionsPartitions, replication),
+              // As many as the positions: the tracking stage that reads it scales like the stages after it.
+              new NewTopic(Topics.DEVICE_POSITIONS, positionsPartitions, replication),
               new NewTopic(Topics.DEAD_LETTER, 1, replication))
           .stream().filter(t -> !existing.contains(t.name())).toList();
       var results = admin.createTopics(missing).values();

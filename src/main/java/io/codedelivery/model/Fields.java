@@ -68,6 +68,11 @@ public final class Fields {
     return number.doubleValue();
   }
 
+  /** A number within [min, max], or {@code null} when the field is absent. */
+  static Double optionalNumber(JsonObject json, String field, double min, double max) {
+    return json.getValue(field) == null ? null : number(json, field, min, max);
+  }
+
   static boolean bool(JsonObject json, String field) {
     Object value = json.getValue(field);
     if (!(value instanceof Boolean flag)) {

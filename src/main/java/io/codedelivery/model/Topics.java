@@ -4,6 +4,8 @@ package io.codedelivery.model;
 public final class Topics {
   public static final String NEW_DIRECTION = "route.new-direction";
   public static final String NEW_POSITION = "route.new-position";
+  /** Fixes as devices reported them ({@link DeviceFix}), keyed by device unique id; the tracking stage reads them. */
+  public static final String DEVICE_POSITIONS = "device.positions";
   public static final String DEAD_LETTER = "route.dead-letter";
   /** Header of a dead-lettered record saying why it could not be used. */
   public static final String DEAD_LETTER_REASON_HEADER = "x-dead-letter-reason";

@@ -1,0 +1,53 @@
+package io.codedelivery.model;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * One fix as a device reported it: the value of {@link Topics#DEVICE_POSITIONS}, keyed by the device's unique id.
+ * Every protocol the ingestion role speaks is decoded into this one shape, so the tracking stage reads one format.
+ * The same (deviceId, fixTime) is the same fix, however often a phone resends it. Optional measurements are
+ * {@code null} when the device did not send them; {@code speed} is in metres per second, whatever the protocol used.
+ */
+public record DeviceFix(String deviceId, Instant fixTime, Instant receivedAt, LatLon position, Double speed,
+                        Double heading, Double altitude, Double accuracy, Double battery, String source,
+                        JsonObject attributes) {
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("deviceId", deviceId)
+        .put("fixTime", fixTime.toString())
+        .put("receivedAt", receivedAt.toString())
+        .put("position", position.toJson());
+    putIfPresent(json, "speed", speed);
+    putIfPresent(json, "heading", heading);
+    putIfPresent(json, "altitude", altitude);
+    putIfPresent(json, "accuracy", accuracy);
+    putIfPresent(json, "battery", battery);
+    json.put("source", source);
+    if (attributes != null && !attributes.isEmpty()) {
+      json.put("attributes", attributes);
+    }
+    return json;
+  }
+
+  private static void putIfPresent(JsonObject json, String field, Double value) {
+    if (value != null) {
+      json.put(field, value);
+    }
+  }
+
+  /** @throws InvalidMessageException naming the first field that is missing or of the wrong type */
+  public static DeviceFix fromJson(JsonObject json) {
+    return new DeviceFix(Fields.string(json, "deviceId"), Fields.instant(json, "fixTime"),
+        Fields.instant(json, "receivedAt"), LatLon.fromJson(Fields.object(json, "position")),
+        Fields.optionalNumber(json, "speed", 0, 1_000), Fields.optionalNumber(json, "heading", 0, 360),
+        Fields.optionalNumber(json, "altitude", -12_000, 100_000), Fields.optionalNumber(json, "accuracy", 0, 1_000_000),
+        Fields.optionalNumber(json, "battery", 0, 100), Fields.string(json, "source"),
+        json.getValue("attributes") == null ? null : Fields.object(json, "attributes"));
+  }
+
+  public static DeviceFix fromJson(String value) {
+    return fromJson(Fields.parse(value));
+  }
+}
