@@ -42,7 +42,6 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,8 +60,8 @@ public final class Application implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 60;
 
   private final AppConfig config;
-  /** Written at (un)deployment, read by readiness probes on an event loop. */
-  private final Map<Role, String> deployments = new ConcurrentHashMap<>();
+  /** Written as roles finish deploying, read by readiness probes on an event loop. */
+  private final Set<Role> deployed = ConcurrentHashMap.newKeySet();
   private EmbeddedKafka embeddedKafka;
   private EmbeddedMongo embeddedMongo;
   private Vertx vertx;
@@ -113,7 +112,7 @@ public final class Application implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics(registry);
     ConsumerLag consumerLag = new ConsumerLag(kafkaAdmin, metrics, config.instanceId(), consumerGroups(routes));
     HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, Store.client(vertx, config, Store.Pool.PROBES),
-        config.roles(), () -> Set.copyOf(deployments.keySet()), consumerLag);
+        config.roles(), () -> Set.copyOf(deployed), consumerLag);
     context = new AppContext(config, routes, metrics, readiness);
     await(vertx.deployVerticle(new ManagementVerticle(context, consumerLag)));
     for (Role role : config.roles()) {
@@ -182,46 +181,21 @@ public final class Application implements AutoCloseable {
     };
   }
 
-  /** Deploys one role's verticles; with {@link #undeploy(Role)}, lets tests and drills stop a role and bring it back. */
-  public void deploy(Role role) throws Exception {
-    String id = await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
-    deployments.put(role, id);
+  private void deploy(Role role) throws Exception {
+    await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
+    deployed.add(role);
     LOG.info("Deployed {} × {}", config.instances(role), role.configName());
   }
 
-  public void undeploy(Role role) throws Exception {
-    String id = deployments.remove(role);
-    if (id != null) {
-      await(vertx.undeploy(id));
-      LOG.info("Undeployed {}", role.configName());
-    }
-  }
-
-  /** Starts the embedded broker if this process runs one (again, after {@link #stopEmbeddedKafka()}). */
-  public void startEmbeddedKafka() throws Exception {
-    if (config.embeddedKafka() && embeddedKafka == null) {
+  private void startEmbeddedKafka() throws Exception {
+    if (config.embeddedKafka()) {
       embeddedKafka = EmbeddedKafka.start(config.dataDir(), config.kafkaEmbeddedPort(), config.kafkaEmbeddedControllerPort());
     }
   }
 
-  /** Stops the embedded broker, keeping its data: for outage drills and tests. */
-  public void stopEmbeddedKafka() {
-    if (embeddedKafka != null) {
-      embeddedKafka.close();
-      embeddedKafka = null;
-    }
-  }
-
-  public void startEmbeddedMongo() throws Exception {
-    if (config.embeddedMongo() && embeddedMongo == null) {
+  private void startEmbeddedMongo() throws Exception {
+    if (config.embeddedMongo()) {
       embeddedMongo = EmbeddedMongo.start(config.dataDir(), config.mongoEmbeddedPort());
-    }
-  }
-
-  public void stopEmbeddedMongo() {
-    if (embeddedMongo != null) {
-      embeddedMongo.close();
-      embeddedMongo = null;
     }
   }
 
@@ -229,6 +203,7 @@ public final class Application implements AutoCloseable {
     return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** For a program that embeds the application, as the tests and the benchmark do: its Vert.x and event bus. */
   public Vertx vertx() {
     return vertx;
   }
@@ -259,8 +234,14 @@ public final class Application implements AutoCloseable {
       }
       vertx = null;
     }
-    deployments.clear();
-    stopEmbeddedMongo();
-    stopEmbeddedKafka();
+    deployed.clear();
+    if (embeddedMongo != null) {
+      embeddedMongo.close();
+      embeddedMongo = null;
+    }
+    if (embeddedKafka != null) {
+      embeddedKafka.close();
+      embeddedKafka = null;
+    }
   }
 }

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -21,14 +23,15 @@ import org.HdrHistogram.Histogram;
  * turning that into a verdict is {@link Report}'s business.
  */
 final class Metering {
-  private final MeterRegistry registry;
+  /** The registries of every process of the run: each counter is the sum of theirs. */
+  private final List<MeterRegistry> registries;
   private final Subscriber.Stats stats;
   private final Fleet fleet;
   private final ResourceSampler resources;
   private final int progressS;
 
-  Metering(MeterRegistry registry, Subscriber.Stats stats, Fleet fleet, ResourceSampler resources, int progressS) {
-    this.registry = registry;
+  Metering(List<MeterRegistry> registries, Subscriber.Stats stats, Fleet fleet, ResourceSampler resources, int progressS) {
+    this.registries = List.copyOf(registries);
     this.stats = stats;
     this.fleet = fleet;
     this.resources = resources;
@@ -99,12 +102,13 @@ final class Metering {
   }
 
   private double counter(String name) {
-    Counter c = registry.find(name).counter();
-    return c == null ? 0 : c.count();
+    return registries.stream().map(r -> r.find(name).counter()).filter(Objects::nonNull).mapToDouble(Counter::count).sum();
   }
 
   Reading read() {
-    Timer t = registry.find(PipelineMetrics.LATENCY).timer();
+    // Only the bridge, in the stack's own process, times positions.
+    Timer t = registries.stream().map(r -> r.find(PipelineMetrics.LATENCY).timer()).filter(Objects::nonNull)
+        .findFirst().orElse(null);
     return new Reading(System.nanoTime(), counter(PipelineMetrics.PRODUCED), counter(PipelineMetrics.BRIDGED),
         counter(PipelineMetrics.PERSISTED),
         stats.delivered.sum(), t == null ? 0 : t.count(), t == null ? 0 : t.totalTime(TimeUnit.MILLISECONDS),
@@ -131,8 +135,8 @@ final class Metering {
   }
 
   double activeVehicles() {
-    Gauge g = registry.find(PipelineMetrics.ACTIVE_DELIVERIES).gauge();
-    return g == null ? 0 : g.value();
+    return registries.stream().map(r -> r.find(PipelineMetrics.ACTIVE_DELIVERIES).gauge()).filter(Objects::nonNull)
+        .mapToDouble(Gauge::value).sum();
   }
 
   private void progress(String phase, Reading now, Reading before, Histogram interval) {

@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.slf4j.LoggerFactory;
@@ -144,9 +145,9 @@ public final class PipelineBenchmark {
     Map<Setting, String> overrides = new EnumMap<>(Setting.class);
     overrides.put(Setting.SIMULATION_INTERVAL_MS, String.valueOf(opts.intervalMs));
     overrides.put(Setting.DELIVERIES_MAX_ACTIVE, String.valueOf(Math.min(1_000_000, Math.max(10_000, opts.vehicles * 2))));
-    if (!opts.persistence) {
-      overrides.put(Setting.ROLES, "simulation,bridge,web");
-    }
+    // With persistence, the store check needs production stopped at the end: the simulation is then a tier of its
+    // own (a second process in this JVM, on the same broker and store), which the check can stop alone.
+    overrides.put(Setting.ROLES, opts.persistence ? "bridge,persistence,web" : "simulation,bridge,web");
     if (opts.external) {
       String kafka = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
       String mongo = System.getenv("MONGO_URI");
@@ -159,9 +160,10 @@ public final class PipelineBenchmark {
 
     ResourceSampler resources = new ResourceSampler();
     System.out.printf(Locale.ROOT, "Starting the stack (%s Kafka and store, roles %s, interval %d ms)…%n",
-        opts.external ? "external" : "embedded", opts.persistence ? "all" : "simulation,bridge,web", opts.intervalMs);
+        opts.external ? "external" : "embedded", opts.persistence ? "all, the simulation apart" : "simulation,bridge,web", opts.intervalMs);
     long t0 = System.nanoTime();
     TestStack stack = TestStack.start(overrides);
+    TestStack simulationTier = opts.persistence ? TestStack.alongside(stack, Set.of(Role.SIMULATION)) : null;
     long stackStartedMs = (System.nanoTime() - t0) / 1_000_000;
     long readyMs;
     Fleet fleet = null;
@@ -171,7 +173,8 @@ public final class PipelineBenchmark {
       readyMs = (System.nanoTime() - t0) / 1_000_000;
       System.out.printf(Locale.ROOT, "Stack ready in %d ms (TestStack.start %d ms); HTTP %d%n", readyMs, stackStartedMs, stack.httpPort());
 
-      MeterRegistry registry = stack.app().metrics().registry();
+      List<MeterRegistry> registries = simulationTier == null ? List.of(stack.app().metrics().registry())
+          : List.of(stack.app().metrics().registry(), simulationTier.app().metrics().registry());
       List<Route> routes = new ArrayList<>(stack.app().routes().all());
       routes.sort(Comparator.comparing(Route::id));
       fleet = new Fleet(stack.app().vertx(), routes);
@@ -188,7 +191,7 @@ public final class PipelineBenchmark {
       fleet.startInitial(opts.vehicles, opts.warmupS * 500L);
       subscribers.assignNow();
 
-      Metering metering = new Metering(registry, stats, fleet, resources, opts.progressS);
+      Metering metering = new Metering(registries, stats, fleet, resources, opts.progressS);
       metering.warmUp(loadStart + TimeUnit.SECONDS.toNanos(opts.warmupS));
       Metering.Window window = metering.measure(opts.durationS);
 
@@ -197,7 +200,7 @@ public final class PipelineBenchmark {
       JsonObject store;
       if (opts.persistence) {
         // Production stops too, so the store has a fixed target to catch up with.
-        stack.app().undeploy(Role.SIMULATION);
+        simulationTier.stop();
         store = new StoreCheck(opts.storeSample, opts.storeWaitS).check(stack, fleet, metering);
       } else {
         store = new JsonObject().put("skipped", "no persistence role");
@@ -216,6 +219,9 @@ public final class PipelineBenchmark {
       }
       if (fleet != null) {
         fleet.close();
+      }
+      if (simulationTier != null) {
+        simulationTier.close();
       }
       stack.close();
       resources.close();

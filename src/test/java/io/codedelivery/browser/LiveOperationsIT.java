@@ -199,15 +199,17 @@ class LiveOperationsIT extends MapPageTestBase {
   @Test
   void whenTheServerGoesAwayThePageSaysSoThenCatchesUpWithNoDuplicateAndNoGap() throws Exception {
     Route route = route("3");
-    try (Browser browser = Browser.open()) {
-      browser.openPage(stack.baseUrl() + "/");
+    // The page's server is a web tier of its own, as deployed behind a load balancer, so it can go away while the
+    // simulation and persistence of the stack go on.
+    try (TestStack webTier = TestStack.alongside(stack, Set.of(Role.BRIDGE, Role.WEB)); Browser browser = Browser.open()) {
+      browser.openPage(webTier.baseUrl() + "/");
       browser.find("#routes li.route button.start[data-route-id='3']").click();
       String id = waitUpTo().until(() -> browser.deliveryIdsIn("active").stream()
           .filter(d -> route.title().equals(browser.delivery(d).title()) && !browser.delivery(d).finished()).toList(),
           ids -> ids.size() == 1).get(0);
       waitUpTo().until(() -> browser.delivery(id).seqs().size() >= 20);
 
-      stack.app().undeploy(Role.WEB);
+      webTier.stop();
       try {
         double persistedAtStop = persisted();
         waitUpTo().until(() -> browser.find("#connection").getText(), text -> Set.of("reconnecting", "offline").contains(text));
@@ -220,7 +222,7 @@ class LiveOperationsIT extends MapPageTestBase {
         assertThat(browser.delivery(id).seqs()).as("nothing arrives while the server is away").isEqualTo(heldWhileDown);
         assertThat(heldWhileDown.size()).as("the page will have a gap to fill").isLessThan(route.points().size() - 30);
       } finally {
-        stack.app().deploy(Role.WEB);
+        webTier.startAgain();
       }
 
       waitUpTo().until(() -> browser.find("#connection").getText(), "live"::equals);
@@ -232,15 +234,15 @@ class LiveOperationsIT extends MapPageTestBase {
       browser.screenshot("reconnected-finished");
 
       assertThat(browser.consoleEntries()).as("the page did try to reconnect while the server was away")
-          .anyMatch(LiveOperationsIT::serverUnreachable);
-      assertThat(browser.severeConsoleEntries(LiveOperationsIT::serverUnreachable)).isEmpty();
+          .anyMatch(entry -> serverUnreachable(entry, webTier));
+      assertThat(browser.severeConsoleEntries(entry -> serverUnreachable(entry, webTier))).isEmpty();
     }
   }
 
   /** A failed request to this test's own server while it was down: expected in the reconnect test only. */
-  private static boolean serverUnreachable(LogEntry entry) {
+  private static boolean serverUnreachable(LogEntry entry, TestStack server) {
     String message = entry.getMessage();
-    return message.contains("localhost:" + stack.httpPort())
+    return message.contains("localhost:" + server.httpPort())
         && (message.contains("net::ERR_CONNECTION_REFUSED") || message.contains("net::ERR_CONNECTION_RESET")
             || message.contains("net::ERR_EMPTY_RESPONSE"));
   }

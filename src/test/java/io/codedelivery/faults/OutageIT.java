@@ -32,9 +32,9 @@ class OutageIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     // 50 ms a point: route 1 (140 points) takes 7 s, so the outage lands mid-delivery.
-    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, "50"));
+    stack = TestStack.onOwnInfrastructure(Map.of(Setting.SIMULATION_INTERVAL_MS, "50"));
     stack.awaitConsumerGroupsStable(1);
     store = new StoreProbe(stack.app());
   }
@@ -76,9 +76,9 @@ class OutageIT {
   void aTenSecondKafkaOutageLosesAndDuplicatesNothing() throws Exception {
     List<String> ids = startDeliveries();
 
-    stack.app().stopEmbeddedKafka();
+    stack.broker().stop();
     holdOutage();
-    stack.app().startEmbeddedKafka();
+    stack.broker().startAgain();
 
     assertAllFinishedAndStoredExactlyOnce(ids);
   }
@@ -88,12 +88,12 @@ class OutageIT {
     try (Deliveries.Tap tap = new Deliveries.Tap(stack.app().vertx())) {
       List<String> ids = startDeliveries();
 
-      stack.app().stopEmbeddedMongo();
+      stack.store().stop();
       await().atMost(WAIT).until(() -> readiness() == 503);
       int bridgedAtOutage = ids.stream().mapToInt(id -> tap.positions(id).size()).sum();
       holdOutage();
       int bridgedDuringOutage = ids.stream().mapToInt(id -> tap.positions(id).size()).sum() - bridgedAtOutage;
-      stack.app().startEmbeddedMongo();
+      stack.store().startAgain();
 
       assertThat(bridgedDuringOutage).as("positions pushed to live viewers while MongoDB was away").isGreaterThan(100);
       await().atMost(WAIT).until(() -> readiness() == 200);

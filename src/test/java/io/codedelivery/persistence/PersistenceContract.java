@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -40,18 +41,26 @@ import org.junit.jupiter.api.Test;
 abstract class PersistenceContract {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static TestStack stack;
+  /** Persistence runs as a tier of its own, as it can be deployed, so a test can stop it alone. */
+  private static TestStack persistenceTier;
   private static StoreProbe store;
 
   /** Starts the stack under test; the subclass says which store it uses. */
   static void startStack(Map<Setting, String> storeSettings) {
     Map<Setting, String> settings = new HashMap<>(storeSettings);
     settings.put(Setting.SIMULATION_INTERVAL_MS, "25");
+    settings.put(Setting.ROLES, "simulation,bridge,web");
     stack = TestStack.start(settings);
+    persistenceTier = TestStack.alongside(stack, Set.of(Role.PERSISTENCE));
     store = new StoreProbe(stack.app());
   }
 
   @AfterAll
   static void stopStack() {
+    if (persistenceTier != null) {
+      persistenceTier.close();
+      persistenceTier = null;
+    }
     if (stack != null) {
       stack.close();
       stack = null;
@@ -111,14 +120,14 @@ abstract class PersistenceContract {
     }
     await().atMost(WAIT).until(() -> !store.storedSeqs(ids.get(0)).isEmpty());
 
-    stack.app().undeploy(Role.PERSISTENCE);
+    persistenceTier.stop();
     long storedWhileDown = ids.stream().mapToLong(id -> store.storedSeqs(id).size()).sum();
     try (Deliveries.Tap tap = new Deliveries.Tap(stack.app().vertx())) {
       await().atMost(WAIT).until(() -> ids.stream().allMatch(tap::finished));
     }
     assertThat(ids.stream().mapToLong(id -> store.storedSeqs(id).size()).sum())
         .as("nothing is stored while persistence is down").isEqualTo(storedWhileDown);
-    stack.app().deploy(Role.PERSISTENCE);
+    persistenceTier.startAgain();
 
     await().atMost(WAIT).until(() -> ids.stream().allMatch(store::isFinished));
     awaitPersistenceCaughtUp();

@@ -6,18 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A real single-node broker with the application's topics, on free ports and a fresh directory, for tests that
- * deploy one verticle against Kafka without starting the rest of the application.
+ * A real single-node broker with the application's topics, on free ports and a fresh directory: for tests that
+ * deploy one verticle against Kafka, and for outage tests, which stop it and start it again with its data.
  */
 public final class EmbeddedBroker implements AutoCloseable {
   private final Path dataDir;
-  private final EmbeddedKafka kafka;
-  private final String bootstrapServers;
+  private final int port;
+  private final int controllerPort;
+  private EmbeddedKafka kafka;
 
-  private EmbeddedBroker(Path dataDir, EmbeddedKafka kafka, String bootstrapServers) {
+  private EmbeddedBroker(Path dataDir, int port, int controllerPort) {
     this.dataDir = dataDir;
-    this.kafka = kafka;
-    this.bootstrapServers = bootstrapServers;
+    this.port = port;
+    this.controllerPort = controllerPort;
   }
 
   /**
@@ -25,27 +26,40 @@ public final class EmbeddedBroker implements AutoCloseable {
    * produces them the order in which the simulation reads them.
    */
   public static EmbeddedBroker start(int positionsPartitions, int directionsPartitions) throws Exception {
-    Path dataDir = Files.createTempDirectory("code-delivery-broker");
-    int port = TestStack.freePort();
-    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, port, TestStack.freePort());
-    String bootstrapServers = "localhost:" + port;
+    EmbeddedBroker broker = new EmbeddedBroker(Files.createTempDirectory("code-delivery-broker"),
+        TestStack.freePort(), TestStack.freePort());
     try {
-      TopicSetup.ensureTopics(bootstrapServers, positionsPartitions, directionsPartitions);
+      broker.startAgain();
+      TopicSetup.ensureTopics(broker.bootstrapServers(), positionsPartitions, directionsPartitions);
     } catch (Exception e) {
-      kafka.close();
-      TempDirs.deleteTree(dataDir);
+      broker.close();
       throw e;
     }
-    return new EmbeddedBroker(dataDir, kafka, bootstrapServers);
+    return broker;
   }
 
   public String bootstrapServers() {
-    return bootstrapServers;
+    return "localhost:" + port;
+  }
+
+  /** Starts the broker again on the same ports and data after {@link #stop()}; blocking. */
+  public void startAgain() throws Exception {
+    if (kafka == null) {
+      kafka = EmbeddedKafka.start(dataDir, port, controllerPort);
+    }
+  }
+
+  /** Stops the broker, keeping its data: an outage, as clients see one. */
+  public void stop() {
+    if (kafka != null) {
+      kafka.close();
+      kafka = null;
+    }
   }
 
   @Override
   public void close() {
-    kafka.close();
+    stop();
     TempDirs.deleteTree(dataDir);
   }
 }

@@ -16,6 +16,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,10 +34,14 @@ public final class TestStack implements AutoCloseable {
   private static TestStack shared;
 
   private final Map<Setting, String> settings;
+  private final EmbeddedBroker broker;
+  private final EmbeddedStore store;
   private Application app;
 
-  private TestStack(Map<Setting, String> settings) {
+  private TestStack(Map<Setting, String> settings, EmbeddedBroker broker, EmbeddedStore store) {
     this.settings = settings;
+    this.broker = broker;
+    this.store = store;
   }
 
   /** One stack for every test class that only needs a running system; stopped when the test JVM exits. */
@@ -47,14 +53,61 @@ public final class TestStack implements AutoCloseable {
     return shared;
   }
 
-  /** A stack of its own, for tests that stop or restart parts of it. */
+  /** A stack of its own, for tests that restart it or change its settings; its infrastructure is embedded in it. */
   public static TestStack start(Map<Setting, String> overrides) {
+    return startWith(testSettings(overrides), null, null);
+  }
+
+  /**
+   * A stack whose broker and store run beside it rather than in it, as in a real deployment, so a test can take
+   * them away and bring them back ({@link #broker()}, {@link #store()}) while the application keeps running.
+   */
+  public static TestStack onOwnInfrastructure(Map<Setting, String> overrides) throws Exception {
+    Map<Setting, String> settings = testSettings(overrides);
+    AppConfig config = AppConfig.load(Map.of()).with(settings);
+    EmbeddedBroker broker = EmbeddedBroker.start(config.positionsPartitions(), config.directionsPartitions());
+    EmbeddedStore store;
+    try {
+      store = EmbeddedStore.start();
+    } catch (Exception e) {
+      broker.close();
+      throw e;
+    }
+    settings.put(Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+    settings.putAll(store.settings());
+    return startWith(settings, broker, store);
+  }
+
+  /**
+   * A second process on another stack's broker and store, running only the given roles: as a separately scaled
+   * tier is deployed, so a test can stop that tier (close it) and bring it back without touching the rest.
+   */
+  public static TestStack alongside(TestStack other, Set<Role> roles) {
+    Map<Setting, String> settings = new EnumMap<>(other.settings);
+    settings.putAll(isolatedSettings("code-delivery-test-tier"));
+    settings.put(Setting.INSTANCE_ID, "test-" + settings.get(Setting.HTTP_PORT));
+    settings.put(Setting.ROLES, roles.stream().map(Role::configName).collect(Collectors.joining(",")));
+    settings.put(Setting.KAFKA_BOOTSTRAP_SERVERS, other.kafkaBootstrapServers());
+    settings.put(Setting.MONGO_URI, other.app.config().mongoUri());
+    return startWith(settings, null, null);
+  }
+
+  private static Map<Setting, String> testSettings(Map<Setting, String> overrides) {
     Map<Setting, String> settings = isolatedSettings("code-delivery-test");
     settings.put(Setting.SIMULATION_INTERVAL_MS, FAST_INTERVAL_MS);
     settings.put(Setting.INSTANCE_ID, "test-" + settings.get(Setting.HTTP_PORT));
     settings.putAll(overrides);
-    TestStack stack = new TestStack(settings);
-    stack.startApp();
+    return settings;
+  }
+
+  private static TestStack startWith(Map<Setting, String> settings, EmbeddedBroker broker, EmbeddedStore store) {
+    TestStack stack = new TestStack(settings, broker, store);
+    try {
+      stack.startApp();
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
     return stack;
   }
 
@@ -68,12 +121,42 @@ public final class TestStack implements AutoCloseable {
 
   /** Stops the whole process's parts and starts them again on the same data directory and ports. */
   public void restart() {
-    app.close();
-    startApp();
+    stop();
+    startAgain();
+  }
+
+  /** Stops the process, as a crash or a deploy would, keeping its data directory and ports for {@link #startAgain()}. */
+  public void stop() {
+    if (app != null) {
+      app.close();
+      app = null;
+    }
+  }
+
+  public void startAgain() {
+    if (app == null) {
+      startApp();
+    }
   }
 
   public Application app() {
     return app;
+  }
+
+  /** The broker of a stack {@linkplain #onOwnInfrastructure on its own infrastructure}. */
+  public EmbeddedBroker broker() {
+    if (broker == null) {
+      throw new IllegalStateException("this stack's broker is embedded in it: start it with onOwnInfrastructure");
+    }
+    return broker;
+  }
+
+  /** The store of a stack {@linkplain #onOwnInfrastructure on its own infrastructure}. */
+  public EmbeddedStore store() {
+    if (store == null) {
+      throw new IllegalStateException("this stack's store is embedded in it: start it with onOwnInfrastructure");
+    }
+    return store;
   }
 
   public int httpPort() {
@@ -142,12 +225,15 @@ public final class TestStack implements AutoCloseable {
     return env;
   }
 
-  /** Stops the stack and deletes its data directory (every stack has one of its own). */
+  /** Stops the stack and its own infrastructure, and deletes its data directory (every stack has one of its own). */
   @Override
   public void close() {
-    if (app != null) {
-      app.close();
-      app = null;
+    stop();
+    if (store != null) {
+      store.close();
+    }
+    if (broker != null) {
+      broker.close();
     }
     TempDirs.deleteTree(Path.of(settings.get(Setting.DATA_DIR)));
   }

@@ -28,8 +28,8 @@ class OperationsIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
-  static void startStack() {
-    stack = TestStack.start(Map.of());
+  static void startStack() throws Exception {
+    stack = TestStack.onOwnInfrastructure(Map.of());
     stack.awaitConsumerGroupsStable(1);
   }
 
@@ -65,12 +65,12 @@ class OperationsIT {
 
   @Test
   void readinessGoesDownWhileMongoIsAwayAndUpWhenItReturns() throws Exception {
-    assertReadinessFollows("mongodb", stack.app()::stopEmbeddedMongo, stack.app()::startEmbeddedMongo);
+    assertReadinessFollows("mongodb", stack.store()::stop, stack.store()::startAgain);
   }
 
   @Test
   void readinessGoesDownWhileKafkaIsAwayAndUpWhenItReturns() throws Exception {
-    assertReadinessFollows("kafka", stack.app()::stopEmbeddedKafka, stack.app()::startEmbeddedKafka);
+    assertReadinessFollows("kafka", stack.broker()::stop, stack.broker()::startAgain);
   }
 
   /** A dependency going away turns readiness 503 naming it; its return turns readiness 200, with no restart. */
