@@ -5,6 +5,7 @@ import io.codedelivery.bridge.DeliveryAdmission;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Role;
 import io.codedelivery.infra.EmbeddedKafka;
+import io.codedelivery.ingest.IngestVerticle;
 import io.codedelivery.infra.EmbeddedMongo;
 import io.codedelivery.kafka.ConsumerLag;
 import io.codedelivery.kafka.KafkaClients;
@@ -17,6 +18,7 @@ import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.ManagementVerticle;
 import io.codedelivery.ops.Readiness;
 import io.codedelivery.persistence.DeliveryQueries;
+import io.codedelivery.persistence.DeviceStore;
 import io.codedelivery.persistence.Migrations;
 import io.codedelivery.persistence.PersistenceVerticle;
 import io.codedelivery.persistence.RouteStore;
@@ -178,6 +180,10 @@ public final class Application implements AutoCloseable {
       }
       case PERSISTENCE -> () -> new PersistenceVerticle(context);
       case WEB -> () -> new WebVerticle(context);
+      case INGEST -> {
+        DeviceStore devices = DeviceStore.create(vertx, config);
+        yield () -> new IngestVerticle(context, devices::uniqueIds);
+      }
     };
   }
 

@@ -79,6 +79,10 @@ public final class AppConfig {
       throw new ConfigException(Setting.MANAGEMENT_PORT.envVar() + " must differ from " + Setting.HTTP_PORT.envVar()
           + " (both are " + httpPort() + ")");
     }
+    if (roles().contains(Role.INGEST) && (ingestPort() == managementPort() || roles().contains(Role.WEB) && ingestPort() == httpPort())) {
+      throw new ConfigException(Setting.INGEST_PORT.envVar() + " must differ from " + Setting.HTTP_PORT.envVar() + " and "
+          + Setting.MANAGEMENT_PORT.envVar() + " (it is " + ingestPort() + ")");
+    }
     if (embeddedKafka() && kafkaEmbeddedPort() == kafkaEmbeddedControllerPort()) {
       throw new ConfigException(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT.envVar() + " must differ from "
           + Setting.KAFKA_EMBEDDED_PORT.envVar() + " (both are " + kafkaEmbeddedPort() + ")");
@@ -127,6 +131,10 @@ public final class AppConfig {
     return integer(Setting.MANAGEMENT_PORT);
   }
 
+  public int ingestPort() {
+    return integer(Setting.INGEST_PORT);
+  }
+
   public int httpIdleTimeoutSeconds() {
     return integer(Setting.HTTP_IDLE_TIMEOUT_SECONDS);
   }
@@ -164,6 +172,7 @@ public final class AppConfig {
       case BRIDGE -> Setting.BRIDGE_INSTANCES;
       case PERSISTENCE -> Setting.PERSISTENCE_INSTANCES;
       case WEB -> Setting.WEB_INSTANCES;
+      case INGEST -> Setting.INGEST_INSTANCES;
     });
   }
 
@@ -238,6 +247,18 @@ public final class AppConfig {
 
   public int bridgeMaxStartsPerMinute() {
     return integer(Setting.BRIDGE_MAX_STARTS_PER_MINUTE);
+  }
+
+  public int ingestMaxBodyBytes() {
+    return integer(Setting.INGEST_MAX_BODY_BYTES);
+  }
+
+  public Duration ingestMaxFuture() {
+    return Duration.ofSeconds(integer(Setting.INGEST_MAX_FUTURE_SECONDS));
+  }
+
+  public Duration deviceOfflineAfter() {
+    return Duration.ofSeconds(integer(Setting.DEVICE_OFFLINE_AFTER_SECONDS));
   }
 
   public List<String> corsAllowedOrigins() {

@@ -41,6 +41,8 @@ public final class PipelineMetrics {
   private final Map<String, AtomicLong> consumerStalled = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consumerSecondsWithoutProgress = new ConcurrentHashMap<>();
   private final Map<String, Counter> httpRefused = new ConcurrentHashMap<>();
+  private final Map<String, Counter> fixesAccepted = new ConcurrentHashMap<>();
+  private final Map<String, Counter> fixesRefused = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -129,6 +131,19 @@ public final class PipelineMetrics {
   public void httpRefused(String reason) {
     countBy(httpRefused, "codedelivery.http.refused", "HTTP requests and connections refused: malformed, ambiguous or too slow",
         "reason", reason);
+  }
+
+  /** A device's fix acknowledged by Kafka on device.positions; the protocol it came in is a tag. */
+  public void fixAccepted(String source) {
+    countBy(fixesAccepted, "codedelivery.fixes.accepted", "Device fixes acknowledged by Kafka and answered 200", "source", source);
+  }
+
+  /**
+   * A device's request answered 400 and not produced (an unknown device, a fix out of range, a body over the limit…);
+   * logged at DEBUG only, so this count is what shows a misconfigured fleet.
+   */
+  public void fixRefused(String reason) {
+    countBy(fixesRefused, "codedelivery.fixes.refused", "Device requests refused (400) and not produced", "reason", reason);
   }
 
   /** Records that a consumer group has not committed yet, summed over its partitions. */

@@ -15,6 +15,8 @@ public final class Store {
   public static final String DELIVERIES_NEWEST_FIRST = "deliveries_newest_first";
   public static final String POSITIONS = "positions";
   public static final String MIGRATIONS = "migrations";
+  /** Registered devices by unique id: {@link DeviceStore}. */
+  public static final String DEVICES = "devices";
   /** Inverted start times count down from here (the year 2286), so they keep a fixed width of 13 digits. */
   private static final long LAST_MILLIS = 9_999_999_999_999L;
 

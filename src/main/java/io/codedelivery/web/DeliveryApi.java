@@ -1,5 +1,8 @@
 package io.codedelivery.web;
 
+import static io.codedelivery.web.QueryParameters.number;
+import static io.codedelivery.web.QueryParameters.onlyKnown;
+
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.DeliveryId;
@@ -165,17 +168,6 @@ final class DeliveryApi {
     });
   }
 
-  private static void onlyKnown(MultiMap params, Set<String> known) {
-    for (String name : params.names()) {
-      if (!known.contains(name)) {
-        throw new BadParameter("unknown parameter '" + Fields.abbreviate(name) + "'" + (known.isEmpty() ? "" : "; known: " + String.join(", ", known)));
-      }
-      if (params.getAll(name).size() > 1) {
-        throw new BadParameter("'" + Fields.abbreviate(name) + "' is given more than once");
-      }
-    }
-  }
-
   private static String deliveryId(String value, String what) {
     if (!DeliveryId.isValid(value)) {
       throw new BadParameter("'" + Fields.abbreviate(String.valueOf(value)) + "' is not a valid " + what + " (a lower-case UUID)");
@@ -183,27 +175,8 @@ final class DeliveryApi {
     return value;
   }
 
-  private static long number(MultiMap params, String name, long fallback, long min, long max) {
-    String value = params.get(name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      long n = Long.parseLong(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new BadParameter("'" + name + "' must be a whole number from " + min + " to " + max);
-  }
-
   private static <T> void answer(RoutingContext ctx, Future<T> result, Consumer<T> onSuccess) {
-    result.onSuccess(onSuccess::accept).onFailure(e -> {
-      LOG.warn("Query for {} failed: {}", ctx.request().path(), e.getMessage());
-      ApiError.send(ctx, 503, "the delivery store is not reachable; try again shortly");
-    });
+    StoreAnswer.send(ctx, result, "delivery", onSuccess);
   }
 
   private static void notFound(RoutingContext ctx, String id) {

@@ -7,6 +7,7 @@ import io.codedelivery.ops.ApiError;
 import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.HttpServers;
 import io.codedelivery.ops.ManagementRoutes;
+import io.codedelivery.persistence.DeviceStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -43,6 +44,7 @@ public final class WebVerticle extends VerticleBase {
     new PageConfigApi(config).mount(router);
     new RouteApi(context.routes()).mount(router);
     new DeliveryApi(vertx, context, sameOrigin).mount(router);
+    new DeviceApi(DeviceStore.create(vertx, config), context, sameOrigin).mount(router);
     AllowedMethods.complete(router);
     router.route("/api/*").failureHandler(BadParameter::answer);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));

@@ -62,6 +62,11 @@ class AppConfigTest {
         Arguments.of(Setting.BRIDGE_INSTANCES, List.of("0", "-1")),
         Arguments.of(Setting.PERSISTENCE_INSTANCES, List.of("0", "1.5")),
         Arguments.of(Setting.WEB_INSTANCES, List.of("0", "100")),
+        Arguments.of(Setting.INGEST_INSTANCES, List.of("0", "100")),
+        Arguments.of(Setting.INGEST_PORT, List.of("0", "70000", "x")),
+        Arguments.of(Setting.INGEST_MAX_BODY_BYTES, List.of("255", "2000000")),
+        Arguments.of(Setting.INGEST_MAX_FUTURE_SECONDS, List.of("-1", "86401")),
+        Arguments.of(Setting.DEVICE_OFFLINE_AFTER_SECONDS, List.of("0", "soon")),
         Arguments.of(Setting.KAFKA_BOOTSTRAP_SERVERS, List.of("kafka", "kafka:port", "a:1,,b:2", "a b:1")),
         Arguments.of(Setting.KAFKA_EMBEDDED_PORT, List.of("0", "x")),
         Arguments.of(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, List.of("99999")),
@@ -118,6 +123,16 @@ class AppConfigTest {
   void theWebAndManagementPortsMustDiffer() {
     assertThatThrownBy(() -> AppConfig.load(Map.of("HTTP_PORT", "9090")))
         .hasMessage("MANAGEMENT_PORT must differ from HTTP_PORT (both are 9090)");
+  }
+
+  @Test
+  void theIngestPortMustDifferFromTheOthers() {
+    assertThatThrownBy(() -> AppConfig.load(Map.of("INGEST_PORT", "8080")))
+        .hasMessage("INGEST_PORT must differ from HTTP_PORT and MANAGEMENT_PORT (it is 8080)");
+    assertThatThrownBy(() -> AppConfig.load(Map.of("INGEST_PORT", "9090")))
+        .hasMessageContaining("INGEST_PORT must differ");
+    assertThat(AppConfig.load(Map.of("INGEST_PORT", "8080", "ROLES", "ingest")).ingestPort())
+        .as("without the web role, 8080 is free").isEqualTo(8080);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.codedelivery.config.AppConfig;
+import io.codedelivery.config.Role;
 import io.codedelivery.config.Setting;
 import io.codedelivery.model.Topics;
 import io.codedelivery.support.TestStack;
@@ -91,7 +92,7 @@ class DeploymentArtefactsIT {
       assertThat(app.getResources().getLimits()).as("limits of %s", deployment.getMetadata().getName()).containsKey("memory");
       assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true");
     }
-    assertThat(roles).containsExactlyInAnyOrder("web", "bridge", "simulation", "persistence");
+    assertThat(roles).containsExactlyInAnyOrderElementsOf(Arrays.stream(Role.values()).map(Role::configName).toList());
   }
 
   @Test

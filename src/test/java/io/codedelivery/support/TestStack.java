@@ -211,7 +211,7 @@ public final class TestStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    for (Setting port : List.of(Setting.HTTP_PORT, Setting.MANAGEMENT_PORT, Setting.KAFKA_EMBEDDED_PORT,
+    for (Setting port : List.of(Setting.HTTP_PORT, Setting.MANAGEMENT_PORT, Setting.INGEST_PORT, Setting.KAFKA_EMBEDDED_PORT,
         Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, Setting.MONGO_EMBEDDED_PORT)) {
       settings.put(port, String.valueOf(freePort()));
     }

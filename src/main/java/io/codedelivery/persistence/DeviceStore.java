@@ -1,0 +1,78 @@
+package io.codedelivery.persistence;
+
+import io.codedelivery.config.AppConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Registered devices in {@link Store#DEVICES}: {@code {_id: <uniqueId>, name, createdAt, lastFix?}}. Registration and
+ * removal come from the REST API; {@code lastFix} is written by the tracking stage only. The unique id is the
+ * {@code _id}, so its index is the only one needed and a second registration of the same id cannot slip in.
+ */
+public final class DeviceStore {
+  private static final JsonObject IDS_ONLY = new JsonObject().put("_id", 1);
+
+  private final MongoClient reads;
+  private final MongoClient writes;
+  private final Store.Kind kind;
+
+  private DeviceStore(MongoClient reads, MongoClient writes, Store.Kind kind) {
+    this.reads = reads;
+    this.writes = writes;
+    this.kind = kind;
+  }
+
+  public static DeviceStore create(Vertx vertx, AppConfig config) {
+    return new DeviceStore(Store.client(vertx, config, Store.Pool.READS), Store.client(vertx, config, Store.Pool.WRITES), Store.Kind.of(config));
+  }
+
+  /** A stored device as the API shows it: {@code uniqueId}, {@code name}, {@code createdAt}, {@code lastFix} if any. */
+  public record Device(String uniqueId, String name, Instant createdAt, JsonObject lastFix) {
+    static Device of(JsonObject stored) {
+      return new Device(stored.getString("_id"), stored.getString("name"), Store.instant(stored.getValue("createdAt")),
+          stored.getJsonObject("lastFix"));
+    }
+  }
+
+  /** Registers a device; false when one with this unique id exists already (it is left as it is). */
+  public Future<Boolean> register(String uniqueId, String name, Instant createdAt) {
+    JsonObject insertOnly = new JsonObject().put("$setOnInsert", new JsonObject().put("name", name).put("createdAt", Store.date(createdAt)));
+    return writes.updateCollectionWithOptions(Store.DEVICES, byId(uniqueId), insertOnly, new UpdateOptions().setUpsert(true))
+        .map(result -> result.getDocUpsertedId() != null);
+  }
+
+  public Future<Optional<Device>> find(String uniqueId) {
+    return reads.findOne(Store.DEVICES, byId(uniqueId), null).map(found -> Optional.ofNullable(found).map(Device::of));
+  }
+
+  /** Up to {@code limit} devices in unique-id order, those after {@code after} when it is given (the next page). */
+  public Future<List<Device>> page(String after, int limit) {
+    JsonObject query = after == null ? new JsonObject() : new JsonObject().put("_id", new JsonObject().put("$gt", after));
+    return reads.findWithOptions(Store.DEVICES, query, kind.inIdOrder(limit))
+        .map(found -> found.stream().map(Device::of).toList());
+  }
+
+  /** False when no device has this unique id. */
+  public Future<Boolean> remove(String uniqueId) {
+    return writes.removeDocument(Store.DEVICES, byId(uniqueId)).map(result -> result.getRemovedCount() > 0);
+  }
+
+  /** Every registered unique id, for the ingestion role's cache: ids only, a few dozen bytes a device. */
+  public Future<Set<String>> uniqueIds() {
+    return reads.findWithOptions(Store.DEVICES, new JsonObject(), new FindOptions().setFields(IDS_ONLY))
+        .map(found -> found.stream().map(d -> d.getString("_id")).collect(Collectors.toUnmodifiableSet()));
+  }
+
+  private static JsonObject byId(String uniqueId) {
+    return new JsonObject().put("_id", uniqueId);
+  }
+}

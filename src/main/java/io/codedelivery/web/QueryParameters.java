@@ -1,0 +1,38 @@
+package io.codedelivery.web;
+
+import io.codedelivery.model.Fields;
+import io.vertx.core.MultiMap;
+import java.util.Set;
+
+/** Checks of query parameters shared by the API classes; each failure is a {@link BadParameter} naming the parameter. */
+final class QueryParameters {
+  private QueryParameters() {
+  }
+
+  static void onlyKnown(MultiMap params, Set<String> known) {
+    for (String name : params.names()) {
+      if (!known.contains(name)) {
+        throw new BadParameter("unknown parameter '" + Fields.abbreviate(name) + "'" + (known.isEmpty() ? "" : "; known: " + String.join(", ", known)));
+      }
+      if (params.getAll(name).size() > 1) {
+        throw new BadParameter("'" + Fields.abbreviate(name) + "' is given more than once");
+      }
+    }
+  }
+
+  static long number(MultiMap params, String name, long fallback, long min, long max) {
+    String value = params.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new BadParameter("'" + name + "' must be a whole number from " + min + " to " + max);
+  }
+}

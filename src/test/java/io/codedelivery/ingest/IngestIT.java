@@ -1,0 +1,203 @@
+package io.codedelivery.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.codedelivery.model.DeviceFix;
+import io.codedelivery.model.LatLon;
+import io.codedelivery.model.Topics;
+import io.codedelivery.support.TestStack;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Phones' requests on the ingest port of the running system, each fix read back from {@code device.positions} with a
+ * plain Kafka consumer. "Nothing produced" is shown by order: a device's fixes share one partition, so a refused fix
+ * that had been produced would be read before the good fix sent after it.
+ */
+class IngestIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private final TestStack stack = TestStack.shared();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final List<ConsumerRecord<String, String>> read = new ArrayList<>();
+  private KafkaConsumer<String, String> consumer;
+
+  @BeforeEach
+  void readDevicePositionsFromTheStart() {
+    consumer = stack.kafkaConsumer("ingest-it-" + UUID.randomUUID());
+    List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEVICE_POSITIONS).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+  }
+
+  @AfterEach
+  void close() {
+    consumer.close();
+  }
+
+  private String ingestUrl() {
+    return "http://localhost:" + stack.app().config().ingestPort();
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> osmAnd(String query) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(ingestUrl() + "/?" + query)).GET());
+  }
+
+  private HttpResponse<String> post(String path, String contentType, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ingestUrl() + path)).header("content-type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request);
+  }
+
+  private String register(String uniqueId) throws Exception {
+    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/devices"))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("uniqueId", uniqueId).put("name", "IT " + uniqueId).encode())));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return uniqueId;
+  }
+
+  /**
+   * The answer to a device's first request after its registration, sent again while it is "unknown device" as a phone
+   * would: a device may go unrecognised for about a second after registering ({@link KnownDevices}).
+   */
+  private static HttpResponse<String> firstAfterRegistering(Callable<HttpResponse<String>> request) {
+    AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+    await().atMost(TIMEOUT).until(() -> {
+      last.set(request.call());
+      return !last.get().body().contains("unknown_device");
+    });
+    return last.get();
+  }
+
+  private static String newId(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Every fix of the device on the topic, once there are at least this many. */
+  private List<DeviceFix> fixesOf(String deviceId, int atLeast) {
+    await().atMost(TIMEOUT).until(() -> {
+      consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+      return read.stream().filter(r -> deviceId.equals(r.key())).count() >= atLeast;
+    });
+    return read.stream().filter(r -> deviceId.equals(r.key())).map(r -> DeviceFix.fromJson(r.value())).toList();
+  }
+
+  private static void assertRefused(HttpResponse<String> response, String reason) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(new JsonObject(response.body()).getString("reason")).as(response.body()).isEqualTo(reason);
+  }
+
+  @Test
+  void aFixInEachProtocolIsOnDevicePositionsAsOneDeviceFix() throws Exception {
+    String phone = register(newId("osmand"));
+    long seconds = Instant.now().minusSeconds(30).getEpochSecond();
+    HttpResponse<String> osmAnd = firstAfterRegistering(() -> osmAnd("id=" + phone + "&timestamp=" + seconds
+        + "&lat=52.52&lon=13.405&speed=10&bearing=90&altitude=34&accuracy=5&batt=87&charge=true"));
+    assertThat(osmAnd.statusCode()).as(osmAnd.body()).isEqualTo(200);
+
+    String client = register(newId("traccar"));
+    String fixTime = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.MILLIS).toString();
+    HttpResponse<String> traccar = firstAfterRegistering(() -> post("/", "application/json", TraccarJsonDecoderTest.CLIENT_BODY
+        .replace("48241179", client).replace("2026-12-01T09:59:58.250Z", fixTime)));
+    assertThat(traccar.statusCode()).as(traccar.body()).isEqualTo(200);
+
+    String user = newId("jane");
+    String owntracksDevice = register("owntracks-" + user + "-phone");
+    HttpResponse<String> ownTracks = firstAfterRegistering(() -> post("/owntracks", "application/json",
+        OwnTracksDecoderTest.ANDROID_LOCATION.replace("1796119180", String.valueOf(seconds)), "X-Limit-U", user, "X-Limit-D", "phone"));
+    assertThat(ownTracks.statusCode()).as(ownTracks.body()).isEqualTo(200);
+    assertThat(ownTracks.body()).isEqualTo("[]");
+
+    DeviceFix fromOsmAnd = fixesOf(phone, 1).get(0);
+    assertThat(fromOsmAnd.fixTime()).isEqualTo(Instant.ofEpochSecond(seconds));
+    assertThat(fromOsmAnd.position()).isEqualTo(new LatLon(52.52, 13.405));
+    assertThat(fromOsmAnd.speed()).as("10 knots in m/s").isCloseTo(5.144, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(fromOsmAnd.battery()).isEqualTo(87.0);
+    assertThat(fromOsmAnd.source()).isEqualTo("osmand");
+    assertThat(fromOsmAnd.attributes().getBoolean("charge")).isTrue();
+
+    DeviceFix fromTraccar = fixesOf(client, 1).get(0);
+    assertThat(fromTraccar.fixTime()).isEqualTo(Instant.parse(fixTime));
+    assertThat(fromTraccar.position()).isEqualTo(new LatLon(-23.5505, -46.6333));
+    assertThat(fromTraccar.speed()).isEqualTo(12.5);
+    assertThat(fromTraccar.battery()).isEqualTo(87.0);
+    assertThat(fromTraccar.source()).isEqualTo("traccar");
+
+    DeviceFix fromOwnTracks = fixesOf(owntracksDevice, 1).get(0);
+    assertThat(fromOwnTracks.fixTime()).isEqualTo(Instant.ofEpochSecond(seconds));
+    assertThat(fromOwnTracks.speed()).as("36 km/h in m/s").isEqualTo(10.0);
+    assertThat(fromOwnTracks.source()).isEqualTo("owntracks");
+  }
+
+  @Test
+  void anUnknownDeviceIsRefusedAndNothingIsProducedUntilItIsRegistered() throws Exception {
+    String ghost = newId("ghost");
+    assertRefused(osmAnd("id=" + ghost + "&lat=1&lon=2&timestamp=1700000000"), "unknown_device");
+
+    register(ghost);
+    assertThat(firstAfterRegistering(() -> osmAnd("id=" + ghost + "&lat=1&lon=2&timestamp=1700000001")).statusCode()).isEqualTo(200);
+
+    assertThat(fixesOf(ghost, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(1700000001));
+  }
+
+  @Test
+  void everyBadFixIsRefusedWithItsReasonCountedAndNothingProduced() throws Exception {
+    String van = register(newId("van"));
+    long now = Instant.now().getEpochSecond();
+    assertRefused(osmAnd("id=" + van + "&lat=91&lon=2"), "bad_position");
+    assertRefused(osmAnd("id=" + van + "&lat=NaN&lon=2"), "bad_number");
+    assertRefused(osmAnd("lat=1&lon=2"), "missing_device");
+    assertRefused(osmAnd("id=" + van + "&lat=1&lon=2&timestamp=" + (now + 3600)), "future_fix");
+    assertRefused(post("/", "application/json", "{\"device_id\":\"" + van + "\",\"location\":"), "bad_json");
+    String tooLarge = "id=" + van + "&lat=1&lon=2&note=" + "x".repeat(stack.app().config().ingestMaxBodyBytes());
+    assertRefused(post("/", "application/x-www-form-urlencoded", tooLarge), "body_too_large");
+
+    assertThat(firstAfterRegistering(() -> osmAnd("id=" + van + "&lat=1&lon=2&timestamp=" + now)).statusCode()).isEqualTo(200);
+    assertThat(fixesOf(van, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(now));
+    assertThat(read).noneMatch(r -> r.key() == null);
+
+    String metrics = send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + "/metrics"))).body();
+    for (String reason : List.of("bad_position", "bad_number", "missing_device", "future_fix", "bad_json", "body_too_large")) {
+      assertThat(metrics).contains("codedelivery_fixes_refused_total{reason=\"" + reason + "\"");
+    }
+  }
+
+  @Test
+  void aResentFixIsTheSameFix() throws Exception {
+    String phone = register(newId("resend"));
+    String fix = "id=" + phone + "&lat=1.5&lon=2.5&speed=4&timestamp=" + Instant.now().minusSeconds(5).getEpochSecond();
+
+    assertThat(firstAfterRegistering(() -> osmAnd(fix)).statusCode()).isEqualTo(200);
+    assertThat(osmAnd(fix).statusCode()).isEqualTo(200);
+
+    List<DeviceFix> both = fixesOf(phone, 2);
+    assertThat(both).hasSize(2);
+    assertThat(both.get(1)).usingRecursiveComparison().ignoringFields("receivedAt").isEqualTo(both.get(0));
+  }
+}
