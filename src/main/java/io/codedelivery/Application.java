@@ -24,6 +24,7 @@ import io.codedelivery.persistence.Store;
 import io.codedelivery.simulation.ResumePoints;
 import io.codedelivery.simulation.RouteFiles;
 import io.codedelivery.simulation.SimulationVerticle;
+import io.codedelivery.tracking.TrackingVerticle;
 import io.codedelivery.web.WebVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -161,6 +162,7 @@ public final class Application implements AutoCloseable {
     return List.of(
         new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, stall.plus(longestDelivery)),
         new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
         new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
@@ -179,6 +181,7 @@ public final class Application implements AutoCloseable {
       }
       case PERSISTENCE -> () -> new PersistenceVerticle(context);
       case WEB -> () -> new WebVerticle(context);
+      case TRACKING -> () -> new TrackingVerticle(context);
     };
   }
 

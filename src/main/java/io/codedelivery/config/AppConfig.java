@@ -164,6 +164,7 @@ public final class AppConfig {
       case BRIDGE -> Setting.BRIDGE_INSTANCES;
       case PERSISTENCE -> Setting.PERSISTENCE_INSTANCES;
       case WEB -> Setting.WEB_INSTANCES;
+      case TRACKING -> Setting.TRACKING_INSTANCES;
     });
   }
 
@@ -218,6 +219,14 @@ public final class AppConfig {
 
   public int maxActiveDeliveries() {
     return integer(Setting.DELIVERIES_MAX_ACTIVE);
+  }
+
+  public int arrivalRadiusMetres() {
+    return integer(Setting.ARRIVAL_RADIUS_METRES);
+  }
+
+  public Duration arrivalDwell() {
+    return Duration.ofSeconds(integer(Setting.ARRIVAL_DWELL_SECONDS));
   }
 
   public Duration consumerStall() {

@@ -27,6 +27,7 @@ public final class WebVerticle extends VerticleBase {
   private final AppContext context;
   private final AppConfig config;
   private HttpServer server;
+  private DeliveryApi deliveries;
 
   public WebVerticle(AppContext context) {
     this.context = context;
@@ -42,7 +43,8 @@ public final class WebVerticle extends VerticleBase {
     ManagementRoutes.mount(router, vertx, context);
     new PageConfigApi(config).mount(router);
     new RouteApi(context.routes()).mount(router);
-    new DeliveryApi(vertx, context, sameOrigin).mount(router);
+    deliveries = new DeliveryApi(vertx, context, sameOrigin);
+    deliveries.mount(router);
     AllowedMethods.complete(router);
     router.route("/api/*").failureHandler(BadParameter::answer);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
@@ -73,6 +75,7 @@ public final class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> deliveries == null ? Future.succeededFuture() : deliveries.close());
   }
 }

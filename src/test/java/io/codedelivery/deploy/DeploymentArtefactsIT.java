@@ -91,7 +91,7 @@ class DeploymentArtefactsIT {
       assertThat(app.getResources().getLimits()).as("limits of %s", deployment.getMetadata().getName()).containsKey("memory");
       assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true");
     }
-    assertThat(roles).containsExactlyInAnyOrder("web", "bridge", "simulation", "persistence");
+    assertThat(roles).containsExactlyInAnyOrder("web", "bridge", "simulation", "persistence", "tracking");
   }
 
   @Test
