@@ -9,11 +9,14 @@ import java.util.Deque;
 /**
  * What the tracking stage remembers of one device between fixes, and saves (as {@link #toDocument()}) before it
  * commits: the newest fix time it has seen at all (for the device's last fix), and about its active delivery the
- * newest fix time, where and since when the vehicle has stayed near the destination, its recent speeds and the
- * position produced for the newest fix (sent again as it was when that fix comes again). Fix times are epoch ms.
+ * newest fix time, where and since when the vehicle has stayed near the destination, its recent speeds, and the
+ * times of the fixes whose positions were produced lately (so a phone's resend is not produced again). Fix times are
+ * epoch ms.
  */
 final class DeviceState {
   static final int SPEED_SAMPLES = 5;
+  /** A phone resends what went unanswered within seconds; this many fixes cover minutes of a busy phone's traffic. */
+  static final int RECENT_FIXES = 64;
   static final long NONE = -1;
 
   final String deviceId;
@@ -24,7 +27,8 @@ final class DeviceState {
   double startDistanceMetres = Double.NaN;
   LatLon lastPoint;
   final Deque<Double> recentSpeeds = new ArrayDeque<>();
-  JsonObject newestPosition;
+  /** Fix times of the delivery's latest positions produced (and, once saved, acknowledged), oldest first. */
+  final Deque<Long> recentFixMs = new ArrayDeque<>();
 
   DeviceState(String deviceId) {
     this.deviceId = deviceId;
@@ -38,7 +42,19 @@ final class DeviceState {
     startDistanceMetres = Double.NaN;
     lastPoint = null;
     recentSpeeds.clear();
-    newestPosition = null;
+    recentFixMs.clear();
+  }
+
+  /** Whether the position of a fix of this time was produced lately; if not, it is now. */
+  boolean alreadyProduced(long fixMs) {
+    if (recentFixMs.contains(fixMs)) {
+      return true;
+    }
+    if (recentFixMs.size() == RECENT_FIXES) {
+      recentFixMs.removeFirst();
+    }
+    recentFixMs.addLast(fixMs);
+    return false;
   }
 
   void addSpeed(double metresPerSecond) {
@@ -59,15 +75,13 @@ final class DeviceState {
       return document;
     }
     document.put("deliveryId", deliveryId).put("newestFixMs", newestFixMs).put("dwellStartMs", dwellStartMs)
-        .put("recentSpeeds", new JsonArray(recentSpeeds.stream().map(Object.class::cast).toList()));
+        .put("recentSpeeds", new JsonArray(recentSpeeds.stream().map(Object.class::cast).toList()))
+        .put("recentFixMs", new JsonArray(recentFixMs.stream().map(Object.class::cast).toList()));
     if (!Double.isNaN(startDistanceMetres)) {
       document.put("startDistanceMetres", startDistanceMetres);
     }
     if (lastPoint != null) {
       document.put("lastPoint", lastPoint.toJson());
-    }
-    if (newestPosition != null) {
-      document.put("newestPosition", newestPosition);
     }
     return document;
   }
@@ -82,7 +96,7 @@ final class DeviceState {
     JsonObject lastPoint = document.getJsonObject("lastPoint");
     state.lastPoint = lastPoint == null ? null : LatLon.fromJson(lastPoint);
     document.getJsonArray("recentSpeeds", new JsonArray()).forEach(speed -> state.addSpeed(((Number) speed).doubleValue()));
-    state.newestPosition = document.getJsonObject("newestPosition");
+    document.getJsonArray("recentFixMs", new JsonArray()).forEach(fixMs -> state.recentFixMs.addLast(((Number) fixMs).longValue()));
     return state;
   }
 }

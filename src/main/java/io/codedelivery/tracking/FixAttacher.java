@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * Turns a device's fix into a position of its active delivery, and moves the device's state. Pure: no I/O, so every
- * rule is checked on its own. The rules: a fix's seq is its fix time (a repeated fix is the same position, a late one
- * falls into fix-time order); only the newest fix moves the state (distance left, progress, ETA, arrival); a fix
- * repeating the newest gets the very position produced for it before.
+ * rule is checked on its own. The rules: a fix's seq is its fix time, so a repeated fix is the same position and a
+ * late one falls into fix-time order; a fix whose position was produced lately is not produced again (a phone resends
+ * what went unanswered); only the newest fix moves the state (distance left, progress, ETA, arrival).
  */
 final class FixAttacher {
   /** Below this mean speed (walking pace at a stop) the vehicle is taken to be standing: no ETA. */
@@ -32,7 +32,10 @@ final class FixAttacher {
 
   enum Kind { NEWEST, LATE, REPEATED }
 
-  /** The position to produce for a fix; it is {@code finished} when this fix completed the arrival. */
+  /**
+   * The position to produce for a fix, null when it was produced already; it is {@code finished} when this fix
+   * completed the arrival.
+   */
   record Attached(Position position, Kind kind) {
   }
 
@@ -41,15 +44,13 @@ final class FixAttacher {
       state.follow(delivery.deliveryId());
     }
     long fixMs = fix.fixTime().toEpochMilli();
-    if (fixMs == state.newestFixMs && state.newestPosition != null) {
-      return new Attached(Position.fromJson(state.newestPosition), Kind.REPEATED);
+    if (state.alreadyProduced(fixMs)) {
+      return new Attached(null, Kind.REPEATED);
     }
-    if (fixMs < state.newestFixMs) {
+    if (fixMs <= state.newestFixMs) {
       return new Attached(position(fix, delivery, false, null), Kind.LATE);
     }
-    Position newest = advance(state, fix, delivery);
-    state.newestPosition = newest.toJson();
-    return new Attached(newest, Kind.NEWEST);
+    return new Attached(advance(state, fix, delivery), Kind.NEWEST);
   }
 
   /** The newest fix of the delivery: speeds, dwell near the destination, and the server's estimate at this fix. */

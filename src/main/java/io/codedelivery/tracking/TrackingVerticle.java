@@ -238,8 +238,11 @@ public final class TrackingVerticle extends VerticleBase {
       }
       FixAttacher.Attached attached = attacher.attach(state, fix, delivery);
       metrics.fixTracked(attached.kind().name().toLowerCase(Locale.ROOT));
-      positions.add(attached.position());
       changed.add(state);
+      if (attached.position() == null) {
+        continue;
+      }
+      positions.add(attached.position());
       if (attached.position().finished()) {
         arrived.add(delivery);
         // Fixes after the arrival belong to no delivery; the store will say so once it is ended.
