@@ -2,6 +2,7 @@ package io.codedelivery.web;
 
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.Addresses;
+import io.codedelivery.model.DeliveryUpdate;
 import io.codedelivery.model.DeviceDeliveryRequest;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
@@ -77,7 +78,8 @@ final class DeviceDeliveryApi {
     Assignment assignment = new Assignment(request.deviceId(), deliveryId, request.destination(), request.routeId());
     DeviceDeliveries.NewDelivery delivery = new DeviceDeliveries.NewDelivery(assignment,
         planned.map(Route::title).orElse(null), request.reference(), request.customerName(), request.promisedBy());
-    deliveries.assign(delivery, Instant.now()).onComplete(done -> {
+    Instant now = Instant.now();
+    deliveries.assign(delivery, now).onComplete(done -> {
       if (done.failed()) {
         LOG.warn("Could not assign a delivery to device {}: {}", request.deviceId(), done.cause().getMessage());
         ApiError.send(ctx, 503, "the delivery store is not reachable; try again shortly");
@@ -85,6 +87,10 @@ final class DeviceDeliveryApi {
         ApiError.send(ctx, 409, "device '" + request.deviceId() + "' already has an active delivery; complete or cancel it first");
       } else {
         eventBus.publish(Addresses.DEVICE_ASSIGNMENT_CHANGED, request.deviceId());
+        // The maps connected to this process list it at once (a simulated delivery is announced by its seq 0, which
+        // a device's never has); seq 0 since it has no position yet. Maps on other processes see it when they list.
+        eventBus.publish(Addresses.DELIVERY_UPDATES,
+            new DeliveryUpdate(DeliveryUpdate.Kind.STARTED, deliveryId, request.routeId(), 0, now).toJson());
         ctx.response().putHeader("location", "/api/deliveries/" + deliveryId);
         JsonResponse.send(ctx, 202, new JsonObject().put("deliveryId", deliveryId)
             .put("trackingUrl", DeliveryQueries.trackingUrl(deliveryId)));

@@ -103,6 +103,8 @@ class TrackingVerticleTest {
 
   @Test
   void eachFixBecomesAPositionWithSeqItsFixTimeAndTheServersEstimateAndAResentFixIsNotProducedAgain() {
+    // A record nobody can read is dead-lettered and holds nothing up.
+    producer.send(KafkaProducerRecord.create(Topics.DEVICE_POSITIONS, deviceId, "{\"deviceId\":\"" + deviceId + "\"}")).await();
     send(fix(0, START, 10.0));
     send(fix(10, north(START, 100), 10.0));
     List<JsonObject> first = positions(2);
@@ -127,6 +129,8 @@ class TrackingVerticleTest {
     assertThat(seqs(positions(3))).containsExactly(T0.toEpochMilli(), T0.plusSeconds(10).toEpochMilli(),
         T0.plusSeconds(20).toEpochMilli());
     assertThat(positions(3).subList(0, 2)).isEqualTo(first);
+    assertThat(context.metrics().registry().find("codedelivery.dead.letters").tag("topic", Topics.DEVICE_POSITIONS)
+        .counter().count()).isEqualTo(1);
   }
 
   @Test
