@@ -26,8 +26,11 @@ export function createDelivery(id, routeId, colour) {
     id,
     routeId: routeId ?? null,
     colour,
-    positions: [], // {seq, lat, lon, timestamp}, ascending seq, no duplicates
+    positions: [], // {seq, lat, lon, timestamp, estimate}, ascending seq, no duplicates
     finished: false,
+    // Driven by a device (its positions carry deviceId): seqs are fix times in epoch ms, not 0, 1, 2…, and the
+    // server sends its own progress, distance left and ETA with each newest position.
+    device: false,
     seenLive: false, // known to this page while still on the road (so its arrival is news worth a notice)
     pointCount: null, // route length in points, from the delivery summary, for when the route is unknown
     etaAt: null, // epoch ms the vehicle is expected to arrive, recomputed with each position
@@ -42,7 +45,21 @@ function toPoint(message) {
   if (!Number.isInteger(seq) || seq < 0 || !Number.isFinite(lat) || !Number.isFinite(lon)) {
     return null;
   }
-  return { seq, lat, lon, timestamp: message.timestamp ?? null };
+  return { seq, lat, lon, timestamp: message.timestamp ?? null, estimate: estimateOf(message) };
+}
+
+/**
+ * The server's reckoning carried by a device's position, or null (simulated positions, and a device's late fixes,
+ * carry none): progress 0..1, metres left, and the expected arrival in epoch ms (null while the speed is unknown).
+ */
+function estimateOf(message) {
+  const progress = message?.progress;
+  const metres = message?.distanceRemainingMetres;
+  if (!Number.isFinite(progress) || progress < 0 || progress > 1 || !Number.isFinite(metres) || metres < 0) {
+    return null;
+  }
+  const eta = typeof message.eta === 'string' ? Date.parse(message.eta) : NaN;
+  return { progress, remainingMetres: metres, etaAt: Number.isFinite(eta) ? eta : null };
 }
 
 /** Index where seq belongs in the ascending list (binary search: catch-up batches can be long). */
@@ -78,6 +95,9 @@ export function mergePositions(delivery, messages) {
     }
     points.splice(index, 0, point);
     added++;
+    if (typeof message.deviceId === 'string') {
+      delivery.device = true;
+    }
     if (delivery.routeId === null && typeof message.routeId === 'string') {
       delivery.routeId = message.routeId;
     }
@@ -92,18 +112,25 @@ export function latestPosition(delivery) {
   return delivery.positions.length ? delivery.positions[delivery.positions.length - 1] : null;
 }
 
-/** Seqs start at 0 and are unique, so the list is gap-free exactly when the last seq equals count - 1. */
+/**
+ * A simulated delivery's seqs start at 0 and are unique, so the list is gap-free exactly when the last seq equals
+ * count - 1. A device's seqs are fix times, whose spacing says nothing about what is missing: never a gap by seq.
+ */
 export function hasGap(delivery) {
   const latest = latestPosition(delivery);
-  return latest !== null && latest.seq !== delivery.positions.length - 1;
+  return !delivery.device && latest !== null && latest.seq !== delivery.positions.length - 1;
 }
 
 /**
- * The lowest seq not held: where a catch-up fetch starts (fromSeq), so it asks only for what is missing
- * (live positions after a hole are re-sent by the store too and skipped by mergePositions).
+ * Where a catch-up fetch starts (fromSeq), so it asks only for what is missing (live positions after a hole are
+ * re-sent by the store too and skipped by mergePositions): the lowest seq not held; for a device's delivery, the
+ * newest held, since what it missed while away came after that.
  */
 export function firstMissingSeq(delivery) {
   const points = delivery.positions;
+  if (delivery.device) {
+    return points.length === 0 ? 0 : points[points.length - 1].seq;
+  }
   if (points.length === 0 || points[points.length - 1].seq === points.length - 1) {
     return points.length;
   }
@@ -119,6 +146,16 @@ export function firstMissingSeq(delivery) {
     }
   }
   return low;
+}
+
+/** The server's reckoning at the newest position that carries one (a late fix carries none), or null. */
+export function latestEstimate(delivery) {
+  for (let i = delivery.positions.length - 1; i >= 0; i--) {
+    if (delivery.positions[i].estimate) {
+      return delivery.positions[i].estimate;
+    }
+  }
+  return null;
 }
 
 /** Points still to be driven after the latest one held, or null when the route length is not known. */

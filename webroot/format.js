@@ -1,6 +1,6 @@
 // The words and numbers the page shows. Pure functions: the panel and the replay put their results in the DOM.
 
-import { latestPosition } from './deliveries.js';
+import { latestEstimate, latestPosition } from './deliveries.js';
 import { remainingMetres } from './distance.js';
 
 const CLOCK = new Intl.DateTimeFormat(undefined, {
@@ -43,16 +43,28 @@ export function titleOf(delivery, route) {
   return delivery.routeId ? `route ${delivery.routeId}` : `delivery ${delivery.id.slice(0, 8)}`;
 }
 
+/** Steps of the progress bar for a delivery whose progress is a fraction (the server's, for a device's delivery). */
+const PROGRESS_STEPS = 1000;
+
 /**
  * Everything a delivery's list item shows, from its latest position: labels, the progress bar (null
  * while the route is not known: an indeterminate bar), distance left and the ETA (null once arrived).
+ * A device's delivery shows the server's own figures, which every client was sent alike.
  */
 export function deliveryItemText(delivery, route, now) {
   const title = titleOf(delivery, route);
   const latest = latestPosition(delivery);
   let progress = null;
   let remaining = delivery.finished ? 'arrived' : '';
-  if (route && route.points.length > 0) {
+  if (delivery.device) {
+    const estimate = latestEstimate(delivery);
+    if (delivery.finished) {
+      progress = { max: PROGRESS_STEPS, value: PROGRESS_STEPS };
+    } else if (estimate) {
+      progress = { max: PROGRESS_STEPS, value: Math.round(estimate.progress * PROGRESS_STEPS) };
+      remaining = `${formatKm(estimate.remainingMetres)} left`;
+    }
+  } else if (route && route.points.length > 0) {
     // Finished means arrived, even if a middle point is still being caught up.
     progress = { max: route.points.length, value: delivery.finished ? route.points.length : latest ? latest.seq + 1 : 0 };
     if (!delivery.finished) {

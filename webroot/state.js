@@ -1,7 +1,7 @@
 // What the page knows, as plain data, and the transitions on it. No DOM, no network, no Leaflet: the
 // tracker applies these and then brings the views up to date, and Node's test runner checks them alone.
 
-import { colourFor, createDelivery, remainingPoints } from './deliveries.js';
+import { colourFor, createDelivery, latestEstimate, remainingPoints } from './deliveries.js';
 import { cumulativeMetres } from './distance.js';
 
 export const DEFAULT_INTERVAL_MS = 500;
@@ -71,8 +71,15 @@ export function applySummary(state, summary) {
   return { delivery, created };
 }
 
-/** Expected arrival: the points still to drive, one interval each, from now (the latest position). */
+/**
+ * Expected arrival: a device's delivery has the server's (null while it does not know the vehicle's speed); a
+ * simulated one, the points still to drive, one interval each, from now (the latest position).
+ */
 export function refreshEta(state, delivery, now) {
+  if (delivery.device) {
+    delivery.etaAt = delivery.finished ? null : latestEstimate(delivery)?.etaAt ?? null;
+    return;
+  }
   const left = remainingPoints(delivery, routeOf(state, delivery));
   delivery.etaAt = delivery.finished || left === null ? null : now + left * state.intervalMs;
 }

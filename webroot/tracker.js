@@ -160,16 +160,16 @@ export class Tracker {
   }
 
   /**
-   * loadTrack from the first seq this page is missing, at most once at a time per delivery: the stored
-   * positions from there on are merged by seq, so overlap with live ones is dropped and holes are filled.
+   * loadTrack from the first seq this page is missing (or from fromSeq), at most once at a time per delivery: the
+   * stored positions from there on are merged by seq, so overlap with live ones is dropped and holes are filled.
    * A caller arriving while a fetch is in flight waits for that fetch rather than starting another.
    */
-  catchUp(delivery) {
+  catchUp(delivery, fromSeq = firstMissingSeq(delivery)) {
     const inFlight = this.tracksLoading.get(delivery.id);
     if (inFlight) {
       return inFlight;
     }
-    const loading = this.loadTrack(delivery.id, firstMissingSeq(delivery))
+    const loading = this.loadTrack(delivery.id, fromSeq)
       .finally(() => this.tracksLoading.delete(delivery.id));
     this.tracksLoading.set(delivery.id, loading);
     return loading;
@@ -209,7 +209,10 @@ export class Tracker {
     if (!delivery.finished) {
       return;
     }
-    if (delivery.positions.length === 0 || hasGap(delivery) || !latestPosition(delivery).finished) {
+    if (delivery.device) {
+      // What a device's delivery is missing cannot be told from its seqs (fix times): a replay loads it whole.
+      await this.catchUp(delivery, 0);
+    } else if (delivery.positions.length === 0 || hasGap(delivery) || !latestPosition(delivery).finished) {
       await this.catchUp(delivery);
     }
     const title = titleOf(delivery, this.routeOf(delivery));

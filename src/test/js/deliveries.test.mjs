@@ -2,7 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  colourFor, createDelivery, firstMissingSeq, hasGap, isDeliveryId, latestPosition, mergePositions, remainingPoints,
+  colourFor, createDelivery, firstMissingSeq, hasGap, isDeliveryId, latestEstimate, latestPosition, mergePositions,
+  remainingPoints,
 } from '../../../webroot/deliveries.js';
 
 const ID = '3f2b8c1e-6a4d-4e9b-9c1a-0d2e4f6a8b10';
@@ -140,5 +141,42 @@ test('a new delivery is plain data: nothing drawn hangs on it', () => {
   const delivery = createDelivery(ID, '1', '#123456');
   assert.deepEqual(JSON.parse(JSON.stringify(delivery)), delivery);
   assert.deepEqual(Object.keys(delivery).sort(),
-    ['colour', 'etaAt', 'finished', 'id', 'pointCount', 'positions', 'routeId', 'seenLive']);
+    ['colour', 'device', 'etaAt', 'finished', 'id', 'pointCount', 'positions', 'routeId', 'seenLive']);
+});
+
+describe('a device\'s delivery (seqs are fix times)', () => {
+  const T = Date.parse('2026-05-01T10:00:00Z');
+  const fix = (secondsAfter, extra = {}) => position(T + secondsAfter * 1000, { deviceId: 'phone-1', ...extra });
+
+  test('is recognised by its positions and never reports a gap, however far apart its fix times are', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [fix(0), fix(10), fix(25)]);
+    assert.equal(delivery.device, true);
+    assert.equal(hasGap(delivery), false);
+    assert.deepEqual(seqsOf(delivery), [T, T + 10_000, T + 25_000]);
+  });
+
+  test('catches up from the newest held fix, not from seq 0', () => {
+    const delivery = fresh();
+    assert.equal(firstMissingSeq(delivery), 0);
+    mergePositions(delivery, [fix(0), fix(30), fix(10)]);
+    assert.equal(firstMissingSeq(delivery), T + 30_000);
+  });
+
+  test('a late fix finds its place in fix-time order and the server\'s figures stay those of the newest', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [fix(0, { progress: 0, distanceRemainingMetres: 1000 }),
+      fix(20, { progress: 0.2, distanceRemainingMetres: 800, eta: '2026-05-01T10:01:40Z' })]);
+    mergePositions(delivery, [fix(10)]); // buffered by the phone, sent late: no estimate
+    assert.deepEqual(seqsOf(delivery), [T, T + 10_000, T + 20_000]);
+    assert.deepEqual(latestEstimate(delivery), { progress: 0.2, remainingMetres: 800, etaAt: T + 100_000 });
+  });
+
+  test('an estimate out of range or of the wrong type is no estimate', () => {
+    const delivery = fresh();
+    mergePositions(delivery, [fix(0, { progress: 1.5, distanceRemainingMetres: 10 }), fix(1, { progress: 0.5, distanceRemainingMetres: '9' })]);
+    assert.equal(latestEstimate(delivery), null);
+    mergePositions(delivery, [fix(2, { progress: 0.5, distanceRemainingMetres: 9, eta: 'soon' })]);
+    assert.deepEqual(latestEstimate(delivery), { progress: 0.5, remainingMetres: 9, etaAt: null });
+  });
 });

@@ -80,6 +80,23 @@ describe('deliveryItemText', () => {
     assert.equal(text.followLabel, 'Replay the delivery on Downtown');
   });
 
+  test('a device\'s delivery shows the server\'s progress and distance, not its seqs (fix times) on the route', () => {
+    const delivery = createDelivery(ID, '1', '#000');
+    const T = Date.parse('2026-05-01T10:00:00Z');
+    mergePositions(delivery, [{ seq: T, deviceId: 'phone-1', position: points[1], progress: 0.375, distanceRemainingMetres: 2450 }]);
+    delivery.etaAt = NOW + 60_000;
+    const text = deliveryItemText(delivery, route, NOW);
+    assert.deepEqual(text.progress, { max: 1000, value: 375 });
+    assert.equal(text.remaining, '2.5 km left');
+    assert.equal(text.eta.dateTime, '2024-05-01T12:01:00.000Z');
+
+    const withoutEstimate = createDelivery(ID, null, '#000');
+    mergePositions(withoutEstimate, [{ seq: T, deviceId: 'phone-1', position: points[1] }]);
+    assert.equal(deliveryItemText(withoutEstimate, null, NOW).progress, null, 'no figures yet: an indeterminate bar');
+    withoutEstimate.finished = true;
+    assert.deepEqual(deliveryItemText(withoutEstimate, null, NOW).progress, { max: 1000, value: 1000 });
+  });
+
   test('route not known yet (a shared link): no bar value, nothing about distance', () => {
     const delivery = createDelivery(ID, null, '#000');
     const text = deliveryItemText(delivery, null, NOW);

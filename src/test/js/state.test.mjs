@@ -85,6 +85,18 @@ describe('ETA', () => {
     assert.equal(arrived.etaAt, null);
   });
 
+  test('a device\'s delivery has the server\'s ETA, and none while the server has none', () => {
+    const state = createState();
+    const delivery = ensureDelivery(state, A, null).delivery;
+    mergePositions(delivery, [{ seq: NOW, deviceId: 'phone-1', position: { lat: 0, lon: 0 }, progress: 0, distanceRemainingMetres: 900 }]);
+    refreshEta(state, delivery, NOW);
+    assert.equal(delivery.etaAt, null);
+    mergePositions(delivery, [{ seq: NOW + 10_000, deviceId: 'phone-1', position: { lat: 0, lon: 0 }, progress: 0.1,
+      distanceRemainingMetres: 800, eta: new Date(NOW + 90_000).toISOString() }]);
+    refreshEta(state, delivery, NOW + 10_000);
+    assert.equal(delivery.etaAt, NOW + 90_000);
+  });
+
   test('the server interval is taken only when usable', () => {
     const state = createState();
     for (const config of [null, {}, { intervalMs: 0 }, { intervalMs: -5 }, { intervalMs: '100' }, { intervalMs: Infinity }]) {

@@ -26,6 +26,7 @@ import io.codedelivery.persistence.Store;
 import io.codedelivery.simulation.ResumePoints;
 import io.codedelivery.simulation.RouteFiles;
 import io.codedelivery.simulation.SimulationVerticle;
+import io.codedelivery.tracking.TrackingVerticle;
 import io.codedelivery.web.WebVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -162,6 +163,7 @@ public final class Application implements AutoCloseable {
     return List.of(
         new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, stall.plus(longestDelivery)),
         new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
         new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
@@ -184,6 +186,7 @@ public final class Application implements AutoCloseable {
         DeviceStore devices = DeviceStore.create(vertx, config);
         yield () -> new IngestVerticle(context, devices::uniqueIds);
       }
+      case TRACKING -> () -> new TrackingVerticle(context);
     };
   }
 

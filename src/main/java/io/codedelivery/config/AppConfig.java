@@ -173,6 +173,7 @@ public final class AppConfig {
       case PERSISTENCE -> Setting.PERSISTENCE_INSTANCES;
       case WEB -> Setting.WEB_INSTANCES;
       case INGEST -> Setting.INGEST_INSTANCES;
+      case TRACKING -> Setting.TRACKING_INSTANCES;
     });
   }
 
@@ -227,6 +228,14 @@ public final class AppConfig {
 
   public int maxActiveDeliveries() {
     return integer(Setting.DELIVERIES_MAX_ACTIVE);
+  }
+
+  public int arrivalRadiusMetres() {
+    return integer(Setting.ARRIVAL_RADIUS_METRES);
+  }
+
+  public Duration arrivalDwell() {
+    return Duration.ofSeconds(integer(Setting.ARRIVAL_DWELL_SECONDS));
   }
 
   public Duration consumerStall() {

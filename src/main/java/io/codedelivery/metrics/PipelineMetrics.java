@@ -43,6 +43,7 @@ public final class PipelineMetrics {
   private final Map<String, Counter> httpRefused = new ConcurrentHashMap<>();
   private final Map<String, Counter> fixesAccepted = new ConcurrentHashMap<>();
   private final Map<String, Counter> fixesRefused = new ConcurrentHashMap<>();
+  private final Map<String, Counter> fixesTracked = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -144,6 +145,16 @@ public final class PipelineMetrics {
    */
   public void fixRefused(String reason) {
     countBy(fixesRefused, "codedelivery.fixes.refused", "Device requests refused (400) and not produced", "reason", reason);
+  }
+
+  /**
+   * A device's fix read by the tracking stage, by what became of it: {@code attached} (a position of its delivery),
+   * {@code late} (older than the delivery's newest: stored in order, moving nothing), {@code repeated} (the newest
+   * again), {@code unassigned} (the device has no active delivery: dropped).
+   */
+  public void fixTracked(String outcome) {
+    countBy(fixesTracked, "codedelivery.fixes.tracked", "Device fixes read by the tracking stage, by what became of them",
+        "outcome", outcome);
   }
 
   /** Records that a consumer group has not committed yet, summed over its partitions. */

@@ -8,6 +8,12 @@ public final class Addresses {
   public static final String START_DELIVERY = "deliveries.start";
   /** Lifecycle events (started, finished) of every delivery. Browsers may only listen. */
   public static final String DELIVERY_UPDATES = "deliveries.updates";
+  /**
+   * Inside one process only, never permitted to browsers: a device's active delivery was assigned or ended here
+   * (the body is its unique id), so this process's tracking instances look it up again instead of waiting for
+   * their cached answer to expire.
+   */
+  public static final String DEVICE_ASSIGNMENT_CHANGED = "tracking.assignment-changed";
   private static final String DELIVERY_PREFIX = "delivery.";
   /** The per-delivery addresses, as the bridge's outbound rule matches them. */
   public static final String DELIVERY_ADDRESS_REGEX = Pattern.quote(DELIVERY_PREFIX) + DeliveryId.REGEX;

@@ -9,6 +9,8 @@ public final class ConsumerGroups {
   public static final String SIMULATION = "code-delivery-simulation";
   /** Persistence instances of every process share it: each position is stored once. */
   public static final String PERSISTENCE = "code-delivery-persistence";
+  /** Tracking instances of every process share it: each device's fixes are attached once, in order, by one member. */
+  public static final String TRACKING = "code-delivery-tracking";
 
   private ConsumerGroups() {
   }

@@ -4,29 +4,108 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * One vehicle position: the value of {@link Topics#NEW_POSITION}, keyed by delivery id. {@code seq} counts from 0
- * and, with the delivery id, makes every write idempotent; the last position of a route has {@code finished}.
+ * One vehicle position: the value of {@link Topics#NEW_POSITION}, keyed by delivery id. With the delivery id,
+ * {@code seq} makes every write idempotent: a simulated delivery counts its route's points from 0 (its last
+ * position has {@code finished}); a device's delivery uses the fix time in epoch milliseconds, so a resent fix is
+ * the same position and late fixes fall into fix-time order. A device's position carries what the device reported
+ * ({@link Fix}) and, on its newest fixes, the server's estimate of what is left ({@link Estimate}); a simulated one
+ * carries neither, and its {@code routeId} is required.
  */
 public record Position(String deliveryId, String routeId, String clientId, long seq, LatLon position,
-                       boolean finished, Instant timestamp) {
+                       boolean finished, Instant timestamp, Fix fix, Estimate estimate) {
+
+  /** A simulated vehicle's position: a point of a route, nothing reported by a device. */
+  public Position(String deliveryId, String routeId, String clientId, long seq, LatLon position, boolean finished,
+                  Instant timestamp) {
+    this(deliveryId, routeId, clientId, seq, position, finished, timestamp, null, null);
+  }
+
+  /**
+   * What a device reported with this position; only {@code deviceId} is always there ({@code fixTime} is absent on
+   * the position that ends a delivery from the API, which no fix produced).
+   */
+  public record Fix(String deviceId, Instant fixTime, Double speed, Double heading, Double accuracy, Double battery) {
+    void putInto(JsonObject json) {
+      json.put("deviceId", deviceId);
+      if (fixTime != null) {
+        json.put("fixTime", fixTime.toString());
+      }
+      putIfPresent(json, "speed", speed);
+      putIfPresent(json, "heading", heading);
+      putIfPresent(json, "accuracy", accuracy);
+      putIfPresent(json, "battery", battery);
+    }
+
+    static Fix fromJson(JsonObject json) {
+      return new Fix(Fields.string(json, "deviceId"),
+          json.getValue("fixTime") == null ? null : Fields.instant(json, "fixTime"),
+          Fields.optionalNumber(json, "speed", 0, 1_000), Fields.optionalNumber(json, "heading", 0, 360),
+          Fields.optionalNumber(json, "accuracy", 0, 1_000_000), Fields.optionalNumber(json, "battery", 0, 100));
+    }
+  }
+
+  /**
+   * The server's reckoning at this position, the same for every client: metres left to the destination, progress
+   * from 0 to 1, and the expected arrival ({@code eta} null while the vehicle's speed is not known).
+   */
+  public record Estimate(double distanceRemainingMetres, double progress, Instant eta) {
+    void putInto(JsonObject json) {
+      json.put("distanceRemainingMetres", distanceRemainingMetres).put("progress", progress);
+      if (eta != null) {
+        json.put("eta", eta.toString());
+      }
+    }
+
+    static Estimate fromJson(JsonObject json) {
+      if (json.getValue("distanceRemainingMetres") == null && json.getValue("progress") == null) {
+        return null;
+      }
+      return new Estimate(Fields.number(json, "distanceRemainingMetres", 0, 40_100_000), Fields.number(json, "progress", 0, 1),
+          json.getValue("eta") == null ? null : Fields.instant(json, "eta"));
+    }
+  }
+
+  /** Whether a device (not the simulation) drives this delivery. */
+  public boolean fromDevice() {
+    return fix != null;
+  }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("deliveryId", deliveryId).put("routeId", routeId);
+    JsonObject json = new JsonObject().put("deliveryId", deliveryId);
+    if (routeId != null) {
+      json.put("routeId", routeId);
+    }
     if (clientId != null) {
       json.put("clientId", clientId);
     }
-    return json.put("seq", seq)
+    json.put("seq", seq)
         .put("position", position.toJson())
         .put("finished", finished)
         .put("timestamp", timestamp.toString());
+    if (fix != null) {
+      fix.putInto(json);
+    }
+    if (estimate != null) {
+      estimate.putInto(json);
+    }
+    return json;
+  }
+
+  private static void putIfPresent(JsonObject json, String field, Double value) {
+    if (value != null) {
+      json.put(field, value);
+    }
   }
 
   /** @throws InvalidMessageException naming the first field that is missing or of the wrong type */
   public static Position fromJson(JsonObject json) {
-    return new Position(Fields.deliveryId(json, "deliveryId"), Fields.string(json, "routeId"),
+    Fix fix = json.getValue("deviceId") == null ? null : Fix.fromJson(json);
+    // A device's delivery may have no planned route; a simulated one is nothing without its route.
+    String routeId = fix == null ? Fields.string(json, "routeId") : Fields.optionalString(json, "routeId");
+    return new Position(Fields.deliveryId(json, "deliveryId"), routeId,
         Fields.optionalString(json, "clientId"), Fields.nonNegativeLong(json, "seq"),
         LatLon.fromJson(Fields.object(json, "position")), Fields.bool(json, "finished"),
-        Fields.instant(json, "timestamp"));
+        Fields.instant(json, "timestamp"), fix, Estimate.fromJson(json));
   }
 
   public static Position fromJson(String value) {

@@ -37,6 +37,26 @@ public record Route(String id, String title, List<LatLon> points) {
     return cumulative[cumulative.length - 1];
   }
 
+  /**
+   * Metres still to drive along the route from somewhere near it: to the route's point nearest that place, then
+   * along the route to its end. A real vehicle is rarely exactly on a point; with points a few metres to a few tens
+   * of metres apart (as the catalogue's are), the nearest point is as close as a phone's GPS is accurate.
+   */
+  public double metresRemainingFrom(LatLon here) {
+    double remainingAfter = 0;
+    double nearest = here.metresTo(end());
+    double remainingAtNearest = 0;
+    for (int i = points.size() - 2; i >= 0; i--) {
+      remainingAfter += points.get(i).metresTo(points.get(i + 1));
+      double distance = here.metresTo(points.get(i));
+      if (distance < nearest) {
+        nearest = distance;
+        remainingAtNearest = remainingAfter;
+      }
+    }
+    return nearest + remainingAtNearest;
+  }
+
   /** The wire form of the API: {@link #toBody()} with the id and the length. */
   public JsonObject toJson() {
     return new JsonObject().put("id", id).mergeIn(toBody()).put("lengthMetres", Math.round(lengthMetres()));

@@ -129,7 +129,20 @@ public final class DeliveryQueries {
   }
 
   private static DeliveryStatus statusOf(JsonObject stored) {
-    return DeliveryStatus.of(stored.getLong("lastSeq"), stored.getValue("finishedAt") != null);
+    boolean finished = stored.getValue("finishedAt") != null;
+    if (isOfDevice(stored)) {
+      return DeliveryStatus.ofDevice(stored.getString("status"), stored.getValue("lastSeq") != null, finished);
+    }
+    return DeliveryStatus.of(stored.getLong("lastSeq"), finished);
+  }
+
+  private static boolean isOfDevice(JsonObject stored) {
+    return stored.getString("deviceId") != null;
+  }
+
+  /** The page's link to a delivery, until access tokens give each one a link of its own. */
+  public static String trackingUrl(String deliveryId) {
+    return "/#/deliveries/" + deliveryId;
   }
 
   /**
@@ -138,10 +151,13 @@ public final class DeliveryQueries {
    * MongoDB-wire store indexes: the embedded one would scan every stored position for a filter on deliveryId.
    */
   public Future<Optional<JsonArray>> track(String deliveryId, long fromSeq, int limit) {
-    return mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), new JsonObject().put("pointCount", 1))
+    return mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), new JsonObject().put("pointCount", 1).put("deviceId", 1))
         .compose(delivery -> {
           if (delivery == null) {
             return Future.succeededFuture(Optional.empty());
+          }
+          if (isOfDevice(delivery)) {
+            return deviceTrack(deliveryId, fromSeq, limit).map(Optional::of);
           }
           long end = Math.min(delivery.getLong("pointCount", 0L), fromSeq + limit);
           JsonArray ids = new JsonArray();
@@ -161,10 +177,28 @@ public final class DeliveryQueries {
   }
 
   /**
+   * A device's track: its seqs are fix times, which cannot be listed in advance, so its positions are found by the
+   * prefix {@code deliveryId:} of their {@code _id} — a range of MongoDB's {@code _id} index, and a walk of the
+   * embedded store's {@code _id} keys rather than of every stored document. Filtering on anything else as well would
+   * lose both.
+   */
+  private Future<JsonArray> deviceTrack(String deliveryId, long fromSeq, int limit) {
+    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$regex", "^" + PositionDocument.keyPrefix(deliveryId)));
+    return mongo.findWithOptions(Store.POSITIONS, query, new FindOptions().setSort(BY_SEQ)).map(found -> {
+      JsonArray track = new JsonArray();
+      found.stream().filter(p -> p.getLong("seq") >= fromSeq).limit(limit).forEach(p -> track.add(PositionDocument.toJson(p)));
+      return track;
+    });
+  }
+
+  /**
    * The stored delivery plus what follows from its last seq on its route: status, where it is and how far it
    * has to go. Only facts that move forward are stored (see {@link PositionWriter}); the rest is derived here.
    */
   private JsonObject deliveryJson(JsonObject stored) {
+    if (isOfDevice(stored)) {
+      return deviceDeliveryJson(stored);
+    }
     JsonObject json = new JsonObject().put("deliveryId", stored.getString("_id"));
     for (String field : List.of("routeId", "title", "clientId", "lastSeq", "pointCount")) {
       if (stored.containsKey(field)) {
@@ -182,9 +216,41 @@ public final class DeliveryQueries {
           .put("distanceCoveredMetres", Math.round(progress.coveredMetres(index)))
           .put("distanceRemainingMetres", Math.round(progress.remainingMetres(index)));
     }
+    return withTimes(json, stored);
+  }
+
+  private static JsonObject withTimes(JsonObject json, JsonObject stored) {
     for (String field : List.of("startedAt", "updatedAt", "finishedAt")) {
       json.put(field, Store.isoDate(stored.getValue(field)));
     }
     return json;
+  }
+
+  /**
+   * A device's delivery: what the operator gave, its status, and the server's own figures from its newest stored
+   * position ({@code latest}, kept by seq), which every client was sent with that position.
+   */
+  private static JsonObject deviceDeliveryJson(JsonObject stored) {
+    String id = stored.getString("_id");
+    JsonObject json = new JsonObject().put("deliveryId", id);
+    for (String field : List.of("deviceId", "destination", "routeId", "title", "reference", "customer", "lastSeq")) {
+      if (stored.containsKey(field)) {
+        json.put(field, stored.getValue(field));
+      }
+    }
+    json.put("status", statusOf(stored).wireName()).put("trackingUrl", trackingUrl(id));
+    if (stored.containsKey("promisedBy")) {
+      json.put("promisedBy", Store.isoDate(stored.getValue("promisedBy")));
+    }
+    JsonObject latest = stored.getJsonObject("latest");
+    if (latest != null) {
+      json.put("lastPosition", latest.getJsonObject("position"));
+      for (String field : List.of("progress", "distanceRemainingMetres", "eta")) {
+        if (latest.containsKey(field)) {
+          json.put(field, latest.getValue(field));
+        }
+      }
+    }
+    return withTimes(json, stored);
   }
 }

@@ -3,6 +3,7 @@ package io.codedelivery.persistence;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.kafka.Rewind;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.InvalidMessageException;
@@ -80,7 +81,7 @@ public final class PersistenceVerticle extends VerticleBase {
       return;
     }
     batchInProgress = consumer.poll(POLL_TIMEOUT).compose(records -> store(records)
-        .recover(error -> rewind(records).transform(rewound -> Future.failedFuture(error))));
+        .recover(error -> Rewind.toStartOf(consumer, records).transform(rewound -> Future.failedFuture(error))));
     batchInProgress.onComplete(done -> {
       if (done.failed() && running) {
         LOG.warn("Persistence batch not stored, reading it again: {}", done.cause().getMessage());
@@ -114,17 +115,14 @@ public final class PersistenceVerticle extends VerticleBase {
         });
   }
 
-  /** Moves each partition of a failed batch back to its first record, so the next poll reads the batch again. */
-  private Future<Void> rewind(KafkaConsumerRecords<String, String> records) {
-    Map<TopicPartition, Long> first = new HashMap<>();
-    for (int i = 0; i < records.size(); i++) {
-      KafkaConsumerRecord<String, String> record = records.recordAt(i);
-      first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
-    }
-    return Future.all(first.entrySet().stream().map(e -> consumer.seek(e.getKey(), e.getValue())).toList()).mapEmpty();
-  }
-
+  /**
+   * A simulated position with its route, refused when its seq is beyond the route's points. A device's position is
+   * no point of a route (its seq is a fix time), so neither check applies to it.
+   */
   private PositionWriter.Located locate(Position position) {
+    if (position.fromDevice()) {
+      return PositionWriter.Located.ofDevice(position);
+    }
     Route route = routes.require(position.routeId());
     if (position.seq() >= route.points().size()) {
       throw new InvalidMessageException("seq " + position.seq() + " is beyond the " + route.points().size()

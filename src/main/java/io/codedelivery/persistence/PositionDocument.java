@@ -17,7 +17,12 @@ final class PositionDocument {
 
   /** The {@code _id} of one delivery's position {@code seq}: what makes writing it twice a no-op. */
   static String key(String deliveryId, long seq) {
-    return deliveryId + ":" + seq;
+    return keyPrefix(deliveryId) + seq;
+  }
+
+  /** What every {@link #key} of one delivery starts with. */
+  static String keyPrefix(String deliveryId) {
+    return deliveryId + ":";
   }
 
   static JsonObject idOf(Position position) {

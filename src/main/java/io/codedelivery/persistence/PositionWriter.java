@@ -35,16 +35,28 @@ final class PositionWriter {
     this.mongo = mongo;
   }
 
-  /** A position of a known route. */
+  /** A position with the route it is a point of; a device's position is no route's point, and has none. */
   record Located(Position position, Route route) {
+    static Located ofDevice(Position position) {
+      return new Located(position, null);
+    }
   }
 
-  /** The earliest and the latest position of one delivery within a batch. */
-  private record Span(Located first, Located latest) {
+  /**
+   * The earliest and the latest position of one delivery within a batch, and when it finished if a position of the
+   * batch says so: the finishing one need not be the latest by seq (a device whose clock runs ahead may have sent
+   * fixes with later times than the one ending its delivery from the API).
+   */
+  private record Span(Located first, Located latest, Instant finishedAt) {
+    Span(Located located) {
+      this(located, located, located.position().finished() ? located.position().timestamp() : null);
+    }
+
     Span widen(Span other) {
       return new Span(
           other.first.position().seq() < first.position().seq() ? other.first : first,
-          other.latest.position().seq() > latest.position().seq() ? other.latest : latest);
+          other.latest.position().seq() > latest.position().seq() ? other.latest : latest,
+          finishedAt == null || (other.finishedAt != null && other.finishedAt.isBefore(finishedAt)) ? other.finishedAt : finishedAt);
     }
   }
 
@@ -59,13 +71,14 @@ final class PositionWriter {
       Position p = located.position();
       positions.add(BulkOperation.createUpdate(PositionDocument.idOf(p),
           new JsonObject().put("$setOnInsert", PositionDocument.toDocument(p)), true, false));
-      spans.merge(p.deliveryId(), new Span(located, located), Span::widen);
+      spans.merge(p.deliveryId(), new Span(located), Span::widen);
     }
     List<BulkOperation> deliveries = new ArrayList<>(spans.size());
     List<BulkOperation> starts = new ArrayList<>();
     spans.forEach((deliveryId, span) -> {
       deliveries.add(BulkOperation.createUpdate(new JsonObject().put("_id", deliveryId), deliveryUpdate(span), true, false));
-      if (span.first().position().seq() == 0) {
+      // A device's delivery was entered in the list when it was assigned, and its seqs are fix times.
+      if (span.first().position().seq() == 0 && !span.first().position().fromDevice()) {
         Position start = span.first().position();
         starts.add(newestFirstEntry(deliveryId, start.routeId(), start.timestamp()));
       }
@@ -91,6 +104,10 @@ final class PositionWriter {
 
   /** What a batch says about one delivery, as an update that only moves the stored facts forward. */
   private static JsonObject deliveryUpdate(Span span) {
+    return span.latest().position().fromDevice() ? deviceDeliveryUpdate(span) : routeDeliveryUpdate(span);
+  }
+
+  private static JsonObject routeDeliveryUpdate(Span span) {
     Position latest = span.latest().position();
     Route route = span.latest().route();
     JsonObject created = new JsonObject()
@@ -105,10 +122,35 @@ final class PositionWriter {
     if (first.seq() == 0) {
       earliest.put("startedAt", Store.date(first.timestamp()));
     }
-    if (latest.finished()) {
+    return forward(span, created, earliest);
+  }
+
+  /**
+   * A device's delivery, entered when it was assigned: the newest position's own values are kept with its seq in
+   * {@code latest}, under {@code $max}. MongoDB compares documents field by field, {@code seq} first, so the position
+   * with the highest seq wins whatever order batches come in, in the same single update by {@code _id}.
+   */
+  private static JsonObject deviceDeliveryUpdate(Span span) {
+    Position latest = span.latest().position();
+    JsonObject newest = new JsonObject().put("seq", latest.seq()).put("position", latest.position().toJson());
+    if (latest.estimate() != null) {
+      newest.put("distanceRemainingMetres", latest.estimate().distanceRemainingMetres())
+          .put("progress", latest.estimate().progress());
+      if (latest.estimate().eta() != null) {
+        newest.put("eta", latest.estimate().eta().toString());
+      }
+    }
+    JsonObject update = forward(span, new JsonObject().put("deviceId", latest.fix().deviceId()), new JsonObject());
+    update.getJsonObject("$max").put("latest", newest);
+    return update;
+  }
+
+  private static JsonObject forward(Span span, JsonObject created, JsonObject earliest) {
+    Position latest = span.latest().position();
+    if (span.finishedAt() != null) {
       // After a crash the last position can be produced twice, with two timestamps: the first one stored wins,
       // as it does for the position itself.
-      earliest.put("finishedAt", Store.date(latest.timestamp()));
+      earliest.put("finishedAt", Store.date(span.finishedAt()));
     }
     JsonObject update = new JsonObject().put("$setOnInsert", created);
     if (!earliest.isEmpty()) {

@@ -17,6 +17,13 @@ public final class Store {
   public static final String MIGRATIONS = "migrations";
   /** Registered devices by unique id: {@link DeviceStore}. */
   public static final String DEVICES = "devices";
+  /**
+   * One document per device that has an active delivery, {@code _id} the device's unique id: what makes "one active
+   * delivery per device" a unique key, and what the tracking stage looks up for each device's fixes.
+   */
+  public static final String DEVICE_ASSIGNMENTS = "device_assignments";
+  /** The tracking stage's state per device ({@code _id} the device's unique id), saved before it commits. */
+  public static final String TRACKING = "tracking";
   /** Inverted start times count down from here (the year 2286), so they keep a fixed width of 13 digits. */
   private static final long LAST_MILLIS = 9_999_999_999_999L;
 

@@ -41,6 +41,8 @@ final class DeliveryApi {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
   static final int MAX_TRACK = 100_000;
+  /** A device's seqs are fix times in epoch milliseconds; this bound (2^53 - 1) is the largest a page can hold exactly. */
+  static final long MAX_SEQ = 9_007_199_254_740_991L;
 
   /** Seconds a client turned away as busy is told to wait: a list query takes milliseconds, so the rush is soon over. */
   static final int BUSY_RETRY_AFTER_SECONDS = 1;
@@ -52,6 +54,7 @@ final class DeliveryApi {
   private final PipelineMetrics metrics;
   private final SameOrigin sameOrigin;
   private final int maxBodyBytes;
+  private final DeviceDeliveryApi devices;
 
   DeliveryApi(Vertx vertx, AppContext context, SameOrigin sameOrigin) {
     this.eventBus = vertx.eventBus();
@@ -61,12 +64,22 @@ final class DeliveryApi {
     this.metrics = context.metrics();
     this.sameOrigin = sameOrigin;
     this.maxBodyBytes = context.config().bridgeMaxBodyBytes();
+    this.devices = new DeviceDeliveryApi(vertx, context);
+  }
+
+  Future<Void> close() {
+    return devices.close();
   }
 
   void mount(Router router) {
     // Only this endpoint takes a body; reading bodies elsewhere would only add ways to fail.
     router.post("/api/deliveries").handler(new JsonOnly(metrics)).handler(sameOrigin)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::start);
+    for (DeliveryStatus outcome : new DeliveryStatus[] {DeliveryStatus.DELIVERED, DeliveryStatus.CANCELLED}) {
+      String action = outcome == DeliveryStatus.DELIVERED ? "complete" : "cancel";
+      router.post("/api/deliveries/:id/" + action).handler(new JsonOnly(metrics)).handler(sameOrigin)
+          .handler(ctx -> devices.end(ctx, deliveryId(ctx.pathParam("id"), "delivery id"), outcome));
+    }
     router.get("/api/deliveries").handler(this::list);
     router.get("/api/deliveries/:id").handler(this::one);
     router.get("/api/deliveries/:id/positions").handler(this::track);
@@ -82,6 +95,10 @@ final class DeliveryApi {
     }
     if (body == null) {
       ApiError.send(ctx, 400, BODY_EXAMPLE);
+      return;
+    }
+    if (body.containsKey("deviceId")) {
+      devices.assign(ctx, body);
       return;
     }
     eventBus.<JsonObject>request(Addresses.START_DELIVERY, body)
@@ -115,7 +132,7 @@ final class DeliveryApi {
     onlyKnown(params, Set.of("status", "routeId", "limit", "after"));
     String statusName = params.get("status");
     DeliveryStatus status = statusName == null ? null : DeliveryStatus.fromWireName(statusName)
-        .orElseThrow(() -> new BadParameter("'status' must be one of started, in-transit, finished"));
+        .orElseThrow(() -> new BadParameter("'status' must be one of " + DeliveryStatus.wireNames()));
     String routeId = params.get("routeId");
     if (routeId != null && routes.find(routeId).isEmpty()) {
       throw new BadParameter("'routeId' names no route; known routes: " + routes.ids());
@@ -158,7 +175,7 @@ final class DeliveryApi {
   private void track(RoutingContext ctx) {
     onlyKnown(ctx.queryParams(), Set.of("fromSeq"));
     String id = deliveryId(ctx.pathParam("id"), "delivery id");
-    long fromSeq = number(ctx.queryParams(), "fromSeq", 0, 0, Integer.MAX_VALUE);
+    long fromSeq = number(ctx.queryParams(), "fromSeq", 0, 0, MAX_SEQ);
     answer(ctx, queries.track(id, fromSeq, MAX_TRACK), track -> {
       if (track.isPresent()) {
         JsonResponse.send(ctx, 200, track.get());

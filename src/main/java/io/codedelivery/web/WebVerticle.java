@@ -28,6 +28,7 @@ public final class WebVerticle extends VerticleBase {
   private final AppContext context;
   private final AppConfig config;
   private HttpServer server;
+  private DeliveryApi deliveries;
 
   public WebVerticle(AppContext context) {
     this.context = context;
@@ -43,7 +44,8 @@ public final class WebVerticle extends VerticleBase {
     ManagementRoutes.mount(router, vertx, context);
     new PageConfigApi(config).mount(router);
     new RouteApi(context.routes()).mount(router);
-    new DeliveryApi(vertx, context, sameOrigin).mount(router);
+    deliveries = new DeliveryApi(vertx, context, sameOrigin);
+    deliveries.mount(router);
     new DeviceApi(DeviceStore.create(vertx, config), context, sameOrigin).mount(router);
     AllowedMethods.complete(router);
     router.route("/api/*").failureHandler(BadParameter::answer);
@@ -75,6 +77,7 @@ public final class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> deliveries == null ? Future.succeededFuture() : deliveries.close());
   }
 }

@@ -97,6 +97,38 @@ class PositionWriterTest {
     assertThat(positionsStored()).isEqualTo(1);
   }
 
+  @Test
+  void aDevicesDeliveryKeepsTheFiguresOfItsNewestPositionWhateverOrderBatchesComeIn() {
+    Position newest = fix(20, new Position.Estimate(800, 0.2, T0.plusSeconds(100)), false);
+    Position late = fix(10, null, false);
+    assertThat(writeDevice(newest)).isEqualTo(1);
+    assertThat(writeDevice(late, fix(5, new Position.Estimate(950, 0.05, null), false))).isEqualTo(2);
+
+    JsonObject delivery = stored();
+    assertThat(delivery.getLong("lastSeq")).isEqualTo(T0.plusSeconds(20).toEpochMilli());
+    JsonObject latest = delivery.getJsonObject("latest");
+    assertThat(latest.getLong("seq")).isEqualTo(T0.plusSeconds(20).toEpochMilli());
+    assertThat(latest.getDouble("progress")).isEqualTo(0.2);
+    assertThat(latest.getString("eta")).isEqualTo(T0.plusSeconds(100).toString());
+    assertThat(delivery.containsKey("startedAt")).as("entered when it was assigned, not by its positions").isFalse();
+
+    // Ended from the API while the phone's clock ran ahead: the finishing position is not the highest seq.
+    writeDevice(fix(30, null, false), fix(25, null, true));
+    assertThat(Store.instant(stored().getValue("finishedAt"))).isEqualTo(T0.plusSeconds(25));
+    assertThat(positionsStored()).isEqualTo(5);
+  }
+
+  private int writeDevice(Position... positions) {
+    return writer.write(Arrays.stream(positions).map(PositionWriter.Located::ofDevice).toList()).await();
+  }
+
+  /** A device's position whose fix was taken (and received) {@code seconds} after T0. */
+  private Position fix(int seconds, Position.Estimate estimate, boolean finished) {
+    Instant at = T0.plusSeconds(seconds);
+    return new Position(deliveryId, null, null, at.toEpochMilli(), ROUTE.start(), finished, at,
+        new Position.Fix("phone-1", at, 5.0, null, null, 70.0), estimate);
+  }
+
   private int write(Position... positions) {
     return writer.write(Arrays.stream(positions).map(p -> new PositionWriter.Located(p, ROUTE)).toList()).await();
   }
