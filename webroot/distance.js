@@ -1,7 +1,7 @@
 // Distances along a route, for "km left". Pure functions of the route's points.
 
 /** Great-circle distance in metres; plenty precise for "km remaining" in one city. */
-function metresBetween(a, b) {
+export function metresBetween(a, b) {
   const toRadians = Math.PI / 180;
   const dLat = (b.lat - a.lat) * toRadians;
   const dLon = (b.lon - a.lon) * toRadians;

@@ -46,6 +46,7 @@ public enum Setting {
   API_MAX_CONCURRENT_LISTS("api.max.concurrent.lists", "GET /api/deliveries list queries one process runs at once; more are answered 503 busy with Retry-After", Rule.range(1, 1_000)),
   CORS_ALLOWED_ORIGINS("cors.allowed.origins", "origins allowed to call the REST API and open the SockJS bridge from other sites, comma-separated; blank = none (closed)", Rule.ORIGINS),
   MAP_TILES_URL("map.tiles.url", "tile URL template of the map page; blank = no tiles", Rule.OPTIONAL),
+  INGEST_PUBLIC_URL("ingest.public.url", "URL at which phones reach the ingestion role, where the driver page posts fixes; blank = the page's own host on the ingestion port", Rule.URL),
   LOG_LEVEL("log.level", "level of the application's own logs", Rule.LOG_LEVEL);
 
   private final String key;
@@ -91,6 +92,9 @@ public enum Setting {
     static final Rule ORIGINS = new Rule(
         v -> v.isBlank() || Pattern.matches("https?://[^\\s,/]+(,https?://[^\\s,/]+)*", v.trim()),
         "blank (no other origin) or http(s)://host[:port][,…]");
+    static final Rule URL = new Rule(
+        v -> v.isBlank() || Pattern.matches("https?://[^\\s/?#]+(/\\S*)?", v.trim()),
+        "blank or an http(s):// URL");
     static final Rule LOG_LEVEL = matching("(?i)TRACE|DEBUG|INFO|WARN|ERROR", "one of TRACE, DEBUG, INFO, WARN, ERROR");
 
     static Rule range(int min, int max) {

@@ -5,7 +5,10 @@ import io.codedelivery.ops.JsonResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-/** {@code GET /api/config}: what the map page needs from the configuration (tiles, simulation pace). */
+/**
+ * {@code GET /api/config}: what the pages need from the configuration: tiles and simulation pace for the map page,
+ * where to post fixes for the driver page ({@code ingestUrl}; blank = the page's host on {@code ingestPort}).
+ */
 final class PageConfigApi {
   private final AppConfig config;
 
@@ -16,6 +19,8 @@ final class PageConfigApi {
   void mount(Router router) {
     router.get("/api/config").handler(ctx -> JsonResponse.send(ctx, 200, new JsonObject()
         .put("tilesUrl", config.mapTilesUrl())
-        .put("intervalMs", config.simulationIntervalMs())));
+        .put("intervalMs", config.simulationIntervalMs())
+        .put("ingestUrl", config.ingestPublicUrl())
+        .put("ingestPort", config.ingestPort())));
   }
 }

@@ -18,12 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP: REST API under {@code /api}, the SockJS bridge at {@code /eventbus}, the map page at {@code /}. Builds the
- * router (security headers, bridge, one API class per resource, static files, error answers) and serves it; what each
- * resource answers is in its API class.
+ * HTTP: REST API under {@code /api}, the SockJS bridge at {@code /eventbus}, the map page at {@code /}, the driver
+ * page at {@code /driver}. Builds the router (security headers, bridge, one API class per resource, static files,
+ * error answers) and serves it; what each resource answers is in its API class.
  */
 public final class WebVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
+  private static final String DRIVER_PAGE_FILE = "/driver.html";
 
   private final AppContext context;
   private final AppConfig config;
@@ -50,6 +51,8 @@ public final class WebVerticle extends VerticleBase {
     AllowedMethods.complete(router);
     router.route("/api/*").failureHandler(BadParameter::answer);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
+    SecurityHeaders.mountDriverPage(router, config, DRIVER_PAGE_FILE);
+    router.get("/driver").handler(ctx -> ctx.reroute(DRIVER_PAGE_FILE));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route().handler(StaticHandler.create("webroot"));
     router.errorHandler(500, ctx -> {
