@@ -284,14 +284,6 @@ public final class AppConfig {
     return values.get(Setting.INGEST_PUBLIC_URL);
   }
 
-  /**
-   * The ingestion role's port. Fixed at Traccar's OsmAnd port here; the ingestion role's {@code ingest.port}
-   * setting takes its place (same method) where that role is built.
-   */
-  public int ingestPort() {
-    return 5055;
-  }
-
   public String logLevel() {
     return values.get(Setting.LOG_LEVEL).toUpperCase(java.util.Locale.ROOT);
   }
