@@ -5,8 +5,8 @@ import { metresBetween } from './distance.js';
 
 const DRIVER_LINK = /^#\/devices\/([^/]+)$/;
 // What a typed or linked unique id may be: what tracker apps show (IMEI digits, random numbers, names), and
-// nothing that could leave its path segment in /api/devices/{uniqueId}.
-const DEVICE_ID = /^[A-Za-z0-9._:@-]{1,64}$/;
+// nothing that could leave its path segment in /api/devices/{uniqueId}: the server's rule (DeviceUniqueId).
+const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 // Traccar's OsmAnd decoder reads `speed` in knots: OsmAndProtocolDecoder does
 // `position.setSpeed(convertSpeed(Double.parseDouble(value), "kn"))` (traccar/traccar,

@@ -98,6 +98,9 @@ public final class IngestVerticle extends VerticleBase {
 
   private void handle(HttpServerRequest request) {
     Instant receivedAt = Instant.now();
+    // The driver page (served by the web role: another origin) posts here as a CORS simple request and must read the
+    // answer, a 400's reason included. Devices are known by their id, never by cookies, so any origin may read it.
+    request.response().putHeader("access-control-allow-origin", "*");
     String path = request.path();
     HttpMethod method = request.method();
     if (path.equals("/") && method == HttpMethod.GET) {

@@ -1,5 +1,6 @@
 package io.codedelivery.web;
 
+import static io.codedelivery.web.QueryParameters.deviceUniqueId;
 import static io.codedelivery.web.QueryParameters.number;
 import static io.codedelivery.web.QueryParameters.onlyKnown;
 
@@ -83,6 +84,7 @@ final class DeliveryApi {
     router.get("/api/deliveries").handler(this::list);
     router.get("/api/deliveries/:id").handler(this::one);
     router.get("/api/deliveries/:id/positions").handler(this::track);
+    router.get("/api/devices/:uniqueId/delivery").handler(this::ofDevice);
   }
 
   /** Same path into Kafka as a browser's {@code deliveries.start}, so both get the same checks and answers. */
@@ -170,6 +172,20 @@ final class DeliveryApi {
         notFound(ctx, id);
       }
     });
+  }
+
+  /** The delivery a device is on now, as {@code GET /api/deliveries/{id}} shows it: what the driver page shows. */
+  private void ofDevice(RoutingContext ctx) {
+    onlyKnown(ctx.queryParams(), Set.of());
+    String deviceId = deviceUniqueId(ctx.pathParam("uniqueId"));
+    answer(ctx, devices.activeDeliveryOf(deviceId).compose(active -> active.isEmpty()
+        ? Future.succeededFuture(Optional.<JsonObject>empty()) : queries.delivery(active.get())), found -> {
+          if (found.isPresent()) {
+            JsonResponse.send(ctx, 200, found.get());
+          } else {
+            ApiError.send(ctx, 404, "device " + deviceId + " has no active delivery");
+          }
+        });
   }
 
   private void track(RoutingContext ctx) {

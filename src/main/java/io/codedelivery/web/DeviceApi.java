@@ -1,11 +1,10 @@
 package io.codedelivery.web;
 
+import static io.codedelivery.web.QueryParameters.deviceUniqueId;
 import static io.codedelivery.web.QueryParameters.number;
 import static io.codedelivery.web.QueryParameters.onlyKnown;
 
 import io.codedelivery.metrics.PipelineMetrics;
-import io.codedelivery.model.DeviceUniqueId;
-import io.codedelivery.model.Fields;
 import io.codedelivery.ops.ApiError;
 import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.JsonResponse;
@@ -65,7 +64,7 @@ final class DeviceApi {
     if (body == null) {
       throw new BadParameter(BODY_EXAMPLE);
     }
-    String uniqueId = uniqueId(body.getValue("uniqueId") instanceof String id ? id : null);
+    String uniqueId = deviceUniqueId(body.getValue("uniqueId") instanceof String id ? id : null);
     Object name = body.getValue("name");
     if (!(name instanceof String text) || text.isBlank() || text.length() > MAX_NAME_CHARS) {
       throw new BadParameter("'name' must be a non-blank string of at most " + MAX_NAME_CHARS + " characters");
@@ -86,7 +85,7 @@ final class DeviceApi {
     onlyKnown(ctx.queryParams(), Set.of("limit", "after"));
     String after = ctx.queryParams().get("after");
     if (after != null) {
-      uniqueId(after);
+      deviceUniqueId(after);
     }
     int limit = (int) number(ctx.queryParams(), "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     answer(ctx, devices.page(after, limit), page -> {
@@ -100,7 +99,7 @@ final class DeviceApi {
 
   private void one(RoutingContext ctx) {
     onlyKnown(ctx.queryParams(), Set.of());
-    String uniqueId = uniqueId(ctx.pathParam("uniqueId"));
+    String uniqueId = deviceUniqueId(ctx.pathParam("uniqueId"));
     answer(ctx, devices.find(uniqueId), found -> found.ifPresentOrElse(
         device -> JsonResponse.send(ctx, 200, toJson(device, Instant.now())),
         () -> notFound(ctx, uniqueId)));
@@ -108,7 +107,7 @@ final class DeviceApi {
 
   private void remove(RoutingContext ctx) {
     onlyKnown(ctx.queryParams(), Set.of());
-    String uniqueId = uniqueId(ctx.pathParam("uniqueId"));
+    String uniqueId = deviceUniqueId(ctx.pathParam("uniqueId"));
     answer(ctx, devices.remove(uniqueId), removed -> {
       if (removed) {
         ctx.response().setStatusCode(204).end();
@@ -144,14 +143,6 @@ final class DeviceApi {
 
   private static Instant latest(Instant a, Instant b) {
     return a == null ? b : b == null || a.isAfter(b) ? a : b;
-  }
-
-  private static String uniqueId(String value) {
-    if (!DeviceUniqueId.isValid(value)) {
-      throw new BadParameter("'uniqueId' " + (value == null ? "is missing" : "'" + Fields.abbreviate(value) + "' is not valid")
-          + ": it must be " + DeviceUniqueId.RULE);
-    }
-    return value;
   }
 
   private static <T> void answer(RoutingContext ctx, Future<T> result, Consumer<T> onSuccess) {

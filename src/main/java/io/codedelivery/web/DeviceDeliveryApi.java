@@ -15,6 +15,7 @@ import io.codedelivery.ops.JsonResponse;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeliveryStatus;
 import io.codedelivery.persistence.DeviceDeliveries;
+import io.codedelivery.persistence.DeviceStore;
 import io.codedelivery.persistence.DeviceDeliveries.Assignment;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -43,12 +45,14 @@ final class DeviceDeliveryApi {
   private final EventBus eventBus;
   private final RouteCatalog routes;
   private final DeviceDeliveries deliveries;
+  private final DeviceStore devices;
   private final KafkaProducer<String, String> producer;
 
   DeviceDeliveryApi(Vertx vertx, AppContext context) {
     this.eventBus = vertx.eventBus();
     this.routes = context.routes();
     this.deliveries = new DeviceDeliveries(Store.client(vertx, context.config(), Store.Pool.READS));
+    this.devices = DeviceStore.create(vertx, context.config());
     this.producer = KafkaProducer.createShared(vertx, "code-delivery-web",
         KafkaClients.producer(context.config().kafkaBootstrapServers()));
     // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
@@ -57,6 +61,11 @@ final class DeviceDeliveryApi {
 
   Future<Void> close() {
     return producer.close();
+  }
+
+  /** The id of the device's active delivery, if it has one. */
+  Future<Optional<String>> activeDeliveryOf(String deviceId) {
+    return deliveries.active(List.of(deviceId)).map(active -> Optional.ofNullable(active.get(deviceId)).map(Assignment::deliveryId));
   }
 
   /** 202 with the new delivery's id and link; 409 when the device already has an active delivery. */
@@ -79,11 +88,16 @@ final class DeviceDeliveryApi {
     DeviceDeliveries.NewDelivery delivery = new DeviceDeliveries.NewDelivery(assignment,
         planned.map(Route::title).orElse(null), request.reference(), request.customerName(), request.promisedBy());
     Instant now = Instant.now();
-    deliveries.assign(delivery, now).onComplete(done -> {
+    // Optional.empty() stands for "no such device": a delivery for a phone that can never send a fix is refused.
+    devices.find(request.deviceId()).compose(device -> device.isEmpty()
+        ? Future.succeededFuture(Optional.<Boolean>empty())
+        : deliveries.assign(delivery, now).map(Optional::of)).onComplete(done -> {
       if (done.failed()) {
         LOG.warn("Could not assign a delivery to device {}: {}", request.deviceId(), done.cause().getMessage());
         ApiError.send(ctx, 503, "the delivery store is not reachable; try again shortly");
-      } else if (!done.result()) {
+      } else if (done.result().isEmpty()) {
+        ApiError.send(ctx, 404, "no device '" + request.deviceId() + "'; register it first (POST /api/devices)");
+      } else if (!done.result().get()) {
         ApiError.send(ctx, 409, "device '" + request.deviceId() + "' already has an active delivery; complete or cancel it first");
       } else {
         eventBus.publish(Addresses.DEVICE_ASSIGNMENT_CHANGED, request.deviceId());

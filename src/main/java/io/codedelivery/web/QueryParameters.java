@@ -1,5 +1,6 @@
 package io.codedelivery.web;
 
+import io.codedelivery.model.DeviceUniqueId;
 import io.codedelivery.model.Fields;
 import io.vertx.core.MultiMap;
 import java.util.Set;
@@ -34,5 +35,14 @@ final class QueryParameters {
       // reported below
     }
     throw new BadParameter("'" + name + "' must be a whole number from " + min + " to " + max);
+  }
+
+  /** A device's unique id from the path, as devices are registered under it. */
+  static String deviceUniqueId(String value) {
+    if (!DeviceUniqueId.isValid(value)) {
+      throw new BadParameter("'uniqueId' " + (value == null ? "is missing" : "'" + Fields.abbreviate(value) + "' is not valid")
+          + ": it must be " + DeviceUniqueId.RULE);
+    }
+    return value;
   }
 }

@@ -111,6 +111,8 @@ class IngestIT {
   private static void assertRefused(HttpResponse<String> response, String reason) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertThat(new JsonObject(response.body()).getString("reason")).as(response.body()).isEqualTo(reason);
+    assertThat(response.headers().firstValue("access-control-allow-origin")).as("the driver page can read why")
+        .hasValue("*");
   }
 
   @Test
@@ -120,6 +122,7 @@ class IngestIT {
     HttpResponse<String> osmAnd = firstAfterRegistering(() -> osmAnd("id=" + phone + "&timestamp=" + seconds
         + "&lat=52.52&lon=13.405&speed=10&bearing=90&altitude=34&accuracy=5&batt=87&charge=true"));
     assertThat(osmAnd.statusCode()).as(osmAnd.body()).isEqualTo(200);
+    assertThat(osmAnd.headers().firstValue("access-control-allow-origin")).as("the driver page can read it").hasValue("*");
 
     String client = register(newId("traccar"));
     String fixTime = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.MILLIS).toString();

@@ -52,7 +52,7 @@ class DeviceDeliveryIT {
   void aTrackReplayedFromAPhoneArrivesLiveInOrderOnceIsStoredOnceAndEndsDeliveredOnArrival() throws Exception {
     // Seeded from conf/routes/1.txt.
     Route route = stack.app().routes().require("1");
-    String deviceId = "phone-" + UUID.randomUUID();
+    String deviceId = registeredDevice();
     HttpResponse<String> assigned = post("/api/deliveries", new JsonObject().put("deviceId", deviceId)
         .put("destination", route.end().toJson()).put("routeId", "1").put("reference", "order-42")
         .put("customer", new JsonObject().put("name", "Ana")).put("promisedBy", "2030-01-01T12:00:00Z").encode());
@@ -60,6 +60,11 @@ class DeviceDeliveryIT {
     String id = new JsonObject(assigned.body()).getString("deliveryId");
     assertThat(new JsonObject(assigned.body()).getString("trackingUrl")).isEqualTo("/#/deliveries/" + id);
     assertThat(getJson("/api/deliveries/" + id).getString("status")).isEqualTo("assigned");
+    // What the driver page shows: the device's delivery, with where it goes.
+    JsonObject onDevice = getJson("/api/devices/" + deviceId + "/delivery");
+    assertThat(onDevice.getString("deliveryId")).isEqualTo(id);
+    assertThat(onDevice.getJsonObject("destination")).isEqualTo(route.end().toJson());
+    assertThat(onDevice.getString("reference")).isEqualTo("order-42");
     // One active delivery per device.
     HttpResponse<String> second = post("/api/deliveries", new JsonObject().put("deviceId", deviceId)
         .put("destination", route.start().toJson()).encode());
@@ -124,6 +129,7 @@ class DeviceDeliveryIT {
     long fromSeq = stored.get(stored.size() - 3);
     assertThat(new JsonArray(get("/api/deliveries/" + id + "/positions?fromSeq=" + fromSeq).body())).hasSize(3);
     // The device is free again.
+    assertError(get("/api/devices/" + deviceId + "/delivery"), 404, "no active delivery");
     HttpResponse<String> next = post("/api/deliveries", new JsonObject().put("deviceId", deviceId)
         .put("destination", route.start().toJson()).encode());
     assertThat(next.statusCode()).as(next.body()).isEqualTo(202);
@@ -132,8 +138,8 @@ class DeviceDeliveryIT {
 
   @Test
   void anOperatorCompletesOrCancelsADeviceDeliveryOnceAndTheEndReachesTheStore() throws Exception {
-    String completed = assign("phone-" + UUID.randomUUID());
-    String cancelled = assign("phone-" + UUID.randomUUID());
+    String completed = assign(registeredDevice());
+    String cancelled = assign(registeredDevice());
 
     HttpResponse<String> complete = post("/api/deliveries/" + completed + "/complete", "");
     assertThat(complete.statusCode()).as(complete.body()).isEqualTo(200);
@@ -182,8 +188,12 @@ class DeviceDeliveryIT {
   }
 
   @Test
-  void aDeviceDeliveryOnAnUnknownPlannedRouteIs404AndAnEndWithoutJsonIs415() throws Exception {
+  void aDeviceDeliveryOnAnUnknownPlannedRouteOrDeviceIs404AndAnEndWithoutJsonIs415() throws Exception {
     assertError(post("/api/deliveries", "{\"deviceId\":\"p1\",\"destination\":{\"lat\":1,\"lon\":0},\"routeId\":\"99\"}"), 404, "unknown route");
+    assertError(post("/api/deliveries", "{\"deviceId\":\"never-registered\",\"destination\":{\"lat\":1,\"lon\":0}}"), 404,
+        "register it first");
+    assertError(get("/api/devices/never-registered/delivery"), 404, "no active delivery");
+    assertError(get("/api/devices/not%20valid/delivery"), 400, "'uniqueId'");
     HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl()
             + "/api/deliveries/00000000-0000-4000-8000-000000000000/cancel")).timeout(TIMEOUT)
         .header("content-type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -207,6 +217,14 @@ class DeviceDeliveryIT {
       }
     }
     throw new AssertionError("the track never arrives");
+  }
+
+  /** A device registered as an operator does, so deliveries can be assigned to it. */
+  private String registeredDevice() throws Exception {
+    String deviceId = "phone-" + UUID.randomUUID();
+    HttpResponse<String> created = post("/api/devices", new JsonObject().put("uniqueId", deviceId).put("name", "Van").encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return deviceId;
   }
 
   private String assign(String deviceId) throws Exception {

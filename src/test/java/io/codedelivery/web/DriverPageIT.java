@@ -40,7 +40,7 @@ class DriverPageIT {
         "<script type=\"module\" src=\"driver.js\">");
     assertThat(header(page, "content-security-policy"))
         .contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "frame-ancestors 'none'",
-            "connect-src 'self' localhost:5055;")
+            "connect-src 'self' localhost:" + ingestPort() + ";")
         .doesNotContain("unsafe-inline", "unsafe-eval", "*:");
     assertThat(header(page, "permissions-policy")).contains("geolocation=(self)", "camera=()", "microphone=()");
     assertThat(header(page, "x-frame-options")).isEqualTo("DENY");
@@ -55,7 +55,8 @@ class DriverPageIT {
     HttpResponse<String> mapPage = get("/");
 
     assertThat(header(mapPage, "permissions-policy")).contains("geolocation=()");
-    assertThat(header(mapPage, "content-security-policy")).contains("connect-src 'self';").doesNotContain("5055");
+    assertThat(header(mapPage, "content-security-policy")).contains("connect-src 'self';")
+        .doesNotContain(":" + ingestPort());
   }
 
   @Test
@@ -74,6 +75,10 @@ class DriverPageIT {
     JsonObject config = new JsonObject(get("/api/config").body());
 
     assertThat(config.getString("ingestUrl")).as("blank: the page's own host").isEmpty();
-    assertThat(config.getInteger("ingestPort")).isEqualTo(5055);
+    assertThat(config.getInteger("ingestPort")).isEqualTo(ingestPort());
+  }
+
+  private int ingestPort() {
+    return stack.app().config().ingestPort();
   }
 }
