@@ -57,6 +57,7 @@ public final class ApiError {
       case 403 -> "forbidden";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
+      case 409 -> "conflict";
       case 413 -> "payload_too_large";
       case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";

@@ -41,7 +41,7 @@ public final class WebVerticle extends VerticleBase {
     new SockJsBridge(vertx, config, context.metrics()).mount(router, sameOrigin);
     ManagementRoutes.mount(router, vertx, context);
     new PageConfigApi(config).mount(router);
-    new RouteApi(context.routes()).mount(router);
+    new RouteApi(vertx, context, sameOrigin).mount(router);
     new DeliveryApi(vertx, context, sameOrigin).mount(router);
     AllowedMethods.complete(router);
     router.route("/api/*").failureHandler(BadParameter::answer);
