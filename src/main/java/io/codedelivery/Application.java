@@ -153,15 +153,16 @@ public final class Application implements AutoCloseable {
 
   /**
    * The consumer groups whose lag is shown, those of this process's roles watched for stalls. The simulation commits
-   * a direction only once its delivery has finished, so it may stand still for as long as the longest route drives.
+   * a direction only once its delivery has finished, so it may stand still for as long as the longest route it knows
+   * drives; it learns an uploaded route before driving it, so that allowance grows with what it drives.
    */
   private List<ConsumerLag.Group> consumerGroups(RouteCatalog routes) {
     Set<Role> roles = config.roles();
     Duration stall = config.consumerStall();
-    int longestRoute = routes.all().stream().mapToInt(route -> route.points().size()).max().orElse(0);
-    Duration longestDelivery = Duration.ofMillis(longestRoute * config.simulationIntervalMs());
+    Supplier<Duration> simulationStall = () -> stall.plus(Duration.ofMillis(
+        routes.all().stream().mapToInt(route -> route.points().size()).max().orElse(0) * config.simulationIntervalMs()));
     return List.of(
-        new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, stall.plus(longestDelivery)),
+        new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, simulationStall),
         new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
         new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
         new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));

@@ -101,16 +101,25 @@ public final class BridgeVerticle extends VerticleBase {
       request.fail(StartFailure.BAD_REQUEST.code(), "'routeId' is required and must be a string, e.g. {\"routeId\":\"1\"}");
       return;
     }
-    if (routes.find(id).isEmpty()) {
-      request.fail(StartFailure.UNKNOWN_ROUTE.code(), "unknown route '" + Fields.abbreviate(id) + "'; known routes: " + routes.ids());
-      return;
-    }
     Object clientId = body.getValue("clientId");
     if (clientId != null && !(clientId instanceof String)) {
       request.fail(StartFailure.BAD_REQUEST.code(), "'clientId' must be a string when present");
       return;
     }
-    Direction direction = new Direction(UUID.randomUUID().toString(), id, (String) clientId, Instant.now());
+    // A route uploaded through another process is not known here yet: the catalogue asks the store before "unknown".
+    routes.lookup(id).onComplete(found -> {
+      if (found.failed()) {
+        LOG.warn("Could not look up route {}: {}", Fields.abbreviate(id), found.cause().getMessage());
+        request.fail(StartFailure.UNAVAILABLE.code(), "the route catalogue could not be read; try again");
+      } else if (found.result().isEmpty()) {
+        request.fail(StartFailure.UNKNOWN_ROUTE.code(), "unknown route '" + Fields.abbreviate(id) + "'; known routes: " + routes.ids());
+      } else {
+        queue(request, new Direction(UUID.randomUUID().toString(), id, (String) clientId, Instant.now()));
+      }
+    });
+  }
+
+  private void queue(Message<Object> request, Direction direction) {
     if (!admission.tryAdmit(direction.deliveryId())) {
       request.fail(StartFailure.TOO_MANY_DELIVERIES.code(), "too many active deliveries (" + context.config().maxActiveDeliveries()
           + "); try again when some finish");
@@ -120,7 +129,7 @@ public final class BridgeVerticle extends VerticleBase {
         .onSuccess(sent -> request.reply(new JsonObject().put("deliveryId", direction.deliveryId())))
         .onFailure(e -> {
           admission.release(direction.deliveryId());
-          LOG.warn("Could not queue delivery on route {}: {}", id, e.getMessage());
+          LOG.warn("Could not queue delivery on route {}: {}", direction.routeId(), e.getMessage());
           request.fail(StartFailure.UNAVAILABLE.code(), "the delivery could not be queued (Kafka unavailable); try again");
         });
   }

@@ -222,6 +222,14 @@ public final class AppConfig {
     return Path.of(values.get(Setting.ROUTES_DIR));
   }
 
+  public int routesMaxPoints() {
+    return integer(Setting.ROUTES_MAX_POINTS);
+  }
+
+  public int routesMaxBodyBytes() {
+    return integer(Setting.ROUTES_MAX_BODY_BYTES);
+  }
+
   public long simulationIntervalMs() {
     return integer(Setting.SIMULATION_INTERVAL_MS);
   }

@@ -32,6 +32,9 @@ public enum Setting {
   MONGO_DATABASE("mongo.database", "MongoDB database name", Rule.NAME),
   MONGO_EMBEDDED_PORT("mongo.embedded.port", "port of the embedded MongoDB-wire store", Rule.PORT),
   ROUTES_DIR("routes.dir", "directory of the route files seeded into the catalogue", Rule.NOT_BLANK),
+  // A stored route is one document: 200,000 points stay well inside MongoDB's 16 MB document limit.
+  ROUTES_MAX_POINTS("routes.max.points", "most points an uploaded route (POST /api/routes) may have", Rule.range(2, 200_000)),
+  ROUTES_MAX_BODY_BYTES("routes.max.body.bytes", "largest POST /api/routes body (GeoJSON or GPX) in bytes; larger is answered 413 unread", Rule.range(1_024, 67_108_864)),
   SIMULATION_INTERVAL_MS("simulation.interval.ms", "time between two positions of a vehicle, in milliseconds", Rule.range(10, 60_000)),
   DELIVERIES_MAX_ACTIVE("deliveries.max.active", "deliveries running at once, per process: the bridge refuses starts and the simulation takes no directions beyond it", Rule.range(1, 1_000_000)),
   ARRIVAL_RADIUS_METRES("arrival.radius.metres", "a device's delivery has arrived once the vehicle stays this close to its destination, in metres, for arrival.dwell.seconds", Rule.range(1, 10_000)),

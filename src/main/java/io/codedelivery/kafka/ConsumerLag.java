@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,13 @@ public final class ConsumerLag {
    * @param runHere        whether this process has consumers in it (only then are its partitions watched)
    * @param startsAtEarliest whether a partition with nothing committed is read from its start ({@code earliest}),
    *                       so that all of it is waiting; otherwise nothing waits there until the first commit
-   * @param stallAfter     how long a partition may wait without a commit before it counts as stalled
+   * @param stallAfter     how long a partition may wait without a commit before it counts as stalled; asked at each
+   *                       check, as it may grow while the process runs (the simulation's with the longest route)
    */
-  public record Group(String id, boolean runHere, boolean startsAtEarliest, Duration stallAfter) {
+  public record Group(String id, boolean runHere, boolean startsAtEarliest, Supplier<Duration> stallAfter) {
+    public Group(String id, boolean runHere, boolean startsAtEarliest, Duration stallAfter) {
+      this(id, runHere, startsAtEarliest, () -> stallAfter);
+    }
   }
 
   private record Progress(long committed, long sinceMs) {
@@ -61,7 +66,7 @@ public final class ConsumerLag {
     this.instanceId = instanceId;
     this.groups = List.copyOf(groups);
     // At least twice per stall time, so a stall is seen within one and a half of it.
-    long shortestStall = groups.stream().mapToLong(g -> g.stallAfter().toMillis()).min().orElse(MAX_INTERVAL_MS);
+    long shortestStall = groups.stream().mapToLong(g -> g.stallAfter().get().toMillis()).min().orElse(MAX_INTERVAL_MS);
     this.intervalMs = Math.max(100, Math.min(MAX_INTERVAL_MS, shortestStall / 2));
   }
 
@@ -173,7 +178,7 @@ public final class ConsumerLag {
       if (waiting > 0) {
         long withoutProgressMs = now - current.sinceMs();
         longestMs = Math.max(longestMs, withoutProgressMs);
-        if (withoutProgressMs >= group.stallAfter().toMillis()) {
+        if (withoutProgressMs >= group.stallAfter().get().toMillis()) {
           stuck.add(partition.getTopic() + "-" + partition.getPartition() + " at offset " + position + ": " + waiting
               + " records waiting, no commit for " + withoutProgressMs / 1000 + " s");
         }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** The read side: delivery state and stored tracks, in the same JSON shape the topics and the event bus use. */
@@ -24,13 +25,14 @@ public final class DeliveryQueries {
   private final MongoClient mongo;
   private final Store.Kind kind;
   private final RouteCatalog routes;
+  /** Filled as routes are read, uploaded ones included; shared by the event loops of the verticles that share this. */
   private final Map<String, RouteProgress> progressByRoute;
 
   public DeliveryQueries(MongoClient mongo, Store.Kind kind, RouteCatalog routes) {
     this.mongo = mongo;
     this.kind = kind;
     this.routes = routes;
-    this.progressByRoute = routes.all().stream().collect(Collectors.toMap(Route::id, RouteProgress::new));
+    this.progressByRoute = new ConcurrentHashMap<>();
   }
 
   /** Reads through the process's read pool. */
@@ -54,7 +56,8 @@ public final class DeliveryQueries {
 
   public Future<Optional<JsonObject>> delivery(String deliveryId) {
     return mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), null)
-        .map(found -> Optional.ofNullable(found).map(this::deliveryJson));
+        .compose(found -> routes.learn(found == null ? List.of() : routeIdsOf(List.of(found)))
+            .map(learned -> Optional.ofNullable(found).map(this::deliveryJson)));
   }
 
   /** How far a delivery got: its highest stored seq and whether it finished; empty when none is stored. */
@@ -95,7 +98,7 @@ public final class DeliveryQueries {
       entries.forEach(entry -> ids.add(entry.getString("deliveryId")));
       Future<List<JsonObject>> stored = ids.isEmpty() ? Future.succeededFuture(List.of())
           : mongo.find(Store.DELIVERIES, new JsonObject().put("_id", new JsonObject().put("$in", ids)));
-      return stored.map(deliveries -> {
+      return stored.compose(deliveries -> routes.learn(routeIdsOf(deliveries)).map(deliveries)).map(deliveries -> {
         Map<String, JsonObject> byId = deliveries.stream().collect(Collectors.toMap(d -> d.getString("_id"), d -> d));
         JsonArray items = new JsonArray();
         String lastExamined = null;
@@ -115,6 +118,11 @@ public final class DeliveryQueries {
         return new Page(items, entries.size() == window ? lastExamined : null);
       });
     });
+  }
+
+  /** The routes of these deliveries, which a process learns (they may have been uploaded elsewhere) before showing progress on them. */
+  private static List<String> routeIdsOf(List<JsonObject> deliveries) {
+    return deliveries.stream().map(d -> d.getString("routeId")).toList();
   }
 
   /** False for an entry whose delivery has another start (its seq 0 was produced twice): that start has its own. */
@@ -208,7 +216,7 @@ public final class DeliveryQueries {
     long lastSeq = stored.getLong("lastSeq");
     json.put("status", statusOf(stored).wireName());
     Optional<Route> route = routes.find(stored.getString("routeId"));
-    RouteProgress progress = route.map(r -> progressByRoute.get(r.id())).orElse(null);
+    RouteProgress progress = route.map(r -> progressByRoute.computeIfAbsent(r.id(), id -> new RouteProgress(r))).orElse(null);
     if (progress != null && progress.hasPoint(lastSeq)) {
       int index = (int) lastSeq;
       json.put("lastPosition", route.get().points().get(index).toJson())

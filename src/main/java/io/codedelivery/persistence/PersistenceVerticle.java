@@ -24,8 +24,10 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,25 +96,52 @@ public final class PersistenceVerticle extends VerticleBase {
     if (records.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<PositionWriter.Located> valid = new ArrayList<>(records.size());
-    List<Future<Void>> rejected = new ArrayList<>();
+    Position[] positions = new Position[records.size()];
+    String[] unreadable = new String[records.size()];
+    Set<String> routeIds = new HashSet<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, String> record = records.recordAt(i);
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, ""));
       try {
-        valid.add(locate(Position.fromJson(record.value())));
+        positions[i] = Position.fromJson(record.value());
+        if (positions[i].routeId() != null) {
+          routeIds.add(positions[i].routeId());
+        }
       } catch (InvalidMessageException e) {
-        rejected.add(deadLetters.send(record, e.getMessage()));
+        unreadable[i] = e.getMessage();
       }
     }
-    return Future.all(rejected).<Void>mapEmpty()
-        .compose(v -> writeUntilStored(valid, FIRST_BACKOFF_MS))
+    // Routes uploaded since this process started are learned from the store before their positions are judged
+    // (nothing is asked when every route is known). A store that is away fails the batch before anything is sent
+    // or written, and the batch is read again.
+    return routes.learn(routeIds)
+        .compose(learned -> write(records, positions, unreadable))
         .compose(inserted -> {
           LOG.debug("Stored {} new positions of {} records", inserted, records.size());
           metrics.persisted(inserted);
           return consumer.commit(offsets).mapEmpty();
         });
+  }
+
+  /** Dead-letters the records that cannot be stored (unreadable, or not on their route), then writes the others. */
+  private Future<Integer> write(KafkaConsumerRecords<String, String> records, Position[] positions, String[] unreadable) {
+    List<PositionWriter.Located> valid = new ArrayList<>(records.size());
+    List<Future<Void>> rejected = new ArrayList<>();
+    for (int i = 0; i < positions.length; i++) {
+      String reason = unreadable[i];
+      if (reason == null) {
+        try {
+          valid.add(locate(positions[i]));
+        } catch (InvalidMessageException e) {
+          reason = e.getMessage();
+        }
+      }
+      if (reason != null) {
+        rejected.add(deadLetters.send(records.recordAt(i), reason));
+      }
+    }
+    return Future.all(rejected).<Void>mapEmpty().compose(v -> writeUntilStored(valid, FIRST_BACKOFF_MS));
   }
 
   /**

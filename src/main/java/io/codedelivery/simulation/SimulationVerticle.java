@@ -7,6 +7,7 @@ import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Direction;
+import io.codedelivery.model.Fields;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
@@ -14,6 +15,7 @@ import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -22,8 +24,11 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +52,8 @@ public final class SimulationVerticle extends VerticleBase {
    * Bounded, because the store may be far behind or not running at all: then they go on after what it holds.
    */
   private static final long STORE_CATCH_UP_TIMEOUT_MS = 15_000;
+  private static final long ROUTE_LOOKUP_FIRST_BACKOFF_MS = 100;
+  private static final long ROUTE_LOOKUP_MAX_BACKOFF_MS = 5_000;
 
   private final AppContext context;
   private final RouteCatalog routes;
@@ -55,6 +62,8 @@ public final class SimulationVerticle extends VerticleBase {
   private final Map<String, Driver> drivers = new LinkedHashMap<>();
   private final ResumePoints resumePoints;
   private final CommitTracker commits = new CommitTracker();
+  /** The partitions this instance holds, so a direction whose route look-up outlived its partition is let go. */
+  private final Set<TopicPartition> assigned = new HashSet<>();
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private DeadLetters deadLetters;
@@ -85,12 +94,14 @@ public final class SimulationVerticle extends VerticleBase {
     consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
         KafkaClients.consumer(bootstrapServers, ConsumerGroups.SIMULATION, "earliest", context.config().instanceId())));
     consumer.handler(this::onDirection);
-    consumer.partitionsAssignedHandler(assigned -> {
-      if (!assigned.isEmpty()) {
+    consumer.partitionsAssignedHandler(partitions -> {
+      assigned.addAll(partitions);
+      if (!partitions.isEmpty()) {
         storeCaughtUp = awaitStoreCaughtUp();
       }
     });
     consumer.partitionsRevokedHandler(revoked -> {
+      assigned.removeAll(revoked);
       // Their deliveries now belong to the partitions' new owner, which replays them from the last commit.
       drivers.values().removeIf(driver -> {
         boolean moved = revoked.contains(driver.source());
@@ -120,18 +131,40 @@ public final class SimulationVerticle extends VerticleBase {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     commits.begin(partition, record.offset());
     Direction direction;
-    Route route;
     try {
       direction = Direction.fromJson(record.value());
-      route = routes.require(direction.routeId());
     } catch (InvalidMessageException e) {
       deadLetter(record, partition, e.getMessage());
       return;
     }
+    // A route uploaded after this process started is learned from the store (at once when it is known already).
+    routeOf(direction, ROUTE_LOOKUP_FIRST_BACKOFF_MS).onSuccess(route -> {
+      if (!assigned.contains(partition)) {
+        LOG.debug("Direction {} was looked up after its partition moved; its new owner drives it", direction.deliveryId());
+      } else if (route.isEmpty()) {
+        deadLetter(record, partition, "unknown route '" + Fields.abbreviate(direction.routeId()) + "'");
+      } else {
+        drive(direction, route.get(), partition, record.offset());
+      }
+    });
+  }
+
+  /** The direction's route, waiting out a store that is away: a direction is neither dropped nor dead-lettered for that. */
+  private Future<Optional<Route>> routeOf(Direction direction, long backoffMs) {
+    return routes.lookup(direction.routeId()).recover(e -> {
+      LOG.warn("Could not look up route {} of delivery {} ({}); trying again in {} ms", direction.routeId(), direction.deliveryId(),
+          e.getMessage(), backoffMs);
+      Promise<Optional<Route>> retried = Promise.promise();
+      vertx.setTimer(backoffMs, id -> routeOf(direction, Math.min(2 * backoffMs, ROUTE_LOOKUP_MAX_BACKOFF_MS)).onComplete(retried));
+      return retried.future();
+    });
+  }
+
+  private void drive(Direction direction, Route route, TopicPartition partition, long offset) {
     if (drivers.containsKey(direction.deliveryId())) {
-      finishWork(partition, record.offset());
+      finishWork(partition, offset);
     } else {
-      Driver driver = new Driver(direction, route, partition, record.offset(), nextSlot);
+      Driver driver = new Driver(direction, route, partition, offset, nextSlot);
       nextSlot = (nextSlot + 1) % slots;
       // Reserved before the look-up, so the same direction read again meanwhile is recognised.
       drivers.put(direction.deliveryId(), driver);

@@ -11,6 +11,7 @@ import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeviceFix;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
+import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
 import io.codedelivery.persistence.DeliveryStatus;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,6 +69,7 @@ public final class TrackingVerticle extends VerticleBase {
   private final Map<String, DeviceState> states = new HashMap<>();
   private final Map<String, CachedAssignment> assignments = new HashMap<>();
   private FixAttacher attacher;
+  private RouteCatalog routes;
   private KafkaConsumer<String, String> consumer;
   private KafkaProducer<String, String> producer;
   private DeadLetters deadLetters;
@@ -92,7 +95,8 @@ public final class TrackingVerticle extends VerticleBase {
   public Future<?> start() {
     AppConfig config = context.config();
     String bootstrapServers = config.kafkaBootstrapServers();
-    attacher = new FixAttacher(context.routes(), config.arrivalRadiusMetres(), config.arrivalDwell());
+    routes = context.routes();
+    attacher = new FixAttacher(routes, config.arrivalRadiusMetres(), config.arrivalDwell());
     MongoClient mongo = Store.client(vertx, config, Store.Pool.WRITES);
     deliveries = new DeviceDeliveries(mongo);
     savedStates = new TrackingStates(mongo);
@@ -208,6 +212,15 @@ public final class TrackingVerticle extends VerticleBase {
       Map<String, Assignment> active = new HashMap<>();
       devices.forEach(device -> assignments.get(device).assignment().ifPresent(a -> active.put(device, a)));
       return active;
+    }).compose(active -> {
+      // A planned route uploaded since this process started is learned before the estimate is made along it.
+      Set<String> planned = new HashSet<>();
+      active.values().forEach(a -> {
+        if (a.routeId() != null) {
+          planned.add(a.routeId());
+        }
+      });
+      return routes.learn(planned).map(active);
     });
   }
 

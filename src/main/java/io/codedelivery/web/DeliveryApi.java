@@ -8,6 +8,7 @@ import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.DeliveryId;
 import io.codedelivery.model.Fields;
+import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.StartFailure;
 import io.codedelivery.ops.ApiError;
@@ -136,14 +137,22 @@ final class DeliveryApi {
     DeliveryStatus status = statusName == null ? null : DeliveryStatus.fromWireName(statusName)
         .orElseThrow(() -> new BadParameter("'status' must be one of " + DeliveryStatus.wireNames()));
     String routeId = params.get("routeId");
-    if (routeId != null && routes.find(routeId).isEmpty()) {
-      throw new BadParameter("'routeId' names no route; known routes: " + routes.ids());
-    }
     String after = params.get("after");
     if (after != null) {
       deliveryId(after, "after");
     }
     int limit = (int) number(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    // The filter's route may have been uploaded through another process: the catalogue asks the store before "no route".
+    answer(ctx, routeId == null ? Future.succeededFuture(Optional.<Route>empty()) : routes.lookup(routeId), route -> {
+      if (routeId != null && route.isEmpty()) {
+        ApiError.send(ctx, 400, "'routeId' names no route; known routes: " + routes.ids());
+      } else {
+        listPage(ctx, new DeliveryQueries.Filter(status, routeId, limit, after));
+      }
+    });
+  }
+
+  private void listPage(RoutingContext ctx, DeliveryQueries.Filter filter) {
     if (!lists.tryAcquire()) {
       metrics.listTurnedAway();
       LOG.debug("List query from {} turned away: as many as allowed are running", ctx.request().remoteAddress());
@@ -151,7 +160,7 @@ final class DeliveryApi {
       ApiError.send(ctx, 503, "busy", "too many delivery lists are being read at once; try again in a moment");
       return;
     }
-    Future<Optional<DeliveryQueries.Page>> listed = queries.deliveries(new DeliveryQueries.Filter(status, routeId, limit, after));
+    Future<Optional<DeliveryQueries.Page>> listed = queries.deliveries(filter);
     listed.onComplete(done -> lists.release());
     answer(ctx, listed, page -> {
       if (page.isPresent()) {

@@ -78,11 +78,20 @@ final class DeviceDeliveryApi {
           + " with optional routeId, reference, customer {name} and promisedBy");
       return;
     }
-    Optional<Route> planned = Optional.ofNullable(request.routeId()).flatMap(routes::find);
-    if (request.routeId() != null && planned.isEmpty()) {
-      ApiError.send(ctx, 404, "unknown route '" + request.routeId() + "'; known routes: " + routes.ids());
-      return;
-    }
+    Future<Optional<Route>> planned = request.routeId() == null
+        ? Future.succeededFuture(Optional.empty()) : routes.lookup(request.routeId());
+    planned.onComplete(looked -> {
+      if (looked.failed()) {
+        ApiError.send(ctx, 503, "the route catalogue is not reachable; try again shortly");
+      } else if (request.routeId() != null && looked.result().isEmpty()) {
+        ApiError.send(ctx, 404, "unknown route '" + request.routeId() + "'; known routes: " + routes.ids());
+      } else {
+        assign(ctx, request, looked.result());
+      }
+    });
+  }
+
+  private void assign(RoutingContext ctx, DeviceDeliveryRequest request, Optional<Route> planned) {
     String deliveryId = UUID.randomUUID().toString();
     Assignment assignment = new Assignment(request.deviceId(), deliveryId, request.destination(), request.routeId());
     DeviceDeliveries.NewDelivery delivery = new DeviceDeliveries.NewDelivery(assignment,

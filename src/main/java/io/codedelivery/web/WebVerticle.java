@@ -44,7 +44,7 @@ public final class WebVerticle extends VerticleBase {
     new SockJsBridge(vertx, config, context.metrics()).mount(router, sameOrigin);
     ManagementRoutes.mount(router, vertx, context);
     new PageConfigApi(config).mount(router);
-    new RouteApi(context.routes()).mount(router);
+    new RouteApi(vertx, context, sameOrigin).mount(router);
     deliveries = new DeliveryApi(vertx, context, sameOrigin);
     deliveries.mount(router);
     new DeviceApi(DeviceStore.create(vertx, config), context, sameOrigin).mount(router);

@@ -79,6 +79,8 @@ class AppConfigTest {
         Arguments.of(Setting.MONGO_DATABASE, List.of("", "code delivery", "a/b")),
         Arguments.of(Setting.MONGO_EMBEDDED_PORT, List.of("-5")),
         Arguments.of(Setting.ROUTES_DIR, List.of("")),
+        Arguments.of(Setting.ROUTES_MAX_POINTS, List.of("1", "200001", "many")),
+        Arguments.of(Setting.ROUTES_MAX_BODY_BYTES, List.of("1023", "67108865")),
         Arguments.of(Setting.SIMULATION_INTERVAL_MS, List.of("9", "60001", "fast")),
         Arguments.of(Setting.DELIVERIES_MAX_ACTIVE, List.of("0")),
         Arguments.of(Setting.CONSUMER_STALL_SECONDS, List.of("0", "86401", "a minute")),

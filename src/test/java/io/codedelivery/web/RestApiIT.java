@@ -171,7 +171,7 @@ class RestApiIT {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "DELETE | /api/routes | GET, HEAD",
+      "DELETE | /api/routes | GET, HEAD, POST",
       "PUT    | /api/routes/1 | GET, HEAD",
       "PATCH  | /api/deliveries | GET, HEAD, POST",
       "DELETE | /api/deliveries/" + UNKNOWN_ID + "/positions | GET, HEAD"})
