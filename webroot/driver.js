@@ -150,13 +150,18 @@ function stopSharing(text = 'Location is not being shared.', problem = false) {
 
 function onPosition(position) {
   const fix = fixFromPosition(page.deviceId, position, page.battery, Date.now());
-  if (fix === null || !isNewFix(page.lastFix, fix)) {
+  if (fix === null) {
+    return;
+  }
+  // Any reading means the location is back, also one too soon after the last fix to be sent: a problem shown
+  // before it (a lost GPS signal) must not stay on screen while the page is sharing again.
+  showLocation(`Sharing location (±${Math.round(fix.accuracy ?? 0)} m).`);
+  if (!isNewFix(page.lastFix, fix)) {
     return;
   }
   page.lastFix = fix;
   queue.add(fix);
   $('last-fix').textContent = formatClock(fix.timestamp);
-  showLocation(`Sharing location (±${Math.round(fix.accuracy ?? 0)} m).`);
   page.map?.showMe(fix);
   showDistance();
 }

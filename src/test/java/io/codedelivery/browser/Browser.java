@@ -194,6 +194,17 @@ final class Browser implements AutoCloseable {
         };""");
   }
 
+  /** Lets pages of this origin read the location without asking, as if the user had pressed Allow (DevTools). */
+  void grantGeolocation(String origin) {
+    driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", origin, "permissions", List.of("geolocation")));
+  }
+
+  /** Where the Geolocation API says this browser is from now on, as a phone's GPS would (DevTools' sensor override). */
+  void placeAt(double lat, double lon, double accuracyMetres) {
+    driver.executeCdpCommand("Emulation.setGeolocationOverride",
+        Map.of("latitude", lat, "longitude", lon, "accuracy", accuracyMetres));
+  }
+
   /** Resizes the browser window (CSS pixels), e.g. to a phone's 360 px width. */
   void resize(int width, int height) {
     driver.manage().window().setSize(new Dimension(width, height));
