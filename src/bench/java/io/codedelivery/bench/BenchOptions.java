@@ -35,6 +35,8 @@ final class BenchOptions {
   int devices;
   int fixRate = 20_000;
   int connections = 256;
+  /** ingest.instances for the devices mode; 0 = the application's default. */
+  int ingestInstances;
   Path out = Path.of("target", "bench");
 
   static final String USAGE = String.join("\n",
@@ -60,6 +62,7 @@ final class BenchOptions {
       "                      to the ingest port from a process of their own; --subscribers watch a sample of them",
       "  --fix-rate R        devices mode: fixes a second from all the devices together (default 20000)",
       "  --connections C     devices mode: keep-alive HTTP connections the devices' process posts over (default 256)",
+      "  --ingest-instances K  devices mode: ingest.instances (default: the application's)",
       "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
       "  --verbose           keep the application's INFO logs",
       "Through Maven: mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
@@ -70,7 +73,7 @@ final class BenchOptions {
   private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
-      "store-wait", "out", "devices", "fix-rate", "connections")).toList();
+      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances")).toList();
 
   static BenchOptions parse(String[] argv) {
     BenchOptions o = new BenchOptions();
@@ -142,6 +145,7 @@ final class BenchOptions {
       case "devices" -> devices = Integer.parseInt(value);
       case "fix-rate" -> fixRate = Integer.parseInt(value);
       case "connections" -> connections = Integer.parseInt(value);
+      case "ingest-instances" -> ingestInstances = Integer.parseInt(value);
       case "verbose" -> verbose = Boolean.parseBoolean(value);
       default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
     }
@@ -189,6 +193,7 @@ final class BenchOptions {
     c.devices = devices;
     c.fixRate = fixRate;
     c.connections = connections;
+    c.ingestInstances = ingestInstances;
     return c;
   }
 

@@ -48,6 +48,9 @@ final class DeviceBenchmark {
     Map<Setting, String> overrides = new EnumMap<>(Setting.class);
     overrides.put(Setting.ROLES, opts.persistence ? "ingest,tracking,bridge,persistence,web" : "ingest,tracking,bridge,web");
     overrides.put(Setting.DELIVERIES_MAX_ACTIVE, String.valueOf(Math.max(10_000, opts.devices * 2)));
+    if (opts.ingestInstances > 0) {
+      overrides.put(Setting.INGEST_INSTANCES, String.valueOf(opts.ingestInstances));
+    }
     int ingestPort = TestStack.freePort();
     overrides.put(Setting.INGEST_PORT, String.valueOf(ingestPort));
     System.out.printf(Locale.ROOT, "Starting the stack (embedded Kafka and store, roles %s)…%n", overrides.get(Setting.ROLES));

@@ -273,6 +273,8 @@ final class Report {
             .put("subscribersDropped", stats.closedByServer.sum()))
         .put("resources", new JsonObject()
             .put("coresUsed", round(res.coresUsed(), 2))
+            // Comparable between runs on a machine shared with other work, where the rate is whatever CPU was left.
+            .put("cpuMsPerAcceptedFix", acceptedRate <= 0 ? null : round(res.coresUsed() * 1000 / acceptedRate, 3))
             .put("coresByThreadGroup", coresByThreadGroup)
             .put("heapUsedMaxMB", res.heapUsedMax() >> 20)
             .put("heapMaxMB", res.heapMax() >> 20)
@@ -302,8 +304,8 @@ final class Report {
         lat.getDouble("p99"), lat.getDouble("p999"), lat.getDouble("max"), lat.getLong("count")));
     row("lost / duplicated", fmt("%d / %d (seen unacknowledged %d, unanswered at end %d)", in.getLong("lost"),
         in.getLong("duplicates"), in.getLong("seenUnacknowledged"), in.getLong("unansweredAtEnd")));
-    row("process CPU / heap max", fmt("%.2f cores of %d / %d MB of %d MB", res.getDouble("coresUsed"), c.getInteger("cores"),
-        res.getLong("heapUsedMaxMB"), res.getLong("heapMaxMB")));
+    row("process CPU / heap max", fmt("%.2f cores of %d (%s ms per fix accepted) / %d MB of %d MB", res.getDouble("coresUsed"),
+        c.getInteger("cores"), res.getValue("cpuMsPerAcceptedFix"), res.getLong("heapUsedMaxMB"), res.getLong("heapMaxMB")));
     res.getJsonObject("coresByThreadGroup").forEach(group -> row("  " + Fields.abbreviate(group.getKey()), group.getValue() + " cores"));
     System.out.println(LINE);
     JsonObject v = r.getJsonObject("verdict");

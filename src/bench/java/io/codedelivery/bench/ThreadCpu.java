@@ -29,19 +29,33 @@ final class ThreadCpu {
     startNanos = System.nanoTime();
   }
 
-  /** The busiest groups since {@link #reset()}, in cores (1.0 = one core busy all the window), busiest first. */
+  /**
+   * The busiest groups since {@link #reset()}, in cores (1.0 = one core busy all the window), busiest first; then, as
+   * "busiest thread", the one thread that used most (a single event loop at its limit shows there, not in its group).
+   */
   JsonObject coresByGroup() {
     double wall = System.nanoTime() - startNanos;
     Map<String, Long> byGroup = new HashMap<>();
-    cpuByThread(byGroup);
+    Map<String, Long> byThread = new HashMap<>();
+    cpuByThread(byGroup, byThread);
     JsonObject top = new JsonObject();
     byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP_GROUPS)
-        .forEach(group -> top.put(group.getKey(), Math.round(group.getValue() / wall * 100) / 100.0));
+        .forEach(group -> top.put(group.getKey(), cores(group.getValue(), wall)));
+    byThread.entrySet().stream().max(Map.Entry.comparingByValue())
+        .ifPresent(busiest -> top.put("busiest thread: " + busiest.getKey(), cores(busiest.getValue(), wall)));
     return top;
   }
 
-  /** CPU nanoseconds of every live thread; when {@code byGroup} is given, also adds each one's use since the start to it. */
+  private static double cores(long nanos, double wallNanos) {
+    return Math.round(nanos / wallNanos * 100) / 100.0;
+  }
+
   private Map<Long, Long> cpuByThread(Map<String, Long> byGroup) {
+    return cpuByThread(byGroup, new HashMap<>());
+  }
+
+  /** CPU nanoseconds of every live thread; also adds each one's use since the start to its group and to its name. */
+  private Map<Long, Long> cpuByThread(Map<String, Long> byGroup, Map<String, Long> byThread) {
     Map<Long, Long> cpu = new HashMap<>();
     for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
       if (info == null) {
@@ -55,6 +69,7 @@ final class ThreadCpu {
       if (byGroup != null) {
         long used = nanos - atStart.getOrDefault(info.getThreadId(), 0L);
         byGroup.merge(info.getThreadName().replaceAll("\\d+", "#"), used, Long::sum);
+        byThread.merge(info.getThreadName(), used, Long::sum);
       }
     }
     return cpu;
