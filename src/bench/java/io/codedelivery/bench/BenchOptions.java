@@ -31,6 +31,12 @@ final class BenchOptions {
   int storeWaitS = 60;
   double p99LimitMs = 100;
   boolean verbose;
+  /** Devices mode when above 0: registered devices posting OsmAnd fixes instead of simulated vehicles. */
+  int devices;
+  int fixRate = 20_000;
+  int connections = 256;
+  /** ingest.instances for the devices mode; 0 = the application's default. */
+  int ingestInstances;
   Path out = Path.of("target", "bench");
 
   static final String USAGE = String.join("\n",
@@ -52,6 +58,11 @@ final class BenchOptions {
       "  --external          use KAFKA_BOOTSTRAP_SERVERS and MONGO_URI from the environment, not embedded ones",
       "  --store-sample K    deliveries whose stored seqs are checked after the window (default 20)",
       "  --store-wait S      how long persistence may take to catch up before the check fails (default 60)",
+      "  --devices N         devices mode: N registered devices, each with a device delivery, posting OsmAnd fixes",
+      "                      to the ingest port from a process of their own; --subscribers watch a sample of them",
+      "  --fix-rate R        devices mode: fixes a second from all the devices together (default 20000)",
+      "  --connections C     devices mode: keep-alive HTTP connections the devices' process posts over (default 256)",
+      "  --ingest-instances K  devices mode: ingest.instances (default: the application's)",
       "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
       "  --verbose           keep the application's INFO logs",
       "Through Maven: mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
@@ -62,7 +73,7 @@ final class BenchOptions {
   private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
-      "store-wait", "out")).toList();
+      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances")).toList();
 
   static BenchOptions parse(String[] argv) {
     BenchOptions o = new BenchOptions();
@@ -131,6 +142,10 @@ final class BenchOptions {
       case "store-sample" -> storeSample = Integer.parseInt(value);
       case "store-wait" -> storeWaitS = Integer.parseInt(value);
       case "out" -> out = Path.of(value);
+      case "devices" -> devices = Integer.parseInt(value);
+      case "fix-rate" -> fixRate = Integer.parseInt(value);
+      case "connections" -> connections = Integer.parseInt(value);
+      case "ingest-instances" -> ingestInstances = Integer.parseInt(value);
       case "verbose" -> verbose = Boolean.parseBoolean(value);
       default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
     }
@@ -139,6 +154,11 @@ final class BenchOptions {
   private void check() {
     if (vehicles < 1 || subscribers < 0 || durationS < 1 || warmupS < 0 || progressS < 1) {
       throw new IllegalArgumentException("vehicles >= 1, subscribers >= 0, duration >= 1, warmup >= 0, progress >= 1\n" + USAGE);
+    }
+    // A fix time is a whole millisecond, strictly increasing per device: at most 1,000 fixes a second each.
+    if (devices < 0 || devices > 0 && (fixRate < 1 || fixRate > 1_000L * devices || connections < 1 || subscribers > devices || ramp)) {
+      throw new IllegalArgumentException("--devices N needs 1 <= --fix-rate <= 1000 N, --connections >= 1, --subscribers <= N,"
+          + " and no --ramp");
     }
     if (intervalMs < 10 || intervalMs > 60_000) {
       throw new IllegalArgumentException("--interval must be 10..60000 ms (simulation.interval.ms)");
@@ -170,6 +190,10 @@ final class BenchOptions {
     c.p99LimitMs = p99LimitMs;
     c.verbose = verbose;
     c.out = out;
+    c.devices = devices;
+    c.fixRate = fixRate;
+    c.connections = connections;
+    c.ingestInstances = ingestInstances;
     return c;
   }
 

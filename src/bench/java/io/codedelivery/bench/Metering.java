@@ -160,7 +160,7 @@ final class Metering {
         resources.lastCpuLoad() * 100, resources.heapUsedNow() >> 20, ResourceSampler.statusKb("VmRSS") >> 10);
   }
 
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
+  static void sleepUntil(long nanoTime) throws InterruptedException {
     long wait = nanoTime - System.nanoTime();
     if (wait > 0) {
       TimeUnit.NANOSECONDS.sleep(wait);

@@ -68,7 +68,7 @@ public final class PipelineBenchmark {
     }
     int status;
     try {
-      status = opts.ramp ? ramp(opts) : single(opts);
+      status = opts.devices > 0 ? DeviceBenchmark.single(opts) : opts.ramp ? ramp(opts) : single(opts);
     } catch (IllegalStateException e) {
       if (e.getCause() != null) {
         e.printStackTrace();

@@ -1,5 +1,6 @@
 package io.codedelivery.bench;
 
+import io.codedelivery.model.Fields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import org.HdrHistogram.Histogram;
  * is the benchmark's interface to whoever compares runs, so it lives here alone.
  */
 final class Report {
+  private static final String LINE = "+" + "-".repeat(34) + "+" + "-".repeat(64) + "+";
+
   private Report() {
   }
 
@@ -152,27 +155,26 @@ final class Report {
     JsonObject up = r.getJsonObject("startup");
     JsonObject fleet = r.getJsonObject("fleet");
     JsonObject v = r.getJsonObject("verdict");
-    String line = "+" + "-".repeat(34) + "+" + "-".repeat(64) + "+";
     System.out.println();
-    System.out.println(line);
+    System.out.println(LINE);
     row("Code Delivery pipeline benchmark", "");
-    System.out.println(line);
+    System.out.println(LINE);
     row("vehicles / interval", c.getInteger("vehicles") + " / " + c.getInteger("intervalMs") + " ms (avg on road "
         + r.getJsonObject("window").getDouble("vehiclesActiveAvg") + ")");
     row("subscribers (SockJS WebSocket)", c.getInteger("subscribers")
         + (c.getBoolean("separateSubscribers", false) ? " (own JVM: CPU, heap and RSS below are the server's)" : ""));
     row("window", r.getJsonObject("window").getDouble("seconds") + " s after " + c.getInteger("warmupS") + " s warm-up");
     row("persistence / infrastructure", (c.getBoolean("persistence") ? "on" : "off") + " / " + (c.getBoolean("external") ? "external" : "embedded"));
-    System.out.println(line);
+    System.out.println(LINE);
     row("produced", fmt("%.1f/s (expected %.1f/s; %d)", rates.getDouble("produced"), rates.getDouble("expectedProduced"), counts.getLong("produced")));
     row("bridged (event bus)", fmt("%.1f/s (%d)", rates.getDouble("bridged"), counts.getLong("bridged")));
     row("persisted (store)", fmt("%.1f/s (%d)", rates.getDouble("persisted"), counts.getLong("persisted")));
     row("delivered to subscribers", fmt("%.1f/s (expected ~%.1f/s; %d)", rates.getDouble("delivered"), rates.getDouble("expectedDelivered"), counts.getLong("delivered")));
-    System.out.println(line);
+    System.out.println(LINE);
     row("end-to-end latency (ms)", fmt("p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)",
         lat.getDouble("p50"), lat.getDouble("p99"), lat.getDouble("p999"), lat.getDouble("max"), lat.getLong("count")));
     row("bridge latency mean (ms)", fmt("%.2f (timestamp -> event-bus publish)", lat.getDouble("bridgeMean")));
-    System.out.println(line);
+    System.out.println(LINE);
     row("lost (gaps/stream end/store)", fmt("%d (%d / %d / %d)", in.getLong("lost"), in.getLong("lostInGaps"),
         in.getLong("lostAtStreamEnd"), in.getLong("lostInStore")));
     row("duplicated (subscribers/store)", fmt("%d / %d", in.getLong("duplicates"), in.getLong("duplicatesInStore")));
@@ -192,7 +194,7 @@ final class Report {
       row("store catch-up", store.getLong("persistedCatchUpMs") >= 0 ? store.getLong("persistedCatchUpMs") + " ms" : "not within the wait");
     }
     row("started / finished (whole run)", fmt("%d / %d (start failures %d)", fleet.getLong("started"), fleet.getInteger("finished"), fleet.getLong("startFailures")));
-    System.out.println(line);
+    System.out.println(LINE);
     row("process CPU", fmt("%.1f%% of %d cores avg (%.2f cores busy)", res.getDouble("cpuLoadAvg") * 100, c.getInteger("cores"), res.getDouble("coresUsed")));
     row("heap used max / heap max", fmt("%d MB / %d MB", res.getLong("heapUsedMaxMB"), res.getLong("heapMaxMB")));
     row("RSS max in window / peak", fmt("%d MB / %d MB", res.getLong("rssMaxMB"), res.getLong("rssPeakMB")));
@@ -202,9 +204,113 @@ final class Report {
       row("java -jar to /health/ready 200", jar.containsKey("skipped") ? "not measured: " + jar.getString("skipped")
           : fmt("%d ms (RSS %d MB at ready)", jar.getLong("readyMs"), jar.getLong("rssAtReadyMB")));
     }
-    System.out.println(line);
+    System.out.println(LINE);
     row("verdict", v.getBoolean("pass") ? "PASS" : "FAIL: " + v.getString("reasons"));
-    System.out.println(line);
+    System.out.println(LINE);
+  }
+
+  /** The devices mode's goal (issue 15): fixes a second accepted on one instance, with p99 and loss as above. */
+  static final int DEVICE_GOAL_FIXES_PER_SECOND = 20_000;
+  /** Share of the goal the window must show: its edges cut requests in flight. */
+  private static final double DEVICE_GOAL_SLACK = 0.99;
+
+  /** The devices mode's result: what the phones were answered, what reached the subscribers, and how fast. */
+  static JsonObject deviceResult(BenchOptions opts, long readyMs, DeviceBenchmark.Reading start, DeviceBenchmark.Reading end,
+                                 Histogram latency, Subscriber.Stats stats, JsonObject ending, JsonObject phones,
+                                 ResourceSampler.Snapshot res, JsonObject coresByThreadGroup) {
+    double windowS = (end.nanos() - start.nanos()) / 1e9;
+    double acceptedRate = (end.accepted() - start.accepted()) / windowS;
+    double p99 = ms(latency.getValueAtPercentile(99));
+    long lost = ending.getLong("lost");
+    long duplicates = stats.duplicates.sum();
+    List<String> reasons = new ArrayList<>();
+    if (acceptedRate < DEVICE_GOAL_SLACK * DEVICE_GOAL_FIXES_PER_SECOND) {
+      reasons.add(fmt("accepted %.0f fixes/s < %d/s", acceptedRate, DEVICE_GOAL_FIXES_PER_SECOND));
+    }
+    if (latency.getTotalCount() == 0 && opts.subscribers > 0) {
+      reasons.add("no fix reached a subscriber");
+    }
+    if (p99 > opts.p99LimitMs) {
+      reasons.add(fmt("p99 %.1f ms > %.0f ms", p99, opts.p99LimitMs));
+    }
+    if (lost > 0) {
+      reasons.add(lost + " answered 200 and never seen");
+    }
+    if (duplicates > 0) {
+      reasons.add(duplicates + " seen twice");
+    }
+    return new JsonObject()
+        .put("timestamp", java.time.Instant.now().toString())
+        .put("config", new JsonObject().put("devices", opts.devices).put("fixRate", opts.fixRate)
+            .put("connections", opts.connections).put("subscribers", opts.subscribers).put("durationS", opts.durationS)
+            .put("warmupS", opts.warmupS).put("persistence", opts.persistence).put("cores", res.cores())
+            .put("javaVersion", System.getProperty("java.version")))
+        .put("startup", new JsonObject().put("readyMs", readyMs))
+        .put("window", new JsonObject().put("seconds", round(windowS, 2)))
+        .put("ratesPerSecond", new JsonObject()
+            .put("offered", opts.fixRate)
+            .put("sent", round((end.sent() - start.sent()) / windowS, 1))
+            .put("answered200", round((end.answered200() - start.answered200()) / windowS, 1))
+            .put("accepted", round(acceptedRate, 1))
+            .put("tracked", round((end.tracked() - start.tracked()) / windowS, 1))
+            .put("bridged", round((end.bridged() - start.bridged()) / windowS, 1))
+            .put("persisted", round((end.persisted() - start.persisted()) / windowS, 1))
+            .put("delivered", round((end.delivered() - start.delivered()) / windowS, 1)))
+        .put("phones", phones)
+        .put("latencyMs", new JsonObject()
+            .put("what", "a phone's request start (its fix time) -> receipt by a SockJS subscriber")
+            .put("count", latency.getTotalCount())
+            .put("p50", ms(latency.getValueAtPercentile(50)))
+            .put("p99", p99)
+            .put("p999", ms(latency.getValueAtPercentile(99.9)))
+            .put("max", ms(latency.getMaxValue())))
+        .put("integrity", new JsonObject()
+            .put("lost", lost)
+            .put("duplicates", duplicates)
+            .put("seenUnacknowledged", ending.getLong("seenUnacknowledged"))
+            .put("unansweredAtEnd", ending.getLong("unansweredAtEnd"))
+            .put("bridgeErrors", stats.errors.sum())
+            .put("subscribersDropped", stats.closedByServer.sum()))
+        .put("resources", new JsonObject()
+            .put("coresUsed", round(res.coresUsed(), 2))
+            // Comparable between runs on a machine shared with other work, where the rate is whatever CPU was left.
+            .put("cpuMsPerAcceptedFix", acceptedRate <= 0 ? null : round(res.coresUsed() * 1000 / acceptedRate, 3))
+            .put("coresByThreadGroup", coresByThreadGroup)
+            .put("heapUsedMaxMB", res.heapUsedMax() >> 20)
+            .put("heapMaxMB", res.heapMax() >> 20)
+            .put("rssMaxMB", res.rssMax() >> 20))
+        .put("verdict", new JsonObject().put("pass", reasons.isEmpty()).put("reasons", String.join("; ", reasons)));
+  }
+
+  /** The devices mode's result as a table on stdout. */
+  static void printDeviceTable(JsonObject r) {
+    JsonObject c = r.getJsonObject("config");
+    JsonObject rate = r.getJsonObject("ratesPerSecond");
+    JsonObject lat = r.getJsonObject("latencyMs");
+    JsonObject in = r.getJsonObject("integrity");
+    JsonObject res = r.getJsonObject("resources");
+    System.out.println();
+    System.out.println(LINE);
+    row("devices / fixes offered", fmt("%d devices, %d fixes/s over %d connections, %d s after %d s", c.getInteger("devices"),
+        c.getInteger("fixRate"), c.getInteger("connections"), c.getInteger("durationS"), c.getInteger("warmupS")));
+    row("sent / answered 200 / accepted", fmt("%.0f/s / %.0f/s / %.0f/s", rate.getDouble("sent"), rate.getDouble("answered200"),
+        rate.getDouble("accepted")));
+    row("other answers (whole run)", r.getJsonObject("phones").getJsonObject("refused", new JsonObject()).encode()
+        + " skipped " + r.getJsonObject("phones").getLong("skipped", 0L));
+    row("tracked / bridged / persisted", fmt("%.0f/s / %.0f/s / %.0f/s", rate.getDouble("tracked"), rate.getDouble("bridged"),
+        rate.getDouble("persisted")));
+    row("delivered to subscribers", fmt("%.0f/s to %d subscribers", rate.getDouble("delivered"), c.getInteger("subscribers")));
+    row("request -> subscriber p50/p99", fmt("%.1f / %.1f ms (p99.9 %.1f, max %.1f; %d fixes)", lat.getDouble("p50"),
+        lat.getDouble("p99"), lat.getDouble("p999"), lat.getDouble("max"), lat.getLong("count")));
+    row("lost / duplicated", fmt("%d / %d (seen unacknowledged %d, unanswered at end %d)", in.getLong("lost"),
+        in.getLong("duplicates"), in.getLong("seenUnacknowledged"), in.getLong("unansweredAtEnd")));
+    row("process CPU / heap max", fmt("%.2f cores of %d (%s ms per fix accepted) / %d MB of %d MB", res.getDouble("coresUsed"),
+        c.getInteger("cores"), res.getValue("cpuMsPerAcceptedFix"), res.getLong("heapUsedMaxMB"), res.getLong("heapMaxMB")));
+    res.getJsonObject("coresByThreadGroup").forEach(group -> row("  " + Fields.abbreviate(group.getKey()), group.getValue() + " cores"));
+    System.out.println(LINE);
+    JsonObject v = r.getJsonObject("verdict");
+    row("verdict", v.getBoolean("pass") ? "PASS" : "FAIL: " + v.getString("reasons"));
+    System.out.println(LINE);
   }
 
   /** The ramp's result: its goal, the highest N that met it, the lowest that did not, and every step's result. */

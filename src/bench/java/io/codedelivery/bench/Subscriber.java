@@ -108,15 +108,18 @@ final class Subscriber {
   private final Context context;
   private final Watchlist watchlist;
   private final Stats stats;
+  /** Devices mode: seqs are fix times, accounted per fix time there; null for simulated deliveries. */
+  private final FixLedger fixes;
   private WebSocket socket;
   private Watchlist.Delivery current;
   private final Map<String, Stream> streams = new HashMap<>();
   private boolean closed;
 
-  Subscriber(Context context, Watchlist watchlist, Stats stats) {
+  Subscriber(Context context, Watchlist watchlist, Stats stats, FixLedger fixes) {
     this.context = context;
     this.watchlist = watchlist;
     this.stats = stats;
+    this.fixes = fixes;
   }
 
   /** Opens the SockJS WebSocket session (on this subscriber's context). */
@@ -211,6 +214,10 @@ final class Subscriber {
   }
 
   private void onPosition(String deliveryId, long seq, Instant ts, boolean finished, long nowMicros) {
+    if (fixes != null) {
+      onFix(deliveryId, seq, nowMicros);
+      return;
+    }
     stats.delivered.increment();
     long latency = nowMicros - (ts.getEpochSecond() * 1_000_000L + ts.getNano() / 1_000);
     stats.latencyMicros.recordValue(Math.max(0, latency));
@@ -236,6 +243,18 @@ final class Subscriber {
       if (current != null && current.id.equals(deliveryId)) {
         moveOn();
       }
+    }
+  }
+
+  /**
+   * A device delivery's position: its seq is the fix time, which the load generator set to the instant it began the
+   * phone's request, so the latency runs from there (millisecond resolution) to here.
+   */
+  private void onFix(String deliveryId, long fixTimeMs, long nowMicros) {
+    stats.delivered.increment();
+    stats.latencyMicros.recordValue(Math.max(0, nowMicros - fixTimeMs * 1_000));
+    if (!fixes.received(deliveryId, fixTimeMs)) {
+      stats.duplicates.increment();
     }
   }
 

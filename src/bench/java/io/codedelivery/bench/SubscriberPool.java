@@ -24,6 +24,11 @@ final class SubscriberPool implements SubscriberLoad {
   private long ticker = -1;
 
   SubscriberPool(int count, int port, Watchlist watchlist, Subscriber.Stats stats) throws Exception {
+    this(count, port, watchlist, stats, null);
+  }
+
+  /** @param fixes the devices mode's ledger, which the subscribers' positions are accounted in; null otherwise */
+  SubscriberPool(int count, int port, Watchlist watchlist, Subscriber.Stats stats, FixLedger fixes) throws Exception {
     int loops = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
         .setMetricsOptions(new MetricsOptions().setEnabled(false)));
@@ -35,7 +40,7 @@ final class SubscriberPool implements SubscriberLoad {
     }
     List<Future<Void>> connecting = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Subscriber s = new Subscriber(contexts.get(i % loops), watchlist, stats);
+      Subscriber s = new Subscriber(contexts.get(i % loops), watchlist, stats, fixes);
       subscribers.add(s);
       connecting.add(s.connect(client, port));
     }
@@ -52,7 +57,7 @@ final class SubscriberPool implements SubscriberLoad {
     });
   }
 
-  /** The Vert.x of this load, for the subscriber process's own timers. */
+  /** The Vert.x of this load, for the subscriber process's own timers (and the devices' requests). */
   Vertx vertx() {
     return vertx;
   }

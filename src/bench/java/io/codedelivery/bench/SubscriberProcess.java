@@ -1,23 +1,18 @@
 package io.codedelivery.bench;
 
-import ch.qos.logback.classic.Level;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.support.SockJsClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.zip.DataFormatException;
 
 /**
  * Subscribers in a JVM of their own: for more subscribers than one process's file descriptors allow (each holds a
@@ -31,102 +26,65 @@ import org.slf4j.LoggerFactory;
 final class SubscriberProcess implements SubscriberLoad {
   private static final long CONNECT_TIMEOUT_S = 120;
 
-  private final Process process;
-  private final BufferedWriter commands;
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
   private final CompletableFuture<Long> ended = new CompletableFuture<>();
-
-  private SubscriberProcess(Process process) {
-    this.process = process;
-    this.commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-  }
+  private ChildJvm jvm;
 
   /** Starts the process, and returns once all its subscribers are connected. */
   static SubscriberProcess start(int count, int port, Subscriber.Stats stats, Path logDir) throws Exception {
-    Files.createDirectories(logDir);
-    Path log = logDir.resolve("subscribers.log");
-    // Its GC log tells a pause of the subscribers from one of the server when latency jumps.
-    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx1g",
-        "-Xlog:gc:file=" + logDir.resolve("subscribers-gc.log") + ":time", "-cp", System.getProperty("java.class.path"), SubscriberProcess.class.getName(),
-        String.valueOf(port), String.valueOf(count));
-    builder.redirectError(log.toFile());
-    SubscriberProcess subscribers = new SubscriberProcess(builder.start());
-    Thread reader = new Thread(() -> subscribers.read(stats), "subscriber-process-reader");
-    reader.setDaemon(true);
-    reader.start();
+    SubscriberProcess subscribers = new SubscriberProcess();
+    JsonObject[] previous = {new JsonObject()};
+    subscribers.jvm = new ChildJvm(logDir, "subscribers", SubscriberProcess.class, List.of(String.valueOf(port), String.valueOf(count)),
+        line -> subscribers.read(line, stats, previous), exited -> {
+          subscribers.connected.completeExceptionally(exited);
+          subscribers.ended.completeExceptionally(exited);
+        });
     try {
       subscribers.connected.get(CONNECT_TIMEOUT_S, TimeUnit.SECONDS);
     } catch (Exception e) {
       subscribers.close();
-      throw new IllegalStateException("the subscriber process did not connect " + count + " subscribers (see " + log + ")", e);
+      throw new IllegalStateException("the subscriber process did not connect " + count + " subscribers (see "
+          + ChildJvm.log(logDir, "subscribers") + ")", e);
     }
     return subscribers;
   }
 
-  private void read(Subscriber.Stats stats) {
-    JsonObject previous = new JsonObject();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.equals("CONNECTED")) {
-          connected.complete(null);
-        } else if (line.startsWith("STATS ")) {
-          JsonObject report = new JsonObject(line.substring("STATS ".length()));
-          stats.add(report, previous);
-          previous = report;
-        } else if (line.startsWith("END ")) {
-          ended.complete(new JsonObject(line.substring("END ".length())).getLong("tailLost"));
-        }
+  private void read(String line, Subscriber.Stats stats, JsonObject[] previous) {
+    if (line.equals("CONNECTED")) {
+      connected.complete(null);
+    } else if (line.startsWith("STATS ")) {
+      JsonObject report = new JsonObject(line.substring("STATS ".length()));
+      try {
+        stats.add(report, previous[0]);
+      } catch (DataFormatException e) {
+        throw new IllegalStateException("unreadable latencies from the subscriber process", e);
       }
-    } catch (Exception e) {
-      System.err.println("Reading the subscriber process failed: " + e);
-      e.printStackTrace();
-      connected.completeExceptionally(e);
-      ended.completeExceptionally(e);
+      previous[0] = report;
+    } else if (line.startsWith("END ")) {
+      ended.complete(new JsonObject(line.substring("END ".length())).getLong("tailLost"));
     }
-    IllegalStateException exited = new IllegalStateException("the subscriber process exited");
-    connected.completeExceptionally(exited);
-    ended.completeExceptionally(exited);
-  }
-
-  private void command(String command) throws IOException {
-    commands.write(command);
-    commands.newLine();
-    commands.flush();
   }
 
   @Override
   public void assignNow() {
-    try {
-      command("ASSIGN");
-    } catch (IOException e) {
-      throw new IllegalStateException("the subscriber process is gone", e);
-    }
+    jvm.command("ASSIGN");
   }
 
   @Override
   public long tailLost() throws Exception {
-    command("END");
-    return ended.get(60, TimeUnit.SECONDS);
+    return jvm.end(ended);
   }
 
   @Override
   public void close() throws Exception {
-    // After END it closes its sockets and exits by itself; a kill would reset every connection at once.
-    if (!ended.isDone() || !process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroy();
-    }
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+    jvm.close(ended.isDone());
   }
 
   /** The subscriber process itself: {@code <http port> <subscribers>}. */
   public static void main(String[] args) throws Exception {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
     int port = Integer.parseInt(args[0]);
     int count = Integer.parseInt(args[1]);
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter out = ChildJvm.linesToBenchmark();
     Watchlist watchlist = new Watchlist();
     Subscriber.Stats stats = new Subscriber.Stats();
     SubscriberPool pool = new SubscriberPool(count, port, watchlist, stats);

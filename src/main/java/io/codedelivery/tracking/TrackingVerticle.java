@@ -262,10 +262,10 @@ public final class TrackingVerticle extends VerticleBase {
         active.remove(fix.deviceId());
       }
     }
+    // The state and the last fixes are in two collections, independent of each other: one round trip, not two in a row.
     return produce(positions)
         .compose(v -> endArrived(arrived))
-        .compose(v -> savedStates.save(changed))
-        .compose(v -> lastFixes.recordNewest(newestFixes.values()));
+        .compose(v -> Future.all(savedStates.save(changed), lastFixes.recordNewest(newestFixes.values())).mapEmpty());
   }
 
   /** Sent in order, so each delivery's positions keep it on its partition; done once Kafka acknowledged them all. */

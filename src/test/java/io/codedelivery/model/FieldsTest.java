@@ -95,4 +95,26 @@ class FieldsTest {
   private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String reason) {
     assertThatThrownBy(call).isInstanceOf(InvalidMessageException.class).hasMessageStartingWith(reason);
   }
+
+  @Test
+  void instantsReadAsTheJdkReadsThemWhateverTheirFormAndRefusedAsItRefusesThem() {
+    java.util.Random random = new java.util.Random(15);
+    for (int i = 0; i < 10_000; i++) {
+      Instant instant = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L), random.nextInt(1_000_000_000));
+      // Every precision Instant.toString writes: none, milliseconds, microseconds, nanoseconds.
+      for (Instant truncated : java.util.List.of(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+          instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS), instant)) {
+        assertThat(Fields.parseInstant(truncated.toString())).isEqualTo(truncated);
+      }
+    }
+    for (String other : java.util.List.of("2026-12-01T06:10:00.5Z", "2026-12-01T06:10:00+01:00", "2026-12-01T23:59:60Z", "2026-12-01T24:00:00Z",
+        "+12026-12-01T06:10:00Z", "2026-12-01t06:10:00z")) {
+      assertThat(Fields.parseInstant(other)).as(other).isEqualTo(Instant.parse(other));
+    }
+    for (String bad : java.util.List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
+        "2026-12-01T06:61:00Z", "2026-12-01T06:10:0xZ", "2026-12-01T06:10:00.12aZ", "2026-12-01 06:10:00Z")) {
+      assertThatThrownBy(() -> Fields.instant(new JsonObject().put("t", bad), "t")).as(bad)
+          .isInstanceOf(InvalidMessageException.class).hasMessage("'t' must be an ISO-8601 instant");
+    }
+  }
 }
