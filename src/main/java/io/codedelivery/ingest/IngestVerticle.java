@@ -83,7 +83,7 @@ public final class IngestVerticle extends VerticleBase {
     traccar = new TraccarJsonDecoder(config.ingestMaxFuture());
     ownTracks = new OwnTracksDecoder(config.ingestMaxFuture());
     maxBodyBytes = config.ingestMaxBodyBytes();
-    devices = new KnownDevices(loadDeviceIds, System::nanoTime);
+    devices = new KnownDevices(loadDeviceIds, System::nanoTime, (delayMs, action) -> vertx.setTimer(delayMs, id -> action.run()));
     vertx.setPeriodic(KnownDevices.REFRESH_MS, id -> devices.reload()
         .onFailure(e -> LOG.warn("Could not refresh the registered devices: {}", e.getMessage())));
     producer = KafkaProducer.createShared(vertx, "code-delivery-ingest", KafkaClients.producer(config.kafkaBootstrapServers()));

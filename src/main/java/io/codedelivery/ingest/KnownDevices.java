@@ -1,6 +1,7 @@
 package io.codedelivery.ingest;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -10,29 +11,36 @@ import java.util.function.Supplier;
  * The registered unique ids, held in memory so that a fix from a known device costs no store round trip. Used on one
  * event loop only (each ingest verticle instance has its own).
  * <p>
- * Staleness bound: the whole set is reloaded every {@link #REFRESH_MS}, and a request from an id not in it reloads it
- * at once unless a reload started within the last {@link #MISS_RELOAD_MS}. So a newly registered device is accepted
- * from about one second after its registration (a phone that got 400 before that gets 200 on its next attempt), and a
- * removed device's fixes are still accepted for up to {@link #REFRESH_MS}. A flood of requests naming unknown devices
- * costs at most one store read per second.
+ * Staleness bound: the whole set is reloaded every {@link #REFRESH_MS}, and a request from an id not in it is answered
+ * only after a reload that started after the request, so a device is accepted from the moment its registration was
+ * answered. Such reloads start at most once per {@link #MISS_RELOAD_MS}: requests that miss meanwhile share the next
+ * one, so a flood of unknown ids costs at most one store read a second (and each of them waits up to that second for
+ * its 400). A removed device's fixes are still accepted for up to {@link #REFRESH_MS}.
  */
 final class KnownDevices {
   static final long REFRESH_MS = 30_000;
   static final long MISS_RELOAD_MS = 1_000;
 
+  /** Runs an action after a delay, on the caller's event loop ({@code vertx.setTimer} in production). */
+  interface Scheduler {
+    void after(long delayMs, Runnable action);
+  }
+
   private final Supplier<Future<Set<String>>> load;
   private final LongSupplier nanoTime;
+  private final Scheduler scheduler;
   private Set<String> ids = Set.of();
   private Future<Set<String>> loading;
-  /** When the last reload started; far in the past until the first one. */
+  /** The reload that misses are waiting for, not started yet; null when none is scheduled. */
+  private Future<Set<String>> nextReload;
+  /** When the last reload started; meaningless until {@link #everLoaded}. */
   private long lastLoadNanos;
   private boolean everLoaded;
-  /** Why the last reload failed; null once one succeeded. */
-  private Throwable lastFailure;
 
-  KnownDevices(Supplier<Future<Set<String>>> load, LongSupplier nanoTime) {
+  KnownDevices(Supplier<Future<Set<String>>> load, LongSupplier nanoTime, Scheduler scheduler) {
     this.load = load;
     this.nanoTime = nanoTime;
+    this.scheduler = scheduler;
   }
 
   /** Reloads the set (joining a reload already running). */
@@ -47,7 +55,6 @@ final class KnownDevices {
     loading = started;
     started.onComplete(done -> {
       loading = null;
-      lastFailure = done.cause();
       if (done.succeeded()) {
         ids = done.result();
       }
@@ -56,18 +63,39 @@ final class KnownDevices {
   }
 
   /**
-   * Whether the id is registered: at once from memory when it is, else after a reload if none started within the
-   * last second. Fails only when that reload fails (the store is away), so the phone is told to try again rather
-   * than that its device is unknown.
+   * Whether the id is registered: at once from memory when it is, else from a reload that starts after this call.
+   * Fails only when that reload fails (the store is away), so the phone is told to try again rather than that its
+   * device is unknown.
    */
   Future<Boolean> isKnown(String uniqueId) {
     if (ids.contains(uniqueId)) {
       return Future.succeededFuture(true);
     }
-    boolean reloadedRecently = everLoaded && nanoTime.getAsLong() - lastLoadNanos < TimeUnit.MILLISECONDS.toNanos(MISS_RELOAD_MS);
-    if (reloadedRecently && loading == null) {
-      return lastFailure == null ? Future.succeededFuture(false) : Future.failedFuture(lastFailure);
+    return reloadStartingLater().map(loaded -> loaded.contains(uniqueId));
+  }
+
+  /**
+   * A reload that starts no earlier than now: at once when none is running and none started within
+   * {@link #MISS_RELOAD_MS}, else one scheduled for when both hold, shared by every miss until it starts.
+   */
+  private Future<Set<String>> reloadStartingLater() {
+    if (nextReload != null) {
+      return nextReload;
     }
-    return reload().map(loaded -> loaded.contains(uniqueId));
+    long waitNanos = everLoaded ? lastLoadNanos + TimeUnit.MILLISECONDS.toNanos(MISS_RELOAD_MS) - nanoTime.getAsLong() : 0;
+    if (waitNanos <= 0 && loading == null) {
+      return reload();
+    }
+    Promise<Set<String>> scheduled = Promise.promise();
+    nextReload = scheduled.future();
+    scheduler.after(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), () -> {
+      // A reload still running began before the misses waiting here: theirs starts once it has ended.
+      Future<Void> previous = loading == null ? Future.succeededFuture() : loading.<Void>mapEmpty().otherwiseEmpty();
+      previous.onComplete(v -> {
+        nextReload = null;
+        reload().onComplete(scheduled);
+      });
+    });
+    return nextReload;
   }
 }

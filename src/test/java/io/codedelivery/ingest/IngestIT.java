@@ -18,8 +18,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -82,19 +80,6 @@ class IngestIT {
     return uniqueId;
   }
 
-  /**
-   * The answer to a device's first request after its registration, sent again while it is "unknown device" as a phone
-   * would: a device may go unrecognised for about a second after registering ({@link KnownDevices}).
-   */
-  private static HttpResponse<String> firstAfterRegistering(Callable<HttpResponse<String>> request) {
-    AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
-    await().atMost(TIMEOUT).until(() -> {
-      last.set(request.call());
-      return !last.get().body().contains("unknown_device");
-    });
-    return last.get();
-  }
-
   private static String newId(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
@@ -119,21 +104,21 @@ class IngestIT {
   void aFixInEachProtocolIsOnDevicePositionsAsOneDeviceFix() throws Exception {
     String phone = register(newId("osmand"));
     long seconds = Instant.now().minusSeconds(30).getEpochSecond();
-    HttpResponse<String> osmAnd = firstAfterRegistering(() -> osmAnd("id=" + phone + "&timestamp=" + seconds
-        + "&lat=52.52&lon=13.405&speed=10&bearing=90&altitude=34&accuracy=5&batt=87&charge=true"));
+    HttpResponse<String> osmAnd = osmAnd("id=" + phone + "&timestamp=" + seconds
+        + "&lat=52.52&lon=13.405&speed=10&bearing=90&altitude=34&accuracy=5&batt=87&charge=true");
     assertThat(osmAnd.statusCode()).as(osmAnd.body()).isEqualTo(200);
     assertThat(osmAnd.headers().firstValue("access-control-allow-origin")).as("the driver page can read it").hasValue("*");
 
     String client = register(newId("traccar"));
     String fixTime = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.MILLIS).toString();
-    HttpResponse<String> traccar = firstAfterRegistering(() -> post("/", "application/json", TraccarJsonDecoderTest.CLIENT_BODY
-        .replace("48241179", client).replace("2026-12-01T09:59:58.250Z", fixTime)));
+    HttpResponse<String> traccar = post("/", "application/json", TraccarJsonDecoderTest.CLIENT_BODY
+        .replace("48241179", client).replace("2026-12-01T09:59:58.250Z", fixTime));
     assertThat(traccar.statusCode()).as(traccar.body()).isEqualTo(200);
 
     String user = newId("jane");
     String owntracksDevice = register("owntracks-" + user + "-phone");
-    HttpResponse<String> ownTracks = firstAfterRegistering(() -> post("/owntracks", "application/json",
-        OwnTracksDecoderTest.ANDROID_LOCATION.replace("1796119180", String.valueOf(seconds)), "X-Limit-U", user, "X-Limit-D", "phone"));
+    HttpResponse<String> ownTracks = post("/owntracks", "application/json",
+        OwnTracksDecoderTest.ANDROID_LOCATION.replace("1796119180", String.valueOf(seconds)), "X-Limit-U", user, "X-Limit-D", "phone");
     assertThat(ownTracks.statusCode()).as(ownTracks.body()).isEqualTo(200);
     assertThat(ownTracks.body()).isEqualTo("[]");
 
@@ -164,7 +149,7 @@ class IngestIT {
     assertRefused(osmAnd("id=" + ghost + "&lat=1&lon=2&timestamp=1700000000"), "unknown_device");
 
     register(ghost);
-    assertThat(firstAfterRegistering(() -> osmAnd("id=" + ghost + "&lat=1&lon=2&timestamp=1700000001")).statusCode()).isEqualTo(200);
+    assertThat(osmAnd("id=" + ghost + "&lat=1&lon=2&timestamp=1700000001").statusCode()).isEqualTo(200);
 
     assertThat(fixesOf(ghost, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(1700000001));
   }
@@ -181,7 +166,7 @@ class IngestIT {
     String tooLarge = "id=" + van + "&lat=1&lon=2&note=" + "x".repeat(stack.app().config().ingestMaxBodyBytes());
     assertRefused(post("/", "application/x-www-form-urlencoded", tooLarge), "body_too_large");
 
-    assertThat(firstAfterRegistering(() -> osmAnd("id=" + van + "&lat=1&lon=2&timestamp=" + now)).statusCode()).isEqualTo(200);
+    assertThat(osmAnd("id=" + van + "&lat=1&lon=2&timestamp=" + now).statusCode()).isEqualTo(200);
     assertThat(fixesOf(van, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(now));
     assertThat(read).noneMatch(r -> r.key() == null);
 
@@ -196,7 +181,7 @@ class IngestIT {
     String phone = register(newId("resend"));
     String fix = "id=" + phone + "&lat=1.5&lon=2.5&speed=4&timestamp=" + Instant.now().minusSeconds(5).getEpochSecond();
 
-    assertThat(firstAfterRegistering(() -> osmAnd(fix)).statusCode()).isEqualTo(200);
+    assertThat(osmAnd(fix).statusCode()).isEqualTo(200);
     assertThat(osmAnd(fix).statusCode()).isEqualTo(200);
 
     List<DeviceFix> both = fixesOf(phone, 2);
