@@ -148,7 +148,7 @@ public final class PipelineMetrics {
   }
 
   /**
-   * A device's fix read by the tracking stage, by what became of it: {@code attached} (a position of its delivery),
+   * A device's fix read by the tracking stage, by what became of it: {@code newest} (its delivery's newest position),
    * {@code late} (older than the delivery's newest: stored in order, moving nothing), {@code repeated} (the newest
    * again), {@code unassigned} (the device has no active delivery: dropped).
    */
