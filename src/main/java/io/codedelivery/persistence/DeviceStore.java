@@ -1,13 +1,17 @@
 package io.codedelivery.persistence;
 
 import io.codedelivery.config.AppConfig;
+import io.codedelivery.model.DeviceFix;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class DeviceStore {
   private static final JsonObject IDS_ONLY = new JsonObject().put("_id", 1);
+  private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
 
   private final MongoClient reads;
   private final MongoClient writes;
@@ -64,6 +69,22 @@ public final class DeviceStore {
   /** False when no device has this unique id. */
   public Future<Boolean> remove(String uniqueId) {
     return writes.removeDocument(Store.DEVICES, byId(uniqueId)).map(result -> result.getRemovedCount() > 0);
+  }
+
+  /**
+   * One bulk write, by {@code _id}, of each device's last fix, for the tracking stage. Its caller passes only fixes
+   * newer than any it wrote before for the device (it keeps each device's newest fix time), so the stored one never
+   * goes back; a device that is not registered is not created.
+   */
+  public Future<Void> recordNewest(Collection<DeviceFix> newest) {
+    if (newest.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<BulkOperation> updates = newest.stream()
+        .map(fix -> BulkOperation.createUpdate(byId(fix.deviceId()),
+            new JsonObject().put("$set", new JsonObject().put("lastFix", fix.toJson())), false, false))
+        .toList();
+    return writes.bulkWriteWithOptions(Store.DEVICES, updates, UNORDERED).mapEmpty();
   }
 
   /** Every registered unique id, for the ingestion role's cache: ids only, a few dozen bytes a device. */

@@ -17,7 +17,7 @@ import io.codedelivery.ops.AppContext;
 import io.codedelivery.persistence.DeliveryStatus;
 import io.codedelivery.persistence.DeviceDeliveries;
 import io.codedelivery.persistence.DeviceDeliveries.Assignment;
-import io.codedelivery.persistence.DeviceFixes;
+import io.codedelivery.persistence.DeviceStore;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -75,7 +75,7 @@ public final class TrackingVerticle extends VerticleBase {
   private DeadLetters deadLetters;
   private DeviceDeliveries deliveries;
   private TrackingStates savedStates;
-  private DeviceFixes lastFixes;
+  private DeviceStore deviceStore;
   private volatile boolean running;
   private Future<Void> batchInProgress = Future.succeededFuture();
 
@@ -100,7 +100,7 @@ public final class TrackingVerticle extends VerticleBase {
     MongoClient mongo = Store.client(vertx, config, Store.Pool.WRITES);
     deliveries = new DeviceDeliveries(mongo);
     savedStates = new TrackingStates(mongo);
-    lastFixes = new DeviceFixes(mongo);
+    deviceStore = DeviceStore.create(vertx, config);
     producer = KafkaProducer.createShared(vertx, "code-delivery-tracking", KafkaClients.producer(bootstrapServers));
     deadLetters = new DeadLetters(vertx, producer, metrics);
     consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
@@ -265,7 +265,7 @@ public final class TrackingVerticle extends VerticleBase {
     // The state and the last fixes are in two collections, independent of each other: one round trip, not two in a row.
     return produce(positions)
         .compose(v -> endArrived(arrived))
-        .compose(v -> Future.all(savedStates.save(changed), lastFixes.recordNewest(newestFixes.values())).mapEmpty());
+        .compose(v -> Future.all(savedStates.save(changed), deviceStore.recordNewest(newestFixes.values())).mapEmpty());
   }
 
   /** Sent in order, so each delivery's positions keep it on its partition; done once Kafka acknowledged them all. */
