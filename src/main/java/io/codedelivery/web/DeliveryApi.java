@@ -22,7 +22,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -90,16 +89,7 @@ final class DeliveryApi {
 
   /** Same path into Kafka as a browser's {@code deliveries.start}, so both get the same checks and answers. */
   private void start(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
-    if (body == null) {
-      ApiError.send(ctx, 400, BODY_EXAMPLE);
-      return;
-    }
+    JsonObject body = JsonOnly.bodyObject(ctx, BODY_EXAMPLE);
     if (body.containsKey("deviceId")) {
       devices.assign(ctx, body);
       return;

@@ -10,7 +10,6 @@ import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.JsonResponse;
 import io.codedelivery.persistence.DeviceStore;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -55,15 +54,7 @@ final class DeviceApi {
   }
 
   private void register(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
-    if (body == null) {
-      throw new BadParameter(BODY_EXAMPLE);
-    }
+    JsonObject body = JsonOnly.bodyObject(ctx, BODY_EXAMPLE);
     String uniqueId = deviceUniqueId(body.getValue("uniqueId") instanceof String id ? id : null);
     Object name = body.getValue("name");
     if (!(name instanceof String text) || text.isBlank() || text.length() > MAX_NAME_CHARS) {
