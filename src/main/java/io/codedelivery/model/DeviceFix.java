@@ -19,22 +19,16 @@ public record DeviceFix(String deviceId, Instant fixTime, Instant receivedAt, La
         .put("fixTime", fixTime.toString())
         .put("receivedAt", receivedAt.toString())
         .put("position", position.toJson());
-    putIfPresent(json, "speed", speed);
-    putIfPresent(json, "heading", heading);
-    putIfPresent(json, "altitude", altitude);
-    putIfPresent(json, "accuracy", accuracy);
-    putIfPresent(json, "battery", battery);
+    Fields.putIfPresent(json, "speed", speed);
+    Fields.putIfPresent(json, "heading", heading);
+    Fields.putIfPresent(json, "altitude", altitude);
+    Fields.putIfPresent(json, "accuracy", accuracy);
+    Fields.putIfPresent(json, "battery", battery);
     json.put("source", source);
     if (attributes != null && !attributes.isEmpty()) {
       json.put("attributes", attributes);
     }
     return json;
-  }
-
-  private static void putIfPresent(JsonObject json, String field, Double value) {
-    if (value != null) {
-      json.put(field, value);
-    }
   }
 
   /** @throws InvalidMessageException naming the first field that is missing or of the wrong type */

@@ -70,6 +70,13 @@ public final class Fields {
     return number.doubleValue();
   }
 
+  /** Writes an optional measurement only when there is one, so an absent reading stays absent rather than null. */
+  static void putIfPresent(JsonObject json, String field, Double value) {
+    if (value != null) {
+      json.put(field, value);
+    }
+  }
+
   /** A number within [min, max], or {@code null} when the field is absent. */
   static Double optionalNumber(JsonObject json, String field, double min, double max) {
     return json.getValue(field) == null ? null : number(json, field, min, max);

@@ -30,10 +30,10 @@ public record Position(String deliveryId, String routeId, String clientId, long 
       if (fixTime != null) {
         json.put("fixTime", fixTime.toString());
       }
-      putIfPresent(json, "speed", speed);
-      putIfPresent(json, "heading", heading);
-      putIfPresent(json, "accuracy", accuracy);
-      putIfPresent(json, "battery", battery);
+      Fields.putIfPresent(json, "speed", speed);
+      Fields.putIfPresent(json, "heading", heading);
+      Fields.putIfPresent(json, "accuracy", accuracy);
+      Fields.putIfPresent(json, "battery", battery);
     }
 
     static Fix fromJson(JsonObject json) {
@@ -89,12 +89,6 @@ public record Position(String deliveryId, String routeId, String clientId, long 
       estimate.putInto(json);
     }
     return json;
-  }
-
-  private static void putIfPresent(JsonObject json, String field, Double value) {
-    if (value != null) {
-      json.put(field, value);
-    }
   }
 
   /** @throws InvalidMessageException naming the first field that is missing or of the wrong type */
