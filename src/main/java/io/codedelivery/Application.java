@@ -2,6 +2,7 @@ package io.codedelivery;
 
 import io.codedelivery.bridge.BridgeVerticle;
 import io.codedelivery.bridge.DeliveryAdmission;
+import io.codedelivery.access.Access;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Role;
 import io.codedelivery.infra.EmbeddedKafka;
@@ -168,7 +169,7 @@ public final class Application implements AutoCloseable {
         new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
-  private Supplier<? extends Deployable> verticleFor(Role role) {
+  private Supplier<? extends Deployable> verticleFor(Role role) throws Exception {
     return switch (role) {
       case SIMULATION -> {
         DeliveryQueries stored = DeliveryQueries.create(vertx, config, context.routes());
@@ -182,7 +183,11 @@ public final class Application implements AutoCloseable {
         yield () -> new BridgeVerticle(context, admission);
       }
       case PERSISTENCE -> () -> new PersistenceVerticle(context);
-      case WEB -> () -> new WebVerticle(context);
+      case WEB -> {
+        // One for the process: its web verticles share the signing key, the session cache and the sign-in throttle.
+        Access access = await(Access.create(vertx, config));
+        yield () -> new WebVerticle(context, access);
+      }
       case INGEST -> {
         DeviceStore devices = DeviceStore.create(vertx, config);
         yield () -> new IngestVerticle(context, devices::uniqueIds);

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -297,13 +298,57 @@ public final class AppConfig {
   }
 
   /** One line per key, for the start-up log; connection strings are shown without credentials. */
+  /** The first admin's password when set; blank means one is generated. */
+  public String adminPassword() {
+    return values.get(Setting.ADMIN_PASSWORD);
+  }
+
+  /** The configured signing secret, or empty when the store keeps a generated one. */
+  public Optional<String> authTokenSecret() {
+    String secret = values.get(Setting.AUTH_TOKEN_SECRET);
+    return secret.isBlank() ? Optional.empty() : Optional.of(secret);
+  }
+
+  public Duration authSessionTtl() {
+    return Duration.ofMinutes(integer(Setting.AUTH_SESSION_TTL_MINUTES));
+  }
+
+  public int authMaxFailuresPerMinute() {
+    return integer(Setting.AUTH_MAX_FAILURES_PER_MINUTE);
+  }
+
+  public Duration trackingLinkTtl() {
+    return Duration.ofHours(integer(Setting.TRACKING_LINK_TTL_HOURS));
+  }
+
+  /** The OpenID Connect issuer, or empty when operators sign in with accounts of the store only. */
+  public Optional<String> oidcIssuer() {
+    String issuer = values.get(Setting.OIDC_ISSUER).trim();
+    return issuer.isEmpty() ? Optional.empty() : Optional.of(issuer);
+  }
+
+  public String oidcClientId() {
+    return values.get(Setting.OIDC_CLIENT_ID).trim();
+  }
+
+  public String oidcClientSecret() {
+    return values.get(Setting.OIDC_CLIENT_SECRET);
+  }
+
+  public String oidcRolesClaim() {
+    return values.get(Setting.OIDC_ROLES_CLAIM).trim();
+  }
+
   public String describe() {
     return Arrays.stream(Setting.values())
-        .map(s -> String.format("  %-34s %-32s = %s", s.key(), s.envVar(), redact(values.get(s))))
+        .map(s -> String.format("  %-34s %-32s = %s", s.key(), s.envVar(), redact(s, values.get(s))))
         .collect(Collectors.joining("\n"));
   }
 
-  private static String redact(String value) {
+  private static String redact(Setting setting, String value) {
+    if (setting.isSecret() && !value.isBlank()) {
+      return "***";
+    }
     return value.replaceAll("://[^@/]+@", "://***@");
   }
 

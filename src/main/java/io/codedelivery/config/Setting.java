@@ -50,6 +50,15 @@ public enum Setting {
   CORS_ALLOWED_ORIGINS("cors.allowed.origins", "origins allowed to call the REST API and open the SockJS bridge from other sites, comma-separated; blank = none (closed)", Rule.ORIGINS),
   MAP_TILES_URL("map.tiles.url", "tile URL template of the map page; blank = no tiles", Rule.OPTIONAL),
   INGEST_PUBLIC_URL("ingest.public.url", "URL at which phones reach the ingestion role, where the driver page posts fixes; blank = the page's own host on the ingestion port", Rule.URL),
+  ADMIN_PASSWORD("admin.password", "password of the first admin, created on the first start with no users; blank = a random one, written to <data.dir>/initial-admin-password and logged once", Rule.OPTIONAL),
+  AUTH_TOKEN_SECRET("auth.token.secret", "secret (at least 32 characters) that signs session tokens and tracking links; blank = one generated and kept in the store, shared by every process", Rule.SECRET),
+  AUTH_SESSION_TTL_MINUTES("auth.session.ttl.minutes", "how long a sign-in (session cookie or bearer token) lasts", Rule.range(1, 43_200)),
+  AUTH_MAX_FAILURES_PER_MINUTE("auth.max.failures.per.minute", "failed sign-ins allowed a minute per client address and per user name; more are answered 429 with Retry-After", Rule.range(1, 10_000)),
+  TRACKING_LINK_TTL_HOURS("tracking.link.ttl.hours", "a customer's tracking link stops working this long after its delivery ends", Rule.range(1, 8_760)),
+  OIDC_ISSUER("oidc.issuer", "OpenID Connect issuer URL (its /.well-known/openid-configuration is read at start); blank = accounts in the store only", Rule.URL),
+  OIDC_CLIENT_ID("oidc.client.id", "OpenID Connect client id of this application (the audience its tokens must carry)", Rule.OPTIONAL),
+  OIDC_CLIENT_SECRET("oidc.client.secret", "OpenID Connect client secret, for the sign-in redirect", Rule.OPTIONAL),
+  OIDC_ROLES_CLAIM("oidc.roles.claim", "claim of an OpenID Connect token that holds the user's roles (admin, dispatcher, viewer); dots reach into objects (realm_access.roles)", Rule.NOT_BLANK),
   LOG_LEVEL("log.level", "level of the application's own logs", Rule.LOG_LEVEL);
 
   private final String key;
@@ -68,6 +77,11 @@ public enum Setting {
 
   public String envVar() {
     return key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  /** A value that must never be printed: passwords, keys and secrets. */
+  public boolean isSecret() {
+    return key.contains("password") || key.contains("secret") || key.contains("jaas");
   }
 
   public String description() {
@@ -98,6 +112,7 @@ public enum Setting {
     static final Rule URL = new Rule(
         v -> v.isBlank() || Pattern.matches("https?://[^\\s/?#]+(/\\S*)?", v.trim()),
         "blank or an http(s):// URL");
+    static final Rule SECRET = new Rule(v -> v.isBlank() || v.length() >= 32, "blank (generated) or at least 32 characters");
     static final Rule LOG_LEVEL = matching("(?i)TRACE|DEBUG|INFO|WARN|ERROR", "one of TRACE, DEBUG, INFO, WARN, ERROR");
 
     static Rule range(int min, int max) {
