@@ -7,7 +7,6 @@ import io.codedelivery.config.Setting;
 import io.codedelivery.model.Topics;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,7 +63,7 @@ class AdmissionIT {
 
     List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
     for (int i = 0; i < BURST; i++) {
-      burst.add(http.sendAsync(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries"))
+      burst.add(http.sendAsync(stack.request("/api/deliveries")
           .timeout(Duration.ofSeconds(60)).header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"routeId\":\"1\"}")).build(), HttpResponse.BodyHandlers.ofString()));
     }

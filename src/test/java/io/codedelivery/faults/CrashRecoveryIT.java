@@ -36,6 +36,8 @@ class CrashRecoveryIT {
   private final Map<String, String> env = new HashMap<>();
   private Process app;
   private String baseUrl;
+  /** The admin's session token, from the process's own web port; sessions are stored, so it outlives the crash. */
+  private String token;
 
   @AfterEach
   void stopApp() throws InterruptedException {
@@ -63,8 +65,17 @@ class CrashRecoveryIT {
     return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A request to the application's API as its admin. */
+  private HttpRequest.Builder asAdmin(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).header("authorization", "Bearer " + token);
+  }
+
+  private HttpResponse<String> getAsAdmin(String path) throws Exception {
+    return http.send(asAdmin(path).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private JsonObject delivery(String id) throws Exception {
-    HttpResponse<String> response = get(baseUrl + "/api/deliveries/" + id);
+    HttpResponse<String> response = getAsAdmin("/api/deliveries/" + id);
     return response.statusCode() == 200 ? new JsonObject(response.body()) : new JsonObject();
   }
 
@@ -75,10 +86,11 @@ class CrashRecoveryIT {
     env.put(Setting.INSTANCE_ID.envVar(), "crash-test");
     baseUrl = "http://localhost:" + env.get(Setting.HTTP_PORT.envVar());
     startApp("crash-recovery-before.log");
+    token = TestStack.signInAt(baseUrl, "admin", TestStack.ADMIN_PASSWORD);
 
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < DELIVERIES; i++) {
-      HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/deliveries"))
+      HttpResponse<String> started = http.send(asAdmin("/api/deliveries")
           .header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"routeId\":\"" + (1 + i % 3) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(started.statusCode()).isEqualTo(202);
@@ -108,7 +120,7 @@ class CrashRecoveryIT {
     for (String id : ids) {
       JsonObject state = delivery(id);
       long points = state.getLong("pointCount");
-      JsonArray track = new JsonArray(get(baseUrl + "/api/deliveries/" + id + "/positions").body());
+      JsonArray track = new JsonArray(getAsAdmin("/api/deliveries/" + id + "/positions").body());
       List<Long> seqs = track.stream().map(p -> ((JsonObject) p).getLong("seq")).toList();
       assertThat(seqs).as("stored track of %s", id).isEqualTo(LongStream.range(0, points).boxed().toList());
       assertThat(state.getLong("lastSeq")).isEqualTo(points - 1);

@@ -54,12 +54,13 @@ class SlowReaderIT {
     AtomicReference<String> closeFrame = new AtomicReference<>();
     stuck.closeHandler(v -> closed.set(true));
     for (String id : ids) {
-      JsonObject register = new JsonObject().put("type", "register").put("address", Addresses.delivery(id));
+      JsonObject register = new JsonObject().put("type", "register").put("address", Addresses.delivery(id))
+          .put("headers", new JsonObject().put("authorization", "Bearer " + stack.adminToken()));
       stuck.writeTextMessage(new JsonArray().add(register.encode()).encode());
     }
     stuck.pause();
 
-    try (SockJsClient healthy = SockJsClient.connect(stack.app().vertx(), stack.httpPort())) {
+    try (SockJsClient healthy = SockJsClient.connect(stack.app().vertx(), stack.httpPort()).authorizedAs(stack.adminToken())) {
       String watched = ids.get(ids.size() - 1);
       healthy.register(Addresses.delivery(watched));
 

@@ -98,7 +98,7 @@ class GpxReplayIT {
   @Test
   void aGpxTrackReplayedThroughTheOsmAndEndpointArrivesLiveOnceEachIsStoredOnceInFixTimeOrderAndEndsDelivered() throws Exception {
     byte[] gpx = resource(TRACK);
-    HttpResponse<String> uploaded = send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/routes?id=replay-" + UUID.randomUUID()))
+    HttpResponse<String> uploaded = send(stack.request("/api/routes?id=replay-" + UUID.randomUUID())
         .header("content-type", "application/gpx+xml").POST(HttpRequest.BodyPublishers.ofByteArray(gpx)));
     assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
     String routeId = new JsonObject(uploaded.body()).getString("id");
@@ -125,7 +125,7 @@ class GpxReplayIT {
     List<Long> expectedStored = expectedLive.stream().sorted().toList();
 
     Vertx vertx = Vertx.vertx();
-    try (SockJsClient watcher = SockJsClient.connect(vertx, stack.httpPort())) {
+    try (SockJsClient watcher = SockJsClient.connect(vertx, stack.httpPort()).authorizedAs(stack.adminToken())) {
       watcher.register(Addresses.delivery(deliveryId));
       // The bridge handles a connection's frames in order: once this request is answered, the registration is in place.
       String reply = watcher.send(Addresses.START_DELIVERY, new JsonObject());
@@ -162,7 +162,7 @@ class GpxReplayIT {
     StoreProbe probe = new StoreProbe(stack.app());
     await().atMost(WAIT).until(() -> probe.storedSeqs(deliveryId).size() >= expectedStored.size());
     assertThat(probe.storedSeqs(deliveryId)).as("each fix stored exactly once").containsExactlyElementsOf(expectedStored);
-    JsonArray track = new JsonArray(send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries/" + deliveryId + "/positions")).GET()).body());
+    JsonArray track = new JsonArray(send(stack.request("/api/deliveries/" + deliveryId + "/positions").GET()).body());
     assertThat(track.stream().map(p -> ((JsonObject) p).getLong("seq")).toList()).as("the stored track in fix-time order")
         .containsExactlyElementsOf(expectedStored);
     assertThat(track.stream().map(p -> LatLon.fromJson(((JsonObject) p).getJsonObject("position"))).toList())
@@ -297,11 +297,11 @@ class GpxReplayIT {
   }
 
   private HttpResponse<String> postJson(String path, JsonObject body) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).header("content-type", "application/json")
+    return send(stack.request(path).header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
   private JsonObject getJson(String path) throws Exception {
-    return new JsonObject(send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).GET()).body());
+    return new JsonObject(send(stack.request(path).GET()).body());
   }
 }

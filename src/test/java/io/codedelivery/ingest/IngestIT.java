@@ -73,7 +73,7 @@ class IngestIT {
   }
 
   private String register(String uniqueId) throws Exception {
-    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/devices"))
+    HttpResponse<String> created = send(stack.request("/api/devices")
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("uniqueId", uniqueId).put("name", "IT " + uniqueId).encode())));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

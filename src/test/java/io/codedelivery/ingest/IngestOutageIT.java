@@ -98,7 +98,7 @@ class IngestOutageIT {
   @Test
   void aPhoneIsToldToResendWhileKafkaIsAwayAndNoAcknowledgedFixIsLost() throws Exception {
     String deviceId = "outage-phone";
-    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/devices"))
+    HttpResponse<String> created = http.send(stack.request("/api/devices")
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("uniqueId", deviceId).put("name", "Van").encode())).build(),
         HttpResponse.BodyHandlers.ofString());

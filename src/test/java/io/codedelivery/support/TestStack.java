@@ -187,8 +187,16 @@ public final class TestStack implements AutoCloseable {
 
   /** Signs in through {@code POST /api/session} as a real client does; fails the test when refused. */
   public String signIn(String username, String password) {
+    return signInAt(baseUrl(), username, password);
+  }
+
+  /**
+   * Signs in on the web port at {@code baseUrl} (e.g. of an application started as a process of its own, whose
+   * first admin has {@link #ADMIN_PASSWORD} when started with {@link #isolatedSettings}); fails the test when refused.
+   */
+  public static String signInAt(String baseUrl, String username, String password) {
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/session"))
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/session"))
           .header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", username).put("password", password).encode()))
           .build(), HttpResponse.BodyHandlers.ofString());

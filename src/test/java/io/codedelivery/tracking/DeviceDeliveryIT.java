@@ -15,7 +15,6 @@ import io.codedelivery.support.TestStack;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -85,7 +84,7 @@ class DeviceDeliveryIT {
     assertThat(arrivalIndex).isLessThan(track.size() - 1);
     List<Long> expectedSeqs = track.subList(0, arrivalIndex + 1).stream().map(f -> f.fixTime().toEpochMilli()).toList();
 
-    try (SockJsClient watcher = SockJsClient.connect(vertx, stack.httpPort())) {
+    try (SockJsClient watcher = SockJsClient.connect(vertx, stack.httpPort()).authorizedAs(stack.adminToken())) {
       watcher.register(Addresses.delivery(id));
       // The bridge handles a connection's frames in order: once this request is answered, the registration is in place.
       String reply = watcher.send(Addresses.START_DELIVERY, new JsonObject());
@@ -194,8 +193,7 @@ class DeviceDeliveryIT {
         "register it first");
     assertError(get("/api/devices/never-registered/delivery"), 404, "no active delivery");
     assertError(get("/api/devices/not%20valid/delivery"), 400, "'uniqueId'");
-    HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl()
-            + "/api/deliveries/00000000-0000-4000-8000-000000000000/cancel")).timeout(TIMEOUT)
+    HttpResponse<String> form = http.send(stack.request("/api/deliveries/00000000-0000-4000-8000-000000000000/cancel").timeout(TIMEOUT)
         .header("content-type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(form.statusCode()).isEqualTo(415);
@@ -239,7 +237,7 @@ class DeviceDeliveryIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT).GET().build(),
+    return http.send(stack.request(path).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -248,7 +246,7 @@ class DeviceDeliveryIT {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT)
+    return http.send(stack.request(path).timeout(TIMEOUT)
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +21,7 @@ class DeviceApiIT {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private HttpResponse<String> send(String method, String path, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT)
+    HttpRequest.Builder request = stack.request(path).timeout(TIMEOUT)
         .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) {
       request.header("content-type", "application/json");
@@ -92,7 +91,7 @@ class DeviceApiIT {
   void aMissingNameOrBodyIsRefusedAndForeignPagesCannotRegister() throws Exception {
     assertError(send("POST", "/api/devices", "{\"uniqueId\":\"" + newId() + "\"}"), 400, "'name'");
     assertError(send("POST", "/api/devices", "[1]"), 400, "JSON object");
-    HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/devices")).timeout(TIMEOUT)
+    HttpResponse<String> foreign = http.send(stack.request("/api/devices").timeout(TIMEOUT)
         .header("content-type", "application/json").header("origin", "https://evil.example")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("uniqueId", newId()).put("name", "x").encode())).build(),
         HttpResponse.BodyHandlers.ofString());

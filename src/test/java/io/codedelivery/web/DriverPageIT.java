@@ -21,9 +21,18 @@ class DriverPageIT {
   private final TestStack stack = TestStack.shared();
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** As a signed-in operator: the pages need a session. */
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return send(stack.request(path));
+  }
+
+  /** With no credentials, as a browser that never signed in loads the page's scripts, styles and settings. */
+  private HttpResponse<String> getOpen(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String header(HttpResponse<?> response, String name) {
@@ -63,16 +72,16 @@ class DriverPageIT {
   void theDriverPageModulesAreServedAsJavaScript() throws Exception {
     for (String module : new String[] {"/driver.js", "/driver-api.js", "/driver-queue.js", "/driver-fix.js", "/driver-delivery.js",
         "/driver-map.js", "/distance.js", "/format.js"}) {
-      HttpResponse<String> script = get(module);
+      HttpResponse<String> script = getOpen(module);
       assertThat(script.statusCode()).as(module).isEqualTo(200);
       assertThat(header(script, "content-type")).as(module).startsWith("text/javascript");
     }
-    assertThat(header(get("/driver.css"), "content-type")).startsWith("text/css");
+    assertThat(header(getOpen("/driver.css"), "content-type")).startsWith("text/css");
   }
 
   @Test
   void theSettingsTellTheDriverPageWhereToPostFixes() throws Exception {
-    JsonObject config = new JsonObject(get("/api/config").body());
+    JsonObject config = new JsonObject(getOpen("/api/config").body());
 
     assertThat(config.getString("ingestUrl")).as("blank: the page's own host").isEmpty();
     assertThat(config.getInteger("ingestPort")).isEqualTo(ingestPort());

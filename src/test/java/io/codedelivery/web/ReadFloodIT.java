@@ -67,10 +67,10 @@ class ReadFloodIT {
   private record Answer(int status, String body, String retryAfter, Duration took) {
   }
 
-  private static Answer get(HttpClient http, String url, Duration timeout) {
+  private static Answer get(HttpClient http, HttpRequest.Builder request, Duration timeout) {
     long start = System.nanoTime();
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
+      HttpResponse<String> response = http.send(request.timeout(timeout).build(),
           HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), response.body(), response.headers().firstValue("retry-after").orElse(null),
           Duration.ofNanos(System.nanoTime() - start));
@@ -97,7 +97,7 @@ class ReadFloodIT {
         case 2 -> "status=in-transit&routeId=2";
         default -> next == null ? "" : "after=" + next;
       };
-      Answer answer = get(http, stack.baseUrl() + "/api/deliveries?" + query, Duration.ofSeconds(30));
+      Answer answer = get(http, stack.request("/api/deliveries?" + query), Duration.ofSeconds(30));
       answers.add(answer);
       if (answer.status() == 200) {
         next = new JsonObject(answer.body()).getString("next");
@@ -122,10 +122,10 @@ class ReadFloodIT {
       for (int c = 0; c < CLIENTS; c++) {
         flood.add(clients.submit(() -> listUntil(end)));
       }
-      probes.scheduleAtFixedRate(() -> readiness.add(get(probeHttp, stack.managementUrl() + "/health/ready", PROBE_TIMEOUT)),
+      probes.scheduleAtFixedRate(() -> readiness.add(get(probeHttp, HttpRequest.newBuilder(URI.create(stack.managementUrl() + "/health/ready")), PROBE_TIMEOUT)),
           0, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-      probes.scheduleAtFixedRate(() -> singleReads.add(get(readHttp, stack.baseUrl() + "/api/deliveries/"
-          + seededNewestFirst.get(singleReads.size() * 97 % SEEDED), Duration.ofSeconds(30))),
+      probes.scheduleAtFixedRate(() -> singleReads.add(get(readHttp, stack.request("/api/deliveries/"
+          + seededNewestFirst.get(singleReads.size() * 97 % SEEDED)), Duration.ofSeconds(30))),
           0, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
 
       started = startDelivery(readHttp);
@@ -156,7 +156,7 @@ class ReadFloodIT {
   }
 
   private static String startDelivery(HttpClient http) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries"))
+    HttpResponse<String> response = http.send(stack.request("/api/deliveries")
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"routeId\":\"2\"}")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -193,7 +193,7 @@ class ReadFloodIT {
     Set<String> cursors = new HashSet<>();
     String next = null;
     do {
-      Answer page = get(http, stack.baseUrl() + "/api/deliveries?" + query + (next == null ? "" : "&after=" + next), Duration.ofSeconds(30));
+      Answer page = get(http, stack.request("/api/deliveries?" + query + (next == null ? "" : "&after=" + next)), Duration.ofSeconds(30));
       assertThat(page.status()).as(page.body()).isEqualTo(200);
       JsonObject json = new JsonObject(page.body());
       JsonArray items = json.getJsonArray("items");

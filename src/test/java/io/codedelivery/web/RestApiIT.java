@@ -31,11 +31,11 @@ class RestApiIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(stack.request(path).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT)
+    return http.send(stack.request(path).timeout(TIMEOUT)
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -164,9 +164,13 @@ class RestApiIT {
     assertJsonError(get("/api/nothing-here"), 404, "/api/nothing-here");
   }
 
-  private HttpResponse<String> send(String method, String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> send(String method, HttpRequest.Builder request) throws Exception {
+    return http.send(request.timeout(TIMEOUT).method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The management port asks for no credentials: probes and scrapers have none. */
+  private HttpRequest.Builder management(String path) {
+    return HttpRequest.newBuilder(URI.create(stack.managementUrl() + path));
   }
 
   @ParameterizedTest
@@ -176,7 +180,7 @@ class RestApiIT {
       "PATCH  | /api/deliveries | GET, HEAD, POST",
       "DELETE | /api/deliveries/" + UNKNOWN_ID + "/positions | GET, HEAD"})
   void methodsAnEndpointDoesNotServeAre405NamingTheOnesItDoes(String method, String path, String allowed) throws Exception {
-    HttpResponse<String> response = send(method, stack.baseUrl() + path);
+    HttpResponse<String> response = send(method, stack.request(path));
 
     assertJsonError(response, 405, method + " is not allowed on /api/");
     assertThat(response.headers().firstValue("allow")).hasValue(allowed);
@@ -184,27 +188,27 @@ class RestApiIT {
 
   @Test
   void headIsServedWhereverGetIsWithTheHeadersAndNoBody() throws Exception {
-    HttpResponse<String> routes = send("HEAD", stack.baseUrl() + "/api/routes");
-    HttpResponse<String> live = send("HEAD", stack.managementUrl() + "/health/live");
+    HttpResponse<String> routes = send("HEAD", stack.request("/api/routes"));
+    HttpResponse<String> live = send("HEAD", management("/health/live"));
 
     assertThat(routes.statusCode()).isEqualTo(200);
     assertThat(routes.headers().firstValue("content-type")).hasValue("application/json");
     assertThat(routes.body()).isEmpty();
     assertThat(live.statusCode()).isEqualTo(200);
     assertThat(live.body()).isEmpty();
-    assertJsonError(send("DELETE", stack.managementUrl() + "/health/live"), 405, "DELETE is not allowed on /health/live");
-    assertThat(send("HEAD", stack.baseUrl() + "/api/nothing-here").statusCode()).isEqualTo(404);
-    assertJsonError(send("DELETE", stack.baseUrl() + "/api/nothing-here"), 404, "/api/nothing-here");
+    assertJsonError(send("DELETE", management("/health/live")), 405, "DELETE is not allowed on /health/live");
+    assertThat(send("HEAD", stack.request("/api/nothing-here")).statusCode()).isEqualTo(404);
+    assertJsonError(send("DELETE", stack.request("/api/nothing-here")), 404, "/api/nothing-here");
   }
 
   @Test
   void thePageAndTheApiCarryAStrictContentSecurityPolicyAndNoCorsByDefault() throws Exception {
     HttpResponse<String> page = get("/");
-    HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/routes"))
+    HttpResponse<String> preflight = http.send(stack.request("/api/routes")
         .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
         .header("Origin", "https://elsewhere.example")
         .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> crossOrigin = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/routes"))
+    HttpResponse<String> crossOrigin = http.send(stack.request("/api/routes")
         .header("Origin", "https://elsewhere.example").build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(page.statusCode()).isEqualTo(200);

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -67,6 +68,8 @@ class RestFuzzIT {
 
   @Test
   void noRandomRequestGetsA5xxOrAStackTraceAndEveryErrorIsJson() throws Exception {
+    String admin = "Bearer " + stack.adminToken();
+    List<String> authorizations = Arrays.asList(admin, admin, admin, admin, admin, admin, null, "Bearer not-a-token");
     int errors = 0;
     for (int i = 0; i < REQUESTS; i++) {
       String method = pick(METHODS);
@@ -79,6 +82,12 @@ class RestFuzzIT {
       }
       String body = pick(BODIES);
       HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+      // Mostly as the admin, so that the requests reach the endpoints behind the sign-in check; now and then
+      // with no credentials or a forged token, which the check itself must refuse as cleanly.
+      String authorization = pick(authorizations);
+      if (authorization != null) {
+        request.header("authorization", authorization);
+      }
       if (random.nextBoolean()) {
         request.header("content-type", pick(List.of("application/json", "text/plain", "application/x-www-form-urlencoded")));
       }

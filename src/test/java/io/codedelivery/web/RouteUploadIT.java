@@ -12,7 +12,6 @@ import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -66,12 +65,12 @@ class RouteUploadIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT).GET().build(),
+    return http.send(stack.request(path).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(TIMEOUT)
+    HttpRequest.Builder request = stack.request(path).timeout(TIMEOUT)
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("content-type", contentType);

@@ -25,7 +25,12 @@ class SockJsBridgeIT {
 
   @BeforeEach
   void connect() throws Exception {
-    client = SockJsClient.connect(vertx, stack.httpPort());
+    client = signedInBrowser();
+  }
+
+  /** A browser of a signed-in operator (the admin): its frames carry the session token. */
+  private SockJsClient signedInBrowser() throws Exception {
+    return SockJsClient.connect(vertx, stack.httpPort()).authorizedAs(stack.adminToken());
   }
 
   @AfterEach
@@ -52,7 +57,7 @@ class SockJsBridgeIT {
   /** A browser behind a proxy that blocks WebSocket: sockjs-client's xhr-streaming, frames sent with xhr_send. */
   @Test
   void withoutWebSocketABrowserStartsAndWatchesADeliveryOverXhrStreaming() throws Exception {
-    try (SockJsClient xhr = SockJsClient.connectXhrStreaming(vertx, stack.httpPort())) {
+    try (SockJsClient xhr = SockJsClient.connectXhrStreaming(vertx, stack.httpPort()).authorizedAs(stack.adminToken())) {
       startAndWatchToTheEnd(xhr);
       assertThat(xhr.isClosedByServer()).isFalse();
     }
@@ -90,7 +95,7 @@ class SockJsBridgeIT {
         resetAfterHandshake();
       }
       client.sendRaw(new JsonObject().put("type", "shout").put("address", Addresses.START_DELIVERY));
-      try (SockJsClient xhr = SockJsClient.connectXhrStreaming(vertx, stack.httpPort())) {
+      try (SockJsClient xhr = SockJsClient.connectXhrStreaming(vertx, stack.httpPort()).authorizedAs(stack.adminToken())) {
         java.net.http.HttpResponse<String> broken = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
             .newBuilder(java.net.URI.create(stack.baseUrl() + xhr.sessionPath() + "/xhr_send"))
             .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[not json")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -157,8 +162,7 @@ class SockJsBridgeIT {
     String first = startDelivery(client, "2");
     String second = startDelivery(client, "2");
     List<String> watched = List.of(first, second, first, second);
-    List<SockJsClient> watchers = List.of(SockJsClient.connect(vertx, stack.httpPort()), SockJsClient.connect(vertx, stack.httpPort()),
-        SockJsClient.connect(vertx, stack.httpPort()), SockJsClient.connect(vertx, stack.httpPort()));
+    List<SockJsClient> watchers = List.of(signedInBrowser(), signedInBrowser(), signedInBrowser(), signedInBrowser());
     try {
       for (int i = 0; i < watchers.size(); i++) {
         watchers.get(i).register(Addresses.delivery(watched.get(i)));
@@ -239,7 +243,7 @@ class SockJsBridgeIT {
     replyTo(client, client.send(Addresses.START_DELIVERY, new JsonObject().put("routeId", "x".repeat(10_000))));
     await().atMost(WAIT).until(() -> !client.errors().isEmpty());
 
-    try (SockJsClient other = SockJsClient.connect(vertx, stack.httpPort())) {
+    try (SockJsClient other = signedInBrowser()) {
       assertThat(startDelivery(other, "3")).isNotBlank();
     }
     assertThat(startDelivery(client, "1")).isNotBlank();
@@ -271,7 +275,7 @@ class SockJsBridgeIT {
     assertThat(answers).filteredOn(a -> a.getInteger("failureCode") == 404).hasSize(allowed);
     assertThat(answers).filteredOn(a -> a.getInteger("failureCode") == 429).hasSize(5)
         .allSatisfy(a -> assertThat(a.getString("message")).contains("too many start requests"));
-    try (SockJsClient other = SockJsClient.connect(vertx, stack.httpPort())) {
+    try (SockJsClient other = signedInBrowser()) {
       assertThat(startDelivery(other, "1")).as("other connections are not limited").isNotBlank();
     }
   }
