@@ -20,20 +20,24 @@ import java.util.function.Consumer;
  * the server there); lines from its stdout go to a handler on a reader thread, commands to its stdin.
  */
 final class ChildJvm {
+  /** How the admin's session token reaches a child: in its environment, not on a command line anyone may list. */
+  private static final String TOKEN_ENV = "BENCH_SESSION_TOKEN";
   private final Process process;
   private final PrintWriter commands;
 
   /**
    * @param name   names its log files: {@code <name>.log} (stderr) and {@code <name>-gc.log}
+   * @param token  the session token it signs its requests and bridge frames with ({@link #token()} in the child)
    * @param onLine every line of its stdout, then {@code onExit} once it closed stdout (exited)
    */
-  ChildJvm(Path logDir, String name, Class<?> main, List<String> args, Consumer<String> onLine, Consumer<Exception> onExit)
-      throws IOException {
+  ChildJvm(Path logDir, String name, Class<?> main, List<String> args, String token, Consumer<String> onLine,
+      Consumer<Exception> onExit) throws IOException {
     Files.createDirectories(logDir);
     List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx1g",
         "-Xlog:gc:file=" + logDir.resolve(name + "-gc.log") + ":time", "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put(TOKEN_ENV, token);
     builder.redirectError(log(logDir, name).toFile());
     process = builder.start();
     commands = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
@@ -59,6 +63,15 @@ final class ChildJvm {
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
     return new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+  }
+
+  /** In the child: the session token its parent signed in for. */
+  static String token() {
+    String token = System.getenv(TOKEN_ENV);
+    if (token == null || token.isBlank()) {
+      throw new IllegalStateException(TOKEN_ENV + " is not set: start this process through the benchmark");
+    }
+    return token;
   }
 
   static Path log(Path logDir, String name) {

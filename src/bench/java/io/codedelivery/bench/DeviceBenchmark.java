@@ -63,7 +63,7 @@ final class DeviceBenchmark {
       Subscriber.Stats stats = new Subscriber.Stats();
       System.out.printf(Locale.ROOT, "Stack ready in %d ms; registering %d devices and their deliveries, %d subscribers…%n",
           readyMs, opts.devices, opts.subscribers);
-      try (DeviceLoadProcess load = DeviceLoadProcess.start(opts, stack.httpPort(), ingestPort, stats)) {
+      try (DeviceLoadProcess load = DeviceLoadProcess.start(opts, stack.httpPort(), ingestPort, stack.adminToken(), stats)) {
         System.out.printf(Locale.ROOT, "Posting %d fixes/s over %d connections; warm-up %d s, window %d s%n",
             opts.fixRate, opts.connections, opts.warmupS, opts.durationS);
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(opts.warmupS);

@@ -36,11 +36,12 @@ final class DeviceLoadProcess implements AutoCloseable {
   private ChildJvm jvm;
 
   /** Starts the process; returns once its fixes flow, with what it set up. */
-  static DeviceLoadProcess start(BenchOptions opts, int httpPort, int ingestPort, Subscriber.Stats stats) throws Exception {
+  /** @param token the session token of the operator that registers the devices and watches their deliveries */
+  static DeviceLoadProcess start(BenchOptions opts, int httpPort, int ingestPort, String token, Subscriber.Stats stats) throws Exception {
     DeviceLoadProcess load = new DeviceLoadProcess();
     JsonObject[] previous = {new JsonObject()};
     load.jvm = new ChildJvm(opts.out, "devices", DeviceLoadProcess.class, Stream.of(httpPort, ingestPort, opts.devices,
-        opts.fixRate, opts.subscribers, opts.connections).map(String::valueOf).toList(),
+        opts.fixRate, opts.subscribers, opts.connections).map(String::valueOf).toList(), token,
         line -> load.read(line, stats, previous), exited -> {
           load.ready.completeExceptionally(exited);
           load.ended.completeExceptionally(exited);
@@ -104,8 +105,9 @@ final class DeviceLoadProcess implements AutoCloseable {
     Subscriber.Stats stats = new Subscriber.Stats();
     FixLedger ledger = new FixLedger();
     Watchlist watchlist = new Watchlist();
-    SubscriberPool pool = new SubscriberPool(subscribers, httpPort, watchlist, stats, ledger);
-    Phones phones = new Phones(pool.vertx(), httpPort, ingestPort, devices, connections);
+    String token = ChildJvm.token();
+    SubscriberPool pool = new SubscriberPool(subscribers, httpPort, token, watchlist, stats, ledger);
+    Phones phones = new Phones(pool.vertx(), httpPort, token, ingestPort, devices, connections);
     List<String> deliveries = phones.register().toCompletionStage().toCompletableFuture().get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
     Set<String> watched = new HashSet<>(deliveries.subList(0, subscribers));
     watched.forEach(id -> watchlist.started(new Watchlist.Delivery(id, null, -1)));

@@ -56,6 +56,8 @@ final class Phones {
   private final Vertx vertx;
   private final HttpClient client;
   private final int httpPort;
+  /** The operator's session token for registering devices and assigning them deliveries (phones post fixes without). */
+  private final String token;
   private final int ingestPort;
   private final List<Phone> phones = new ArrayList<>();
   private final List<Long> timers = new CopyOnWriteArrayList<>();
@@ -66,9 +68,10 @@ final class Phones {
   final AtomicInteger inFlight = new AtomicInteger();
   private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
 
-  Phones(Vertx vertx, int httpPort, int ingestPort, int count, int connections) {
+  Phones(Vertx vertx, int httpPort, String token, int ingestPort, int count, int connections) {
     this.vertx = vertx;
     this.httpPort = httpPort;
+    this.token = token;
     this.ingestPort = ingestPort;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("localhost"),
         new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(1_000_000));
@@ -105,7 +108,7 @@ final class Phones {
 
   private Future<JsonObject> api(String path, JsonObject body, int expected) {
     return client.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(httpPort).setURI(path)
-            .putHeader("content-type", "application/json"))
+            .putHeader("content-type", "application/json").putHeader("authorization", "Bearer " + token))
         .compose(request -> request.send(body.toBuffer()))
         .compose(response -> response.body().compose(answer -> response.statusCode() == expected
             ? Future.succeededFuture(new JsonObject(answer))

@@ -181,8 +181,8 @@ public final class PipelineBenchmark {
       Subscriber.Stats stats = new Subscriber.Stats();
 
       subscribers = opts.separateSubscribers
-          ? SubscriberProcess.start(opts.subscribers, stack.httpPort(), stats, opts.out)
-          : new SubscriberPool(opts.subscribers, stack.httpPort(), fleet.watchlist(), stats);
+          ? SubscriberProcess.start(opts.subscribers, stack.httpPort(), stack.adminToken(), stats, opts.out)
+          : new SubscriberPool(opts.subscribers, stack.httpPort(), stack.adminToken(), fleet.watchlist(), stats);
       System.out.printf(Locale.ROOT, "%d SockJS subscribers connected%s; starting %d vehicles over %d ms…%n",
           opts.subscribers, opts.separateSubscribers ? " (in a process of their own)" : "", opts.vehicles,
           opts.warmupS * 500L);

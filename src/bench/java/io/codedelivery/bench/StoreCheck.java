@@ -4,9 +4,7 @@ import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -136,8 +134,7 @@ final class StoreCheck {
     List<Long> millis = new ArrayList<>();
     for (Map.Entry<String, Long> expected : expectedSizes.entrySet()) {
       long t0 = System.nanoTime();
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-          "http://localhost:" + stack.httpPort() + "/api/deliveries/" + expected.getKey() + "/positions")).GET().build(),
+      HttpResponse<String> response = http.send(stack.request("/api/deliveries/" + expected.getKey() + "/positions").GET().build(),
           HttpResponse.BodyHandlers.ofString());
       millis.add((System.nanoTime() - t0) / 1_000_000);
       if (response.statusCode() != 200 || new JsonArray(response.body()).size() < expected.getValue()) {

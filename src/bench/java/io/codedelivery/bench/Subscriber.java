@@ -110,13 +110,16 @@ final class Subscriber {
   private final Stats stats;
   /** Devices mode: seqs are fix times, accounted per fix time there; null for simulated deliveries. */
   private final FixLedger fixes;
+  /** The operator's session token each registration carries: the bridge lets only operators watch deliveries. */
+  private final String token;
   private WebSocket socket;
   private Watchlist.Delivery current;
   private final Map<String, Stream> streams = new HashMap<>();
   private boolean closed;
 
-  Subscriber(Context context, Watchlist watchlist, Stats stats, FixLedger fixes) {
+  Subscriber(Context context, String token, Watchlist watchlist, Stats stats, FixLedger fixes) {
     this.context = context;
+    this.token = token;
     this.watchlist = watchlist;
     this.stats = stats;
     this.fixes = fixes;
@@ -267,7 +270,7 @@ final class Subscriber {
     current = watchlist.assign(previous);
     if (current != null && !closed) {
       stats.reassignments.increment();
-      write(new JsonObject().put("type", "register").put("address", Addresses.delivery(current.id)));
+      write(SockJsClient.authorized(new JsonObject().put("type", "register").put("address", Addresses.delivery(current.id)), token));
     }
   }
 

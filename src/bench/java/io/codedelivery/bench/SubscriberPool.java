@@ -23,12 +23,13 @@ final class SubscriberPool implements SubscriberLoad {
   private final List<Subscriber> subscribers = new ArrayList<>();
   private long ticker = -1;
 
-  SubscriberPool(int count, int port, Watchlist watchlist, Subscriber.Stats stats) throws Exception {
-    this(count, port, watchlist, stats, null);
+  /** @param token the session token of the operator the subscribers watch as */
+  SubscriberPool(int count, int port, String token, Watchlist watchlist, Subscriber.Stats stats) throws Exception {
+    this(count, port, token, watchlist, stats, null);
   }
 
   /** @param fixes the devices mode's ledger, which the subscribers' positions are accounted in; null otherwise */
-  SubscriberPool(int count, int port, Watchlist watchlist, Subscriber.Stats stats, FixLedger fixes) throws Exception {
+  SubscriberPool(int count, int port, String token, Watchlist watchlist, Subscriber.Stats stats, FixLedger fixes) throws Exception {
     int loops = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
         .setMetricsOptions(new MetricsOptions().setEnabled(false)));
@@ -40,7 +41,7 @@ final class SubscriberPool implements SubscriberLoad {
     }
     List<Future<Void>> connecting = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Subscriber s = new Subscriber(contexts.get(i % loops), watchlist, stats, fixes);
+      Subscriber s = new Subscriber(contexts.get(i % loops), token, watchlist, stats, fixes);
       subscribers.add(s);
       connecting.add(s.connect(client, port));
     }

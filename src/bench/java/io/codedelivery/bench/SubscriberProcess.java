@@ -31,10 +31,10 @@ final class SubscriberProcess implements SubscriberLoad {
   private ChildJvm jvm;
 
   /** Starts the process, and returns once all its subscribers are connected. */
-  static SubscriberProcess start(int count, int port, Subscriber.Stats stats, Path logDir) throws Exception {
+  static SubscriberProcess start(int count, int port, String token, Subscriber.Stats stats, Path logDir) throws Exception {
     SubscriberProcess subscribers = new SubscriberProcess();
     JsonObject[] previous = {new JsonObject()};
-    subscribers.jvm = new ChildJvm(logDir, "subscribers", SubscriberProcess.class, List.of(String.valueOf(port), String.valueOf(count)),
+    subscribers.jvm = new ChildJvm(logDir, "subscribers", SubscriberProcess.class, List.of(String.valueOf(port), String.valueOf(count)), token,
         line -> subscribers.read(line, stats, previous), exited -> {
           subscribers.connected.completeExceptionally(exited);
           subscribers.ended.completeExceptionally(exited);
@@ -87,8 +87,9 @@ final class SubscriberProcess implements SubscriberLoad {
     PrintWriter out = ChildJvm.linesToBenchmark();
     Watchlist watchlist = new Watchlist();
     Subscriber.Stats stats = new Subscriber.Stats();
-    SubscriberPool pool = new SubscriberPool(count, port, watchlist, stats);
-    listenToUpdates(pool, port, watchlist).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    String token = ChildJvm.token();
+    SubscriberPool pool = new SubscriberPool(count, port, token, watchlist, stats);
+    listenToUpdates(pool, port, token, watchlist).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     out.println("CONNECTED");
     pool.vertx().setPeriodic(1_000, id -> out.println("STATS " + stats.report().encode()));
 
@@ -109,7 +110,7 @@ final class SubscriberProcess implements SubscriberLoad {
   }
 
   /** One more SockJS session, registered to deliveries.updates: starts and finishes, as the map page hears them. */
-  private static Future<Void> listenToUpdates(SubscriberPool pool, int port, Watchlist watchlist) {
+  private static Future<Void> listenToUpdates(SubscriberPool pool, int port, String token, Watchlist watchlist) {
     return SockJsClient.open(pool.client(), port).map(socket -> {
       socket.textMessageHandler(frame -> {
         for (JsonObject message : SockJsClient.messages(frame)) {
@@ -125,7 +126,8 @@ final class SubscriberProcess implements SubscriberLoad {
           }
         }
       });
-      socket.writeTextMessage(SockJsClient.frame(new JsonObject().put("type", "register").put("address", Addresses.DELIVERY_UPDATES)));
+      socket.writeTextMessage(SockJsClient.frame(SockJsClient.authorized(
+          new JsonObject().put("type", "register").put("address", Addresses.DELIVERY_UPDATES), token)));
       pool.vertx().setPeriodic(5_000, id -> socket.writeTextMessage(Subscriber.PING));
       return null;
     });

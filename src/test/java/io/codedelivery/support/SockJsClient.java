@@ -178,6 +178,11 @@ public final class SockJsClient implements AutoCloseable {
   }
 
   private JsonObject authorized(JsonObject message) {
+    return authorized(message, token);
+  }
+
+  /** A bridge message carrying {@code authorization: Bearer <token>} in its headers; as it is when the token is null. */
+  public static JsonObject authorized(JsonObject message, String token) {
     return token == null ? message : message.put("headers", new JsonObject().put("authorization", "Bearer " + token));
   }
 
