@@ -62,8 +62,9 @@ class OperationsIT {
     for (String check : new String[] {"kafka", "mongodb", "verticles"}) {
       assertThat(statusOf(ready, check)).isEqualTo("UP");
     }
-    // The web port is closed to anyone not signed in; what the probes report is for the cluster, on its own port.
-    assertThat(readyOnWebPort.statusCode()).as(readyOnWebPort.body()).isEqualTo(401);
+    // What the probes report is for the cluster, on its own port: the public web port does not serve them at all.
+    assertThat(readyOnWebPort.statusCode()).as(readyOnWebPort.body()).isEqualTo(404);
+    assertThat(readyOnWebPort.body()).doesNotContain("kafka", "mongodb", "checks");
   }
 
   @Test
