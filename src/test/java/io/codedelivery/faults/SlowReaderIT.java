@@ -42,6 +42,9 @@ class SlowReaderIT {
 
   @Test
   void aConnectionThatStopsReadingIsClosedAndAnotherKeepsItsPositions() throws Exception {
+    // Signed in before the deliveries start: a sign-in takes a while (a slow password hash), and the connections must
+    // register while the deliveries still run.
+    String token = stack.adminToken();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 150; i++) {
       ids.add(Deliveries.start(stack.app().vertx(), "3"));
@@ -55,12 +58,12 @@ class SlowReaderIT {
     stuck.closeHandler(v -> closed.set(true));
     for (String id : ids) {
       JsonObject register = new JsonObject().put("type", "register").put("address", Addresses.delivery(id))
-          .put("headers", new JsonObject().put("authorization", "Bearer " + stack.adminToken()));
+          .put("headers", new JsonObject().put("authorization", "Bearer " + token));
       stuck.writeTextMessage(new JsonArray().add(register.encode()).encode());
     }
     stuck.pause();
 
-    try (SockJsClient healthy = SockJsClient.connect(stack.app().vertx(), stack.httpPort()).authorizedAs(stack.adminToken())) {
+    try (SockJsClient healthy = SockJsClient.connect(stack.app().vertx(), stack.httpPort()).authorizedAs(token)) {
       String watched = ids.get(ids.size() - 1);
       healthy.register(Addresses.delivery(watched));
 

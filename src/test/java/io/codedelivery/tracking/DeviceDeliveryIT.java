@@ -15,6 +15,7 @@ import io.codedelivery.support.TestStack;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -57,7 +58,13 @@ class DeviceDeliveryIT {
         .put("customer", new JsonObject().put("name", "Ana")).put("promisedBy", "2030-01-01T12:00:00Z").encode());
     assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(202);
     String id = new JsonObject(assigned.body()).getString("deliveryId");
-    assertThat(new JsonObject(assigned.body()).getString("trackingUrl")).isEqualTo("/#/deliveries/" + id);
+    // The customer's link: their tracking page, whose API shows this delivery to whoever holds the link, signed in or not.
+    String trackingUrl = new JsonObject(assigned.body()).getString("trackingUrl");
+    assertThat(trackingUrl).startsWith("/track/");
+    HttpResponse<String> tracked = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api" + trackingUrl)).timeout(TIMEOUT).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
+    assertThat(new JsonObject(tracked.body()).getString("deliveryId")).isEqualTo(id);
     assertThat(getJson("/api/deliveries/" + id).getString("status")).isEqualTo("assigned");
     // What the driver page shows: the device's delivery, with where it goes.
     JsonObject onDevice = getJson("/api/devices/" + deviceId + "/delivery");
