@@ -178,7 +178,7 @@ public final class TestStack implements AutoCloseable {
   }
 
   /** A session token of the stack's admin, for {@code Authorization: Bearer} and the bridge's frames. */
-  public String adminToken() {
+  public synchronized String adminToken() {
     if (adminToken == null) {
       adminToken = signIn("admin", ADMIN_PASSWORD);
     }
