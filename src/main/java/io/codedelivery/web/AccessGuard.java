@@ -4,11 +4,14 @@ import io.codedelivery.access.Access;
 import io.codedelivery.access.Operator;
 import io.codedelivery.access.OperatorRole.Permission;
 import io.codedelivery.ops.ApiError;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -24,6 +27,7 @@ final class AccessGuard {
   private static final String BEARER = "bearer ";
   private static final String VIA_COOKIE = "viaCookie";
   private static final String USER = "operator";
+  private static final String ANONYMOUS = "anonymous";
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Access access;
@@ -73,6 +77,18 @@ final class AccessGuard {
         }
       });
     };
+  }
+
+  /**
+   * Makes the operator of a SockJS handshake (by its cookie: SockJS hides cookies from the connection) the Vert.x
+   * user of the connection, which the bridge reads as {@code webUser()}; anyone else connects as a user with no
+   * permission (a customer's page, which authorizes its one registration with its link's token).
+   */
+  Handler<RoutingContext> connectionUser() {
+    return SimpleAuthenticationHandler.create().authenticate(ctx -> {
+      Operator operator = operator(ctx);
+      return Future.succeededFuture(operator != null ? operator.toUser() : User.fromName(ANONYMOUS));
+    });
   }
 
   /** Tracking pages carry their own token in the path; an operator's stale header must not hide them. */

@@ -51,7 +51,7 @@ public final class WebVerticle extends VerticleBase {
     AccessGuard guard = new AccessGuard(access, sameOrigin);
     router.route().handler(guard.identify());
     DeliveryQueries queries = DeliveryQueries.create(vertx, config, context.routes());
-    new SockJsBridge(vertx, config, context.metrics(), access, queries).mount(router, sameOrigin);
+    new SockJsBridge(vertx, config, context.metrics(), access, queries).mount(router, sameOrigin, guard.connectionUser());
     // Open without an account: signing in, a customer's tracking link, and the pages' settings.
     new SessionApi(guard, context.metrics(), sameOrigin).mount(router);
     new TrackApi(access, queries, context.routes(), config.simulationIntervalMs()).mount(router);
