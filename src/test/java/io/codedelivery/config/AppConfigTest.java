@@ -47,7 +47,7 @@ class AppConfigTest {
     assertThat(config.embeddedMongo()).isFalse();
     assertThat(config.roles()).containsExactlyInAnyOrder(Role.WEB, Role.BRIDGE);
     assertThat(config.instances(Role.WEB)).isEqualTo(4);
-    assertThat(config.describe()).contains("mongodb://***@mongo:27017").doesNotContain("secret");
+    assertThat(config.describe()).contains("mongodb://***@mongo:27017").doesNotContain("user:secret");
   }
 
   static Stream<Arguments> invalidValues() {
