@@ -79,7 +79,7 @@ public final class WebVerticle extends VerticleBase {
     return HttpServers.create(vertx, config, context.metrics()).requestHandler(router).listen(config.httpPort())
         .onSuccess(s -> {
           server = s;
-          LOG.info("Web listening on http://localhost:{}/", s.actualPort());
+          LOG.info("Web listening on {}://localhost:{}/", config.tls() ? "https" : "http", s.actualPort());
         });
   }
 

@@ -53,6 +53,12 @@ class AppConfigTest {
   static Stream<Arguments> invalidValues() {
     return Stream.of(
         Arguments.of(Setting.HTTP_PORT, List.of("0", "65536", "http", "")),
+        Arguments.of(Setting.AUTH_TOKEN_SECRET, List.of("short", "31-characters-are-not-enough-yet")),
+        Arguments.of(Setting.AUTH_SESSION_TTL_MINUTES, List.of("0", "43201", "a day")),
+        Arguments.of(Setting.AUTH_MAX_FAILURES_PER_MINUTE, List.of("0", "10001")),
+        Arguments.of(Setting.TRACKING_LINK_TTL_HOURS, List.of("0", "8761", "forever")),
+        Arguments.of(Setting.OIDC_ISSUER, List.of("issuer.example.com", "ftp://issuer.example.com")),
+        Arguments.of(Setting.OIDC_ROLES_CLAIM, List.of("", "  ")),
         Arguments.of(Setting.MANAGEMENT_PORT, List.of("0", "nine")),
         Arguments.of(Setting.HTTP_IDLE_TIMEOUT_SECONDS, List.of("0", "1", "3601", "forever")),
         Arguments.of(Setting.HTTP_HEADER_TIMEOUT_SECONDS, List.of("0", "601", "")),
