@@ -1,10 +1,8 @@
 package io.codedelivery.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.model.DeviceFix;
-import io.codedelivery.model.Topics;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -14,13 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,21 +30,16 @@ class OwnTracksAuthIT {
   private static final String SECRET = "correct-horse-battery-staple";
   private final TestStack stack = TestStack.shared();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final List<ConsumerRecord<String, String>> read = new ArrayList<>();
-  private KafkaConsumer<String, String> consumer;
+  private DevicePositionsReader positions;
 
   @BeforeEach
   void readDevicePositionsFromTheStart() {
-    consumer = stack.kafkaConsumer("owntracks-auth-it-" + UUID.randomUUID());
-    List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEVICE_POSITIONS).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    positions = new DevicePositionsReader(stack);
   }
 
   @AfterEach
   void close() {
-    consumer.close();
+    positions.close();
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
@@ -90,15 +79,6 @@ class OwnTracksAuthIT {
     assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("unauthorized");
   }
 
-  /** The device's fixes on the topic, once there are at least this many. */
-  private List<DeviceFix> fixesOf(String deviceId, int atLeast) {
-    await().atMost(TIMEOUT).until(() -> {
-      consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-      return read.stream().filter(r -> deviceId.equals(r.key())).count() >= atLeast;
-    });
-    return read.stream().filter(r -> deviceId.equals(r.key())).map(r -> DeviceFix.fromJson(r.value())).toList();
-  }
-
   @Test
   void anOwnTracksPhoneWithASecretIsAskedForItAndItsFixIsTakenOnlyWithIt() throws Exception {
     String user = "jane" + UUID.randomUUID().toString().substring(0, 8);
@@ -117,7 +97,7 @@ class OwnTracksAuthIT {
     assertThat(accepted.body()).isEqualTo("[]");
     HttpResponse<String> asDeviceId = ownTracks(user, "phone", now - 10, basic(deviceId, SECRET));
     assertThat(asDeviceId.statusCode()).as("the device id is a user name too").isEqualTo(200);
-    assertThat(fixesOf(deviceId, 2)).extracting(DeviceFix::fixTime).as("only the fixes sent with the secret, in order")
+    assertThat(positions.fixesOf(deviceId, 2)).extracting(DeviceFix::fixTime).as("only the fixes sent with the secret, in order")
         .containsExactly(Instant.ofEpochSecond(now - 20), Instant.ofEpochSecond(now - 10));
   }
 
@@ -158,7 +138,7 @@ class OwnTracksAuthIT {
 
     assertThat(ownTracksWithout.statusCode()).as(ownTracksWithout.body()).isEqualTo(200);
     assertThat(osmAndWithout.statusCode()).as(osmAndWithout.body()).isEqualTo(200);
-    assertThat(fixesOf(secured, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(now - 20));
-    assertThat(fixesOf("owntracks-" + user + "-phone", 1)).hasSize(1);
+    assertThat(positions.fixesOf(secured, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(now - 20));
+    assertThat(positions.fixesOf("owntracks-" + user + "-phone", 1)).hasSize(1);
   }
 }
