@@ -66,7 +66,7 @@ final class AccessGuard {
           ctx.put(USER, found.result().get().toUser());
           ctx.put(VIA_COOKIE, bearer == null);
           ctx.next();
-        } else if (bearer != null && !isTrackingPath(ctx)) {
+        } else if (bearer != null && !isOpenDespiteAStaleToken(ctx)) {
           unauthorized(ctx, "the bearer token is not valid or has expired; sign in again (POST /api/session)");
         } else {
           ctx.next();
@@ -75,10 +75,13 @@ final class AccessGuard {
     };
   }
 
-  /** Tracking pages carry their own token in the path; an operator's stale header must not hide them. */
-  private static boolean isTrackingPath(RoutingContext ctx) {
+  /**
+   * Tracking pages carry their own token in the path, and signing in is how a stale token is replaced: an
+   * operator's stale header must hide neither.
+   */
+  private static boolean isOpenDespiteAStaleToken(RoutingContext ctx) {
     String path = ctx.request().path();
-    return path.startsWith("/api/track/") || path.startsWith("/track/");
+    return path.startsWith("/api/track/") || path.startsWith("/track/") || path.equals("/api/session");
   }
 
   static String bearerToken(HttpServerRequest request) {
