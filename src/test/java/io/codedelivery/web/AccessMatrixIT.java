@@ -61,7 +61,8 @@ class AccessMatrixIT {
    * running simulated delivery (so complete/cancel get past the guard to their 409 "simulated"), {@code {tracked}}
    * a device's delivery and {@code {link}} its tracking-link token, {@code {device}} the device it is assigned to.
    * A bearer that is not valid is refused 401 at once on every route but a tracking link's, which carries its own
-   * authorization in the path.
+   * authorization in the path. A path spelled another way ({@code /api/./users}, {@code %75}) is the route it
+   * leads to, and needs what that route needs.
    */
   static final String REST = """
       METHOD PATH                                           BODY                                                             NONE VIEWER DISPATCHER ADMIN SIGNED_OUT TAMPERED LINK_AS_BEARER
@@ -88,6 +89,11 @@ class AccessMatrixIT {
       DELETE /api/users/{doomedUser}                        -                                                                401  403    403        204   401        401      401
       GET    /api/track/{link}                              -                                                                200  200    200        200   200        200      200
       GET    /api/track/{link}/positions                    -                                                                200  200    200        200   200        200      200
+      GET    /api/./users                                   -                                                                401  403    403        200   401        401      401
+      GET    /api//users                                    -                                                                401  403    403        200   401        401      401
+      GET    //api/users                                    -                                                                401  403    403        200   401        401      401
+      GET    /api/%75sers                                   -                                                                401  403    403        200   401        401      401
+      GET    /api/routes/../users                           -                                                                401  403    403        200   401        401      401
       GET    /api/no-such-endpoint                          -                                                                401  404    404        404   401        401      401
       POST   /api/no-such-endpoint                          -                                                                401  403    403        404   401        401      401
       """;
