@@ -116,6 +116,44 @@ class SignInIT {
     assertThat(get("/", cookie(token)).statusCode()).as("the console, with that cookie").isEqualTo(302);
   }
 
+  /**
+   * The console's bridge connection is known by the cookie its handshake carried; once that session is signed out,
+   * the connection may no longer act for it, as the cookie may no longer act over REST.
+   */
+  @Test
+  void aSignedOutSessionsOpenBridgeConnectionMayNoLongerStartDeliveries() throws Exception {
+    String token = newUser(unique("bridge-leaver"), "dispatcher");
+    List<JsonObject> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vertx.core.http.WebSocketClient client = stack.app().vertx().createWebSocketClient();
+    try {
+      io.vertx.core.http.WebSocket socket = client.connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost")
+              .setPort(stack.httpPort()).setURI("/eventbus/1/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket")
+              .addHeader("cookie", AccessGuard.SESSION_COOKIE + "=" + token))
+          .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      socket.textMessageHandler(frame -> received.addAll(io.codedelivery.support.SockJsClient.messages(frame)));
+      java.util.function.Supplier<String> start = () -> {
+        String replyAddress = UUID.randomUUID().toString();
+        socket.writeTextMessage(io.codedelivery.support.SockJsClient.frame(new JsonObject().put("type", "send")
+            .put("address", io.codedelivery.model.Addresses.START_DELIVERY).put("body", new JsonObject().put("routeId", "1"))
+            .put("replyAddress", replyAddress)));
+        return replyAddress;
+      };
+      String first = start.get();
+      await().atMost(WAIT).until(() -> received.stream().anyMatch(m -> first.equals(m.getString("address"))));
+      assertThat(received).filteredOn(m -> first.equals(m.getString("address"))).first()
+          .satisfies(reply -> assertThat(reply.getString("type")).as("signed in: %s", reply).isEqualTo("rec"));
+
+      assertThat(send("DELETE", "/api/session", null, bearer(token)).statusCode()).isEqualTo(204);
+
+      await().atMost(SESSION_CHANGE).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        start.get();
+        return received.stream().anyMatch(m -> "access_denied".equals(m.getString("body")));
+      });
+    } finally {
+      client.close();
+    }
+  }
+
   // Writes a cookie authorizes come from this site's own pages.
 
   @Test
