@@ -3,13 +3,20 @@ package io.codedelivery.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.codedelivery.model.Addresses;
+import io.codedelivery.support.SockJsClient;
 import io.codedelivery.support.TestStack;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,18 +133,18 @@ class SignInIT {
   @Test
   void aSignedOutSessionsOpenBridgeConnectionMayNoLongerStartDeliveries() throws Exception {
     String token = newUser(unique("bridge-leaver"), "dispatcher");
-    List<JsonObject> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-    io.vertx.core.http.WebSocketClient client = stack.app().vertx().createWebSocketClient();
+    List<JsonObject> received = new CopyOnWriteArrayList<>();
+    WebSocketClient client = stack.app().vertx().createWebSocketClient();
     try {
-      io.vertx.core.http.WebSocket socket = client.connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost")
+      WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("localhost")
               .setPort(stack.httpPort()).setURI("/eventbus/1/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket")
               .addHeader("cookie", AccessGuard.SESSION_COOKIE + "=" + token))
-          .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-      socket.textMessageHandler(frame -> received.addAll(io.codedelivery.support.SockJsClient.messages(frame)));
-      java.util.function.Supplier<String> start = () -> {
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      socket.textMessageHandler(frame -> received.addAll(SockJsClient.messages(frame)));
+      Supplier<String> start = () -> {
         String replyAddress = UUID.randomUUID().toString();
-        socket.writeTextMessage(io.codedelivery.support.SockJsClient.frame(new JsonObject().put("type", "send")
-            .put("address", io.codedelivery.model.Addresses.START_DELIVERY).put("body", new JsonObject().put("routeId", "1"))
+        socket.writeTextMessage(SockJsClient.frame(new JsonObject().put("type", "send")
+            .put("address", Addresses.START_DELIVERY).put("body", new JsonObject().put("routeId", "1"))
             .put("replyAddress", replyAddress)));
         return replyAddress;
       };
@@ -185,7 +195,7 @@ class SignInIT {
       HttpResponse<String> response = get(page, new String[0]);
       assertThat(response.statusCode()).as(page).isEqualTo(302);
       assertThat(response.headers().firstValue("location")).as(page)
-          .hasValue("/signin?next=" + java.net.URLEncoder.encode(page, java.nio.charset.StandardCharsets.UTF_8));
+          .hasValue("/signin?next=" + URLEncoder.encode(page, StandardCharsets.UTF_8));
     }
     assertThat(get("/", cookie(stack.adminToken())).statusCode()).as("with a session").isEqualTo(200);
     assertThat(get("/", cookie(TestStack.class.getSimpleName())).statusCode()).as("with a cookie that is no session").isEqualTo(302);
