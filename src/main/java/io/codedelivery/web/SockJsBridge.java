@@ -198,8 +198,10 @@ final class SockJsBridge {
     }
     JsonObject headers = frame.getJsonObject("headers");
     String token = AccessGuard.bearerToken(headers == null ? null : headers.getString("authorization"));
-    Future<Optional<Operator>> operator = token == null
-        ? Future.succeededFuture(Optional.ofNullable(Operator.of(event.socket().webUser()))) : access.operator(token);
+    // The connection's own session is asked again for each frame, so a sign-out or a role change reaches it.
+    String connectionToken = AccessGuard.connectionToken(event.socket().webUser());
+    Future<Optional<Operator>> operator = token != null ? access.operator(token)
+        : connectionToken != null ? access.operator(connectionToken) : Future.succeededFuture(Optional.empty());
     return operator.compose(found -> {
       if (found.isPresent() && found.get().may(needed.get())) {
         return Future.succeededFuture(true);
@@ -213,13 +215,13 @@ final class SockJsBridge {
           .map(verdict -> verdict.opened() && address.equals(Addresses.delivery(verdict.deliveryId())));
     }).otherwise(false).onSuccess(allowed -> {
       if (!allowed) {
-        deny(event, found(Operator.of(event.socket().webUser()), token));
+        deny(event, why(connectionToken, token));
       }
     });
   }
 
-  private static String found(Operator cookieOperator, String token) {
-    return token != null ? "the token does not allow it" : cookieOperator != null ? "your roles do not allow it" : "sign in first";
+  private static String why(String connectionToken, String token) {
+    return token != null ? "the token does not allow it" : connectionToken != null ? "your session does not allow it" : "sign in first";
   }
 
   /**

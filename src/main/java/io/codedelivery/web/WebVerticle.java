@@ -57,7 +57,7 @@ public final class WebVerticle extends VerticleBase {
     new TrackApi(access, queries, context.routes(), config.simulationIntervalMs()).mount(router);
     new PageConfigApi(config).mount(router);
     // Everything else under /api needs an operator allowed to do it.
-    router.route("/api/*").handler(ctx -> guard.require(AccessRules.permissionFor(ctx.request().method(), ctx.request().path())).handle(ctx));
+    router.route("/api/*").handler(ctx -> guard.require(AccessRules.permissionFor(ctx.request().method(), ctx.normalizedPath())).handle(ctx));
     new RouteApi(vertx, context, sameOrigin).mount(router);
     deliveries = new DeliveryApi(vertx, context, sameOrigin, access);
     deliveries.mount(router);
