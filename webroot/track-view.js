@@ -3,6 +3,7 @@
 
 import { distanceText, lastUpdateText, progressText, statusLine } from './track-text.js';
 
+const TITLE = 'Your delivery — Code Delivery';
 const byId = (id) => document.getElementById(id);
 
 /** Sets a text only when it changes: the status line is a live region, and the same words need no second reading. */
@@ -12,9 +13,18 @@ function setText(element, text) {
   }
 }
 
+/** The status line, and the tab's title after it (a tab in the background still tells where the delivery is). */
+function setStatus(text) {
+  setText(byId('status-line'), text);
+  const title = `${text} — ${TITLE}`;
+  if (document.title !== title) {
+    document.title = title;
+  }
+}
+
 /** The link cannot be used: one sentence where the status goes, and nothing else (no map). */
 export function showProblem(message) {
-  setText(byId('status-line'), message);
+  setStatus(message);
   byId('details').hidden = true;
   byId('map-area').hidden = true;
   document.body.classList.add('link-problem');
@@ -35,7 +45,7 @@ export function showDelivery(tracking) {
 
 /** Status line, progress, distance left and the age of the newest position, as of `now`. */
 export function render(figures, now) {
-  setText(byId('status-line'), statusLine(figures, now));
+  setStatus(statusLine(figures, now));
   document.body.dataset.phase = figures.phase;
 
   const progress = byId('progress');

@@ -35,6 +35,7 @@ class TrackPage {
     this.catchUpPending = false;
     this.ending = null; // the work done once when the delivery ends
     this.stopped = false; // the link stopped working while the page was open
+    this.ticker = null;
   }
 
   get delivery() {
@@ -54,7 +55,7 @@ class TrackPage {
       this.mapView.placeVehicle(delivery, spot.lat, spot.lon);
     }
     this.render();
-    setInterval(() => this.render(), TICK_MS);
+    this.ticker = setInterval(() => this.render(), TICK_MS);
 
     await this.catchUp(0);
     this.mapView.frameAll(delivery);
@@ -66,7 +67,9 @@ class TrackPage {
   }
 
   render() {
-    view.render(figuresOf(this.tracking), Date.now());
+    if (!this.stopped) {
+      view.render(figuresOf(this.tracking), Date.now());
+    }
   }
 
   /** Merges positions (live or stored) and brings the map and the words up to date with them. */
@@ -167,6 +170,7 @@ class TrackPage {
       return;
     }
     this.stopped = true;
+    clearInterval(this.ticker);
     this.feed.close();
     this.replay.pause();
     view.showProblem(LINK_MESSAGES[problem]);
