@@ -1,5 +1,6 @@
 package io.codedelivery.browser;
 
+import static io.codedelivery.browser.MapPageTestBase.waitUpTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codedelivery.config.Setting;
@@ -7,6 +8,7 @@ import io.codedelivery.persistence.Store;
 import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.logging.LogEntry;
@@ -24,17 +27,25 @@ import org.openqa.selenium.logging.LogEntry;
  * button, nothing of the others — with its status line, until "Delivered at …" and the trip's replay. A link the
  * sender withdrew, one that expired and one that was tampered with each say so in one sentence, with no map.
  */
-class TrackingPageIT extends MapPageTestBase {
+class TrackingPageIT {
   /** A point every 150 ms: route 1 (140 points) takes about 20 s, enough to open the page while it drives. */
-  private static final String TRACKED_INTERVAL_MS = "150";
+  private static final String INTERVAL_MS = "150";
   private static final int OTHER_DELIVERIES = 20;
   private static final List<String> ROUTES = List.of("1", "2", "3");
+  private static TestStack stack;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  /** Hides the base class's stack start (JUnit then runs only this one): the same stack, at a slower pace. */
   @BeforeAll
   static void startStack() {
     Browser.assumeInstalled();
-    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, TRACKED_INTERVAL_MS, Setting.MAP_TILES_URL, ""));
+    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, INTERVAL_MS, Setting.MAP_TILES_URL, ""));
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
   }
 
   @Test
