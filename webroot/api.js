@@ -59,24 +59,10 @@ export function createApi(fetchJson = browserFetchJson) {
 
 /** The JSON body of a 200 answer, or null for any other status, a network failure or a body that is not JSON. */
 async function browserFetchJson(url) {
-  const { status, body } = await fetchAnswer(url);
-  return status === 200 ? body : null;
-}
-
-/**
- * One GET of a JSON resource as {status, body}: the body parsed (null when it is not JSON), status 0 when the
- * network gave no answer at all. For callers that say why a read was refused (the server's error code).
- */
-export async function fetchAnswer(url) {
-  let response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' } });
+    const response = await fetch(url, { headers: { accept: 'application/json' } });
+    return response.status === 200 ? await response.json() : null;
   } catch {
-    return { status: 0, body: null };
-  }
-  try {
-    return { status: response.status, body: await response.json() };
-  } catch {
-    return { status: response.status, body: null };
+    return null;
   }
 }

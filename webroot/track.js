@@ -3,15 +3,14 @@
 //
 // Built from the console's parts where they fit: map-view.js (what is drawn), live-feed.js (the event bus, here
 // following one delivery with the link's token), replay.js (the replay once delivered) and deliveries.js (merge by
-// seq). Its own: track-link.js (the token, its two reads and its refusals), track-state.js (the delivery's figures),
+// seq). Its own: track-api.js (the token, its two reads and its refusals), track-state.js (the delivery's figures),
 // track-text.js (their words) and track-view.js (the page around the map).
 
-import { fetchAnswer } from './api.js';
 import { firstMissingSeq, hasGap, latestPosition } from './deliveries.js';
 import { LiveFeed } from './live-feed.js';
 import { MapView } from './map-view.js';
 import { Replay } from './replay.js';
-import { createTrackApi, isFinalProblem, LINK_MESSAGES, tokenFromPath } from './track-link.js';
+import { createTrackApi, isFinalProblem, LINK_MESSAGES, tokenFromPath } from './track-api.js';
 import { applyDeliveryJson, applyPositions, createTracking, figuresOf } from './track-state.js';
 import * as view from './track-view.js';
 
@@ -201,13 +200,10 @@ class TrackPage {
   }
 }
 
-/** The map's tile URL: the delivery's own answer names it, else the pages' settings (a blank one: no tiles). */
-async function tilesUrlFor(deliveryJson) {
-  if (typeof deliveryJson.tilesUrl === 'string') {
-    return deliveryJson.tilesUrl;
-  }
-  const { status, body } = await fetchAnswer('/api/config');
-  return status === 200 && typeof body?.tilesUrl === 'string' ? body.tilesUrl : '';
+/** The map's tile URL, from the pages' settings; blank (no tiles) when they cannot be read. */
+async function tilesUrlOf(api) {
+  const tilesUrl = (await api.pageConfig()).value?.tilesUrl;
+  return typeof tilesUrl === 'string' ? tilesUrl : '';
 }
 
 async function main() {
@@ -228,7 +224,7 @@ async function main() {
   const tracking = createTracking(answer.value);
   // The map's area shows before Leaflet measures it.
   view.showDelivery(tracking);
-  const mapView = new MapView(document.getElementById('map'), await tilesUrlFor(answer.value), view.showTilesNote);
+  const mapView = new MapView(document.getElementById('map'), await tilesUrlOf(api), view.showTilesNote);
   const replay = new Replay(mapView, { intervalMs: tracking.intervalMs });
   let page = null;
   const feed = new LiveFeed({

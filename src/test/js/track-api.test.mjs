@@ -1,7 +1,7 @@
 // The customer's tracking link: its token, the reads it opens, and what the page says when the server refuses it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTrackApi, isFinalProblem, LINK_MESSAGES, problemOf, tokenFromPath } from '../../../webroot/track-link.js';
+import { createTrackApi, isFinalProblem, LINK_MESSAGES, problemOf, tokenFromPath } from '../../../webroot/track-api.js';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJkZWwiOiIzZjJiIn0.c2lnbmF0dXJlXzEyMw';
 
@@ -70,6 +70,12 @@ describe('createTrackApi', () => {
     assert.deepEqual(await api.delivery(), { value: delivery });
     assert.deepEqual(await api.positions(3), { value: track });
     assert.deepEqual(asked, [`/api/track/${TOKEN}`, `/api/track/${TOKEN}/positions?fromSeq=3`]);
+  });
+
+  test('the pages\' settings, for the map\'s tiles', async () => {
+    const { api } = server({ '/api/config': { status: 200, body: { tilesUrl: 'https://tiles/{z}/{x}/{y}.png' } } });
+    assert.deepEqual(await api.pageConfig(), { value: { tilesUrl: 'https://tiles/{z}/{x}/{y}.png' } });
+    assert.deepEqual(await server({}).api.pageConfig(), { problem: 'unavailable' });
   });
 
   test('a refusal is the problem, not a value; a 200 that is not what was asked for is unavailable', async () => {

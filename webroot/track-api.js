@@ -1,8 +1,7 @@
-// A customer's tracking link (/track/<token>): the token it carries, the two reads it opens
-// (GET /api/track/<token> and its /positions), and what the page says when the server refuses the link.
-// fetch is passed in, so Node's test runner stands in for the server.
-
-import { fetchAnswer } from './api.js';
+// The customer page's side of a tracking link (/track/<token>): the token it carries, the two reads it opens
+// (GET /api/track/<token> and its /positions), and what the page says when the server refuses the link. (The
+// operators' side, copying and sharing a link, is the console's.) fetch is passed in, so Node's test runner stands
+// in for the server.
 
 // The token is a JWT: three base64url parts joined by dots. Anything else in the path is not a link we made.
 const TRACK_PATH = /^\/track\/([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){0,2})\/?$/;
@@ -43,6 +42,20 @@ export function isFinalProblem(problem) {
 }
 
 /**
+ * One GET as {status, body}: the body parsed (null when it is not JSON), status 0 when the network gave no answer.
+ * Unlike the console's reads, a 401 here is news about the link, not a reason to go and sign in.
+ */
+async function fetchAnswer(url) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' } });
+  } catch {
+    return { status: 0, body: null };
+  }
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+/**
  * The reads of one tracking link. Each answers {value} or {problem} (see problemOf).
  * @param {string} token the link's token, sent as the last path segment
  * @param {(url: string) => Promise<{status: number, body: any}>} fetchAnswerOf one GET (0 = no answer at all)
@@ -63,5 +76,8 @@ export function createTrackApi(token, fetchAnswerOf = fetchAnswer) {
 
     /** The stored track from fromSeq on, in seq order. */
     positions: (fromSeq = 0) => read(`${base}/positions?fromSeq=${Math.max(0, fromSeq)}`, Array.isArray),
+
+    /** The pages' settings (GET /api/config, open to all): the map's tile URL. */
+    pageConfig: () => read('/api/config', (body) => typeof body === 'object' && body !== null),
   };
 }
