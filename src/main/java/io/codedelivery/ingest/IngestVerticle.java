@@ -86,13 +86,13 @@ public final class IngestVerticle extends VerticleBase {
     devices = new KnownDevices(loadDeviceIds, System::nanoTime, (delayMs, action) -> vertx.setTimer(delayMs, id -> action.run()));
     vertx.setPeriodic(KnownDevices.REFRESH_MS, id -> devices.reload()
         .onFailure(e -> LOG.warn("Could not refresh the registered devices: {}", e.getMessage())));
-    producer = KafkaProducer.createShared(vertx, "code-delivery-ingest", KafkaClients.producer(config.kafkaBootstrapServers()));
+    producer = KafkaProducer.createShared(vertx, "code-delivery-ingest", KafkaClients.producer(config.kafkaConnection()));
     // A store away at start-up is no reason not to serve: the first request of each device reloads the set.
     return devices.reload().otherwise(Set.of())
         .compose(loaded -> HttpServers.create(vertx, config, metrics).requestHandler(this::handle).listen(config.ingestPort()))
         .onSuccess(s -> {
           server = s;
-          LOG.info("Ingest (OsmAnd, Traccar Client, OwnTracks) listening on http://localhost:{}/", s.actualPort());
+          LOG.info("Ingest (OsmAnd, Traccar Client, OwnTracks) listening on {}://localhost:{}/", config.tls() ? "https" : "http", s.actualPort());
         });
   }
 

@@ -54,6 +54,7 @@ public final class ApiError {
   public static String errorFor(int status) {
     return switch (status) {
       case 400 -> "bad_request";
+      case 401 -> "unauthorized";
       case 403 -> "forbidden";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";

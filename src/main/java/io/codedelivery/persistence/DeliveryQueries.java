@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 
 /** The read side: delivery state and stored tracks, in the same JSON shape the topics and the event bus use. */
 public final class DeliveryQueries {
+  /** The field of a stored delivery that counts its revoked tracking links (see {@link #revokeTrackingLink}). */
+  public static final String LINK_VERSION = "trackingLinkVersion";
   /** Deliveries a filtered page examines at most. */
   public static final int FILTERED_WINDOW = 200;
   private static final JsonObject BY_SEQ = new JsonObject().put("seq", 1);
@@ -148,9 +150,16 @@ public final class DeliveryQueries {
     return stored.getString("deviceId") != null;
   }
 
-  /** The page's link to a delivery, until access tokens give each one a link of its own. */
-  public static String trackingUrl(String deliveryId) {
-    return "/#/deliveries/" + deliveryId;
+  /**
+   * Counts a delivery's revoked tracking links: its link version moves on, and links of an older version stop
+   * working. Empty when there is no such delivery.
+   */
+  public Future<Optional<Integer>> revokeTrackingLink(String deliveryId) {
+    return mongo.findOneAndUpdate(Store.DELIVERIES, new JsonObject().put("_id", deliveryId),
+            new JsonObject().put("$inc", new JsonObject().put(LINK_VERSION, 1)))
+        .compose(before -> before == null ? Future.succeededFuture(Optional.<Integer>empty())
+            : mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), new JsonObject().put(LINK_VERSION, 1))
+                .map(after -> Optional.of(after.getInteger(LINK_VERSION, 0))));
   }
 
   /**
@@ -208,7 +217,7 @@ public final class DeliveryQueries {
       return deviceDeliveryJson(stored);
     }
     JsonObject json = new JsonObject().put("deliveryId", stored.getString("_id"));
-    for (String field : List.of("routeId", "title", "clientId", "lastSeq", "pointCount")) {
+    for (String field : List.of("routeId", "title", "clientId", "lastSeq", "pointCount", LINK_VERSION)) {
       if (stored.containsKey(field)) {
         json.put(field, stored.getValue(field));
       }
@@ -231,6 +240,9 @@ public final class DeliveryQueries {
     for (String field : List.of("startedAt", "updatedAt", "finishedAt")) {
       json.put(field, Store.isoDate(stored.getValue(field)));
     }
+    if (stored.containsKey("endedAt")) {
+      json.put("endedAt", Store.isoDate(stored.getValue("endedAt")));
+    }
     return json;
   }
 
@@ -241,12 +253,12 @@ public final class DeliveryQueries {
   private static JsonObject deviceDeliveryJson(JsonObject stored) {
     String id = stored.getString("_id");
     JsonObject json = new JsonObject().put("deliveryId", id);
-    for (String field : List.of("deviceId", "destination", "routeId", "title", "reference", "customer", "lastSeq")) {
+    for (String field : List.of("deviceId", "destination", "routeId", "title", "reference", "customer", "lastSeq", LINK_VERSION)) {
       if (stored.containsKey(field)) {
         json.put(field, stored.getValue(field));
       }
     }
-    json.put("status", statusOf(stored).wireName()).put("trackingUrl", trackingUrl(id));
+    json.put("status", statusOf(stored).wireName());
     if (stored.containsKey("promisedBy")) {
       json.put("promisedBy", Store.isoDate(stored.getValue("promisedBy")));
     }

@@ -1,7 +1,5 @@
 package io.codedelivery.persistence;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoServerException;
 import io.codedelivery.model.LatLon;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -62,7 +60,7 @@ public final class DeviceDeliveries {
     Assignment assignment = delivery.assignment();
     return mongo.insert(Store.DEVICE_ASSIGNMENTS, assignment.toDocument(at))
         .map(inserted -> true)
-        .recover(error -> isDuplicateKey(error) ? Future.succeededFuture(false) : Future.failedFuture(error))
+        .recover(error -> Store.isDuplicateKey(error) ? Future.succeededFuture(false) : Future.failedFuture(error))
         .compose(assigned -> !assigned ? Future.succeededFuture(false)
             : mongo.insert(Store.DELIVERIES, deliveryDocument(delivery, at))
                 .compose(v -> mongo.bulkWriteWithOptions(Store.DELIVERIES_NEWEST_FIRST,
@@ -142,12 +140,4 @@ public final class DeviceDeliveries {
     return new JsonObject().put("_id", deviceId).put("deliveryId", deliveryId);
   }
 
-  private static boolean isDuplicateKey(Throwable error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof MongoServerException server && ErrorCategory.fromErrorCode(server.getCode()) == ErrorCategory.DUPLICATE_KEY) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

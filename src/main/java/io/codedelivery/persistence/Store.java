@@ -1,5 +1,7 @@
 package io.codedelivery.persistence;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoServerException;
 import io.codedelivery.config.AppConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +26,12 @@ public final class Store {
   public static final String DEVICE_ASSIGNMENTS = "device_assignments";
   /** The tracking stage's state per device ({@code _id} the device's unique id), saved before it commits. */
   public static final String TRACKING = "tracking";
+  /** Operator accounts, {@code _id} the user name: {@code io.codedelivery.access.AccountStore}. */
+  public static final String USERS = "users";
+  /** Signed-in sessions, {@code _id} the session id its token names; removing one signs it out everywhere. */
+  public static final String SESSIONS = "sessions";
+  /** Generated secrets every process shares (the token signing key), {@code _id} their name. */
+  public static final String SECRETS = "secrets";
   /** Inverted start times count down from here (the year 2286), so they keep a fixed width of 13 digits. */
   private static final long LAST_MILLIS = 9_999_999_999_999L;
 
@@ -50,12 +58,23 @@ public final class Store {
   }
 
   public static MongoClient client(Vertx vertx, AppConfig config, Pool pool) {
-    return MongoClient.createShared(vertx, new JsonObject()
+    return MongoClient.createShared(vertx, clientConfig(config, pool), pool.sharedName);
+  }
+
+  /**
+   * TLS comes from the connection string ({@code tls=true}, or any {@code mongodb+srv://}), verified against the
+   * JVM's trusted CAs. The Java driver ignores a URI's {@code tlsCAFile}, so a private CA is given as
+   * {@code mongo.tls.ca.path}: the Vert.x client's {@code caPath} (PEM), which it only reads with TLS on.
+   */
+  static JsonObject clientConfig(AppConfig config, Pool pool) {
+    JsonObject client = new JsonObject()
         .put("connection_string", config.mongoUri())
         .put("db_name", config.mongoDatabase())
         .put("maxPoolSize", pool.maxConnections)
         .put("serverSelectionTimeoutMS", 5_000)
-        .put("connectTimeoutMS", 5_000), pool.sharedName);
+        .put("connectTimeoutMS", 5_000);
+    config.mongoTlsCaPath().ifPresent(ca -> client.put("ssl", true).put("caPath", ca.toString()));
+    return client;
   }
 
   /**
@@ -84,12 +103,12 @@ public final class Store {
     return String.format("%013d:%s", LAST_MILLIS - startedAt.toEpochMilli(), deliveryId);
   }
 
-  static JsonObject date(Instant instant) {
+  public static JsonObject date(Instant instant) {
     return new JsonObject().put("$date", instant.toString());
   }
 
   /** A stored date back as an instant; null when none is stored. */
-  static Instant instant(Object stored) {
+  public static Instant instant(Object stored) {
     String iso = isoDate(stored);
     return iso == null ? null : Instant.parse(iso);
   }
@@ -101,5 +120,15 @@ public final class Store {
       return value instanceof Number millis ? Instant.ofEpochMilli(millis.longValue()).toString() : Instant.parse(value.toString()).toString();
     }
     return stored == null ? null : stored.toString();
+  }
+
+  /** The store refused a write because its {@code _id} (or another unique key) is taken. */
+  public static boolean isDuplicateKey(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof MongoServerException server && ErrorCategory.fromErrorCode(server.getCode()) == ErrorCategory.DUPLICATE_KEY) {
+        return true;
+      }
+    }
+    return false;
   }
 }

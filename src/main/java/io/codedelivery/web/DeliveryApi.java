@@ -4,6 +4,7 @@ import static io.codedelivery.web.QueryParameters.deviceUniqueId;
 import static io.codedelivery.web.QueryParameters.number;
 import static io.codedelivery.web.QueryParameters.onlyKnown;
 
+import io.codedelivery.access.Access;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.DeliveryId;
@@ -56,8 +57,10 @@ final class DeliveryApi {
   private final SameOrigin sameOrigin;
   private final int maxBodyBytes;
   private final DeviceDeliveryApi devices;
+  private final Access access;
 
-  DeliveryApi(Vertx vertx, AppContext context, SameOrigin sameOrigin) {
+  DeliveryApi(Vertx vertx, AppContext context, SameOrigin sameOrigin, Access access) {
+    this.access = access;
     this.eventBus = vertx.eventBus();
     this.queries = DeliveryQueries.create(vertx, context.config(), context.routes());
     this.routes = context.routes();
@@ -65,7 +68,7 @@ final class DeliveryApi {
     this.metrics = context.metrics();
     this.sameOrigin = sameOrigin;
     this.maxBodyBytes = context.config().bridgeMaxBodyBytes();
-    this.devices = new DeviceDeliveryApi(vertx, context);
+    this.devices = new DeviceDeliveryApi(vertx, context, id -> access.trackingUrl(id, 0));
   }
 
   Future<Void> close() {
@@ -81,6 +84,7 @@ final class DeliveryApi {
       router.post("/api/deliveries/:id/" + action).handler(new JsonOnly(metrics)).handler(sameOrigin)
           .handler(ctx -> devices.end(ctx, deliveryId(ctx.pathParam("id"), "delivery id"), outcome));
     }
+    router.post("/api/deliveries/:id/tracking-link/revoke").handler(new JsonOnly(metrics)).handler(sameOrigin).handler(this::revokeLink);
     router.get("/api/deliveries").handler(this::list);
     router.get("/api/deliveries/:id").handler(this::one);
     router.get("/api/deliveries/:id/positions").handler(this::track);
@@ -98,7 +102,7 @@ final class DeliveryApi {
         .onSuccess(reply -> {
           String id = reply.body().getString("deliveryId");
           ctx.response().putHeader("location", "/api/deliveries/" + id);
-          JsonResponse.send(ctx, 202, reply.body());
+          JsonResponse.send(ctx, 202, reply.body().copy().put("trackingUrl", access.trackingUrl(id, 0)));
         })
         .onFailure(e -> {
           Optional<StartFailure> refused = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
@@ -154,7 +158,9 @@ final class DeliveryApi {
     listed.onComplete(done -> lists.release());
     answer(ctx, listed, page -> {
       if (page.isPresent()) {
-        JsonResponse.send(ctx, 200, page.get().toJson());
+        JsonObject json = page.get().toJson();
+        json.getJsonArray("items").forEach(item -> withLink((JsonObject) item));
+        JsonResponse.send(ctx, 200, json);
       } else {
         ApiError.send(ctx, 400, "'after' names no stored delivery");
       }
@@ -166,7 +172,7 @@ final class DeliveryApi {
     String id = deliveryId(ctx.pathParam("id"), "delivery id");
     answer(ctx, queries.delivery(id), found -> {
       if (found.isPresent()) {
-        JsonResponse.send(ctx, 200, found.get());
+        JsonResponse.send(ctx, 200, withLink(found.get()));
       } else {
         notFound(ctx, id);
       }
@@ -180,11 +186,30 @@ final class DeliveryApi {
     answer(ctx, devices.activeDeliveryOf(deviceId).compose(active -> active.isEmpty()
         ? Future.succeededFuture(Optional.<JsonObject>empty()) : queries.delivery(active.get())), found -> {
           if (found.isPresent()) {
-            JsonResponse.send(ctx, 200, found.get());
+            JsonResponse.send(ctx, 200, withLink(found.get()));
           } else {
             ApiError.send(ctx, 404, "device " + deviceId + " has no active delivery");
           }
         });
+  }
+
+  /** The delivery's tracking link in place of the version it is at. */
+  private JsonObject withLink(JsonObject delivery) {
+    Object version = delivery.remove(DeliveryQueries.LINK_VERSION);
+    return delivery.put("trackingUrl", access.trackingUrl(delivery.getString("deliveryId"), version instanceof Number n ? n.intValue() : 0));
+  }
+
+  /** Withdraws the delivery's tracking link: the old one stops working at once, and the answer carries the new one. */
+  private void revokeLink(RoutingContext ctx) {
+    String id = deliveryId(ctx.pathParam("id"), "delivery id");
+    answer(ctx, queries.revokeTrackingLink(id), version -> {
+      if (version.isPresent()) {
+        LOG.info("Tracking link of delivery {} revoked by {}", id, AccessGuard.operator(ctx).username());
+        JsonResponse.send(ctx, 200, new JsonObject().put("deliveryId", id).put("trackingUrl", access.trackingUrl(id, version.get())));
+      } else {
+        notFound(ctx, id);
+      }
+    });
   }
 
   private void track(RoutingContext ctx) {

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,18 +44,21 @@ final class DeviceDeliveryApi {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceDeliveryApi.class);
 
   private final EventBus eventBus;
+  /** A new delivery's tracking link, at version 0. */
+  private final UnaryOperator<String> firstLinkOf;
   private final RouteCatalog routes;
   private final DeviceDeliveries deliveries;
   private final DeviceStore devices;
   private final KafkaProducer<String, String> producer;
 
-  DeviceDeliveryApi(Vertx vertx, AppContext context) {
+  DeviceDeliveryApi(Vertx vertx, AppContext context, UnaryOperator<String> firstLinkOf) {
+    this.firstLinkOf = firstLinkOf;
     this.eventBus = vertx.eventBus();
     this.routes = context.routes();
     this.deliveries = new DeviceDeliveries(Store.client(vertx, context.config(), Store.Pool.READS));
     this.devices = DeviceStore.create(vertx, context.config());
     this.producer = KafkaProducer.createShared(vertx, "code-delivery-web",
-        KafkaClients.producer(context.config().kafkaBootstrapServers()));
+        KafkaClients.producer(context.config().kafkaConnection()));
     // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
     producer.exceptionHandler(e -> LOG.debug("End position send failed (answered to its requester): {}", e.toString()));
   }
@@ -116,7 +120,7 @@ final class DeviceDeliveryApi {
             new DeliveryUpdate(DeliveryUpdate.Kind.STARTED, deliveryId, request.routeId(), 0, now).toJson());
         ctx.response().putHeader("location", "/api/deliveries/" + deliveryId);
         JsonResponse.send(ctx, 202, new JsonObject().put("deliveryId", deliveryId)
-            .put("trackingUrl", DeliveryQueries.trackingUrl(deliveryId)));
+            .put("trackingUrl", firstLinkOf.apply(deliveryId)));
       }
     });
   }

@@ -1,14 +1,21 @@
 package io.codedelivery.web;
 
+import io.codedelivery.access.Access;
+import io.codedelivery.access.Operator;
+import io.codedelivery.access.OperatorRole.Permission;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.ops.HttpServers;
+import io.codedelivery.persistence.DeliveryQueries;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
@@ -20,12 +27,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The SockJS event-bus bridge: browsers may send only to {@code deliveries.start} and listen only to
- * {@code delivery.<uuid>} and {@code deliveries.updates}. Oversized messages and bursts of start requests are
+ * {@code delivery.<uuid>} and {@code deliveries.updates}, and only as far as their operator's roles or their
+ * delivery's tracking link allow. Oversized messages and bursts of start requests are
  * refused with a clear failure; a browser that stops reading is disconnected before its backlog grows.
  */
 final class SockJsBridge {
@@ -45,9 +54,13 @@ final class SockJsBridge {
   static final int MAX_UNWRITTEN_MESSAGES = 1_000;
   /** Close code for a connection cut off for not reading (4000–4999 are the application's own). */
   static final int CLOSE_TOO_SLOW = 4008;
+  /** An address no rule permits: a refused frame is pointed here so the bridge answers it {@code access_denied}. */
+  static final String DENIED_ADDRESS = "access-denied";
   private final Vertx vertx;
   private final AppConfig config;
   private final PipelineMetrics metrics;
+  private final Access access;
+  private final DeliveryQueries deliveries;
   /** Start requests each connection may still make; touched only on this verticle's event loop. */
   private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
   /** Per connection, messages handed to it and not yet written out; same event loop. */
@@ -57,7 +70,9 @@ final class SockJsBridge {
   private String lastAddress;
   private String lastEncoded;
 
-  SockJsBridge(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
+  SockJsBridge(Vertx vertx, AppConfig config, PipelineMetrics metrics, Access access, DeliveryQueries deliveries) {
+    this.access = access;
+    this.deliveries = deliveries;
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
@@ -68,8 +83,8 @@ final class SockJsBridge {
    * handshake, the xhr and eventsource requests alike), and xhr_send gets its body read, which Vert.x 5's SockJS
    * handler needs done before it (it answers 500 otherwise).
    */
-  void mount(Router router, SameOrigin sameOrigin) {
-    router.route(PATH + "/*").handler(sameOrigin);
+  void mount(Router router, SameOrigin sameOrigin, Handler<RoutingContext> connectionUser) {
+    router.route(PATH + "/*").handler(sameOrigin).handler(connectionUser);
     // The same frame limit as over WebSocket, so an oversized message reaches the bridge and is answered 413 there
     // on every transport.
     router.postWithRegex(PATH + "/[^/]+/[^/]+/xhr_send").handler(BodyHandler.create(false).setBodyLimit(HttpServers.maxSockJsFrameBytes(config)));
@@ -133,20 +148,93 @@ final class SockJsBridge {
           refuse(event, PAYLOAD_TOO_LARGE, "message body larger than " + config.bridgeMaxBodyBytes() + " bytes");
           return;
         }
-        if (Addresses.START_DELIVERY.equals(event.getRawMessage().getString("address")) && !allowStart(event.socket())) {
-          refuse(event, TOO_MANY_REQUESTS, "too many start requests from this connection (at most "
-              + config.bridgeMaxStartsPerMinute() + " a minute); try again shortly");
-          return;
-        }
+        authorize(event).onComplete(allowed -> {
+          if (allowed.failed() || !allowed.result()) {
+            return;
+          }
+          if (Addresses.START_DELIVERY.equals(event.getRawMessage().getString("address")) && !allowStart(event.socket())) {
+            refuse(event, TOO_MANY_REQUESTS, "too many start requests from this connection (at most "
+                + config.bridgeMaxStartsPerMinute() + " a minute); try again shortly");
+          } else {
+            event.complete(true);
+          }
+        });
+        return;
+      }
+      case REGISTER -> {
+        authorize(event).onSuccess(allowed -> {
+          if (allowed) {
+            event.complete(true);
+          }
+        });
+        return;
       }
       case RECEIVE -> {
         deliverBounded(event);
         return;
       }
       default -> {
-        // registrations and the rest are checked by the bridge's own rules
+        // the rest is checked by the bridge's own rules
       }
     }
+    event.complete(true);
+  }
+
+  /**
+   * Decides a frame that needs someone: listening to the fleet's updates or starting a delivery needs an operator
+   * (starting, a dispatcher); listening to one delivery needs an operator or that delivery's tracking link. The
+   * operator is the one of the frame's {@code authorization} header, else of the connection's cookie. A frame
+   * refused here gets the bridge's own {@code access_denied}; the future says whether it may go on.
+   */
+  private Future<Boolean> authorize(BridgeEvent event) {
+    JsonObject frame = event.getRawMessage();
+    String address = frame.getString("address");
+    Optional<Permission> needed = Addresses.START_DELIVERY.equals(address) ? Optional.of(Permission.DISPATCH)
+        : Addresses.DELIVERY_UPDATES.equals(address) || (address != null && Addresses.isDeliveryAddress(address))
+            ? Optional.of(Permission.SEE_FLEET) : Optional.empty();
+    if (needed.isEmpty()) {
+      // Not one of ours: the bridge's permitted addresses refuse it with access_denied.
+      return Future.succeededFuture(true);
+    }
+    JsonObject headers = frame.getJsonObject("headers");
+    String token = AccessGuard.bearerToken(headers == null ? null : headers.getString("authorization"));
+    Future<Optional<Operator>> operator = token == null
+        ? Future.succeededFuture(Optional.ofNullable(Operator.of(event.socket().webUser()))) : access.operator(token);
+    return operator.compose(found -> {
+      if (found.isPresent() && found.get().may(needed.get())) {
+        return Future.succeededFuture(true);
+      }
+      boolean trackingLinkMayWatch = token != null && found.isEmpty() && event.type() == BridgeEventType.REGISTER
+          && Addresses.isDeliveryAddress(address);
+      if (!trackingLinkMayWatch) {
+        return Future.succeededFuture(false);
+      }
+      return access.openLink(token, deliveries::delivery)
+          .map(verdict -> verdict.opened() && address.equals(Addresses.delivery(verdict.deliveryId())));
+    }).otherwise(false).onSuccess(allowed -> {
+      if (!allowed) {
+        deny(event, found(Operator.of(event.socket().webUser()), token));
+      }
+    });
+  }
+
+  private static String found(Operator cookieOperator, String token) {
+    return token != null ? "the token does not allow it" : cookieOperator != null ? "your roles do not allow it" : "sign in first";
+  }
+
+  /**
+   * Refuses a frame with the bridge's own {@code access_denied} (its address is swapped for one no rule permits,
+   * since a refusal from this handler would read "rejected"); a request also gets a failed reply saying why.
+   */
+  private void deny(BridgeEvent event, String why) {
+    metrics.clientFault("bridge_access_denied");
+    JsonObject frame = event.getRawMessage();
+    String replyAddress = frame.getString("replyAddress");
+    if (replyAddress != null) {
+      event.socket().write(new JsonObject().put("type", "err").put("address", replyAddress).put("failureCode", 403)
+          .put("failureType", "RECIPIENT_FAILURE").put("message", "access_denied: " + why).encode());
+    }
+    event.setRawMessage(frame.copy().put("address", DENIED_ADDRESS));
     event.complete(true);
   }
 

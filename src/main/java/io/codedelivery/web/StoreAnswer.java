@@ -17,7 +17,7 @@ final class StoreAnswer {
   /** @param what the data the store holds, for the 503 message ("delivery", "device") */
   static <T> void send(RoutingContext ctx, Future<T> result, String what, Consumer<T> onSuccess) {
     result.onSuccess(onSuccess::accept).onFailure(e -> {
-      LOG.warn("Query for {} failed: {}", ctx.request().path(), e.getMessage());
+      LOG.warn("Query for {} failed: {}", AccessGuard.loggablePath(ctx.request()), e.getMessage());
       ApiError.send(ctx, 503, "the " + what + " store is not reachable; try again shortly");
     });
   }

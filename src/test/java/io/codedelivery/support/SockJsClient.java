@@ -36,6 +36,8 @@ public final class SockJsClient implements AutoCloseable {
   private volatile JsonArray closeFrame;
   /** {@code /eventbus/<server>/<session>} of this connection. */
   private String sessionPath;
+  /** The bearer token sent with each frame; null for none. */
+  private volatile String token;
 
   /** The bridge closes connections that send no ping for 10 s; vertx-eventbus.js pings every 5 s, and so does this. */
   private static final long PING_INTERVAL_MS = 5_000;
@@ -151,19 +153,32 @@ public final class SockJsClient implements AutoCloseable {
     return write(message);
   }
 
+  /**
+   * Sends {@code authorization: Bearer <token>} with every register, send and publish from now on, as the
+   * official event-bus client sends headers: an operator's session token or a delivery's tracking-link token.
+   */
+  public SockJsClient authorizedAs(String token) {
+    this.token = token;
+    return this;
+  }
+
   public void register(String address) {
-    write(new JsonObject().put("type", "register").put("address", address));
+    write(authorized(new JsonObject().put("type", "register").put("address", address)));
   }
 
   /** Sends with a reply address; the reply (or failure) arrives in {@link #received} with that address. */
   public String send(String address, Object body) {
     String replyAddress = UUID.randomUUID().toString();
-    write(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", replyAddress));
+    write(authorized(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", replyAddress)));
     return replyAddress;
   }
 
   public void publish(String address, Object body) {
-    write(new JsonObject().put("type", "publish").put("address", address).put("body", body));
+    write(authorized(new JsonObject().put("type", "publish").put("address", address).put("body", body)));
+  }
+
+  private JsonObject authorized(JsonObject message) {
+    return token == null ? message : message.put("headers", new JsonObject().put("authorization", "Bearer " + token));
   }
 
   public List<JsonObject> messagesTo(String address) {

@@ -8,7 +8,12 @@ import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.ConsumerGroups;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +36,12 @@ import org.awaitility.Awaitility;
 public final class TestStack implements AutoCloseable {
   /** Fast enough for tests to finish quickly, slow enough for a browser to see a vehicle move. */
   public static final String FAST_INTERVAL_MS = "20";
+  /** The password of every test stack's first admin (user {@code admin}). */
+  public static final String ADMIN_PASSWORD = "test-admin-password";
+  /** The admin's session token, signed in once per stack (sessions and the signing key survive restarts). */
+  private volatile String adminToken;
   private static TestStack shared;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Map<Setting, String> settings;
   private final EmbeddedBroker broker;
@@ -167,6 +177,58 @@ public final class TestStack implements AutoCloseable {
     return "http://localhost:" + httpPort();
   }
 
+  /** A session token of the stack's admin, for {@code Authorization: Bearer} and the bridge's frames. */
+  public String adminToken() {
+    if (adminToken == null) {
+      adminToken = signIn("admin", ADMIN_PASSWORD);
+    }
+    return adminToken;
+  }
+
+  /** Signs in through {@code POST /api/session} as a real client does; fails the test when refused. */
+  public String signIn(String username, String password) {
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/session"))
+          .header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", username).put("password", password).encode()))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("sign-in as " + username + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return new JsonObject(response.body()).getString("token");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Creates a user with the given roles (as the admin) and returns its session token. */
+  public String tokenOfNewUser(String username, String... roles) {
+    String password = username + "-password";
+    try {
+      HttpResponse<String> created = HTTP.send(request("/api/users").header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", username).put("password", password)
+              .put("roles", new io.vertx.core.json.JsonArray(List.of((Object[]) roles))).encode())).build(), HttpResponse.BodyHandlers.ofString());
+      if (created.statusCode() != 201 && created.statusCode() != 409) {
+        throw new IllegalStateException("creating user " + username + " answered " + created.statusCode() + ": " + created.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return signIn(username, password);
+  }
+
+  /** A request to this stack's web port (a path, or a whole URL) as its admin: {@code Authorization: Bearer …}. */
+  public HttpRequest.Builder request(String pathOrUrl) {
+    return HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : baseUrl() + pathOrUrl))
+        .header("authorization", "Bearer " + adminToken());
+  }
+
   public String managementUrl() {
     return "http://localhost:" + app.config().managementPort();
   }
@@ -177,12 +239,12 @@ public final class TestStack implements AutoCloseable {
 
   /** A plain Kafka producer with the application's own producer settings, for tests that write records themselves. */
   public KafkaProducer<String, String> kafkaProducer() {
-    return new KafkaProducer<>(new HashMap<String, Object>(KafkaClients.producer(kafkaBootstrapServers())));
+    return new KafkaProducer<>(new HashMap<String, Object>(KafkaClients.producer(app.config().kafkaConnection())));
   }
 
   /** A plain Kafka consumer with the application's own consumer settings, reading the topics from the start. */
   public KafkaConsumer<String, String> kafkaConsumer(String groupId) {
-    return new KafkaConsumer<>(new HashMap<String, Object>(KafkaClients.consumer(kafkaBootstrapServers(), groupId, "earliest")));
+    return new KafkaConsumer<>(new HashMap<String, Object>(KafkaClients.consumer(app.config().kafkaConnection(), groupId, "earliest")));
   }
 
   /**
@@ -211,6 +273,7 @@ public final class TestStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    settings.put(Setting.ADMIN_PASSWORD, ADMIN_PASSWORD);
     for (Setting port : List.of(Setting.HTTP_PORT, Setting.MANAGEMENT_PORT, Setting.INGEST_PORT, Setting.KAFKA_EMBEDDED_PORT,
         Setting.KAFKA_EMBEDDED_CONTROLLER_PORT, Setting.MONGO_EMBEDDED_PORT)) {
       settings.put(port, String.valueOf(freePort()));

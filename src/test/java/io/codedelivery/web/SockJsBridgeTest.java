@@ -22,7 +22,7 @@ class SockJsBridgeTest {
 
   @BeforeEach
   void createBridge(Vertx vertx) {
-    bridge = new SockJsBridge(vertx, AppConfig.load(Map.of()), new PipelineMetrics(new SimpleMeterRegistry()));
+    bridge = new SockJsBridge(vertx, AppConfig.load(Map.of()), new PipelineMetrics(new SimpleMeterRegistry()), null, null);
   }
 
   @Test

@@ -1,0 +1,304 @@
+package io.codedelivery.access;
+
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.persistence.DeliveryQueries;
+import io.codedelivery.persistence.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the web role asks about access: sign-in and sign-out, the operator a token stands for, and the accounts
+ * themselves. One per process, shared by its web verticles (its state is thread-safe).
+ */
+public final class Access {
+  private static final Logger LOG = LoggerFactory.getLogger(Access.class);
+  static final String FIRST_ADMIN = "admin";
+  static final String PASSWORD_FILE = "initial-admin-password";
+  /** A session found (or found gone) is believed this long: a sign-out reaches every process within it. */
+  private static final long SESSION_CACHE_MS = 5_000;
+  private static final int SESSION_CACHE_MAX = 100_000;
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final AccountStore store;
+  private final Tokens tokens;
+  private final Passwords passwords;
+  private final SignInThrottle throttle;
+  private final Map<String, CachedSession> sessions = new ConcurrentHashMap<>();
+
+  private Access(Vertx vertx, AppConfig config, AccountStore store, Tokens tokens) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    this.tokens = tokens;
+    this.passwords = new Passwords(vertx);
+    this.throttle = new SignInThrottle(config.authMaxFailuresPerMinute());
+  }
+
+  /** Loads the signing key and creates the first admin when there is no user yet. */
+  public static Future<Access> create(Vertx vertx, AppConfig config) {
+    MongoClient mongo = Store.client(vertx, config, Store.Pool.READS);
+    AccountStore store = new AccountStore(mongo);
+    return Tokens.create(vertx, config, mongo)
+        .map(tokens -> new Access(vertx, config, store, tokens))
+        .compose(access -> access.ensureFirstAdmin().map(access));
+  }
+
+  private Future<Void> ensureFirstAdmin() {
+    return store.count().compose(users -> {
+      if (users > 0) {
+        return Future.succeededFuture();
+      }
+      boolean given = !config.adminPassword().isBlank();
+      String password = given ? config.adminPassword() : Passwords.random();
+      return passwords.hash(password)
+          .compose(hash -> store.create(new Account(FIRST_ADMIN, EnumSet.of(OperatorRole.ADMIN), Instant.now()), hash))
+          .compose(created -> created ? announceFirstAdmin(given, password) : Future.succeededFuture());
+    });
+  }
+
+  /** The one time a secret is logged: the generated first password, so that the README's first command is enough. */
+  private Future<Void> announceFirstAdmin(boolean given, String password) {
+    if (given) {
+      LOG.info("Created user '{}' with the password from ADMIN_PASSWORD", FIRST_ADMIN);
+      return Future.succeededFuture();
+    }
+    Path file = config.dataDir().resolve(PASSWORD_FILE);
+    return vertx.executeBlocking(() -> {
+      writeOwnerOnly(file, password);
+      return null;
+    }).onSuccess(written -> LOG.warn("Created user '{}' with password {} (also in {}, readable by this user only); "
+        + "sign in at /signin and change it on /users", FIRST_ADMIN, password, file.toAbsolutePath())).mapEmpty();
+  }
+
+  private static void writeOwnerOnly(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.deleteIfExists(file);
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(file);
+    }
+    Files.writeString(file, content + System.lineSeparator());
+  }
+
+  /** What a sign-in came to. */
+  public sealed interface SignIn {
+    record Granted(String token, Operator operator) implements SignIn {
+    }
+
+    record Refused() implements SignIn {
+    }
+
+    record Throttled(Duration retryAfter) implements SignIn {
+    }
+  }
+
+  public Future<SignIn> signIn(String username, String password, String clientAddress) {
+    List<String> keys = SignInThrottle.keys(clientAddress, username);
+    Optional<Duration> wait = throttle.retryAfter(keys, System.currentTimeMillis());
+    if (wait.isPresent()) {
+      return Future.succeededFuture(new SignIn.Throttled(wait.get()));
+    }
+    return store.find(username).compose(found -> passwords.matches(found.map(AccountStore.StoredUser::passwordHash).orElse(null), password)
+        .compose(matches -> {
+          if (!matches || found.get().account().roles().isEmpty()) {
+            throttle.failed(keys, System.currentTimeMillis());
+            LOG.info("Failed sign-in from {}", clientAddress);
+            return Future.succeededFuture(new SignIn.Refused());
+          }
+          return open(found.get().account());
+        }));
+  }
+
+  private Future<SignIn> open(Account account) {
+    Duration ttl = config.authSessionTtl();
+    Instant now = Instant.now();
+    Operator operator = new Operator(account.username(), account.roles(), UUID.randomUUID().toString(), now.plus(ttl));
+    store.forgetExpiredSessions(now).onFailure(e -> LOG.debug("Expired sessions not removed: {}", e.toString()));
+    return store.open(new AccountStore.Session(operator.sessionId(), operator.username(), operator.roles(), operator.expiresAt()))
+        .map(opened -> {
+          LOG.info("User '{}' signed in", account.username());
+          return new SignIn.Granted(tokens.session(operator.sessionId(), operator.username(), ttl), operator);
+        });
+  }
+
+  public Future<Void> signOut(Operator operator) {
+    if (operator.sessionId() == null) {
+      return Future.succeededFuture();
+    }
+    sessions.remove(operator.sessionId());
+    return store.close(operator.sessionId());
+  }
+
+  /** The operator a session token stands for, while its session is open; empty for anything else. */
+  public Future<Optional<Operator>> operator(String token) {
+    return tokens.verify(token).compose(claims -> {
+      if (!Tokens.isOfType(claims, Tokens.SESSION)) {
+        return Future.succeededFuture(Optional.<Operator>empty());
+      }
+      return session(claims.getString("sid")).map(found -> found.map(
+          session -> new Operator(session.username(), session.roles(), session.id(), Tokens.expiry(claims))));
+    }).otherwise(Optional.empty());
+  }
+
+  private Future<Optional<AccountStore.Session>> session(String id) {
+    if (id == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    long now = System.currentTimeMillis();
+    CachedSession cached = sessions.get(id);
+    if (cached != null && now - cached.fetchedAtMs() < SESSION_CACHE_MS) {
+      return Future.succeededFuture(cached.session());
+    }
+    return store.session(id).map(found -> {
+      if (sessions.size() > SESSION_CACHE_MAX) {
+        sessions.clear();
+      }
+      sessions.put(id, new CachedSession(found, now));
+      return found;
+    });
+  }
+
+  private record CachedSession(Optional<AccountStore.Session> session, long fetchedAtMs) {
+  }
+
+  // Customers' tracking links.
+
+  /** What a tracking link's token claims: a delivery, and the link's version. */
+  public record LinkClaim(String deliveryId, int version) {
+  }
+
+  /** The address of a delivery's tracking page, at the delivery's current link version. */
+  public String trackingUrl(String deliveryId, int version) {
+    return "/track/" + tokens.trackingLink(deliveryId, version);
+  }
+
+  /** The delivery a link names, when the token is one this server signed as a link; empty when tampered or foreign. */
+  Future<Optional<LinkClaim>> linkClaim(String token) {
+    return tokens.verify(token).map(claims -> Tokens.isOfType(claims, Tokens.TRACKING_LINK) && claims.getString("sub") != null
+        ? Optional.of(new LinkClaim(claims.getString("sub"), claims.getInteger("v", 0)))
+        : Optional.<LinkClaim>empty()).otherwise(Optional.empty());
+  }
+
+  /**
+   * Whether a link still opens its delivery, given the delivery as stored: revoked when the delivery's link version
+   * moved past it, expired {@code tracking.link.ttl} after the delivery ended.
+   */
+  Optional<Refusal> linkRefusal(LinkClaim claim, JsonObject delivery, Instant now) {
+    if (delivery.getInteger(DeliveryQueries.LINK_VERSION, 0) != claim.version()) {
+      return Optional.of(new Refusal(403, "link_revoked"));
+    }
+    Instant ended = Optional.ofNullable(delivery.getString("finishedAt")).or(() -> Optional.ofNullable(delivery.getString("endedAt")))
+        .map(Instant::parse).orElse(null);
+    if (ended != null && now.isAfter(ended.plus(config.trackingLinkTtl()))) {
+      return Optional.of(new Refusal(403, "link_expired"));
+    }
+    return Optional.empty();
+  }
+
+  /** What opening a tracking link came to: its delivery as stored, or why not. */
+  public record LinkVerdict(String deliveryId, JsonObject delivery, Refusal refusal) {
+    public boolean opened() {
+      return refusal == null;
+    }
+  }
+
+  /**
+   * Opens a link: its token must be one this server signed as a link, its delivery must exist, and the link must be
+   * neither revoked nor expired. {@code lookup} reads the delivery as the API shows it.
+   */
+  public Future<LinkVerdict> openLink(String token, Function<String, Future<Optional<JsonObject>>> lookup) {
+    return linkClaim(token).compose(claim -> {
+      if (claim.isEmpty()) {
+        return Future.succeededFuture(new LinkVerdict(null, null, new Refusal(401, "invalid_link")));
+      }
+      String id = claim.get().deliveryId();
+      return lookup.apply(id).map(found -> found
+          .map(delivery -> new LinkVerdict(id, delivery, linkRefusal(claim.get(), delivery, Instant.now()).orElse(null)))
+          .orElseGet(() -> new LinkVerdict(id, null, new Refusal(404, "not_found"))));
+    });
+  }
+
+  // Accounts, for the users API.
+
+  /** Why an account change was refused, as the users API answers it. */
+  public record Refusal(int status, String message) {
+  }
+
+  public Future<List<Account>> accounts() {
+    return store.list();
+  }
+
+  public Future<Optional<Refusal>> createAccount(String username, String password, Set<OperatorRole> roles) {
+    String problem = Passwords.problemWith(password);
+    if (problem != null) {
+      return Future.succeededFuture(Optional.of(new Refusal(400, problem)));
+    }
+    return passwords.hash(password).compose(hash -> store.create(new Account(username, roles, Instant.now()), hash))
+        .map(created -> created ? Optional.empty() : Optional.of(new Refusal(409, "a user named '" + username + "' exists already")));
+  }
+
+  /** Changes the password (ending the user's sessions) and the roles given; an admin cannot remove the last admin. */
+  public Future<Optional<Refusal>> updateAccount(String username, Optional<String> password, Optional<Set<OperatorRole>> roles) {
+    Optional<String> problem = password.map(Passwords::problemWith);
+    if (problem.isPresent()) {
+      return Future.succeededFuture(Optional.of(new Refusal(400, problem.get())));
+    }
+    Future<Optional<Refusal>> rolesChanged = roles.isEmpty() ? Future.succeededFuture(Optional.empty())
+        : keepsAnAdmin(username, roles.get().contains(OperatorRole.ADMIN)).compose(refused -> refused.isPresent()
+            ? Future.succeededFuture(refused) : store.setRoles(username, roles.get()).map(Access::foundOrNot));
+    return rolesChanged.compose(refused -> {
+      if (refused.isPresent() || password.isEmpty()) {
+        return Future.succeededFuture(refused);
+      }
+      sessions.clear();
+      return passwords.hash(password.get()).compose(hash -> store.setPassword(username, hash)).map(Access::foundOrNot);
+    }).onSuccess(refused -> sessions.clear());
+  }
+
+  public Future<Optional<Refusal>> removeAccount(String username) {
+    return keepsAnAdmin(username, false).compose(refused -> refused.isPresent()
+        ? Future.succeededFuture(refused) : store.remove(username).map(Access::foundOrNot))
+        .onSuccess(refused -> sessions.clear());
+  }
+
+  /** Refuses to leave no admin: the user is the only admin and would stop being one. */
+  private Future<Optional<Refusal>> keepsAnAdmin(String username, boolean staysAdmin) {
+    if (staysAdmin) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return store.find(username).compose(found -> {
+      boolean isAdmin = found.isPresent() && found.get().account().roles().contains(OperatorRole.ADMIN);
+      if (!isAdmin) {
+        return Future.succeededFuture(Optional.<Refusal>empty());
+      }
+      return store.countWithRole(OperatorRole.ADMIN).map(admins -> admins <= 1
+          ? Optional.of(new Refusal(409, "'" + username + "' is the only admin; make another user admin first"))
+          : Optional.<Refusal>empty());
+    });
+  }
+
+  private static Optional<Refusal> foundOrNot(boolean found) {
+    return found ? Optional.empty() : Optional.of(new Refusal(404, "no such user"));
+  }
+
+}
