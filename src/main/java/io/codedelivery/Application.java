@@ -215,7 +215,7 @@ public final class Application implements AutoCloseable {
       }
       case INGEST -> {
         DeviceStore devices = DeviceStore.create(vertx, config);
-        yield () -> new IngestVerticle(context, devices::uniqueIds);
+        yield () -> new IngestVerticle(context, devices::logins);
       }
       case TRACKING -> () -> new TrackingVerticle(context);
     };

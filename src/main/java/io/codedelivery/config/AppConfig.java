@@ -423,6 +423,12 @@ public final class AppConfig {
     return values.get(Setting.OIDC_CLIENT_SECRET);
   }
 
+  /** Where the provider sends browsers back to; empty = worked out from each sign-in's request. */
+  public Optional<String> oidcRedirectUrl() {
+    String url = values.get(Setting.OIDC_REDIRECT_URL).trim();
+    return url.isEmpty() ? Optional.empty() : Optional.of(url);
+  }
+
   public String oidcRolesClaim() {
     return values.get(Setting.OIDC_ROLES_CLAIM).trim();
   }

@@ -72,6 +72,7 @@ public enum Setting {
   OIDC_ISSUER("oidc.issuer", "OpenID Connect issuer URL (its /.well-known/openid-configuration is read at start); blank = accounts in the store only", Rule.URL),
   OIDC_CLIENT_ID("oidc.client.id", "OpenID Connect client id of this application (the audience its tokens must carry)", Rule.OPTIONAL),
   OIDC_CLIENT_SECRET("oidc.client.secret", "OpenID Connect client secret, for the sign-in redirect", Rule.OPTIONAL),
+  OIDC_REDIRECT_URL("oidc.redirect.url", "address the provider sends browsers back to after sign-in (register it at the provider); blank = <the address the browser used>/api/session/oidc/callback. Set it behind a proxy that ends TLS", Rule.URL),
   OIDC_ROLES_CLAIM("oidc.roles.claim", "claim of an OpenID Connect token that holds the user's roles (admin, dispatcher, viewer); dots reach into objects (realm_access.roles)", Rule.NOT_BLANK),
   LOG_LEVEL("log.level", "level of the application's own logs", Rule.LOG_LEVEL);
 

@@ -58,6 +58,7 @@ class AppConfigTest {
         Arguments.of(Setting.AUTH_MAX_FAILURES_PER_MINUTE, List.of("0", "10001")),
         Arguments.of(Setting.TRACKING_LINK_TTL_HOURS, List.of("0", "8761", "forever")),
         Arguments.of(Setting.OIDC_ISSUER, List.of("issuer.example.com", "ftp://issuer.example.com")),
+        Arguments.of(Setting.OIDC_REDIRECT_URL, List.of("callback", "ftp://app.example.com/cb")),
         Arguments.of(Setting.OIDC_ROLES_CLAIM, List.of("", "  ")),
         Arguments.of(Setting.MANAGEMENT_PORT, List.of("0", "nine")),
         Arguments.of(Setting.HTTP_IDLE_TIMEOUT_SECONDS, List.of("0", "1", "3601", "forever")),
