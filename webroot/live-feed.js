@@ -1,5 +1,7 @@
 // The live feed: the SockJS event bus, its addresses, and which deliveries this page follows on it.
 // EventBus is a global from vendor/vertx-eventbus.js (a classic script), used only once connect() runs.
+// The console follows the fleet feed too; the customer tracking page follows its one delivery only, showing the
+// bridge its link's token with each registration (the bridge lets a token register its own delivery's address).
 
 const UPDATES_ADDRESS = 'deliveries.updates';
 const START_ADDRESS = 'deliveries.start';
@@ -8,10 +10,13 @@ const deliveryAddress = (id) => `delivery.${id}`;
 export class LiveFeed {
   /**
    * @param {{onOpen: () => void, onClose: () => void, onError: (err: object) => void,
-   *          onUpdate: (update: object) => void}} listeners onUpdate gets each deliveries.updates body
+   *          onUpdate?: (update: object) => void}} listeners onUpdate gets each deliveries.updates body; without
+   *          it the fleet feed is not followed at all
+   * @param {{headers?: object}} [options] headers sent with each registration (e.g. an authorization)
    */
-  constructor(listeners) {
+  constructor(listeners, { headers = {} } = {}) {
     this.listeners = listeners;
+    this.headers = headers;
     this.bus = null;
     // Handlers registered on the current socket, by delivery id. The client library forgets all handlers
     // when its socket closes, so this is emptied on close and rebuilt on open.
@@ -24,11 +29,13 @@ export class LiveFeed {
     bus.enableReconnect(true);
     bus.onopen = () => {
       this.followed.clear();
-      bus.registerHandler(UPDATES_ADDRESS, (err, message) => {
-        if (!err && message?.body) {
-          this.listeners.onUpdate(message.body);
-        }
-      });
+      if (this.listeners.onUpdate) {
+        bus.registerHandler(UPDATES_ADDRESS, this.headers, (err, message) => {
+          if (!err && message?.body) {
+            this.listeners.onUpdate(message.body);
+          }
+        });
+      }
       this.listeners.onOpen();
     };
     bus.onclose = () => {
@@ -36,6 +43,16 @@ export class LiveFeed {
       this.listeners.onClose();
     };
     bus.onerror = (err) => this.listeners.onError(err);
+  }
+
+  /** Closes the socket for good, without reconnecting: nothing more will come that the page needs. */
+  close() {
+    if (this.bus !== null) {
+      this.bus.enableReconnect(false);
+      if (this.bus.state !== EventBus.CLOSED) {
+        this.bus.close();
+      }
+    }
   }
 
   isOpen() {
@@ -52,7 +69,7 @@ export class LiveFeed {
     }
     const handler = (err, message) => (err ? onError(err) : onPosition(message.body));
     this.followed.set(deliveryId, handler);
-    this.bus.registerHandler(deliveryAddress(deliveryId), handler);
+    this.bus.registerHandler(deliveryAddress(deliveryId), this.headers, handler);
   }
 
   /** Frees the registration (the server caps them per socket); a finished delivery sends nothing more. */
@@ -60,7 +77,7 @@ export class LiveFeed {
     const handler = this.followed.get(deliveryId);
     this.followed.delete(deliveryId);
     if (handler && this.isOpen()) {
-      this.bus.unregisterHandler(deliveryAddress(deliveryId), handler);
+      this.bus.unregisterHandler(deliveryAddress(deliveryId), this.headers, handler);
     }
   }
 

@@ -4,6 +4,7 @@
 
 const BRASILIA = [-15.80, -47.90];
 const START_ZOOM = 13;
+const MAX_FIT_ZOOM = 17;
 const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
 const prefersReducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -57,12 +58,20 @@ export class MapView {
       color: delivery.colour, weight: 4, opacity: 0.3, dashArray: '6 8', interactive: false, className: 'planned-route',
     }), delivery);
 
+    this.showDestination(delivery, route.endPosition ?? route.points[route.points.length - 1]);
+  }
+
+  /** The destination pin at `end` ({lat, lon}), drawn once: with the planned route, or alone when there is none. */
+  showDestination(delivery, end) {
+    const layers = this.layersOf(delivery);
+    if (layers.destination) {
+      return;
+    }
     // The pin is an element, not an HTML string, so its colour is set through the DOM and the page
     // needs no inline style attributes (the Content-Security-Policy forbids them).
     const pin = document.createElement('span');
     pin.className = 'destination-pin-shape';
     pin.style.backgroundColor = delivery.colour;
-    const end = route.endPosition ?? route.points[route.points.length - 1];
     layers.destination = this.addNamed(L.marker([end.lat, end.lon], {
       icon: L.divIcon({ className: 'destination-pin', html: pin, iconSize: [18, 18], iconAnchor: [9, 18] }),
       interactive: false,
@@ -164,9 +173,35 @@ export class MapView {
   frame(delivery, { bottomInset = 0 } = {}) {
     const layers = this.layersOf(delivery);
     const shape = layers.plan ?? layers.trail;
-    const bounds = shape ? shape.getBounds() : null;
+    this.fit(shape ? shape.getBounds() : null, bottomInset);
+  }
+
+  /** Frames everything drawn of one delivery (planned route, trail, destination and vehicle) at once. */
+  frameAll(delivery, { bottomInset = 0 } = {}) {
+    const layers = this.layersOf(delivery);
+    const bounds = L.latLngBounds([]);
+    for (const line of [layers.plan, layers.trail]) {
+      if (line && line.getLatLngs().length > 0) {
+        bounds.extend(line.getBounds());
+      }
+    }
+    for (const marker of [layers.destination, layers.vehicle]) {
+      if (marker) {
+        bounds.extend(marker.getLatLng());
+      }
+    }
+    this.fit(bounds, bottomInset);
+  }
+
+  /** Whether this spot ({lat, lon}) is inside the part of the map on screen. */
+  inView(position) {
+    return this.map.getBounds().contains([position.lat, position.lon]);
+  }
+
+  fit(bounds, bottomInset) {
     if (bounds && bounds.isValid()) {
-      this.map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 24 + bottomInset] });
+      // Never closer than street level: a vehicle at its very destination is a single point.
+      this.map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 24 + bottomInset], maxZoom: MAX_FIT_ZOOM });
     }
   }
 }

@@ -14,9 +14,9 @@ const byId = (id) => document.getElementById(id);
 export class Replay {
   /**
    * @param {import('./map-view.js').MapView} mapView
-   * @param {{intervalMs: number, onClose: (deliveryId: string) => void}} options
+   * @param {{intervalMs: number, onClose?: (deliveryId: string) => void}} options
    */
-  constructor(mapView, { intervalMs, onClose }) {
+  constructor(mapView, { intervalMs, onClose = () => {} }) {
     this.mapView = mapView;
     this.intervalMs = intervalMs;
     this.onClose = onClose;
@@ -42,13 +42,16 @@ export class Replay {
     this.play.addEventListener('click', () => this.toggle());
     this.speedSelect.addEventListener('change', () => this.setSpeed(Number(this.speedSelect.value)));
     this.slider.addEventListener('input', () => this.seek(Number(this.slider.value)));
-    this.close.addEventListener('click', () => this.stop());
-    // Escape closes the replay from anywhere inside its controls.
-    this.section.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') {
-        this.stop();
-      }
-    });
+    // A page whose replay stays open (the customer's, where it is the whole view of a delivered order) has no Close.
+    if (this.close) {
+      this.close.addEventListener('click', () => this.stop());
+      // Escape closes the replay from anywhere inside its controls.
+      this.section.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape') {
+          this.stop();
+        }
+      });
+    }
     this.tick = this.tick.bind(this);
   }
 

@@ -45,6 +45,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -90,8 +91,9 @@ public final class Application implements AutoCloseable {
   }
 
   private void startAll() throws Exception {
+    logTransportSecurity();
     startEmbeddedKafka();
-    TopicSetup.ensureTopics(config.kafkaBootstrapServers(), config.positionsPartitions(), config.directionsPartitions());
+    TopicSetup.ensureTopics(config.kafkaConnection(), config.positionsPartitions(), config.directionsPartitions());
     startEmbeddedMongo();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     vertx = Vertx.builder()
@@ -112,7 +114,7 @@ public final class Application implements AutoCloseable {
     }
     vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
     RouteCatalog routes = prepareStore(Store.client(vertx, config, Store.Pool.READS));
-    kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaBootstrapServers()));
+    kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaConnection()));
     PipelineMetrics metrics = new PipelineMetrics(registry);
     ConsumerLag consumerLag = new ConsumerLag(kafkaAdmin, metrics, config.instanceId(), consumerGroups(routes));
     HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, Store.client(vertx, config, Store.Pool.PROBES),
@@ -121,6 +123,29 @@ public final class Application implements AutoCloseable {
     await(vertx.deployVerticle(new ManagementVerticle(context, consumerLag)));
     for (Role role : config.roles()) {
       deploy(role);
+    }
+  }
+
+  /** Once, before anything listens: which ports are HTTPS, and how Kafka and MongoDB are reached. */
+  private void logTransportSecurity() {
+    List<String> publicPorts = new ArrayList<>();
+    if (config.roles().contains(Role.WEB)) {
+      publicPorts.add("web port " + config.httpPort());
+    }
+    if (config.roles().contains(Role.INGEST)) {
+      publicPorts.add("ingest port " + config.ingestPort());
+    }
+    if (config.tls() && !publicPorts.isEmpty()) {
+      LOG.info("HTTPS on the {} (certificate {}); the management port {} stays plain HTTP",
+          String.join(" and the ", publicPorts), config.tlsCertPath(), config.managementPort());
+    } else if (!publicPorts.isEmpty()) {
+      LOG.info("Plain HTTP on the {}: set TLS_CERT_PATH and TLS_KEY_PATH for HTTPS, or put a TLS proxy in front",
+          String.join(" and the ", publicPorts));
+    }
+    LOG.info("Kafka: {}{}", config.embeddedKafka() ? "embedded broker " : "", config.kafkaConnection());
+    if (!config.embeddedMongo()) {
+      LOG.info("MongoDB: TLS {}", config.mongoTlsCaPath().map(ca -> "with the CA of " + ca)
+          .orElse("as the connection string says (tls=true, or mongodb+srv://)"));
     }
   }
 
@@ -190,7 +215,7 @@ public final class Application implements AutoCloseable {
       }
       case INGEST -> {
         DeviceStore devices = DeviceStore.create(vertx, config);
-        yield () -> new IngestVerticle(context, devices::uniqueIds);
+        yield () -> new IngestVerticle(context, devices::logins);
       }
       case TRACKING -> () -> new TrackingVerticle(context);
     };

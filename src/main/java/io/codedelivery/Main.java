@@ -38,7 +38,7 @@ public final class Main {
       app.close();
     }, "shutdown"));
     LOG.info("Code Delivery started in {} ms{}", (System.nanoTime() - started) / 1_000_000,
-        config.roles().contains(Role.WEB) ? ": open http://localhost:" + config.httpPort() + "/" : "");
+        config.roles().contains(Role.WEB) ? ": open " + (config.tls() ? "https" : "http") + "://localhost:" + config.httpPort() + "/" : "");
   }
 
   private static String rootMessage(Throwable e) {

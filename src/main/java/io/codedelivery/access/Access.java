@@ -25,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the web role asks about access: sign-in and sign-out, the operator a token stands for, and the accounts
- * themselves. One per process, shared by its web verticles (its state is thread-safe).
+ * What the web role asks about access: sign-in and sign-out (with a password, or through the OpenID Connect provider
+ * of {@code oidc.issuer} when one is set), the operator a token stands for, and the accounts themselves. One per
+ * process, shared by its web verticles (its state is thread-safe).
  */
 public final class Access {
   private static final Logger LOG = LoggerFactory.getLogger(Access.class);
@@ -43,22 +44,33 @@ public final class Access {
   private final Passwords passwords;
   private final SignInThrottle throttle;
   private final Map<String, CachedSession> sessions = new ConcurrentHashMap<>();
+  /** The OpenID Connect provider; null when {@code oidc.issuer} is blank. */
+  private final OpenIdProvider openId;
 
-  private Access(Vertx vertx, AppConfig config, AccountStore store, Tokens tokens) {
+  private Access(Vertx vertx, AppConfig config, AccountStore store, Tokens tokens, OpenIdProvider openId) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
     this.tokens = tokens;
+    this.openId = openId;
     this.passwords = new Passwords(vertx);
     this.throttle = new SignInThrottle(config.authMaxFailuresPerMinute());
   }
 
-  /** Loads the signing key and creates the first admin when there is no user yet. */
+  /**
+   * Discovers the OpenID Connect provider when one is configured (failing when it cannot be reached), loads the
+   * signing key and creates the first admin when there is no user yet.
+   */
   public static Future<Access> create(Vertx vertx, AppConfig config) {
+    Future<OpenIdProvider> openId = config.oidcIssuer().isPresent() ? OpenIdProvider.discover(vertx, config) : Future.succeededFuture();
+    return openId.compose(provider -> create(vertx, config, provider));
+  }
+
+  private static Future<Access> create(Vertx vertx, AppConfig config, OpenIdProvider openId) {
     MongoClient mongo = Store.client(vertx, config, Store.Pool.READS);
     AccountStore store = new AccountStore(mongo);
     return Tokens.create(vertx, config, mongo)
-        .map(tokens -> new Access(vertx, config, store, tokens))
+        .map(tokens -> new Access(vertx, config, store, tokens, openId))
         .compose(access -> access.ensureFirstAdmin().map(access));
   }
 
@@ -125,20 +137,93 @@ public final class Access {
             LOG.info("Failed sign-in from {}", clientAddress);
             return Future.succeededFuture(new SignIn.Refused());
           }
-          return open(found.get().account());
+          return open(found.get().account().username(), found.get().account().roles(), null);
         }));
   }
 
-  private Future<SignIn> open(Account account) {
+  /**
+   * Opens a session for {@code auth.session.ttl.minutes}: for an account of this store ({@code issuer} null), or for
+   * a user an OpenID Connect provider vouched for, with the roles it gave them at sign-in.
+   */
+  private Future<SignIn> open(String username, Set<OperatorRole> roles, String issuer) {
     Duration ttl = config.authSessionTtl();
     Instant now = Instant.now();
-    Operator operator = new Operator(account.username(), account.roles(), UUID.randomUUID().toString(), now.plus(ttl));
+    Operator operator = new Operator(username, roles, UUID.randomUUID().toString(), now.plus(ttl));
     store.forgetExpiredSessions(now).onFailure(e -> LOG.debug("Expired sessions not removed: {}", e.toString()));
-    return store.open(new AccountStore.Session(operator.sessionId(), operator.username(), operator.roles(), operator.expiresAt()))
+    return store.open(new AccountStore.Session(operator.sessionId(), operator.username(), operator.roles(), operator.expiresAt(), issuer))
         .map(opened -> {
-          LOG.info("User '{}' signed in", account.username());
+          LOG.info("User '{}' signed in{}", username, issuer == null ? "" : " through " + issuer);
           return new SignIn.Granted(tokens.session(operator.sessionId(), operator.username(), ttl), operator);
         });
+  }
+
+  /** Opens a session for a user of an external identity provider, with the roles it gave them. */
+  public Future<SignIn.Granted> openExternalSession(String username, Set<OperatorRole> roles, String issuer) {
+    return open(username, roles, issuer).map(SignIn.Granted.class::cast);
+  }
+
+  // Signing in through the OpenID Connect provider.
+
+  /** Whether operators may sign in through an OpenID Connect provider ({@code oidc.issuer}). */
+  public boolean offersOpenIdSignIn() {
+    return openId != null;
+  }
+
+  /**
+   * Where to send a browser to sign in at the provider, and the token of this sign-in for the browser to keep until
+   * it comes back to {@code callbackUrl} ({@link #finishOpenIdSignIn}); {@code next} is the page to go on to.
+   */
+  public record ProviderRedirect(String url, String flowToken) {
+  }
+
+  /** How long a browser may take at the provider's sign-in page. */
+  public static final Duration OPEN_ID_FLOW_TTL = Duration.ofMinutes(10);
+
+  public ProviderRedirect beginOpenIdSignIn(String callbackUrl, String next) {
+    OpenIdProvider.Authorization authorization = provider().authorization(callbackUrl, next);
+    return new ProviderRedirect(authorization.url(), tokens.openIdFlow(authorization.flow(), OPEN_ID_FLOW_TTL));
+  }
+
+  /** What a browser's return from the provider came to: a session and the page to go on to, or why not. */
+  public sealed interface ProviderSignIn {
+    record Granted(SignIn.Granted session, String next) implements ProviderSignIn {
+    }
+
+    /** @param reason {@code sso_no_role} (the provider gave no role of this application) or {@code sso_failed} */
+    record Refused(String reason) implements ProviderSignIn {
+    }
+  }
+
+  /**
+   * The browser came back from the provider with {@code state} and {@code code}: checked against the sign-in it
+   * began ({@code flowToken}), traded for the user's tokens, and a session opened when they give the user a role.
+   * Fails only when the session cannot be stored.
+   */
+  public Future<ProviderSignIn> finishOpenIdSignIn(String flowToken, String state, String code, String callbackUrl) {
+    OpenIdProvider provider = provider();
+    Future<JsonObject> flow = flowToken == null ? Future.failedFuture(new OpenIdProvider.Refused(OpenIdProvider.Refused.FAILED,
+        "no sign-in under way in this browser (its cookie is missing or expired)")) : tokens.verify(flowToken)
+        .compose(claims -> Tokens.isOfType(claims, Tokens.OPEN_ID_FLOW) ? Future.succeededFuture(claims)
+            : Future.failedFuture(new OpenIdProvider.Refused(OpenIdProvider.Refused.FAILED, "not a sign-in token")))
+        .recover(e -> Future.failedFuture(e instanceof OpenIdProvider.Refused ? e
+            : new OpenIdProvider.Refused(OpenIdProvider.Refused.FAILED, "the sign-in under way has expired or was tampered with")));
+    return flow.compose(claims -> provider.signIn(claims, state, code, callbackUrl)
+            .compose(identity -> openExternalSession(identity.username(), identity.roles(), config.oidcIssuer().orElseThrow()))
+            .<ProviderSignIn>map(session -> new ProviderSignIn.Granted(session, claims.getString("next", "/"))))
+        .recover(e -> {
+          if (e instanceof OpenIdProvider.Refused refused) {
+            LOG.info("Sign-in through OpenID Connect refused: {}", refused.getMessage());
+            return Future.succeededFuture(new ProviderSignIn.Refused(refused.reason()));
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private OpenIdProvider provider() {
+    if (openId == null) {
+      throw new IllegalStateException("no OpenID Connect provider is configured (oidc.issuer)");
+    }
+    return openId;
   }
 
   public Future<Void> signOut(Operator operator) {
@@ -149,15 +234,30 @@ public final class Access {
     return store.close(operator.sessionId());
   }
 
-  /** The operator a session token stands for, while its session is open; empty for anything else. */
+  /**
+   * The operator a token stands for: a session token while its session is open, or an access token of the OpenID
+   * Connect provider for this application whose roles claim names a role here (no session: it lasts as long as the
+   * token). Empty for anything else.
+   */
   public Future<Optional<Operator>> operator(String token) {
-    return tokens.verify(token).compose(claims -> {
-      if (!Tokens.isOfType(claims, Tokens.SESSION)) {
-        return Future.succeededFuture(Optional.<Operator>empty());
-      }
-      return session(claims.getString("sid")).map(found -> found.map(
-          session -> new Operator(session.username(), session.roles(), session.id(), Tokens.expiry(claims))));
-    }).otherwise(Optional.empty());
+    return tokens.verify(token).compose(this::sessionOperator, notSignedHere -> providerOperator(token))
+        .otherwise(Optional.empty());
+  }
+
+  private Future<Optional<Operator>> sessionOperator(JsonObject claims) {
+    if (!Tokens.isOfType(claims, Tokens.SESSION)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return session(claims.getString("sid")).map(found -> found.map(
+        session -> new Operator(session.username(), session.roles(), session.id(), Tokens.expiry(claims))));
+  }
+
+  private Future<Optional<Operator>> providerOperator(String token) {
+    if (openId == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return openId.bearer(token).map(found -> found.map(
+        identity -> new Operator(identity.username(), identity.roles(), null, identity.expiresAt())));
   }
 
   private Future<Optional<AccountStore.Session>> session(String id) {

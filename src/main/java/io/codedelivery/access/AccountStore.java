@@ -20,6 +20,7 @@ import java.util.Set;
  * Changing a user's roles changes them in the user's open sessions; a new password or removing the user ends them.
  */
 final class AccountStore {
+  private static final String ISSUER = "issuer";
   private final MongoClient mongo;
 
   AccountStore(MongoClient mongo) {
@@ -30,8 +31,12 @@ final class AccountStore {
   record StoredUser(Account account, String passwordHash) {
   }
 
-  /** An open session: whose, with which roles, until when. */
-  record Session(String id, String username, Set<OperatorRole> roles, Instant expiresAt) {
+  /**
+   * An open session: whose, with which roles, until when. {@code issuer} is the OpenID Connect provider that vouched
+   * for the user, null for an account of this store: a provider's user is no account here, so changing or removing
+   * an account of the same name leaves their sessions alone.
+   */
+  record Session(String id, String username, Set<OperatorRole> roles, Instant expiresAt, String issuer) {
   }
 
   Future<Long> count() {
@@ -61,7 +66,7 @@ final class AccountStore {
       if (updated.getDocMatched() == 0) {
         return Future.succeededFuture(false);
       }
-      return mongo.updateCollectionWithOptions(Store.SESSIONS, new JsonObject().put("username", username), set,
+      return mongo.updateCollectionWithOptions(Store.SESSIONS, accountSessionsOf(username), set,
           new UpdateOptions().setMulti(true)).map(sessions -> true);
     });
   }
@@ -82,13 +87,18 @@ final class AccountStore {
   }
 
   Future<Void> open(Session session) {
-    return mongo.insert(Store.SESSIONS, byId(session.id()).put("username", session.username())
-        .put("roles", Account.rolesJson(session.roles())).put("expiresAt", Store.date(session.expiresAt()))).mapEmpty();
+    JsonObject doc = byId(session.id()).put("username", session.username())
+        .put("roles", Account.rolesJson(session.roles())).put("expiresAt", Store.date(session.expiresAt()));
+    if (session.issuer() != null) {
+      doc.put(ISSUER, session.issuer());
+    }
+    return mongo.insert(Store.SESSIONS, doc).mapEmpty();
   }
 
   Future<Optional<Session>> session(String id) {
     return mongo.findOne(Store.SESSIONS, byId(id), null).map(doc -> Optional.ofNullable(doc).map(found -> new Session(id,
-        found.getString("username"), roles(found.getJsonArray("roles")), Store.instant(found.getValue("expiresAt")))));
+        found.getString("username"), roles(found.getJsonArray("roles")), Store.instant(found.getValue("expiresAt")),
+        found.getString(ISSUER))));
   }
 
   Future<Void> close(String sessionId) {
@@ -101,7 +111,12 @@ final class AccountStore {
   }
 
   private Future<Void> endSessionsOf(String username) {
-    return mongo.removeDocuments(Store.SESSIONS, new JsonObject().put("username", username)).mapEmpty();
+    return mongo.removeDocuments(Store.SESSIONS, accountSessionsOf(username)).mapEmpty();
+  }
+
+  /** The sessions of the account, not those of a provider's user who happens to have the same name. */
+  private static JsonObject accountSessionsOf(String username) {
+    return new JsonObject().put("username", username).put(ISSUER, new JsonObject().put("$exists", false));
   }
 
   private static StoredUser storedUser(JsonObject doc) {

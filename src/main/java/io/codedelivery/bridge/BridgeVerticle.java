@@ -1,5 +1,6 @@
 package io.codedelivery.bridge;
 
+import io.codedelivery.config.KafkaConnection;
 import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.metrics.PipelineMetrics;
@@ -59,9 +60,9 @@ public final class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    String bootstrapServers = context.config().kafkaBootstrapServers();
+    KafkaConnection kafka = context.config().kafkaConnection();
     String groupId = ConsumerGroups.bridge(context.config().instanceId());
-    producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(bootstrapServers));
+    producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(kafka));
     // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
     producer.exceptionHandler(e -> LOG.debug("Direction send failed (answered to its requester): {}", e.toString()));
     // Latest: a new process shows what happens from now on; stored tracks come from the read API.
@@ -69,7 +70,7 @@ public final class BridgeVerticle extends VerticleBase {
     // restart triggers one). Revoked first, a partition with nothing bridged yet has no committed offset: it would
     // start again at the then-latest offset, skipping what came in between.
     consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(bootstrapServers, groupId, "latest", context.config().instanceId())));
+        KafkaClients.consumer(kafka, groupId, "latest", context.config().instanceId())));
     consumer.handler(this::onPosition);
     // Starting at "latest", the bridge only sees what is produced once it holds its partitions: it is not
     // started (and the process not ready) before that, or the first positions after a start would be missed.

@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -26,6 +29,16 @@ public final class AppConfig {
   /** Environment variable naming another properties file to read instead of {@code conf/application.properties}. */
   public static final String CONFIG_FILE_ENV = "CONFIG_FILE";
   static final String DEFAULT_FILE = "conf/application.properties";
+  /** The settings passed to every Kafka client as the client property of the same name without this prefix. */
+  private static final String KAFKA_PREFIX = "kafka.";
+  private static final Set<Setting> KAFKA_CLIENT_SECURITY = EnumSet.of(Setting.KAFKA_SECURITY_PROTOCOL,
+      Setting.KAFKA_SASL_MECHANISM, Setting.KAFKA_SASL_JAAS_CONFIG, Setting.KAFKA_SSL_TRUSTSTORE_LOCATION,
+      Setting.KAFKA_SSL_TRUSTSTORE_PASSWORD, Setting.KAFKA_SSL_TRUSTSTORE_TYPE);
+
+  private static final String REDACTED = "***";
+  private static final Pattern USER_INFO = Pattern.compile("://[^/?#]*@");
+  private static final Pattern CREDENTIAL_OPTION = Pattern.compile(
+      "(?i)([?&](?:authMechanismProperties|[^=&]*(?:password|secret|token))=)[^&#]*");
 
   private final Map<Setting, String> values;
   /** Resolved once: a blank setting means the host name, and looking that up may block. */
@@ -69,7 +82,7 @@ public final class AppConfig {
       String problem = entry.getKey().problemWith(entry.getValue());
       if (problem != null) {
         Setting s = entry.getKey();
-        throw new ConfigException(s.envVar() + " (" + s.key() + ") = '" + entry.getValue() + "' is invalid: expected " + problem);
+        throw new ConfigException(s.envVar() + " (" + s.key() + ") = '" + shown(s, entry.getValue()) + "' is invalid: expected " + problem);
       }
     }
     if (roles().contains(Role.WEB) && !roles().contains(Role.BRIDGE)) {
@@ -84,11 +97,49 @@ public final class AppConfig {
       throw new ConfigException(Setting.INGEST_PORT.envVar() + " must differ from " + Setting.HTTP_PORT.envVar() + " and "
           + Setting.MANAGEMENT_PORT.envVar() + " (it is " + ingestPort() + ")");
     }
+    checkSecuredInfrastructure();
     if (embeddedKafka() && kafkaEmbeddedPort() == kafkaEmbeddedControllerPort()) {
       throw new ConfigException(Setting.KAFKA_EMBEDDED_CONTROLLER_PORT.envVar() + " must differ from "
           + Setting.KAFKA_EMBEDDED_PORT.envVar() + " (both are " + kafkaEmbeddedPort() + ")");
     }
     return this;
+  }
+
+  /**
+   * Settings of TLS and secured infrastructure that only make sense together: a certificate with its key, Kafka
+   * security with an external broker and the protocol that uses it, a MongoDB CA with an external MongoDB.
+   */
+  private void checkSecuredInfrastructure() {
+    if (values.get(Setting.TLS_CERT_PATH).isBlank() != values.get(Setting.TLS_KEY_PATH).isBlank()) {
+      throw new ConfigException(Setting.TLS_CERT_PATH.envVar() + " and " + Setting.TLS_KEY_PATH.envVar()
+          + " go together: set both (HTTPS on the web and ingest ports) or neither (plain HTTP)");
+    }
+    String protocol = kafkaSecurityProtocol();
+    for (Setting setting : KAFKA_CLIENT_SECURITY) {
+      String value = values.get(setting);
+      if (embeddedKafka() && !value.isBlank() && !(setting == Setting.KAFKA_SECURITY_PROTOCOL && value.equals("PLAINTEXT"))) {
+        throw new ConfigException(setting.envVar() + " (" + setting.key() + ") applies to an external Kafka only: the embedded broker"
+            + " is plaintext. Set " + Setting.KAFKA_BOOTSTRAP_SERVERS.envVar() + " or leave " + setting.envVar() + " blank");
+      }
+    }
+    requireProtocol(Setting.KAFKA_SASL_MECHANISM, protocol, "SASL_PLAINTEXT", "SASL_SSL");
+    requireProtocol(Setting.KAFKA_SASL_JAAS_CONFIG, protocol, "SASL_PLAINTEXT", "SASL_SSL");
+    requireProtocol(Setting.KAFKA_SSL_TRUSTSTORE_LOCATION, protocol, "SSL", "SASL_SSL");
+    requireProtocol(Setting.KAFKA_SSL_TRUSTSTORE_PASSWORD, protocol, "SSL", "SASL_SSL");
+    requireProtocol(Setting.KAFKA_SSL_TRUSTSTORE_TYPE, protocol, "SSL", "SASL_SSL");
+    if (embeddedMongo() && !values.get(Setting.MONGO_TLS_CA_PATH).isBlank()) {
+      throw new ConfigException(Setting.MONGO_TLS_CA_PATH.envVar() + " (" + Setting.MONGO_TLS_CA_PATH.key()
+          + ") applies to an external MongoDB only: the embedded store is plaintext. Set " + Setting.MONGO_URI.envVar()
+          + " or leave " + Setting.MONGO_TLS_CA_PATH.envVar() + " blank");
+    }
+  }
+
+  /** A Kafka security setting the configured protocol would silently ignore is a mistake worth stopping for. */
+  private void requireProtocol(Setting setting, String protocol, String... protocols) {
+    if (!values.get(setting).isBlank() && !List.of(protocols).contains(protocol)) {
+      throw new ConfigException(setting.envVar() + " (" + setting.key() + ") is used only with "
+          + Setting.KAFKA_SECURITY_PROTOCOL.envVar() + " " + String.join(" or ", protocols) + ", not " + protocol);
+    }
   }
 
   private static Properties readFile(String location) {
@@ -219,6 +270,44 @@ public final class AppConfig {
     return integer(Setting.MONGO_EMBEDDED_PORT);
   }
 
+  /** Whether the web and ingest ports serve HTTPS ({@link #tlsCertPath()}, {@link #tlsKeyPath()}). */
+  public boolean tls() {
+    return !values.get(Setting.TLS_CERT_PATH).isBlank();
+  }
+
+  public Path tlsCertPath() {
+    return Path.of(values.get(Setting.TLS_CERT_PATH));
+  }
+
+  public Path tlsKeyPath() {
+    return Path.of(values.get(Setting.TLS_KEY_PATH));
+  }
+
+  /** The configured protocol; PLAINTEXT when blank, as Kafka's own default. */
+  public String kafkaSecurityProtocol() {
+    String protocol = values.get(Setting.KAFKA_SECURITY_PROTOCOL);
+    return protocol.isBlank() ? "PLAINTEXT" : protocol;
+  }
+
+  /** The servers and security every Kafka client of the process uses: only the security settings that are set. */
+  public KafkaConnection kafkaConnection() {
+    Map<String, String> security = new LinkedHashMap<>();
+    for (Setting setting : KAFKA_CLIENT_SECURITY) {
+      String value = values.get(setting);
+      if (!value.isBlank()) {
+        // Each key is the client property's name under "kafka.": kafka.sasl.mechanism -> sasl.mechanism.
+        security.put(setting.key().substring(KAFKA_PREFIX.length()), value);
+      }
+    }
+    return new KafkaConnection(kafkaBootstrapServers(), security);
+  }
+
+  /** A CA file that signed an external MongoDB's certificate; empty when the JVM's trusted CAs are used. */
+  public Optional<Path> mongoTlsCaPath() {
+    String path = values.get(Setting.MONGO_TLS_CA_PATH);
+    return path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
+  }
+
   public Path routesDir() {
     return Path.of(values.get(Setting.ROUTES_DIR));
   }
@@ -297,7 +386,6 @@ public final class AppConfig {
     return values.get(Setting.LOG_LEVEL).toUpperCase(java.util.Locale.ROOT);
   }
 
-  /** One line per key, for the start-up log; connection strings are shown without credentials. */
   /** The first admin's password when set; blank means one is generated. */
   public String adminPassword() {
     return values.get(Setting.ADMIN_PASSWORD);
@@ -335,21 +423,38 @@ public final class AppConfig {
     return values.get(Setting.OIDC_CLIENT_SECRET);
   }
 
+  /** Where the provider sends browsers back to; empty = worked out from each sign-in's request. */
+  public Optional<String> oidcRedirectUrl() {
+    String url = values.get(Setting.OIDC_REDIRECT_URL).trim();
+    return url.isEmpty() ? Optional.empty() : Optional.of(url);
+  }
+
   public String oidcRolesClaim() {
     return values.get(Setting.OIDC_ROLES_CLAIM).trim();
   }
 
+  /** One line per key, for the start-up log: secrets hidden, connection strings shown without credentials. */
   public String describe() {
     return Arrays.stream(Setting.values())
-        .map(s -> String.format("  %-34s %-32s = %s", s.key(), s.envVar(), redact(s, values.get(s))))
+        .map(s -> String.format("  %-34s %-32s = %s", s.key(), s.envVar(), shown(s, values.get(s))))
         .collect(Collectors.joining("\n"));
   }
 
-  private static String redact(Setting setting, String value) {
-    if (setting.isSecret() && !value.isBlank()) {
-      return "***";
+  /** A value as logs and error messages may show it. A blank secret stays blank: that it is unset is no secret. */
+  private static String shown(Setting setting, String value) {
+    if (setting.isSecret()) {
+      return value.isBlank() ? value : REDACTED;
     }
-    return value.replaceAll("://[^@/]+@", "://***@");
+    return withoutCredentials(value);
+  }
+
+  /**
+   * A connection string without its user information (up to the last '@' before the path, so an unescaped '@' in a
+   * password hides it all) and without the values of options that carry credentials (a MongoDB URI's
+   * {@code authMechanismProperties} may hold an AWS session token).
+   */
+  static String withoutCredentials(String value) {
+    return CREDENTIAL_OPTION.matcher(USER_INFO.matcher(value).replaceAll("://" + REDACTED + "@")).replaceAll("$1" + REDACTED);
   }
 
   /** A configuration value that cannot be used; its message is the one line the user sees. */

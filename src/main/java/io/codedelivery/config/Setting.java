@@ -1,5 +1,9 @@
 package io.codedelivery.config;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -31,6 +35,16 @@ public enum Setting {
   MONGO_URI("mongo.uri", "external MongoDB connection string; blank = start the embedded store", Rule.MONGO_URI),
   MONGO_DATABASE("mongo.database", "MongoDB database name", Rule.NAME),
   MONGO_EMBEDDED_PORT("mongo.embedded.port", "port of the embedded MongoDB-wire store", Rule.PORT),
+  // TLS and secured infrastructure: HTTPS on the public ports, and how external Kafka and MongoDB are reached.
+  TLS_CERT_PATH("tls.cert.path", "PEM certificate (chain) of the web and ingest ports; with tls.key.path they serve HTTPS. Blank (both) = plain HTTP. The management port always stays plain HTTP", Rule.READABLE_FILE),
+  TLS_KEY_PATH("tls.key.path", "PEM private key (PKCS#8 or PKCS#1) of tls.cert.path; blank (both) = plain HTTP", Rule.READABLE_FILE),
+  KAFKA_SECURITY_PROTOCOL("kafka.security.protocol", "security.protocol of every Kafka client, external Kafka only (the embedded broker is plaintext); blank = PLAINTEXT", Rule.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")),
+  KAFKA_SASL_MECHANISM("kafka.sasl.mechanism", "sasl.mechanism of every Kafka client, external Kafka with a SASL_* protocol only; blank = the client's default", Rule.oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER")),
+  KAFKA_SASL_JAAS_CONFIG("kafka.sasl.jaas.config", "sasl.jaas.config of every Kafka client (a secret: never logged), external Kafka with a SASL_* protocol only", Rule.OPTIONAL),
+  KAFKA_SSL_TRUSTSTORE_LOCATION("kafka.ssl.truststore.location", "ssl.truststore.location of every Kafka client, external Kafka with SSL or SASL_SSL only; blank = the JVM's trusted CAs", Rule.READABLE_FILE),
+  KAFKA_SSL_TRUSTSTORE_PASSWORD("kafka.ssl.truststore.password", "ssl.truststore.password (a secret: never logged), external Kafka with SSL or SASL_SSL only", Rule.OPTIONAL),
+  KAFKA_SSL_TRUSTSTORE_TYPE("kafka.ssl.truststore.type", "ssl.truststore.type, external Kafka with SSL or SASL_SSL only; blank = JKS", Rule.oneOf("JKS", "PKCS12", "PEM")),
+  MONGO_TLS_CA_PATH("mongo.tls.ca.path", "PEM file of the CA(s) that signed an external MongoDB's certificate; setting it turns TLS on. Blank = the JVM's trusted CAs (TLS from mongo.uri's tls=true, or mongodb+srv://)", Rule.READABLE_FILE),
   ROUTES_DIR("routes.dir", "directory of the route files seeded into the catalogue", Rule.NOT_BLANK),
   // A stored route is one document: 200,000 points stay well inside MongoDB's 16 MB document limit.
   ROUTES_MAX_POINTS("routes.max.points", "most points an uploaded route (POST /api/routes) may have", Rule.range(2, 200_000)),
@@ -58,6 +72,7 @@ public enum Setting {
   OIDC_ISSUER("oidc.issuer", "OpenID Connect issuer URL (its /.well-known/openid-configuration is read at start); blank = accounts in the store only", Rule.URL),
   OIDC_CLIENT_ID("oidc.client.id", "OpenID Connect client id of this application (the audience its tokens must carry)", Rule.OPTIONAL),
   OIDC_CLIENT_SECRET("oidc.client.secret", "OpenID Connect client secret, for the sign-in redirect", Rule.OPTIONAL),
+  OIDC_REDIRECT_URL("oidc.redirect.url", "address the provider sends browsers back to after sign-in (register it at the provider); blank = <the address the browser used>/api/session/oidc/callback. Set it behind a proxy that ends TLS", Rule.URL),
   OIDC_ROLES_CLAIM("oidc.roles.claim", "claim of an OpenID Connect token that holds the user's roles (admin, dispatcher, viewer); dots reach into objects (realm_access.roles)", Rule.NOT_BLANK),
   LOG_LEVEL("log.level", "level of the application's own logs", Rule.LOG_LEVEL);
 
@@ -88,6 +103,7 @@ public enum Setting {
     return description;
   }
 
+
   /** Checks a raw value; returns null when it is fine, else what is allowed. */
   String problemWith(String value) {
     return rule.accepts.test(value) ? null : rule.allowed;
@@ -113,6 +129,8 @@ public enum Setting {
         v -> v.isBlank() || Pattern.matches("https?://[^\\s/?#]+(/\\S*)?", v.trim()),
         "blank or an http(s):// URL");
     static final Rule SECRET = new Rule(v -> v.isBlank() || v.length() >= 32, "blank (generated) or at least 32 characters");
+    /** Checked at start-up, so that a mistyped path or a file the process may not read stops it with one line. */
+    static final Rule READABLE_FILE = new Rule(v -> v.isBlank() || readableFile(v.trim()), "blank or the path of a readable file");
     static final Rule LOG_LEVEL = matching("(?i)TRACE|DEBUG|INFO|WARN|ERROR", "one of TRACE, DEBUG, INFO, WARN, ERROR");
 
     static Rule range(int min, int max) {
@@ -128,6 +146,21 @@ public enum Setting {
 
     static Rule instances() {
       return range(1, 64);
+    }
+
+    /** Blank, or exactly one of the values (case matters: the Kafka clients compare some of them exactly). */
+    static Rule oneOf(String... values) {
+      List<String> allowed = List.of(values);
+      return new Rule(v -> v.isBlank() || allowed.contains(v.trim()), "blank or one of " + String.join(", ", allowed));
+    }
+
+    private static boolean readableFile(String path) {
+      try {
+        Path file = Path.of(path);
+        return Files.isRegularFile(file) && Files.isReadable(file);
+      } catch (InvalidPathException e) {
+        return false;
+      }
     }
 
     static Rule matching(String regex, String allowed) {

@@ -23,11 +23,12 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code application/json}) and {@code POST /owntracks}. Each fix of a registered device is produced to
  * {@code device.positions}, keyed by the device's unique id, and answered 200 only once Kafka acknowledged it (acks=all,
  * idempotent producer); a fix Kafka did not take within {@link #SEND_TIMEOUT_MS} is answered 503, and the phone sends
- * it again. An unknown device or a bad fix is answered 400 with the reason and nothing is produced.
+ * it again. An unknown device or a bad fix is answered 400 with the reason and nothing is produced. A device registered
+ * with a secret posts only with it, as HTTP Basic credentials ({@link DeviceLogin}); without them it is answered 401
+ * with {@code WWW-Authenticate: Basic}, which OwnTracks answers by sending them.
  * <p>
  * Deliberately without a router: three endpoints, and every phone of the fleet comes through here, so a request costs
  * a decode, a set lookup and a produce. Connections stay open between requests (HTTP/1.1 keep-alive) until idle for
@@ -57,7 +60,7 @@ public final class IngestVerticle extends VerticleBase {
   private static final String OWNTRACKS_ANSWER = "[]";
 
   private final AppContext context;
-  private final Supplier<Future<Set<String>>> loadDeviceIds;
+  private final Supplier<Future<Map<String, Optional<String>>>> loadDevices;
   private PipelineMetrics metrics;
   private OsmAndDecoder osmAnd;
   private TraccarJsonDecoder traccar;
@@ -69,10 +72,10 @@ public final class IngestVerticle extends VerticleBase {
   private boolean storingFailing;
   private HttpServer server;
 
-  /** @param loadDeviceIds reads every registered device's unique id from the store */
-  public IngestVerticle(AppContext context, Supplier<Future<Set<String>>> loadDeviceIds) {
+  /** @param loadDevices reads every registered device's unique id, with its secret's hash if it has one, from the store */
+  public IngestVerticle(AppContext context, Supplier<Future<Map<String, Optional<String>>>> loadDevices) {
     this.context = context;
-    this.loadDeviceIds = loadDeviceIds;
+    this.loadDevices = loadDevices;
   }
 
   @Override
@@ -83,16 +86,17 @@ public final class IngestVerticle extends VerticleBase {
     traccar = new TraccarJsonDecoder(config.ingestMaxFuture());
     ownTracks = new OwnTracksDecoder(config.ingestMaxFuture());
     maxBodyBytes = config.ingestMaxBodyBytes();
-    devices = new KnownDevices(loadDeviceIds, System::nanoTime, (delayMs, action) -> vertx.setTimer(delayMs, id -> action.run()));
+    Supplier<Future<Map<String, DeviceLogin>>> logins = () -> loadDevices.get().map(IngestVerticle::logins);
+    devices = new KnownDevices(logins, System::nanoTime, (delayMs, action) -> vertx.setTimer(delayMs, id -> action.run()));
     vertx.setPeriodic(KnownDevices.REFRESH_MS, id -> devices.reload()
         .onFailure(e -> LOG.warn("Could not refresh the registered devices: {}", e.getMessage())));
-    producer = KafkaProducer.createShared(vertx, "code-delivery-ingest", KafkaClients.producer(config.kafkaBootstrapServers()));
+    producer = KafkaProducer.createShared(vertx, "code-delivery-ingest", KafkaClients.producer(config.kafkaConnection()));
     // A store away at start-up is no reason not to serve: the first request of each device reloads the set.
-    return devices.reload().otherwise(Set.of())
+    return devices.reload().otherwise(Map.of())
         .compose(loaded -> HttpServers.create(vertx, config, metrics).requestHandler(this::handle).listen(config.ingestPort()))
         .onSuccess(s -> {
           server = s;
-          LOG.info("Ingest (OsmAnd, Traccar Client, OwnTracks) listening on http://localhost:{}/", s.actualPort());
+          LOG.info("Ingest (OsmAnd, Traccar Client, OwnTracks) listening on {}://localhost:{}/", config.tls() ? "https" : "http", s.actualPort());
         });
   }
 
@@ -105,14 +109,15 @@ public final class IngestVerticle extends VerticleBase {
     HttpMethod method = request.method();
     if (path.equals("/") && method == HttpMethod.GET) {
       answer(request, attempt(() -> osmAnd.decode(new QueryStringDecoder(request.uri()).parameters(), receivedAt))
-          .compose(fix -> produce(Optional.of(fix))), "");
+          .compose(fix -> produce(Optional.of(fix), request, null)), "");
     } else if (path.equals("/") && method == HttpMethod.POST) {
       answer(request, body(request).map(body -> isJson(request)
           ? traccar.decode(jsonObject(body), receivedAt)
-          : osmAnd.decode(parameters(request, body), receivedAt)).compose(fix -> produce(Optional.of(fix))), "");
+          : osmAnd.decode(parameters(request, body), receivedAt)).compose(fix -> produce(Optional.of(fix), request, null)), "");
     } else if (path.equals(OWNTRACKS_PATH) && method == HttpMethod.POST) {
+      String user = request.getHeader("x-limit-u");
       answer(request, body(request).map(body -> ownTracks.decode(body.toString(StandardCharsets.UTF_8),
-          request.getHeader("x-limit-u"), request.getHeader("x-limit-d"), receivedAt)).compose(this::produce), OWNTRACKS_ANSWER);
+          user, request.getHeader("x-limit-d"), receivedAt)).compose(fix -> produce(fix, request, user)), OWNTRACKS_ANSWER);
     } else if (path.equals("/") || path.equals(OWNTRACKS_PATH)) {
       request.response().putHeader("allow", path.equals("/") ? "GET, POST" : "POST");
       error(request, 405, "method_not_allowed", method + " is not allowed on " + path);
@@ -187,16 +192,32 @@ public final class IngestVerticle extends VerticleBase {
     }
   }
 
-  /** Produces the fix of a registered device; done once Kafka acknowledged it. */
-  private Future<Void> produce(Optional<DeviceFix> decoded) {
+  private static Map<String, DeviceLogin> logins(Map<String, Optional<String>> secretHashes) {
+    Map<String, DeviceLogin> logins = new HashMap<>(secretHashes.size() * 2);
+    secretHashes.forEach((id, hash) -> logins.put(id, DeviceLogin.of(hash)));
+    return logins;
+  }
+
+  /**
+   * Produces the fix of a registered device, once the request showed the device's secret if it has one; done once
+   * Kafka acknowledged it.
+   *
+   * @param user the user the request names besides the device id (OwnTracks' {@code X-Limit-U}), or null
+   */
+  private Future<Void> produce(Optional<DeviceFix> decoded, HttpServerRequest request, String user) {
     if (decoded.isEmpty()) {
       return Future.succeededFuture();
     }
     DeviceFix fix = decoded.get();
-    return devices.isKnown(fix.deviceId()).compose(known -> {
-      if (!known) {
+    return devices.find(fix.deviceId()).compose(login -> {
+      if (login.isEmpty()) {
         return Future.failedFuture(new BadFix("unknown_device", "no device '" + Fields.abbreviate(fix.deviceId())
             + "' is registered; register it with POST /api/devices"));
+      }
+      if (!login.get().admits(request.getHeader("authorization"), Arrays.asList(fix.deviceId(), user))) {
+        return Future.failedFuture(new DeviceLogin.Refused("device '" + Fields.abbreviate(fix.deviceId())
+            + "' has a secret: send it as HTTP Basic credentials (user: the device id"
+            + (user == null ? "" : " or '" + Fields.abbreviate(user) + "'") + ", password: the secret)"));
       }
       String value = fix.toJson().encode();
       if (value.length() > Fields.MAX_VALUE_CHARS) {
@@ -223,6 +244,10 @@ public final class IngestVerticle extends VerticleBase {
     }).onFailure(e -> {
       if (e instanceof BadFix bad) {
         refuse(request, bad);
+      } else if (e instanceof DeviceLogin.Refused refused) {
+        metrics.fixRefused("unauthorized");
+        request.response().putHeader("www-authenticate", "Basic realm=\"code-delivery ingest\", charset=\"UTF-8\"");
+        error(request, 401, "unauthorized", refused.getMessage());
       } else {
         unavailable(request, e);
       }

@@ -1,13 +1,16 @@
 package io.codedelivery.kafka;
 
-import java.util.HashMap;
+import io.codedelivery.config.KafkaConnection;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Settings shared by every Kafka client of the application, so the delivery guarantees are set in one place. */
+/**
+ * Settings shared by every Kafka client of the application, so the delivery guarantees are set in one place. Each
+ * starts from the {@link KafkaConnection}: servers and security come from the configuration, never from a caller.
+ */
 public final class KafkaClients {
   private static final AtomicInteger CONSUMERS = new AtomicInteger();
 
@@ -15,9 +18,8 @@ public final class KafkaClients {
   }
 
   /** Idempotent, acks=all: a retried send is written once, and only once every in-sync replica has it. */
-  public static Map<String, String> producer(String bootstrapServers) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
+  public static Map<String, String> producer(KafkaConnection connection) {
+    Map<String, String> config = connection.clientProperties();
     config.put("key.serializer", StringSerializer.class.getName());
     config.put("value.serializer", StringSerializer.class.getName());
     config.put("acks", "all");
@@ -37,9 +39,8 @@ public final class KafkaClients {
    *
    * @param offsetReset where a new group starts: {@code earliest} (nothing missed) or {@code latest} (live only)
    */
-  public static Map<String, String> consumer(String bootstrapServers, String groupId, String offsetReset) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
+  public static Map<String, String> consumer(KafkaConnection connection, String groupId, String offsetReset) {
+    Map<String, String> config = connection.clientProperties();
     config.put("group.id", groupId);
     config.put("key.deserializer", StringDeserializer.class.getName());
     config.put("value.deserializer", StringDeserializer.class.getName());
@@ -56,8 +57,8 @@ public final class KafkaClients {
    * A consumer of one of this process's roles: its client id names the process, so that what the group's members
    * hold can be told apart by process ({@link #heldBy}).
    */
-  public static Map<String, String> consumer(String bootstrapServers, String groupId, String offsetReset, String instanceId) {
-    Map<String, String> config = consumer(bootstrapServers, groupId, offsetReset);
+  public static Map<String, String> consumer(KafkaConnection connection, String groupId, String offsetReset, String instanceId) {
+    Map<String, String> config = consumer(connection, groupId, offsetReset);
     // Numbered: several instances of a role in one process are several members, and Kafka wants client ids apart.
     config.put("client.id", clientIdPrefix(groupId, instanceId) + CONSUMERS.incrementAndGet());
     return config;
@@ -83,9 +84,8 @@ public final class KafkaClients {
   }
 
   /** Short timeouts: the admin client answers health probes, which must not hang while a broker is away. */
-  public static Map<String, String> admin(String bootstrapServers) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
+  public static Map<String, String> admin(KafkaConnection connection) {
+    Map<String, String> config = connection.clientProperties();
     config.put("request.timeout.ms", "2000");
     config.put("default.api.timeout.ms", "2500");
     return config;

@@ -1,6 +1,8 @@
 package io.codedelivery.kafka;
 
+import io.codedelivery.config.KafkaConnection;
 import io.codedelivery.model.Topics;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +23,12 @@ public final class TopicSetup {
   }
 
   /** Blocking: called once at start-up, before any verticle is deployed. */
-  public static void ensureTopics(String bootstrapServers, int positionsPartitions, int directionsPartitions)
+  public static void ensureTopics(KafkaConnection connection, int positionsPartitions, int directionsPartitions)
       throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"))) {
+    Map<String, Object> config = new HashMap<>(connection.clientProperties());
+    // Not the probes' short timeouts of KafkaClients.admin: a broker still starting gets half a minute here.
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    try (Admin admin = Admin.create(config)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       short replication = (short) Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size());
       List<NewTopic> missing = List.of(

@@ -8,13 +8,14 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The web and the management servers are made alike. */
+/** The web, ingest and management servers are made alike; the web and ingest ones serve HTTPS when configured. */
 public final class HttpServers {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
   /** The name Vert.x gives its HTTP/1 request decoder in a connection's pipeline. */
@@ -24,6 +25,34 @@ public final class HttpServers {
   private static final AtomicBoolean UNGUARDED_WARNED = new AtomicBoolean();
 
   private HttpServers() {
+  }
+
+  /** The largest SockJS frame a client may send, on any transport: room for the largest body the bridge accepts. */
+  public static int maxSockJsFrameBytes(AppConfig config) {
+    return 2 * config.bridgeMaxBodyBytes() + WEBSOCKET_ENVELOPE_BYTES;
+  }
+
+  /**
+   * A server of a port people and phones reach (web, ingest): HTTPS when a certificate is configured. HTTP/1.1 only
+   * (no ALPN): the request guard below is an HTTP/1 decoder. A TLS handshake gets the same time as a request head,
+   * so a connection that never finishes one cannot hold a socket any longer than a slow header.
+   */
+  public static HttpServer create(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
+    HttpServerOptions options = options(config);
+    if (config.tls()) {
+      options.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .setCertPath(config.tlsCertPath().toString())
+              .setKeyPath(config.tlsKeyPath().toString()))
+          .setSslHandshakeTimeout(config.httpHeaderTimeoutSeconds())
+          .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+    }
+    return guarded(vertx, options, config, metrics);
+  }
+
+  /** The management server: plain HTTP always, since kubelet probes and Prometheus scrape it inside the cluster. */
+  public static HttpServer management(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
+    return guarded(vertx, options(config), config, metrics);
   }
 
   /**
@@ -38,14 +67,9 @@ public final class HttpServers {
    * Silent connections close after the idle timeout (the SockJS bridge heartbeats within it, see
    * {@link SockJsBridge}); request heads must arrive within the header timeout ({@link GuardedRequestDecoder}).
    */
-  /** The largest SockJS frame a client may send, on any transport: room for the largest body the bridge accepts. */
-  public static int maxSockJsFrameBytes(AppConfig config) {
-    return 2 * config.bridgeMaxBodyBytes() + WEBSOCKET_ENVELOPE_BYTES;
-  }
-
-  public static HttpServer create(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
+  private static HttpServerOptions options(AppConfig config) {
     int maxWebSocketMessage = maxSockJsFrameBytes(config);
-    HttpServerOptions options = new HttpServerOptions()
+    return new HttpServerOptions()
         .setHttp2ClearTextEnabled(false)
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
@@ -53,6 +77,9 @@ public final class HttpServers {
         .setMaxWebSocketMessageSize(maxWebSocketMessage)
         .setIdleTimeout(config.httpIdleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
+  }
+
+  private static HttpServer guarded(Vertx vertx, HttpServerOptions options, AppConfig config, PipelineMetrics metrics) {
     long headerTimeoutMs = TimeUnit.SECONDS.toMillis(config.httpHeaderTimeoutSeconds());
     return vertx.createHttpServer(options)
         .connectionHandler(connection -> guard(connection, options, headerTimeoutMs, metrics))

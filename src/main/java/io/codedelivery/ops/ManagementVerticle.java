@@ -30,7 +30,7 @@ public final class ManagementVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ManagementRoutes.mount(router, vertx, context);
     AllowedMethods.complete(router);
-    return HttpServers.create(vertx, context.config(), context.metrics()).requestHandler(router).listen(context.config().managementPort())
+    return HttpServers.management(vertx, context.config(), context.metrics()).requestHandler(router).listen(context.config().managementPort())
         .onSuccess(s -> {
           server = s;
           LOG.info("Health and metrics on http://localhost:{}/health/ready and /metrics", s.actualPort());

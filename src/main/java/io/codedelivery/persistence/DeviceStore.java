@@ -13,17 +13,19 @@ import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Registered devices in {@link Store#DEVICES}: {@code {_id: <uniqueId>, name, createdAt, lastFix?}}. Registration and
- * removal come from the REST API; {@code lastFix} is written by the tracking stage only. The unique id is the
+ * Registered devices in {@link Store#DEVICES}: {@code {_id: <uniqueId>, name, createdAt, secretHash?, lastFix?}}.
+ * Registration and removal come from the REST API; {@code lastFix} is written by the tracking stage only;
+ * {@code secretHash} (see {@code access.DeviceSecret}) is read by the ingestion role only, never shown. The unique id is the
  * {@code _id}, so its index is the only one needed and a second registration of the same id cannot slip in.
  */
 public final class DeviceStore {
-  private static final JsonObject IDS_ONLY = new JsonObject().put("_id", 1);
+  private static final String SECRET_HASH = "secretHash";
+  private static final JsonObject LOGIN_FIELDS = new JsonObject().put("_id", 1).put(SECRET_HASH, 1);
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
 
   private final MongoClient reads;
@@ -40,17 +42,25 @@ public final class DeviceStore {
     return new DeviceStore(Store.client(vertx, config, Store.Pool.READS), Store.client(vertx, config, Store.Pool.WRITES), Store.Kind.of(config));
   }
 
-  /** A stored device as the API shows it: {@code uniqueId}, {@code name}, {@code createdAt}, {@code lastFix} if any. */
-  public record Device(String uniqueId, String name, Instant createdAt, JsonObject lastFix) {
+  /**
+   * A stored device as the API shows it: {@code uniqueId}, {@code name}, {@code createdAt}, {@code lastFix} if any,
+   * and whether it has a secret (not the secret's hash).
+   */
+  public record Device(String uniqueId, String name, Instant createdAt, JsonObject lastFix, boolean hasSecret) {
     static Device of(JsonObject stored) {
       return new Device(stored.getString("_id"), stored.getString("name"), Store.instant(stored.getValue("createdAt")),
-          stored.getJsonObject("lastFix"));
+          stored.getJsonObject("lastFix"), stored.getString(SECRET_HASH) != null);
     }
   }
 
-  /** Registers a device; false when one with this unique id exists already (it is left as it is). */
-  public Future<Boolean> register(String uniqueId, String name, Instant createdAt) {
-    JsonObject insertOnly = new JsonObject().put("$setOnInsert", new JsonObject().put("name", name).put("createdAt", Store.date(createdAt)));
+  /**
+   * Registers a device, with the hash of its secret when it has one; false when one with this unique id exists
+   * already (it is left as it is).
+   */
+  public Future<Boolean> register(String uniqueId, String name, Instant createdAt, Optional<String> secretHash) {
+    JsonObject fields = new JsonObject().put("name", name).put("createdAt", Store.date(createdAt));
+    secretHash.ifPresent(hash -> fields.put(SECRET_HASH, hash));
+    JsonObject insertOnly = new JsonObject().put("$setOnInsert", fields);
     return writes.updateCollectionWithOptions(Store.DEVICES, byId(uniqueId), insertOnly, new UpdateOptions().setUpsert(true))
         .map(result -> result.getDocUpsertedId() != null);
   }
@@ -87,10 +97,14 @@ public final class DeviceStore {
     return writes.bulkWriteWithOptions(Store.DEVICES, updates, UNORDERED).mapEmpty();
   }
 
-  /** Every registered unique id, for the ingestion role's cache: ids only, a few dozen bytes a device. */
-  public Future<Set<String>> uniqueIds() {
-    return reads.findWithOptions(Store.DEVICES, new JsonObject(), new FindOptions().setFields(IDS_ONLY))
-        .map(found -> found.stream().map(d -> d.getString("_id")).collect(Collectors.toUnmodifiableSet()));
+  /**
+   * Every registered unique id with its secret's hash when it has one, for the ingestion role's cache: a few dozen
+   * bytes a device (about a hundred with a secret).
+   */
+  public Future<Map<String, Optional<String>>> logins() {
+    return reads.findWithOptions(Store.DEVICES, new JsonObject(), new FindOptions().setFields(LOGIN_FIELDS))
+        .map(found -> found.stream().collect(Collectors.toUnmodifiableMap(d -> d.getString("_id"),
+            d -> Optional.ofNullable(d.getString(SECRET_HASH)))));
   }
 
   private static JsonObject byId(String uniqueId) {

@@ -1,6 +1,7 @@
 package io.codedelivery.persistence;
 
 import io.codedelivery.config.AppConfig;
+import io.codedelivery.config.KafkaConnection;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.Rewind;
@@ -61,11 +62,11 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig config = context.config();
-    String bootstrapServers = config.kafkaBootstrapServers();
+    KafkaConnection kafka = config.kafkaConnection();
     writer = new PositionWriter(Store.client(vertx, config, Store.Pool.WRITES));
-    producer = KafkaProducer.createShared(vertx, "code-delivery-persistence", KafkaClients.producer(bootstrapServers));
+    producer = KafkaProducer.createShared(vertx, "code-delivery-persistence", KafkaClients.producer(kafka));
     deadLetters = new DeadLetters(vertx, producer, metrics);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers, ConsumerGroups.PERSISTENCE, "earliest", config.instanceId()));
+    consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(kafka, ConsumerGroups.PERSISTENCE, "earliest", config.instanceId()));
     running = true;
     return consumer.subscribe(Topics.NEW_POSITION).onSuccess(v -> pollNext());
   }

@@ -58,12 +58,23 @@ public final class Store {
   }
 
   public static MongoClient client(Vertx vertx, AppConfig config, Pool pool) {
-    return MongoClient.createShared(vertx, new JsonObject()
+    return MongoClient.createShared(vertx, clientConfig(config, pool), pool.sharedName);
+  }
+
+  /**
+   * TLS comes from the connection string ({@code tls=true}, or any {@code mongodb+srv://}), verified against the
+   * JVM's trusted CAs. The Java driver ignores a URI's {@code tlsCAFile}, so a private CA is given as
+   * {@code mongo.tls.ca.path}: the Vert.x client's {@code caPath} (PEM), which it only reads with TLS on.
+   */
+  static JsonObject clientConfig(AppConfig config, Pool pool) {
+    JsonObject client = new JsonObject()
         .put("connection_string", config.mongoUri())
         .put("db_name", config.mongoDatabase())
         .put("maxPoolSize", pool.maxConnections)
         .put("serverSelectionTimeoutMS", 5_000)
-        .put("connectTimeoutMS", 5_000), pool.sharedName);
+        .put("connectTimeoutMS", 5_000);
+    config.mongoTlsCaPath().ifPresent(ca -> client.put("ssl", true).put("caPath", ca.toString()));
+    return client;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.codedelivery.simulation;
 
+import io.codedelivery.config.KafkaConnection;
 import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.GroupCatchUp;
@@ -86,13 +87,13 @@ public final class SimulationVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    String bootstrapServers = context.config().kafkaBootstrapServers();
-    producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(bootstrapServers));
+    KafkaConnection kafka = context.config().kafkaConnection();
+    producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(kafka));
     deadLetters = new DeadLetters(vertx, producer, metrics);
-    admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
+    admin = KafkaAdminClient.create(vertx, KafkaClients.admin(kafka));
     // An instance joining or leaving stops only the vehicles of the partitions that change hands.
     consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(bootstrapServers, ConsumerGroups.SIMULATION, "earliest", context.config().instanceId())));
+        KafkaClients.consumer(kafka, ConsumerGroups.SIMULATION, "earliest", context.config().instanceId())));
     consumer.handler(this::onDirection);
     consumer.partitionsAssignedHandler(partitions -> {
       assigned.addAll(partitions);

@@ -1,6 +1,7 @@
 package io.codedelivery.tracking;
 
 import io.codedelivery.config.AppConfig;
+import io.codedelivery.config.KafkaConnection;
 import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
@@ -94,17 +95,17 @@ public final class TrackingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig config = context.config();
-    String bootstrapServers = config.kafkaBootstrapServers();
+    KafkaConnection kafka = config.kafkaConnection();
     routes = context.routes();
     attacher = new FixAttacher(routes, config.arrivalRadiusMetres(), config.arrivalDwell());
     MongoClient mongo = Store.client(vertx, config, Store.Pool.WRITES);
     deliveries = new DeviceDeliveries(mongo);
     savedStates = new TrackingStates(mongo);
     deviceStore = DeviceStore.create(vertx, config);
-    producer = KafkaProducer.createShared(vertx, "code-delivery-tracking", KafkaClients.producer(bootstrapServers));
+    producer = KafkaProducer.createShared(vertx, "code-delivery-tracking", KafkaClients.producer(kafka));
     deadLetters = new DeadLetters(vertx, producer, metrics);
     consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(bootstrapServers, ConsumerGroups.TRACKING, "earliest", config.instanceId())));
+        KafkaClients.consumer(kafka, ConsumerGroups.TRACKING, "earliest", config.instanceId())));
     // Devices of partitions that moved may have been tracked elsewhere meanwhile: read their state again.
     consumer.partitionsRevokedHandler(revoked -> {
       commits.forget(revoked);

@@ -4,11 +4,14 @@ import io.codedelivery.access.Access;
 import io.codedelivery.access.Operator;
 import io.codedelivery.access.OperatorRole.Permission;
 import io.codedelivery.ops.ApiError;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -24,6 +27,8 @@ final class AccessGuard {
   private static final String BEARER = "bearer ";
   private static final String VIA_COOKIE = "viaCookie";
   private static final String USER = "operator";
+  private static final String ANONYMOUS = "anonymous";
+  private static final String TOKEN = "sessionToken";
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Access access;
@@ -65,8 +70,9 @@ final class AccessGuard {
           // Kept in the request's data rather than as its Vert.x user: setting that is internal API in Vert.x 5.
           ctx.put(USER, found.result().get().toUser());
           ctx.put(VIA_COOKIE, bearer == null);
+          ctx.put(TOKEN, token);
           ctx.next();
-        } else if (bearer != null && !isTrackingPath(ctx)) {
+        } else if (bearer != null && !isOpenDespiteAStaleToken(ctx)) {
           unauthorized(ctx, "the bearer token is not valid or has expired; sign in again (POST /api/session)");
         } else {
           ctx.next();
@@ -75,10 +81,36 @@ final class AccessGuard {
     };
   }
 
-  /** Tracking pages carry their own token in the path; an operator's stale header must not hide them. */
-  private static boolean isTrackingPath(RoutingContext ctx) {
-    String path = ctx.request().path();
-    return path.startsWith("/api/track/") || path.startsWith("/track/");
+  /**
+   * Makes the operator of a SockJS handshake (by its cookie: SockJS hides cookies from the connection) the Vert.x
+   * user of the connection, which the bridge reads as {@code webUser()}; anyone else connects as a user with no
+   * permission (a customer's page, which authorizes its one registration with its link's token).
+   */
+  Handler<RoutingContext> connectionUser() {
+    return SimpleAuthenticationHandler.create().authenticate(ctx -> {
+      Operator operator = operator(ctx);
+      if (operator == null) {
+        return Future.succeededFuture(User.fromName(ANONYMOUS));
+      }
+      User user = operator.toUser();
+      // The connection outlives this request: the bridge checks the session again on each frame (sign-out, roles).
+      user.attributes().put(TOKEN, ctx.<String>get(TOKEN));
+      return Future.succeededFuture(user);
+    });
+  }
+
+  /** The session token a SockJS connection was opened with (see {@link #connectionUser}); null for none. */
+  static String connectionToken(User connectionUser) {
+    return connectionUser == null ? null : connectionUser.attributes().getString(TOKEN);
+  }
+
+  /**
+   * Tracking pages carry their own token in the path, and signing in is how a stale token is replaced: an
+   * operator's stale header must hide neither.
+   */
+  private static boolean isOpenDespiteAStaleToken(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    return path.startsWith("/api/track/") || path.startsWith("/track/") || path.equals("/api/session");
   }
 
   static String bearerToken(HttpServerRequest request) {

@@ -4,6 +4,7 @@ import static io.codedelivery.web.QueryParameters.deviceUniqueId;
 import static io.codedelivery.web.QueryParameters.number;
 import static io.codedelivery.web.QueryParameters.onlyKnown;
 
+import io.codedelivery.access.DeviceSecret;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.ops.ApiError;
 import io.codedelivery.ops.AppContext;
@@ -18,15 +19,18 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * {@code /api/devices…}: registering the phones and trackers that may post fixes to the ingest port, reading them with
- * their last fix, battery and whether they are online, and removing them.
+ * their last fix, battery and whether they are online, and removing them. A device registered with a {@code secret}
+ * posts only with it (HTTP Basic, as OwnTracks sends it); the secret is stored hashed and never shown again.
  */
 final class DeviceApi {
-  private static final String BODY_EXAMPLE = "the body must be a JSON object like {\"uniqueId\":\"123456\",\"name\":\"Van 7\"}";
+  private static final String BODY_EXAMPLE = "the body must be a JSON object like {\"uniqueId\":\"123456\",\"name\":\"Van 7\"}"
+      + " (optionally with \"secret\": the device's password for HTTP Basic)";
   /** A unique id, a name and the JSON around them: far below this. */
   private static final int MAX_BODY_BYTES = 4096;
   static final int MAX_NAME_CHARS = 100;
@@ -60,7 +64,8 @@ final class DeviceApi {
     if (!(name instanceof String text) || text.isBlank() || text.length() > MAX_NAME_CHARS) {
       throw new BadParameter("'name' must be a non-blank string of at most " + MAX_NAME_CHARS + " characters");
     }
-    answer(ctx, devices.register(uniqueId, text.strip(), Instant.now()), created -> {
+    Optional<String> secretHash = secret(body.getValue("secret")).map(DeviceSecret::hash);
+    answer(ctx, devices.register(uniqueId, text.strip(), Instant.now(), secretHash), created -> {
       if (!created) {
         ApiError.send(ctx, 409, "a device with uniqueId '" + uniqueId + "' is registered already");
         return;
@@ -70,6 +75,17 @@ final class DeviceApi {
           device -> JsonResponse.send(ctx, 201, toJson(device, Instant.now())),
           () -> notFound(ctx, uniqueId)));
     });
+  }
+
+  private static Optional<String> secret(Object value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    String problem = value instanceof String text ? DeviceSecret.problemWith(text) : "'secret' must be a string";
+    if (problem != null) {
+      throw new BadParameter(problem);
+    }
+    return Optional.of((String) value);
   }
 
   private void list(RoutingContext ctx) {
@@ -114,7 +130,8 @@ final class DeviceApi {
    */
   private JsonObject toJson(DeviceStore.Device device, Instant now) {
     JsonObject json = new JsonObject().put("uniqueId", device.uniqueId()).put("name", device.name())
-        .put("createdAt", device.createdAt() == null ? null : device.createdAt().toString());
+        .put("createdAt", device.createdAt() == null ? null : device.createdAt().toString())
+        .put("hasSecret", device.hasSecret());
     JsonObject lastFix = device.lastFix();
     Instant lastSeen = lastFix == null ? null : latest(instant(lastFix, "fixTime"), instant(lastFix, "receivedAt"));
     json.put("lastFix", lastFix)

@@ -58,7 +58,7 @@ final class DeviceDeliveryApi {
     this.deliveries = new DeviceDeliveries(Store.client(vertx, context.config(), Store.Pool.READS));
     this.devices = DeviceStore.create(vertx, context.config());
     this.producer = KafkaProducer.createShared(vertx, "code-delivery-web",
-        KafkaClients.producer(context.config().kafkaBootstrapServers()));
+        KafkaClients.producer(context.config().kafkaConnection()));
     // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
     producer.exceptionHandler(e -> LOG.debug("End position send failed (answered to its requester): {}", e.toString()));
   }

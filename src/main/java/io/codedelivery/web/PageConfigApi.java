@@ -7,7 +7,8 @@ import io.vertx.ext.web.Router;
 
 /**
  * {@code GET /api/config}: what the pages need from the configuration: tiles and simulation pace for the map page,
- * where to post fixes for the driver page ({@code ingestUrl}; blank = the page's host on {@code ingestPort}).
+ * where to post fixes for the driver page ({@code ingestUrl}; blank = the page's host on {@code ingestPort}), whether
+ * the sign-in page offers signing in through the OpenID Connect provider ({@code oidc}).
  */
 final class PageConfigApi {
   private final AppConfig config;
@@ -21,6 +22,7 @@ final class PageConfigApi {
         .put("tilesUrl", config.mapTilesUrl())
         .put("intervalMs", config.simulationIntervalMs())
         .put("ingestUrl", config.ingestPublicUrl())
-        .put("ingestPort", config.ingestPort())));
+        .put("ingestPort", config.ingestPort())
+        .put("oidc", config.oidcIssuer().isPresent())));
   }
 }

@@ -8,13 +8,14 @@ import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.ops.HttpServers;
 import io.codedelivery.persistence.DeliveryQueries;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
@@ -60,8 +61,6 @@ final class SockJsBridge {
   private final PipelineMetrics metrics;
   private final Access access;
   private final DeliveryQueries deliveries;
-  /** The operator each connection's handshake cookie names, if any; same event loop. */
-  private final Map<SockJSSocket, Operator> operators = new HashMap<>();
   /** Start requests each connection may still make; touched only on this verticle's event loop. */
   private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
   /** Per connection, messages handed to it and not yet written out; same event loop. */
@@ -84,8 +83,8 @@ final class SockJsBridge {
    * handshake, the xhr and eventsource requests alike), and xhr_send gets its body read, which Vert.x 5's SockJS
    * handler needs done before it (it answers 500 otherwise).
    */
-  void mount(Router router, SameOrigin sameOrigin) {
-    router.route(PATH + "/*").handler(sameOrigin);
+  void mount(Router router, SameOrigin sameOrigin, Handler<RoutingContext> connectionUser) {
+    router.route(PATH + "/*").handler(sameOrigin).handler(connectionUser);
     // The same frame limit as over WebSocket, so an oversized message reaches the bridge and is answered 413 there
     // on every transport.
     router.postWithRegex(PATH + "/[^/]+/[^/]+/xhr_send").handler(BodyHandler.create(false).setBodyLimit(HttpServers.maxSockJsFrameBytes(config)));
@@ -133,8 +132,6 @@ final class SockJsBridge {
       case SOCKET_CREATED -> {
         metrics.sockJsOpened();
         startAllowance.put(event.socket(), new TokenBucket(config.bridgeMaxStartsPerMinute(), 60_000));
-        identifyByCookie(event);
-        return;
       }
       case SOCKET_ERROR -> {
         // A broken connection (reset, half-closed proxy): the client's doing, counted, not logged as an error.
@@ -145,7 +142,6 @@ final class SockJsBridge {
         metrics.sockJsClosed();
         startAllowance.remove(event.socket());
         unwritten.remove(event.socket());
-        operators.remove(event.socket());
       }
       case SEND, PUBLISH -> {
         if (tooLarge(event.getRawMessage())) {
@@ -184,30 +180,6 @@ final class SockJsBridge {
     event.complete(true);
   }
 
-  /** The browser's session cookie, sent with the handshake, makes the whole connection its operator's. */
-  private void identifyByCookie(BridgeEvent event) {
-    SockJSSocket socket = event.socket();
-    String token = sessionCookie(socket.headers() == null ? null : socket.headers().get("cookie"));
-    if (token == null) {
-      event.complete(true);
-      return;
-    }
-    access.operator(token).onComplete(found -> {
-      if (found.succeeded() && found.result().isPresent()) {
-        operators.put(socket, found.result().get());
-      }
-      event.complete(true);
-    });
-  }
-
-  private static String sessionCookie(String header) {
-    if (header == null) {
-      return null;
-    }
-    return ServerCookieDecoder.LAX.decode(header).stream().filter(c -> AccessGuard.SESSION_COOKIE.equals(c.name()))
-        .map(io.netty.handler.codec.http.cookie.Cookie::value).findFirst().orElse(null);
-  }
-
   /**
    * Decides a frame that needs someone: listening to the fleet's updates or starting a delivery needs an operator
    * (starting, a dispatcher); listening to one delivery needs an operator or that delivery's tracking link. The
@@ -226,8 +198,10 @@ final class SockJsBridge {
     }
     JsonObject headers = frame.getJsonObject("headers");
     String token = AccessGuard.bearerToken(headers == null ? null : headers.getString("authorization"));
-    Future<Optional<Operator>> operator = token == null
-        ? Future.succeededFuture(Optional.ofNullable(operators.get(event.socket()))) : access.operator(token);
+    // The connection's own session is asked again for each frame, so a sign-out or a role change reaches it.
+    String connectionToken = AccessGuard.connectionToken(event.socket().webUser());
+    Future<Optional<Operator>> operator = token != null ? access.operator(token)
+        : connectionToken != null ? access.operator(connectionToken) : Future.succeededFuture(Optional.empty());
     return operator.compose(found -> {
       if (found.isPresent() && found.get().may(needed.get())) {
         return Future.succeededFuture(true);
@@ -241,13 +215,13 @@ final class SockJsBridge {
           .map(verdict -> verdict.opened() && address.equals(Addresses.delivery(verdict.deliveryId())));
     }).otherwise(false).onSuccess(allowed -> {
       if (!allowed) {
-        deny(event, found(operators.get(event.socket()), token));
+        deny(event, why(connectionToken, token));
       }
     });
   }
 
-  private static String found(Operator cookieOperator, String token) {
-    return token != null ? "the token does not allow it" : cookieOperator != null ? "your roles do not allow it" : "sign in first";
+  private static String why(String connectionToken, String token) {
+    return token != null ? "the token does not allow it" : connectionToken != null ? "your session does not allow it" : "sign in first";
   }
 
   /**

@@ -51,13 +51,13 @@ public final class WebVerticle extends VerticleBase {
     AccessGuard guard = new AccessGuard(access, sameOrigin);
     router.route().handler(guard.identify());
     DeliveryQueries queries = DeliveryQueries.create(vertx, config, context.routes());
-    new SockJsBridge(vertx, config, context.metrics(), access, queries).mount(router, sameOrigin);
+    new SockJsBridge(vertx, config, context.metrics(), access, queries).mount(router, sameOrigin, guard.connectionUser());
     // Open without an account: signing in, a customer's tracking link, and the pages' settings.
-    new SessionApi(guard, context.metrics(), sameOrigin).mount(router);
+    new SessionApi(guard, config, context.metrics(), sameOrigin).mount(router);
     new TrackApi(access, queries, context.routes(), config.simulationIntervalMs()).mount(router);
     new PageConfigApi(config).mount(router);
     // Everything else under /api needs an operator allowed to do it.
-    router.route("/api/*").handler(ctx -> guard.require(AccessRules.permissionFor(ctx.request().method(), ctx.request().path())).handle(ctx));
+    router.route("/api/*").handler(ctx -> guard.require(AccessRules.permissionFor(ctx.request().method(), ctx.normalizedPath())).handle(ctx));
     new RouteApi(vertx, context, sameOrigin).mount(router);
     deliveries = new DeliveryApi(vertx, context, sameOrigin, access);
     deliveries.mount(router);
@@ -79,7 +79,7 @@ public final class WebVerticle extends VerticleBase {
     return HttpServers.create(vertx, config, context.metrics()).requestHandler(router).listen(config.httpPort())
         .onSuccess(s -> {
           server = s;
-          LOG.info("Web listening on http://localhost:{}/", s.actualPort());
+          LOG.info("Web listening on {}://localhost:{}/", config.tls() ? "https" : "http", s.actualPort());
         });
   }
 

@@ -89,7 +89,7 @@ class BridgeVerticleTest {
       });
     });
 
-    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.bootstrapServers()));
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.connection()));
     Future.all(watcher.completion(), updates.completion())
         .compose(registered -> Future.all(positions.stream().map(position -> producer.send(
             KafkaProducerRecord.create(Topics.NEW_POSITION, deliveryId, position.toJson().encode()))).toList()))
@@ -104,7 +104,7 @@ class BridgeVerticleTest {
           String deliveryId = reply.body().getString("deliveryId");
           testContext.verify(() -> assertThat(UUID.fromString(deliveryId).toString()).isEqualTo(deliveryId));
           KafkaConsumer<String, String> directions = KafkaConsumer.create(vertx,
-              KafkaClients.consumer(broker.bootstrapServers(), "test-" + UUID.randomUUID(), "earliest"));
+              KafkaClients.consumer(broker.connection(), "test-" + UUID.randomUUID(), "earliest"));
           directions.handler(record -> {
             if (deliveryId.equals(record.key())) {
               testContext.verify(() -> {

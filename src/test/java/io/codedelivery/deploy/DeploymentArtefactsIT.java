@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.json.JsonArray;
@@ -95,12 +96,49 @@ class DeploymentArtefactsIT {
     assertThat(roles).containsExactlyInAnyOrderElementsOf(Arrays.stream(Role.values()).map(Role::configName).toList());
   }
 
+  /**
+   * A variable whose value is a credential: a setting the application keeps out of its logs, the MongoDB URI (it
+   * carries the user and password), or one named like a password or secret (ADMIN_PASSWORD, AUTH_TOKEN_SECRET).
+   */
+  private static boolean holdsASecret(String variable) {
+    return SECRET_VARIABLES.contains(variable) || variable.equals(Setting.MONGO_URI.envVar())
+        || variable.contains("PASSWORD") || variable.contains("SECRET") || variable.contains("JAAS");
+  }
+
+  private static final Set<String> SECRET_VARIABLES = Arrays.stream(Setting.values()).filter(Setting::isSecret).map(Setting::envVar)
+      .collect(Collectors.toSet());
+
   @Test
   void credentialsLiveInSecretsNeverInConfigMaps() {
     for (ConfigMap configMap : manifestsOf(ConfigMap.class)) {
-      assertThat(configMap.getData().keySet()).noneMatch(key -> key.contains("MONGO_URI") || key.contains("PASSWORD"));
+      assertThat(configMap.getData().keySet()).noneMatch(DeploymentArtefactsIT::holdsASecret);
     }
     assertThat(manifestsOf(Secret.class)).anySatisfy(secret -> assertThat(secret.getStringData()).containsKey("MONGO_URI"));
+    assertThat(manifestsOf(Secret.class)).anySatisfy(secret ->
+        assertThat(secret.getStringData()).containsKeys("ADMIN_PASSWORD", "AUTH_TOKEN_SECRET"));
+  }
+
+  @Test
+  void noDeploymentSpellsOutASecretEachIsReadFromASecretKey() {
+    Map<String, Secret> secrets = manifestsOf(Secret.class).stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
+    Set<String> read = new HashSet<>();
+    for (Deployment deployment : manifestsOf(Deployment.class)) {
+      for (EnvVar variable : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        if (!holdsASecret(variable.getName())) {
+          continue;
+        }
+        String where = variable.getName() + " of " + deployment.getMetadata().getName();
+        assertThat(variable.getValue()).as("%s is not written in the manifest", where).isNull();
+        SecretKeySelector key = variable.getValueFrom() == null ? null : variable.getValueFrom().getSecretKeyRef();
+        assertThat(key).as("%s comes from a Secret key", where).isNotNull();
+        assertThat(secrets).as("the Secret of %s", where).containsKey(key.getName());
+        if (!Boolean.TRUE.equals(key.getOptional())) {
+          assertThat(secrets.get(key.getName()).getStringData()).as("the Secret of %s", where).containsKey(key.getKey());
+        }
+        read.add(variable.getName());
+      }
+    }
+    assertThat(read).contains("ADMIN_PASSWORD", "AUTH_TOKEN_SECRET", Setting.KAFKA_SASL_JAAS_CONFIG.envVar());
   }
 
   @Test
@@ -154,6 +192,27 @@ class DeploymentArtefactsIT {
     Map<String, Object> appEnvironment = (Map<String, Object>) services.get("app").get("environment");
     assertThat(appEnvironment.keySet()).allSatisfy(variable ->
         assertThat(APPLICATION_VARIABLES.contains(variable) || JVM_VARIABLES.contains(variable)).as("%s is read by the application", variable).isTrue());
+  }
+
+  /** The compose file names its secrets and takes their values from compose/.env, which .env.example lists and git ignores. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theComposeSecretsComeFromTheUncommittedEnvFile() throws Exception {
+    Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("compose/docker-compose.yml")));
+    Map<String, Object> app = ((Map<String, Map<String, Object>>) compose.get("services")).get("app");
+    Map<String, Object> environment = (Map<String, Object>) app.get("environment");
+    Set<String> example = Files.readAllLines(Path.of("compose/.env.example")).stream()
+        .filter(line -> line.matches("[A-Z_]+=.*")).map(line -> line.substring(0, line.indexOf('='))).collect(Collectors.toSet());
+
+    List<String> secrets = environment.keySet().stream().filter(DeploymentArtefactsIT::holdsASecret)
+        .filter(variable -> !variable.equals(Setting.MONGO_URI.envVar())).toList();
+    assertThat(secrets).contains("ADMIN_PASSWORD", "AUTH_TOKEN_SECRET").allSatisfy(variable -> {
+      assertThat(String.valueOf(environment.get(variable))).as("%s of compose", variable).matches("\\$\\{" + variable + ":[-?].*}");
+      assertThat(example).as("compose/.env.example").contains(variable);
+    });
+    Process ignored = new ProcessBuilder("git", "check-ignore", "-q", "compose/.env").start();
+    assertThat(ignored.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(ignored.exitValue()).as("git ignores compose/.env").isZero();
   }
 
   @Test

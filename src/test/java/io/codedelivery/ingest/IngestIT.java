@@ -1,11 +1,9 @@
 package io.codedelivery.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.model.DeviceFix;
 import io.codedelivery.model.LatLon;
-import io.codedelivery.model.Topics;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -15,12 +13,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,21 +28,16 @@ class IngestIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private final TestStack stack = TestStack.shared();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final List<ConsumerRecord<String, String>> read = new ArrayList<>();
-  private KafkaConsumer<String, String> consumer;
+  private DevicePositionsReader positions;
 
   @BeforeEach
   void readDevicePositionsFromTheStart() {
-    consumer = stack.kafkaConsumer("ingest-it-" + UUID.randomUUID());
-    List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEVICE_POSITIONS).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    positions = new DevicePositionsReader(stack);
   }
 
   @AfterEach
   void close() {
-    consumer.close();
+    positions.close();
   }
 
   private String ingestUrl() {
@@ -84,15 +73,6 @@ class IngestIT {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Every fix of the device on the topic, once there are at least this many. */
-  private List<DeviceFix> fixesOf(String deviceId, int atLeast) {
-    await().atMost(TIMEOUT).until(() -> {
-      consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-      return read.stream().filter(r -> deviceId.equals(r.key())).count() >= atLeast;
-    });
-    return read.stream().filter(r -> deviceId.equals(r.key())).map(r -> DeviceFix.fromJson(r.value())).toList();
-  }
-
   private static void assertRefused(HttpResponse<String> response, String reason) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertThat(new JsonObject(response.body()).getString("reason")).as(response.body()).isEqualTo(reason);
@@ -122,7 +102,7 @@ class IngestIT {
     assertThat(ownTracks.statusCode()).as(ownTracks.body()).isEqualTo(200);
     assertThat(ownTracks.body()).isEqualTo("[]");
 
-    DeviceFix fromOsmAnd = fixesOf(phone, 1).get(0);
+    DeviceFix fromOsmAnd = positions.fixesOf(phone, 1).get(0);
     assertThat(fromOsmAnd.fixTime()).isEqualTo(Instant.ofEpochSecond(seconds));
     assertThat(fromOsmAnd.position()).isEqualTo(new LatLon(52.52, 13.405));
     assertThat(fromOsmAnd.speed()).as("10 knots in m/s").isCloseTo(5.144, org.assertj.core.data.Offset.offset(0.001));
@@ -130,14 +110,14 @@ class IngestIT {
     assertThat(fromOsmAnd.source()).isEqualTo("osmand");
     assertThat(fromOsmAnd.attributes().getBoolean("charge")).isTrue();
 
-    DeviceFix fromTraccar = fixesOf(client, 1).get(0);
+    DeviceFix fromTraccar = positions.fixesOf(client, 1).get(0);
     assertThat(fromTraccar.fixTime()).isEqualTo(Instant.parse(fixTime));
     assertThat(fromTraccar.position()).isEqualTo(new LatLon(-23.5505, -46.6333));
     assertThat(fromTraccar.speed()).isEqualTo(12.5);
     assertThat(fromTraccar.battery()).isEqualTo(87.0);
     assertThat(fromTraccar.source()).isEqualTo("traccar");
 
-    DeviceFix fromOwnTracks = fixesOf(owntracksDevice, 1).get(0);
+    DeviceFix fromOwnTracks = positions.fixesOf(owntracksDevice, 1).get(0);
     assertThat(fromOwnTracks.fixTime()).isEqualTo(Instant.ofEpochSecond(seconds));
     assertThat(fromOwnTracks.speed()).as("36 km/h in m/s").isEqualTo(10.0);
     assertThat(fromOwnTracks.source()).isEqualTo("owntracks");
@@ -151,7 +131,7 @@ class IngestIT {
     register(ghost);
     assertThat(osmAnd("id=" + ghost + "&lat=1&lon=2&timestamp=1700000001").statusCode()).isEqualTo(200);
 
-    assertThat(fixesOf(ghost, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(1700000001));
+    assertThat(positions.fixesOf(ghost, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(1700000001));
   }
 
   @Test
@@ -167,8 +147,8 @@ class IngestIT {
     assertRefused(post("/", "application/x-www-form-urlencoded", tooLarge), "body_too_large");
 
     assertThat(osmAnd("id=" + van + "&lat=1&lon=2&timestamp=" + now).statusCode()).isEqualTo(200);
-    assertThat(fixesOf(van, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(now));
-    assertThat(read).noneMatch(r -> r.key() == null);
+    assertThat(positions.fixesOf(van, 1)).extracting(DeviceFix::fixTime).containsExactly(Instant.ofEpochSecond(now));
+    assertThat(positions.read()).noneMatch(r -> r.key() == null);
 
     String metrics = send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + "/metrics"))).body();
     for (String reason : List.of("bad_position", "bad_number", "missing_device", "future_fix", "bad_json", "body_too_large")) {
@@ -184,7 +164,7 @@ class IngestIT {
     assertThat(osmAnd(fix).statusCode()).isEqualTo(200);
     assertThat(osmAnd(fix).statusCode()).isEqualTo(200);
 
-    List<DeviceFix> both = fixesOf(phone, 2);
+    List<DeviceFix> both = positions.fixesOf(phone, 2);
     assertThat(both).hasSize(2);
     assertThat(both.get(1)).usingRecursiveComparison().ignoringFields("receivedAt").isEqualTo(both.get(0));
   }

@@ -77,7 +77,7 @@ class PersistenceVerticleTest {
             seq == ROUTE.points().size() - 1, Instant.now().truncatedTo(ChronoUnit.MILLIS)))
         .toList();
     Position beyondTheRoute = new Position(deliveryId, ROUTE.id(), null, ROUTE.points().size(), ROUTE.end(), false, Instant.now());
-    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.bootstrapServers()));
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.connection()));
     send(producer, deliveryId, "not json")
         .compose(sent -> send(producer, deliveryId, beyondTheRoute.toJson().encode()))
         .compose(sent -> Future.all(positions.stream().map(p -> send(producer, deliveryId, p.toJson().encode())).toList()))
@@ -86,7 +86,7 @@ class PersistenceVerticleTest {
         .await();
 
     // Committed up to the end of the topic: every record above has been stored or dead-lettered.
-    new GroupCatchUp(vertx, KafkaAdminClient.create(vertx, KafkaClients.admin(broker.bootstrapServers())))
+    new GroupCatchUp(vertx, KafkaAdminClient.create(vertx, KafkaClients.admin(broker.connection())))
         .await(ConsumerGroups.PERSISTENCE, Topics.NEW_POSITION, 30_000).await();
 
     JsonObject delivery = stored(deliveryId);

@@ -48,7 +48,7 @@ class SimulationVerticleTest {
   @BeforeAll
   static void deploySimulation(Vertx vertx, VertxTestContext testContext) throws Exception {
     broker = EmbeddedBroker.start(1, 1);
-    producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.bootstrapServers()));
+    producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.connection()));
     ResumePoints resumePoints = deliveryId -> Future.succeededFuture(Optional.ofNullable(STORED.get(deliveryId)));
     SimulationVerticle simulation = new SimulationVerticle(VerticleContexts.create(vertx, Map.of(
         Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers(), Setting.SIMULATION_INTERVAL_MS, "10")), resumePoints);
@@ -121,7 +121,7 @@ class SimulationVerticleTest {
   /** Every position on the topic from its start, by assignment: no consumer group to join. */
   private static void readPositions(Vertx vertx, VertxTestContext testContext, io.vertx.core.Handler<Position> handler) {
     KafkaConsumer<String, String> positions = KafkaConsumer.create(vertx,
-        KafkaClients.consumer(broker.bootstrapServers(), "test-" + UUID.randomUUID(), "earliest"));
+        KafkaClients.consumer(broker.connection(), "test-" + UUID.randomUUID(), "earliest"));
     positions.handler(record -> handler.handle(Position.fromJson(record.value())));
     positions.assign(new TopicPartition(Topics.NEW_POSITION, 0)).onFailure(testContext::failNow);
   }

@@ -1,5 +1,6 @@
 package io.codedelivery.support;
 
+import io.codedelivery.config.KafkaConnection;
 import io.codedelivery.infra.EmbeddedKafka;
 import io.codedelivery.kafka.TopicSetup;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         TestStack.freePort(), TestStack.freePort());
     try {
       broker.startAgain();
-      TopicSetup.ensureTopics(broker.bootstrapServers(), positionsPartitions, directionsPartitions);
+      TopicSetup.ensureTopics(broker.connection(), positionsPartitions, directionsPartitions);
     } catch (Exception e) {
       broker.close();
       throw e;
@@ -40,6 +41,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   public String bootstrapServers() {
     return "localhost:" + port;
+  }
+
+  /** What a Kafka client needs to reach this broker: it is plaintext, as the embedded one always is. */
+  public KafkaConnection connection() {
+    return KafkaConnection.plaintext(bootstrapServers());
   }
 
   /** Starts the broker again on the same ports and data after {@link #stop()}; blocking. */

@@ -47,7 +47,7 @@ public final class KafkaRecords {
 
   /** A producer like the application's, allowed to send records of up to 2 MB (the broker decides what it takes). */
   public static KafkaProducer<String, String> largeRecordProducer(TestStack stack) {
-    Map<String, Object> config = new HashMap<>(KafkaClients.producer(stack.kafkaBootstrapServers()));
+    Map<String, Object> config = new HashMap<>(KafkaClients.producer(stack.app().config().kafkaConnection()));
     config.put("max.request.size", String.valueOf(2 * 1024 * 1024));
     return new KafkaProducer<>(config);
   }

@@ -247,12 +247,12 @@ public final class TestStack implements AutoCloseable {
 
   /** A plain Kafka producer with the application's own producer settings, for tests that write records themselves. */
   public KafkaProducer<String, String> kafkaProducer() {
-    return new KafkaProducer<>(new HashMap<String, Object>(KafkaClients.producer(kafkaBootstrapServers())));
+    return new KafkaProducer<>(new HashMap<String, Object>(KafkaClients.producer(app.config().kafkaConnection())));
   }
 
   /** A plain Kafka consumer with the application's own consumer settings, reading the topics from the start. */
   public KafkaConsumer<String, String> kafkaConsumer(String groupId) {
-    return new KafkaConsumer<>(new HashMap<String, Object>(KafkaClients.consumer(kafkaBootstrapServers(), groupId, "earliest")));
+    return new KafkaConsumer<>(new HashMap<String, Object>(KafkaClients.consumer(app.config().kafkaConnection(), groupId, "earliest")));
   }
 
   /**

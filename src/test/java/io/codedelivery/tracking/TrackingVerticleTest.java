@@ -81,9 +81,9 @@ class TrackingVerticleTest {
     settings.put(Setting.ARRIVAL_DWELL_SECONDS, "30");
     context = VerticleContexts.create(vertx, settings);
     mongo = Store.client(vertx, context.config(), Store.Pool.READS);
-    producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.bootstrapServers()));
+    producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.connection()));
     positionsReader = new KafkaConsumer<>(new HashMap<String, Object>(
-        KafkaClients.consumer(broker.bootstrapServers(), "test-" + UUID.randomUUID(), "earliest")));
+        KafkaClients.consumer(broker.connection(), "test-" + UUID.randomUUID(), "earliest")));
     positionsReader.subscribe(List.of(Topics.NEW_POSITION));
     Migrations.run(mongo).await();
     mongo.insert(Store.DEVICES, new JsonObject().put("_id", deviceId).put("name", "Test phone")).await();

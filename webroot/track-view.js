@@ -1,0 +1,72 @@
+// The customer tracking page's words on screen (everything but the map and the replay controls). All text goes
+// in through textContent, so nothing from the server is ever parsed as HTML.
+
+import { distanceText, lastUpdateText, progressText, statusLine } from './track-text.js';
+
+const TITLE = 'Your delivery — Code Delivery';
+const byId = (id) => document.getElementById(id);
+
+/** Sets a text only when it changes: the status line is a live region, and the same words need no second reading. */
+function setText(element, text) {
+  if (element.textContent !== text) {
+    element.textContent = text;
+  }
+}
+
+/** The status line, and the tab's title after it (a tab in the background still tells where the delivery is). */
+function setStatus(text) {
+  setText(byId('status-line'), text);
+  const title = `${text} — ${TITLE}`;
+  if (document.title !== title) {
+    document.title = title;
+  }
+}
+
+/** The link cannot be used: one sentence where the status goes, and nothing else (no map). */
+export function showProblem(message) {
+  setStatus(message);
+  byId('details').hidden = true;
+  byId('map-area').hidden = true;
+  document.body.classList.add('link-problem');
+}
+
+/** The delivery can be shown: who it is for, its figures and the map's area (shown before Leaflet measures it). */
+export function showDelivery(tracking) {
+  const forWhom = [
+    tracking.reference ? `Reference ${tracking.reference}` : null,
+    tracking.customerName ? `For ${tracking.customerName}` : null,
+  ].filter(Boolean).join(' · ');
+  byId('for-whom').textContent = forWhom;
+  byId('for-whom').hidden = forWhom === '';
+  byId('details').hidden = false;
+  byId('map-area').hidden = false;
+  document.body.classList.remove('link-problem');
+}
+
+/** Status line, progress, distance left and the age of the newest position, as of `now`. */
+export function render(figures, now) {
+  setStatus(statusLine(figures, now));
+  document.body.dataset.phase = figures.phase;
+
+  const progress = byId('progress');
+  const percent = progressText(figures.progress);
+  if (figures.progress === null) {
+    progress.removeAttribute('value');
+  } else {
+    progress.value = Math.round(figures.progress * progress.max);
+  }
+  setText(byId('progress-text'), percent ?? '—');
+  setText(byId('distance-left'), distanceText(figures.remainingMetres) ?? '—');
+  // Once the delivery has ended, how long ago the vehicle was last heard of is no news.
+  byId('last-update-row').hidden = figures.phase === 'delivered' || figures.phase === 'cancelled';
+  setText(byId('last-update'), lastUpdateText(figures.lastUpdateAt, now));
+}
+
+/** While the live connection is down, the figures may be behind: say so, quietly. */
+export function setReconnecting(reconnecting) {
+  byId('connection-note').hidden = !reconnecting;
+}
+
+export function showTilesNote() {
+  byId('tiles-note').hidden = false;
+}
