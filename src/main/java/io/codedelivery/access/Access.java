@@ -67,7 +67,7 @@ public final class Access {
   }
 
   private static Future<Access> create(Vertx vertx, AppConfig config, OpenIdProvider openId) {
-    MongoClient mongo = Store.client(vertx, config, Store.Pool.READS);
+    MongoClient mongo = Store.client(vertx, config, Store.Pool.ACCESS);
     AccountStore store = new AccountStore(mongo);
     return Tokens.create(vertx, config, mongo)
         .map(tokens -> new Access(vertx, config, store, tokens, openId))
@@ -260,6 +260,10 @@ public final class Access {
         identity -> new Operator(identity.username(), identity.roles(), null, identity.expiresAt())));
   }
 
+  /**
+   * The stored session, read at most once per {@link #SESSION_CACHE_MS} however many requests ask: requests that
+   * ask while it is being read share that read.
+   */
   private Future<Optional<AccountStore.Session>> session(String id) {
     if (id == null) {
       return Future.succeededFuture(Optional.empty());
@@ -267,18 +271,19 @@ public final class Access {
     long now = System.currentTimeMillis();
     CachedSession cached = sessions.get(id);
     if (cached != null && now - cached.fetchedAtMs() < SESSION_CACHE_MS) {
-      return Future.succeededFuture(cached.session());
+      return cached.session();
     }
-    return store.session(id).map(found -> {
-      if (sessions.size() > SESSION_CACHE_MAX) {
-        sessions.clear();
-      }
-      sessions.put(id, new CachedSession(found, now));
-      return found;
-    });
+    if (sessions.size() > SESSION_CACHE_MAX) {
+      sessions.clear();
+    }
+    Future<Optional<AccountStore.Session>> read = store.session(id);
+    sessions.put(id, new CachedSession(read, now));
+    // A failed read is not remembered: the next request asks the store again.
+    read.onFailure(e -> sessions.remove(id));
+    return read;
   }
 
-  private record CachedSession(Optional<AccountStore.Session> session, long fetchedAtMs) {
+  private record CachedSession(Future<Optional<AccountStore.Session>> session, long fetchedAtMs) {
   }
 
   // Customers' tracking links.

@@ -18,8 +18,6 @@ final class Passwords {
   static final int MAX_LENGTH = 200;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HashingStrategy STRATEGY = HashingStrategy.load();
-  /** Checked against when the user does not exist, so that an unknown name costs as long as a wrong password. */
-  private static final String DECOY = STRATEGY.hash("pbkdf2", Map.of("it", String.valueOf(ITERATIONS)), salt(), "decoy password");
 
   private final Vertx vertx;
 
@@ -33,7 +31,7 @@ final class Passwords {
 
   /** Whether the password matches; a null hash (no such user) is checked against a decoy and never matches. */
   Future<Boolean> matches(String hash, String password) {
-    return vertx.executeBlocking(() -> STRATEGY.verify(hash == null ? DECOY : hash, password) && hash != null, false);
+    return vertx.executeBlocking(() -> STRATEGY.verify(hash == null ? Decoy.HASH : hash, password) && hash != null, false);
   }
 
   /** A random password for the first admin: 144 bits, URL-safe text. */
@@ -47,6 +45,14 @@ final class Passwords {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
     return Base64.getEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /**
+   * Checked against when the user does not exist, so that an unknown name costs as long as a wrong password.
+   * Made when first needed, on the worker thread that checks it: it costs as much as a sign-in.
+   */
+  private static final class Decoy {
+    static final String HASH = STRATEGY.hash("pbkdf2", Map.of("it", String.valueOf(ITERATIONS)), salt(), "decoy password");
   }
 
   static String problemWith(String password) {

@@ -46,7 +46,9 @@ public final class Store {
   public enum Pool {
     READS("code-delivery-reads", 20),
     WRITES("code-delivery-writes", 8),
-    PROBES("code-delivery-probes", 2);
+    PROBES("code-delivery-probes", 2),
+    /** Accounts and sessions: every request's session check, which must not queue behind a flood of reads. */
+    ACCESS("code-delivery-access", 4);
 
     private final String sharedName;
     private final int maxConnections;

@@ -39,7 +39,11 @@ final class SecurityHeaders {
           .addOrigins(config.corsAllowedOrigins())
           .allowedMethod(HttpMethod.GET)
           .allowedMethod(HttpMethod.POST)
-          .allowedHeader("content-type"));
+          .allowedMethod(HttpMethod.PUT)
+          .allowedMethod(HttpMethod.DELETE)
+          .allowedHeader("content-type")
+          // Other sites' pages authorize with a bearer token: the session cookie is SameSite=Strict and stays home.
+          .allowedHeader("authorization"));
     }
   }
 
