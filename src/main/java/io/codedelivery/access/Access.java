@@ -3,7 +3,9 @@ package io.codedelivery.access;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.Store;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,8 @@ public final class Access {
   /** A session found (or found gone) is believed this long: a sign-out reaches every process within it. */
   private static final long SESSION_CACHE_MS = 5_000;
   private static final int SESSION_CACHE_MAX = 100_000;
+  /** Each hash keeps a core busy for tens of milliseconds: more at once would only queue on the worker pool. */
+  private static final int MAX_HASHES_AT_ONCE = 2 * Runtime.getRuntime().availableProcessors();
 
   private final Vertx vertx;
   private final AppConfig config;
@@ -44,6 +49,8 @@ public final class Access {
   private final Passwords passwords;
   private final SignInThrottle throttle;
   private final Map<String, CachedSession> sessions = new ConcurrentHashMap<>();
+  /** Password hashes being computed now, by this process. */
+  private final AtomicInteger hashing = new AtomicInteger();
   /** The OpenID Connect provider; null when {@code oidc.issuer} is blank. */
   private final OpenIdProvider openId;
 
@@ -124,22 +131,34 @@ public final class Access {
     }
   }
 
+  /**
+   * Checks a password. The attempt counts against the throttle before its hash is computed and is taken back only
+   * when it succeeds, so a burst of parallel guesses is held to the limit as well; and at most
+   * {@link #MAX_HASHES_AT_ONCE} hashes run at once, so sign-ins cannot take every worker thread.
+   */
   public Future<SignIn> signIn(String username, String password, String clientAddress) {
     List<String> keys = SignInThrottle.keys(clientAddress, username);
-    Optional<Duration> wait = throttle.retryAfter(keys, System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    Optional<Duration> wait = throttle.retryAfter(keys, now);
     if (wait.isPresent()) {
       return Future.succeededFuture(new SignIn.Throttled(wait.get()));
     }
+    if (hashing.incrementAndGet() > MAX_HASHES_AT_ONCE) {
+      hashing.decrementAndGet();
+      return Future.succeededFuture(new SignIn.Throttled(Duration.ofSeconds(1)));
+    }
+    throttle.failed(keys, now);
     return store.find(username).compose(found -> passwords.matches(found.map(AccountStore.StoredUser::passwordHash).orElse(null), password)
         .compose(matches -> {
           if (!matches || found.get().account().roles().isEmpty()) {
-            throttle.failed(keys, System.currentTimeMillis());
             LOG.info("Failed sign-in from {}", clientAddress);
             return Future.succeededFuture(new SignIn.Refused());
           }
+          throttle.succeeded(keys, now);
           return open(found.get().account().username(), found.get().account().roles(), null);
-        }));
+        })).onComplete(done -> hashing.decrementAndGet());
   }
+
 
   /**
    * Opens a session for {@code auth.session.ttl.minutes}: for an account of this store ({@code issuer} null), or for
@@ -271,7 +290,7 @@ public final class Access {
     long now = System.currentTimeMillis();
     CachedSession cached = sessions.get(id);
     if (cached != null && now - cached.fetchedAtMs() < SESSION_CACHE_MS) {
-      return cached.session();
+      return onCallersContext(cached.session());
     }
     if (sessions.size() > SESSION_CACHE_MAX) {
       sessions.clear();
@@ -284,6 +303,23 @@ public final class Access {
   }
 
   private record CachedSession(Future<Optional<AccountStore.Session>> session, long fetchedAtMs) {
+  }
+
+  /**
+   * A read another verticle started completes on that verticle's event loop; the caller (a request on another
+   * web verticle) must carry on on its own.
+   */
+  private static <T> Future<T> onCallersContext(Future<T> shared) {
+    if (shared.isComplete()) {
+      return shared.succeeded() ? Future.succeededFuture(shared.result()) : Future.failedFuture(shared.cause());
+    }
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return shared;
+    }
+    Promise<T> own = Promise.promise();
+    shared.onComplete(done -> caller.runOnContext(v -> own.handle(done)));
+    return own.future();
   }
 
   // Customers' tracking links.
@@ -320,7 +356,7 @@ public final class Access {
     return Optional.empty();
   }
 
-  /** What opening a tracking link came to: its delivery as stored, or why not. */
+  /** What opening a tracking link came to: its delivery as stored (null while not stored yet), or why not. */
   public record LinkVerdict(String deliveryId, JsonObject delivery, Refusal refusal) {
     public boolean opened() {
       return refusal == null;
@@ -339,7 +375,8 @@ public final class Access {
       String id = claim.get().deliveryId();
       return lookup.apply(id).map(found -> found
           .map(delivery -> new LinkVerdict(id, delivery, linkRefusal(claim.get(), delivery, Instant.now()).orElse(null)))
-          .orElseGet(() -> new LinkVerdict(id, null, new Refusal(404, "not_found"))));
+          // A delivery just started may not be stored yet: its first link already works (nothing can have revoked it).
+          .orElseGet(() -> new LinkVerdict(id, null, claim.get().version() == 0 ? null : new Refusal(404, "not_found"))));
     });
   }
 

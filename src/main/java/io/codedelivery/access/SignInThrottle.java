@@ -67,6 +67,18 @@ final class SignInThrottle {
     }
   }
 
+  /** Takes back an attempt counted by {@link #failed} at {@code atMs}: it turned out right. */
+  void succeeded(List<String> keys, long atMs) {
+    for (String key : keys) {
+      Deque<Long> times = failures.get(key);
+      if (times != null) {
+        synchronized (times) {
+          times.removeLastOccurrence(atMs);
+        }
+      }
+    }
+  }
+
   private static void drop(Deque<Long> times, long nowMs) {
     while (!times.isEmpty() && times.peekFirst() <= nowMs - WINDOW.toMillis()) {
       times.removeFirst();

@@ -133,12 +133,21 @@ final class AccessGuard {
       } else if (!Operator.permits(ctx.get(USER), permission)) {
         ApiError.send(ctx, 403, "your roles " + operator.roles().stream().map(r -> r.wireName()).toList()
             + " do not allow this; it needs " + rolesAllowing(permission));
-      } else if (Boolean.TRUE.equals(ctx.get(VIA_COOKIE)) && !SAFE.contains(ctx.request().method()) && !fromThisSite(ctx.request())) {
-        ApiError.send(ctx, 403, "csrf", "a write authorized by the session cookie must come from this site's own pages (no matching Origin header)");
+      } else if (isCrossSiteCookieWrite(ctx)) {
+        refuseCrossSite(ctx);
       } else {
         ctx.next();
       }
     };
+  }
+
+  /** A write that only the session cookie authorizes, without this site's own Origin: what CSRF looks like. */
+  boolean isCrossSiteCookieWrite(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(VIA_COOKIE)) && !SAFE.contains(ctx.request().method()) && !fromThisSite(ctx.request());
+  }
+
+  static void refuseCrossSite(RoutingContext ctx) {
+    ApiError.send(ctx, 403, "csrf", "a write authorized by the session cookie must come from this site's own pages (no matching Origin header)");
   }
 
   private boolean fromThisSite(HttpServerRequest request) {

@@ -105,6 +105,10 @@ final class SessionApi {
 
   private void signOut(RoutingContext ctx) {
     Operator operator = AccessGuard.operator(ctx);
+    if (guard.isCrossSiteCookieWrite(ctx)) {
+      AccessGuard.refuseCrossSite(ctx);
+      return;
+    }
     ctx.response().addCookie(sessionCookie("", Duration.ZERO, ctx.request().isSSL()));
     if (operator == null) {
       ctx.response().setStatusCode(204).end();

@@ -54,6 +54,10 @@ final class SockJsBridge {
   static final int MAX_UNWRITTEN_MESSAGES = 1_000;
   /** Close code for a connection cut off for not reading (4000–4999 are the application's own). */
   static final int CLOSE_TOO_SLOW = 4008;
+  /** Close code for a connection whose session ended or whose tracking link was withdrawn or expired. */
+  static final int CLOSE_ACCESS_ENDED = 4003;
+  /** How often registrations are decided again (sessions are cached as long, so this costs few store reads). */
+  static final long RECHECK_MS = 5_000;
   /** An address no rule permits: a refused frame is pointed here so the bridge answers it {@code access_denied}. */
   static final String DENIED_ADDRESS = "access-denied";
   private final Vertx vertx;
@@ -63,6 +67,8 @@ final class SockJsBridge {
   private final DeliveryQueries deliveries;
   /** Start requests each connection may still make; touched only on this verticle's event loop. */
   private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
+  /** Per connection, its registrations that needed someone, and who; same event loop. */
+  private final Map<SockJSSocket, Map<String, Granted>> grants = new HashMap<>();
   /** Per connection, messages handed to it and not yet written out; same event loop. */
   private final Map<SockJSSocket, int[]> unwritten = new HashMap<>();
   /** The last message encoded for a browser, by body and address; same event loop (see {@link #encode}). */
@@ -89,6 +95,7 @@ final class SockJsBridge {
     // on every transport.
     router.postWithRegex(PATH + "/[^/]+/[^/]+/xhr_send").handler(BodyHandler.create(false).setBodyLimit(HttpServers.maxSockJsFrameBytes(config)));
     router.route(PATH + "/*").subRouter(router());
+    vertx.setPeriodic(RECHECK_MS, timer -> recheckGrants());
   }
 
   private Router router() {
@@ -142,6 +149,7 @@ final class SockJsBridge {
         metrics.sockJsClosed();
         startAllowance.remove(event.socket());
         unwritten.remove(event.socket());
+        grants.remove(event.socket());
       }
       case SEND, PUBLISH -> {
         if (tooLarge(event.getRawMessage())) {
@@ -160,6 +168,12 @@ final class SockJsBridge {
           }
         });
         return;
+      }
+      case UNREGISTER -> {
+        Map<String, Granted> byAddress = grants.get(event.socket());
+        if (byAddress != null) {
+          byAddress.remove(event.getRawMessage().getString("address"));
+        }
       }
       case REGISTER -> {
         authorize(event).onSuccess(allowed -> {
@@ -189,9 +203,7 @@ final class SockJsBridge {
   private Future<Boolean> authorize(BridgeEvent event) {
     JsonObject frame = event.getRawMessage();
     String address = frame.getString("address");
-    Optional<Permission> needed = Addresses.START_DELIVERY.equals(address) ? Optional.of(Permission.DISPATCH)
-        : Addresses.DELIVERY_UPDATES.equals(address) || (address != null && Addresses.isDeliveryAddress(address))
-            ? Optional.of(Permission.SEE_FLEET) : Optional.empty();
+    Optional<Permission> needed = permissionFor(address);
     if (needed.isEmpty()) {
       // Not one of ours: the bridge's permitted addresses refuse it with access_denied.
       return Future.succeededFuture(true);
@@ -200,27 +212,79 @@ final class SockJsBridge {
     String token = AccessGuard.bearerToken(headers == null ? null : headers.getString("authorization"));
     // The connection's own session is asked again for each frame, so a sign-out or a role change reaches it.
     String connectionToken = AccessGuard.connectionToken(event.socket().webUser());
-    Future<Optional<Operator>> operator = token != null ? access.operator(token)
-        : connectionToken != null ? access.operator(connectionToken) : Future.succeededFuture(Optional.empty());
-    return operator.compose(found -> {
-      if (found.isPresent() && found.get().may(needed.get())) {
-        return Future.succeededFuture(true);
-      }
-      boolean trackingLinkMayWatch = token != null && found.isEmpty() && event.type() == BridgeEventType.REGISTER
-          && Addresses.isDeliveryAddress(address);
-      if (!trackingLinkMayWatch) {
-        return Future.succeededFuture(false);
-      }
-      return access.openLink(token, deliveries::delivery)
-          .map(verdict -> verdict.opened() && address.equals(Addresses.delivery(verdict.deliveryId())));
-    }).otherwise(false).onSuccess(allowed -> {
-      if (!allowed) {
+    String credential = token != null ? token : connectionToken;
+    boolean registering = event.type() == BridgeEventType.REGISTER;
+    return decide(address, needed.get(), credential, registering && token != null).map(grant -> {
+      if (grant == Grant.DENIED) {
         deny(event, why(connectionToken, token));
+        return false;
       }
+      if (registering) {
+        grants.computeIfAbsent(event.socket(), s -> new HashMap<>()).put(address, new Granted(credential, grant));
+      }
+      return true;
     });
   }
 
-  private static String why(String connectionToken, String token) {
+  private static Optional<Permission> permissionFor(String address) {
+    if (Addresses.START_DELIVERY.equals(address)) {
+      return Optional.of(Permission.DISPATCH);
+    }
+    boolean watching = Addresses.DELIVERY_UPDATES.equals(address) || (address != null && Addresses.isDeliveryAddress(address));
+    return watching ? Optional.of(Permission.SEE_FLEET) : Optional.empty();
+  }
+
+  /** How a frame was let through: as an operator's, or as a customer's tracking link's; or not at all. */
+  enum Grant { OPERATOR, TRACKING_LINK, DENIED }
+
+  /** A registration and what let it through, checked again every {@link #RECHECK_MS}. */
+  private record Granted(String credential, Grant grant) {
+  }
+
+  /**
+   * An operator whose roles permit it; or, for listening to one delivery with a token of the frame's own, that
+   * delivery's tracking link.
+   */
+  private Future<Grant> decide(String address, Permission needed, String credential, boolean linkMayWatch) {
+    if (credential == null) {
+      return Future.succeededFuture(Grant.DENIED);
+    }
+    return access.operator(credential).compose(found -> {
+      if (found.isPresent()) {
+        return Future.succeededFuture(found.get().may(needed) ? Grant.OPERATOR : Grant.DENIED);
+      }
+      if (!linkMayWatch || !Addresses.isDeliveryAddress(address)) {
+        return Future.succeededFuture(Grant.DENIED);
+      }
+      return access.openLink(credential, deliveries::delivery)
+          .map(verdict -> verdict.opened() && address.equals(Addresses.delivery(verdict.deliveryId())) ? Grant.TRACKING_LINK : Grant.DENIED);
+    }).otherwise(Grant.DENIED);
+  }
+
+  /**
+   * Registrations outlive the frame that made them: every {@link #RECHECK_MS} each one is decided again, and a
+   * connection whose session ended, whose roles no longer allow it or whose tracking link was revoked or expired
+   * is closed (the page then learns why when it connects again).
+   */
+  private void recheckGrants() {
+    grants.forEach((socket, byAddress) -> byAddress.forEach((address, granted) ->
+        decide(address, Permission.SEE_FLEET, granted.credential(), granted.grant() == Grant.TRACKING_LINK).onSuccess(grant -> {
+          if (grant == Grant.DENIED && grants.remove(socket) != null) {
+            metrics.clientFault("bridge_access_ended");
+            LOG.debug("Closing SockJS connection from {}: its access to {} ended", socket.remoteAddress(), address);
+            SockJsClose.close(socket, CLOSE_ACCESS_ENDED, "access ended: sign in again or ask for a new link");
+          }
+        })));
+  }
+
+  /** Whether the connection listens with a customer's tracking link (and so is not shown the device's id). */
+  private boolean isCustomer(SockJSSocket socket) {
+    Map<String, Granted> byAddress = grants.get(socket);
+    return byAddress != null && byAddress.values().stream().anyMatch(granted -> granted.grant() == Grant.TRACKING_LINK);
+  }
+
+
+  static String why(String connectionToken, String token) {
     return token != null ? "the token does not allow it" : connectionToken != null ? "your session does not allow it" : "sign in first";
   }
 
@@ -292,7 +356,18 @@ final class SockJsBridge {
       return;
     }
     pending[0]++;
-    socket.write(encode(event.getRawMessage())).onComplete(written -> pending[0]--);
+    JsonObject message = isCustomer(socket) ? forCustomer(event.getRawMessage()) : event.getRawMessage();
+    socket.write(encode(message)).onComplete(written -> pending[0]--);
+  }
+
+  /** A position as a customer's page gets it: a copy without the device's id (see {@link TrackApi#forCustomer}). */
+  private static JsonObject forCustomer(JsonObject message) {
+    if (!(message.getValue("body") instanceof JsonObject body)) {
+      return message;
+    }
+    JsonObject copy = message.copy();
+    copy.put("body", TrackApi.forCustomer(body.copy()));
+    return copy;
   }
 
   /**

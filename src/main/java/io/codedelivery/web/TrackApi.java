@@ -9,10 +9,13 @@ import io.codedelivery.ops.ApiError;
 import io.codedelivery.ops.JsonResponse;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -21,12 +24,17 @@ import java.util.function.Consumer;
  * its planned route, so the page can draw it) and its stored track. The token is the whole authorization.
  */
 final class TrackApi {
+  private static final int MAX_TRACK_READS_AT_ONCE = 8;
   private final Access access;
   private final DeliveryQueries queries;
   private final RouteCatalog routes;
   private final long intervalMs;
+  /** A link needs no account, so its track reads are bounded like the operators' lists. */
+  private final InFlightLimit trackReads;
+  static final List<String> CUSTOMER_HIDDEN = List.of("deviceId", "clientId");
 
-  TrackApi(Access access, DeliveryQueries queries, RouteCatalog routes, long intervalMs) {
+  TrackApi(Vertx vertx, Access access, DeliveryQueries queries, RouteCatalog routes, long intervalMs) {
+    this.trackReads = InFlightLimit.shared(vertx, "tracking-link-tracks", MAX_TRACK_READS_AT_ONCE);
     this.access = access;
     this.queries = queries;
     this.routes = routes;
@@ -41,7 +49,11 @@ final class TrackApi {
   private void delivery(RoutingContext ctx) {
     onlyKnown(ctx.queryParams(), Set.of());
     opened(ctx, verdict -> {
-      JsonObject delivery = verdict.delivery().copy();
+      if (verdict.delivery() == null) {
+        refuse(ctx, new Access.Refusal(404, "not_found"));
+        return;
+      }
+      JsonObject delivery = forCustomer(verdict.delivery().copy());
       delivery.remove(DeliveryQueries.LINK_VERSION);
       delivery.put("intervalMs", intervalMs);
       String routeId = delivery.getString("routeId");
@@ -55,8 +67,31 @@ final class TrackApi {
   private void positions(RoutingContext ctx) {
     onlyKnown(ctx.queryParams(), Set.of("fromSeq"));
     long fromSeq = number(ctx.queryParams(), "fromSeq", 0, 0, DeliveryApi.MAX_SEQ);
-    opened(ctx, verdict -> StoreAnswer.send(ctx, queries.track(verdict.deliveryId(), fromSeq, DeliveryApi.MAX_TRACK), "delivery",
-        track -> JsonResponse.send(ctx, 200, track.orElseGet(JsonArray::new))));
+    opened(ctx, verdict -> {
+      if (!trackReads.tryAcquire()) {
+        ctx.response().putHeader("retry-after", "1");
+        ApiError.send(ctx, 503, "busy", "too many tracks are being read at once; try again in a moment");
+        return;
+      }
+      Future<Optional<JsonArray>> track = queries.track(verdict.deliveryId(), fromSeq, DeliveryApi.MAX_TRACK);
+      track.onComplete(done -> trackReads.release());
+      StoreAnswer.send(ctx, track, "delivery", found -> {
+        JsonArray positions = found.orElseGet(JsonArray::new);
+        positions.forEach(position -> forCustomer((JsonObject) position));
+        JsonResponse.send(ctx, 200, positions);
+      });
+    });
+  }
+
+  /**
+   * What a customer's page is shown of a delivery or a position: not the device's id (for a device without a
+   * secret, the id is all the ingestion port asks) nor the simulated vehicle's client id.
+   */
+  static JsonObject forCustomer(JsonObject json) {
+    for (String field : CUSTOMER_HIDDEN) {
+      json.remove(field);
+    }
+    return json;
   }
 
   private void opened(RoutingContext ctx, Consumer<Access.LinkVerdict> then) {

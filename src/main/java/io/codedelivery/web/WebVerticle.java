@@ -54,7 +54,7 @@ public final class WebVerticle extends VerticleBase {
     new SockJsBridge(vertx, config, context.metrics(), access, queries).mount(router, sameOrigin, guard.connectionUser());
     // Open without an account: signing in, a customer's tracking link, and the pages' settings.
     new SessionApi(guard, config, context.metrics(), sameOrigin).mount(router);
-    new TrackApi(access, queries, context.routes(), config.simulationIntervalMs()).mount(router);
+    new TrackApi(vertx, access, queries, context.routes(), config.simulationIntervalMs()).mount(router);
     new PageConfigApi(config).mount(router);
     // Everything else under /api needs an operator allowed to do it.
     router.route("/api/*").handler(ctx -> guard.require(AccessRules.permissionFor(ctx.request().method(), ctx.normalizedPath())).handle(ctx));
