@@ -1,10 +1,15 @@
-// The side panel: connection state, route catalogue, delivery lists and notices.
+// The side panel: the signed-in user, connection state, route catalogue, delivery lists and notices.
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
+import { describeRoles } from './access.js';
 import { deliveryItemText, formatKm } from './format.js';
-import { shareLinkTo } from './routing.js';
+import { absoluteTrackingUrl, copyToClipboard, linkAbilities, shareLink } from './tracking-link.js';
 
 const NOTICE_MS = 8000;
+// How long "Link copied" stays next to the button: long enough to read, gone before it could mislead.
+const LINK_STATUS_MS = 4000;
+// The title a phone's share sheet gives the link (the route's name is the company's, not the customer's).
+const SHARE_TITLE = 'Track your delivery';
 const CONNECTION_STATES = ['live', 'reconnecting', 'offline'];
 
 const byId = (id) => document.getElementById(id);
@@ -37,23 +42,48 @@ export function showNotice(text, { error = false } = {}) {
   setTimeout(() => notice.remove(), NOTICE_MS);
 }
 
+/**
+ * Who is signed in, with their roles; the link to the users page for an admin; the Sign out button, which calls
+ * onSignOut (it answers false when the server did not confirm, and the page stays).
+ */
+export function showAccount(session, controls, onSignOut) {
+  byId('account-user').textContent = session.username;
+  byId('account-roles').textContent = describeRoles(session.roles);
+  byId('users-link').hidden = !controls.manageUsers;
+  const signOut = byId('sign-out');
+  signOut.addEventListener('click', async () => {
+    signOut.disabled = true;
+    if (!await onSignOut()) {
+      signOut.disabled = false;
+      showNotice('Signing out failed: the server did not answer. Try again.', { error: true });
+    }
+  });
+  byId('account').hidden = false;
+}
+
 export function showTilesNote() {
   byId('tiles-note').hidden = false;
 }
 
-/** One list item per route, each with its own Start button; onStart gets the route id. */
+/**
+ * One list item per route, each with its own Start button; onStart gets the route id. Without onStart (a user who
+ * may not start deliveries) the routes are listed with no button.
+ */
 export function renderRoutes(routes, onStart) {
   const list = byId('routes');
   list.replaceChildren(...routes.map((route) => {
     const item = element('li', 'route');
     const text = element('div', 'route-text');
     text.append(element('span', 'route-title', route.title), element('span', 'route-length', formatKm(route.lengthMetres)));
-    const start = element('button', 'start', 'Start');
-    start.type = 'button';
-    start.dataset.routeId = route.id;
-    start.setAttribute('aria-label', `Start a delivery on ${route.title}`);
-    start.addEventListener('click', () => onStart(route.id));
-    item.append(text, start);
+    item.append(text);
+    if (onStart) {
+      const start = element('button', 'start', 'Start');
+      start.type = 'button';
+      start.dataset.routeId = route.id;
+      start.setAttribute('aria-label', `Start a delivery on ${route.title}`);
+      start.addEventListener('click', () => onStart(route.id));
+      item.append(start);
+    }
     return item;
   }));
   if (routes.length === 0) {
@@ -67,10 +97,11 @@ export function routesUnavailable() {
 
 /**
  * Adds the delivery's list item to #active (or, for one already finished, to the end of #recent).
- * Clicking anywhere on the item except the share link selects it: an active delivery toggles camera
+ * Clicking anywhere on the item except its link buttons selects it: an active delivery toggles camera
  * follow, a finished one opens its replay. The inner button makes the same action reachable by keyboard.
+ * trackingUrlOf(id) answers (a promise of) the delivery's customer link path, or null while it is not known.
  */
-export function addDeliveryItem(delivery, onSelect, { list = 'active' } = {}) {
+export function addDeliveryItem(delivery, onSelect, { list = 'active', trackingUrlOf = async () => null } = {}) {
   const item = element('li', 'delivery');
   item.dataset.deliveryId = delivery.id;
 
@@ -85,20 +116,88 @@ export function addDeliveryItem(delivery, onSelect, { list = 'active' } = {}) {
   const progress = element('progress', 'delivery-progress');
   const remaining = element('span', 'remaining');
   const eta = element('time', 'eta');
-  const share = element('a', 'share', 'Share link');
-  share.href = shareLinkTo(delivery.id);
 
   const details = element('div', 'delivery-details');
-  details.append(progress, remaining, eta, share);
-  item.append(follow, details);
+  details.append(progress, remaining, eta);
+  item.append(follow, details, linkActions(delivery.id, trackingUrlOf));
 
   item.addEventListener('click', (event) => {
-    if (!event.target.closest('a')) {
+    if (!event.target.closest('.link-actions')) {
       onSelect(delivery.id);
     }
   });
   byId(list).append(item);
   return item;
+}
+
+/**
+ * The customer link's controls: "Copy link" (clipboard), "Share" where the browser has a share sheet (phones),
+ * a read-only field that shows the link selected when neither works, and a status line saying what happened.
+ */
+function linkActions(deliveryId, trackingUrlOf) {
+  const box = element('div', 'link-actions');
+  const copy = element('button', 'copy-link', 'Copy link');
+  copy.type = 'button';
+  box.append(copy);
+  const field = element('input', 'link-text');
+  field.type = 'text';
+  field.readOnly = true;
+  field.hidden = true;
+  const status = element('span', 'link-status');
+  status.setAttribute('role', 'status');
+
+  // The link itself, or null after saying why there is none.
+  const linkOrSay = async () => {
+    const link = absoluteTrackingUrl(await trackingUrlOf(deliveryId), window.location.origin);
+    if (!link) {
+      say(status, 'The link is not ready yet; try again in a moment.');
+    }
+    return link;
+  };
+  const copyOrSelect = async (link) => {
+    if (await copyToClipboard(link)) {
+      field.hidden = true;
+      say(status, 'Link copied');
+    } else {
+      field.value = link;
+      field.hidden = false;
+      field.focus();
+      field.select();
+      say(status, 'Copy the selected link');
+    }
+  };
+  copy.addEventListener('click', async () => {
+    const link = await linkOrSay();
+    if (link) {
+      await copyOrSelect(link);
+    }
+  });
+
+  if (linkAbilities(window.navigator).share) {
+    const share = element('button', 'share-link', 'Share');
+    share.type = 'button';
+    share.addEventListener('click', async () => {
+      const link = await linkOrSay();
+      const outcome = link ? await shareLink(link, SHARE_TITLE) : 'cancelled';
+      if (outcome === 'shared') {
+        say(status, 'Link shared');
+      } else if (outcome === 'failed') {
+        await copyOrSelect(link);
+      }
+    });
+    box.append(share);
+  }
+  box.append(field, status);
+  return box;
+}
+
+/** Shows a short confirmation in a status line (announced politely), then clears it. */
+function say(status, text) {
+  clearTimeout(status.clearTimer);
+  status.textContent = text;
+  status.clearTimer = setTimeout(() => {
+    status.textContent = '';
+  }, LINK_STATUS_MS);
 }
 
 function itemOf(delivery) {
@@ -115,7 +214,9 @@ export function updateDeliveryItem(delivery, route) {
   item.classList.toggle('finished', delivery.finished);
   item.querySelector('.delivery-title').textContent = text.title;
   item.querySelector('.follow').setAttribute('aria-label', text.followLabel);
-  item.querySelector('.share').setAttribute('aria-label', text.shareLabel);
+  item.querySelector('.copy-link').setAttribute('aria-label', text.copyLinkLabel);
+  item.querySelector('.share-link')?.setAttribute('aria-label', text.shareLinkLabel);
+  item.querySelector('.link-text').setAttribute('aria-label', text.linkTextLabel);
 
   const progress = item.querySelector('progress');
   progress.setAttribute('aria-label', text.progressLabel);
