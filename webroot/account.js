@@ -1,8 +1,9 @@
 // The signed-in user, as the console and the users page share it: the session cookie (HttpOnly, so never read
-// here) goes with every same-origin fetch; a 401 anywhere means it is gone, and the page goes to sign-in.
+// here) goes with every same-origin fetch; a 401 anywhere means it is gone, and the page goes to sign-in. Both
+// pages show who is signed in and a Sign out button in the same elements (#account…, #sign-out).
 // Writes are same-origin fetches, so the browser's Origin header is what the server's CSRF check looks for.
 
-import { signInAddress, SIGN_IN_PATH } from './access.js';
+import { describeRoles, signInAddress, SIGN_IN_PATH } from './access.js';
 
 /**
  * One API call: {status, body, headers}; body is the parsed JSON or null, status 0 when the server could not be
@@ -50,11 +51,31 @@ export async function currentSession() {
  * DELETE /api/session, then the sign-in page. False (and the page stays) when the server did not confirm it: the
  * cookie may still be good, and the user must not believe they signed out.
  */
-export async function signOut() {
+async function signOut() {
   const answer = await callApi('DELETE', '/api/session');
   if (answer.status === 204 || answer.status === 200) {
     window.location.assign(SIGN_IN_PATH);
     return true;
   }
   return answer.status === 401;
+}
+
+/**
+ * Shows who is signed in, with their roles, the link to the users page for an admin (where the page has one) and
+ * the Sign out button; onProblem gets the words when signing out was not confirmed (the page stays).
+ */
+export function showAccount(session, controls, onProblem) {
+  document.getElementById('account-user').textContent = session.username;
+  document.getElementById('account-roles').textContent = describeRoles(session.roles);
+  const usersLink = document.getElementById('users-link');
+  if (usersLink) {
+    usersLink.hidden = !controls.manageUsers;
+  }
+  const button = document.getElementById('sign-out');
+  button.addEventListener('click', async () => {
+    if (!await signOut()) {
+      onProblem('Signing out failed: the server did not answer. Try again.');
+    }
+  });
+  document.getElementById('account').hidden = false;
 }

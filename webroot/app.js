@@ -7,7 +7,7 @@
 // tracking-link.js (customers' links: copy, share).
 
 import { controlsFor } from './access.js';
-import { currentSession, signOut } from './account.js';
+import { currentSession, showAccount } from './account.js';
 import { createApi } from './api.js';
 import { LiveFeed } from './live-feed.js';
 import { MapView } from './map-view.js';
@@ -26,7 +26,7 @@ async function main() {
     return;
   }
   const controls = controlsFor(session.roles);
-  panel.showAccount(session, controls, signOut);
+  showAccount(session, controls, (problem) => panel.showNotice(problem, { error: true }));
 
   const api = createApi();
   const state = createState();

@@ -1,7 +1,6 @@
-// The side panel: the signed-in user, connection state, route catalogue, delivery lists and notices.
+// The side panel: connection state, route catalogue, delivery lists and notices.
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
-import { describeRoles } from './access.js';
 import { deliveryItemText, formatKm } from './format.js';
 import { absoluteTrackingUrl, copyToClipboard, linkAbilities, shareLink } from './tracking-link.js';
 
@@ -40,25 +39,6 @@ export function showNotice(text, { error = false } = {}) {
   }
   byId('notices').append(notice);
   setTimeout(() => notice.remove(), NOTICE_MS);
-}
-
-/**
- * Who is signed in, with their roles; the link to the users page for an admin; the Sign out button, which calls
- * onSignOut (it answers false when the server did not confirm, and the page stays).
- */
-export function showAccount(session, controls, onSignOut) {
-  byId('account-user').textContent = session.username;
-  byId('account-roles').textContent = describeRoles(session.roles);
-  byId('users-link').hidden = !controls.manageUsers;
-  const signOut = byId('sign-out');
-  signOut.addEventListener('click', async () => {
-    signOut.disabled = true;
-    if (!await onSignOut()) {
-      signOut.disabled = false;
-      showNotice('Signing out failed: the server did not answer. Try again.', { error: true });
-    }
-  });
-  byId('account').hidden = false;
 }
 
 export function showTilesNote() {
