@@ -2,6 +2,7 @@
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
 import { deliveryItemText, formatKm } from './format.js';
+import { element } from './dom.js';
 import { absoluteTrackingUrl, copyToClipboard, linkAbilities, shareLink } from './tracking-link.js';
 
 const NOTICE_MS = 8000;
@@ -12,17 +13,6 @@ const SHARE_TITLE = 'Track your delivery';
 const CONNECTION_STATES = ['live', 'reconnecting', 'offline'];
 
 const byId = (id) => document.getElementById(id);
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
 
 export function setConnection(state) {
   const indicator = byId('connection');

@@ -24,6 +24,15 @@ function showError(text, fieldToFix) {
   fieldToFix?.focus();
 }
 
+/**
+ * Where the user was headed. The server's redirect to this page names the path only (it never sees a #fragment);
+ * the browser carries the fragment over to this page's address, so it is added back here.
+ */
+function destination(here) {
+  const next = safeNext(new URLSearchParams(here.search).get('next'));
+  return next.includes('#') || !here.hash ? next : safeNext(next + here.hash);
+}
+
 async function signIn(event) {
   event.preventDefault();
   if (signingIn) {
@@ -52,7 +61,7 @@ async function signIn(event) {
   }
   form.removeAttribute('aria-busy');
   if (response?.status === 200) {
-    window.location.replace(safeNext(new URLSearchParams(window.location.search).get('next')));
+    window.location.replace(destination(window.location));
     return;
   }
   signingIn = false;

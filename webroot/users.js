@@ -4,6 +4,7 @@
 
 import { apiErrorText, controlsFor, newUserProblem, passwordProblem, ROLES } from './access.js';
 import { callApi, currentSession, showAccount } from './account.js';
+import { element } from './dom.js';
 
 const ROLE_HINTS = {
   admin: 'admin — users, devices, routes',
@@ -18,17 +19,6 @@ const status = byId('users-status');
 const listError = byId('users-error');
 // Cards made so far: each card's password field gets an id of its own for its label.
 let cardsMade = 0;
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
 
 /** What happened, in the status line (good news) or the alert line (a refusal); the other line is cleared. */
 function report({ ok = null, problem = null }) {
