@@ -30,10 +30,9 @@ export function safeNext(next) {
   return url.pathname + url.search + url.hash;
 }
 
-/** The sign-in page, asked to come back to this path (with its query and hash) afterwards. */
+/** The sign-in page, asked to come back to this path (with its query and hash) afterwards, as the server asks it. */
 export function signInAddress(pathAndHash) {
-  const next = safeNext(pathAndHash);
-  return next === '/' ? SIGN_IN_PATH : `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`;
+  return `${SIGN_IN_PATH}?next=${encodeURIComponent(safeNext(pathAndHash))}`;
 }
 
 /**

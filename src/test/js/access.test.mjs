@@ -26,12 +26,12 @@ test('after sign-in: not back to the sign-in page itself', () => {
 });
 
 test('the sign-in address carries where the user was, encoded', () => {
-  assert.equal(signInAddress('/'), '/signin');
+  assert.equal(signInAddress('/'), '/signin?next=%2F', 'as the server\'s redirect names it');
   assert.equal(signInAddress('/users'), '/signin?next=%2Fusers');
   assert.equal(signInAddress('/#/deliveries/abc'), '/signin?next=%2F%23%2Fdeliveries%2Fabc');
   assert.equal(safeNext(new URL(signInAddress('/#/deliveries/abc'), 'http://h').searchParams.get('next')),
     '/#/deliveries/abc', 'what the sign-in page reads back is where the user was');
-  assert.equal(signInAddress('//evil.example'), '/signin');
+  assert.equal(signInAddress('//evil.example'), '/signin?next=%2F');
 });
 
 test('roles decide the controls: a viewer watches, a dispatcher starts, an admin also manages users', () => {
