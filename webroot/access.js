@@ -36,13 +36,14 @@ export function signInAddress(pathAndHash) {
 }
 
 /**
- * The console's controls a user with these roles is offered: starting deliveries (dispatcher, admin) and managing
- * users (admin). A viewer watches only.
+ * The console's controls a user with these roles is offered: starting deliveries and withdrawing a customer's link
+ * for a new one (dispatcher, admin), managing users (admin). A viewer watches (and may copy a customer's link).
  */
 export function controlsFor(roles) {
   const held = new Set(Array.isArray(roles) ? roles : []);
   const admin = held.has('admin');
-  return Object.freeze({ start: admin || held.has('dispatcher'), manageUsers: admin });
+  const dispatch = admin || held.has('dispatcher');
+  return Object.freeze({ start: dispatch, renewLinks: dispatch, manageUsers: admin });
 }
 
 /** Roles as the page shows them next to the user name: "admin, dispatcher", in the order of ROLES. */

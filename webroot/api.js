@@ -8,7 +8,7 @@ import { callApi } from './account.js';
 export const PAGE_LIMIT = 100;
 const MAX_PAGES = 5;
 
-export function createApi(fetchJson = browserFetchJson) {
+export function createApi(fetchJson = browserFetchJson, send = callApi) {
   return {
     /** GET /api/config: {tilesUrl, intervalMs}. */
     config: () => fetchJson('/api/config'),
@@ -18,6 +18,12 @@ export function createApi(fetchJson = browserFetchJson) {
 
     /** GET /api/deliveries/{id}: the delivery JSON (with its trackingUrl), null while not stored yet. */
     delivery: (deliveryId) => fetchJson(`/api/deliveries/${encodeURIComponent(deliveryId)}`),
+
+    /**
+     * Withdraws the delivery's customer link (the old one stops working): {status, body}; body.trackingUrl is the new
+     * link on a 200, body.message says why not otherwise.
+     */
+    renewTrackingLink: (deliveryId) => send('POST', `/api/deliveries/${encodeURIComponent(deliveryId)}/tracking-link/revoke`, {}),
 
     /**
      * A delivery's stored positions from fromSeq on. A 404 (not stored yet, or unknown) and network failures

@@ -69,9 +69,11 @@ export function routesUnavailable() {
  * Adds the delivery's list item to #active (or, for one already finished, to the end of #recent).
  * Clicking anywhere on the item except its link buttons selects it: an active delivery toggles camera
  * follow, a finished one opens its replay. The inner button makes the same action reachable by keyboard.
- * trackingUrlOf(id) answers (a promise of) the delivery's customer link path, or null while it is not known.
+ * trackingUrlOf(id) answers (a promise of) the delivery's customer link path, or null while it is not known;
+ * renewTrackingLink(id), for a user who may withdraw links, answers null once a new link replaced the old, else why not.
  */
-export function addDeliveryItem(delivery, onSelect, { list = 'active', trackingUrlOf = async () => null } = {}) {
+export function addDeliveryItem(delivery, onSelect,
+  { list = 'active', trackingUrlOf = async () => null, renewTrackingLink = null } = {}) {
   const item = element('li', 'delivery');
   item.dataset.deliveryId = delivery.id;
 
@@ -89,7 +91,7 @@ export function addDeliveryItem(delivery, onSelect, { list = 'active', trackingU
 
   const details = element('div', 'delivery-details');
   details.append(progress, remaining, eta);
-  item.append(follow, details, linkActions(delivery.id, trackingUrlOf));
+  item.append(follow, details, linkActions(delivery.id, trackingUrlOf, renewTrackingLink));
 
   item.addEventListener('click', (event) => {
     if (!event.target.closest('.link-actions')) {
@@ -102,9 +104,10 @@ export function addDeliveryItem(delivery, onSelect, { list = 'active', trackingU
 
 /**
  * The customer link's controls: "Copy link" (clipboard), "Share" where the browser has a share sheet (phones),
- * a read-only field that shows the link selected when neither works, and a status line saying what happened.
+ * "New link" (withdraws the old one) for a user who may, a read-only field that shows the link selected when copying
+ * does not work, and a status line saying what happened.
  */
-function linkActions(deliveryId, trackingUrlOf) {
+function linkActions(deliveryId, trackingUrlOf, renewTrackingLink) {
   const box = element('div', 'link-actions');
   const copy = element('button', 'copy-link', 'Copy link');
   copy.type = 'button';
@@ -157,6 +160,20 @@ function linkActions(deliveryId, trackingUrlOf) {
     });
     box.append(share);
   }
+
+  if (renewTrackingLink) {
+    const renew = element('button', 'renew-link', 'New link');
+    renew.type = 'button';
+    renew.addEventListener('click', async () => {
+      if (!window.confirm('Replace the customer link? Whoever has the current one can no longer follow this delivery.')) {
+        return;
+      }
+      const problem = await renewTrackingLink(deliveryId);
+      field.hidden = true;
+      say(status, problem ?? 'New link made; the old one no longer works. Copy link gives the new one.');
+    });
+    box.append(renew);
+  }
   box.append(field, status);
   return box;
 }
@@ -186,6 +203,7 @@ export function updateDeliveryItem(delivery, route) {
   item.querySelector('.follow').setAttribute('aria-label', text.followLabel);
   item.querySelector('.copy-link').setAttribute('aria-label', text.copyLinkLabel);
   item.querySelector('.share-link')?.setAttribute('aria-label', text.shareLinkLabel);
+  item.querySelector('.renew-link')?.setAttribute('aria-label', text.renewLinkLabel);
   item.querySelector('.link-text').setAttribute('aria-label', text.linkTextLabel);
 
   const progress = item.querySelector('progress');

@@ -3,6 +3,7 @@
 // the page knows is in the state object it is given.
 
 import { firstMissingSeq, hasGap, isDeliveryId, latestPosition, mergePositions } from './deliveries.js';
+import { apiErrorText } from './access.js';
 import { describeBusError, titleOf } from './format.js';
 import { parseHash } from './routing.js';
 import {
@@ -20,10 +21,10 @@ export class Tracker {
   /**
    * @param {{state: object, api: object, feed: import('./live-feed.js').LiveFeed,
    *          mapView: import('./map-view.js').MapView, replay: import('./replay.js').Replay,
-   *          panel: typeof import('./panel.js'), controls?: {start: boolean}}} parts controls: what the
-   *          signed-in user may do (access.js controlsFor); the server refuses the rest anyway
+   *          panel: typeof import('./panel.js'), controls?: {start: boolean, renewLinks: boolean}}} parts
+   *          controls: what the signed-in user may do (access.js controlsFor); the server refuses the rest anyway
    */
-  constructor({ state, api, feed, mapView, replay, panel, controls = { start: true } }) {
+  constructor({ state, api, feed, mapView, replay, panel, controls = { start: true, renewLinks: true } }) {
     this.state = state;
     this.controls = controls;
     this.api = api;
@@ -38,6 +39,7 @@ export class Tracker {
     this.select = this.select.bind(this);
     this.start = this.start.bind(this);
     this.trackingUrlOf = this.trackingUrlOf.bind(this);
+    this.renewTrackingLink = this.renewTrackingLink.bind(this);
   }
 
   routeOf(delivery) {
@@ -66,8 +68,11 @@ export class Tracker {
    */
   showNew(delivery, created) {
     if (created) {
-      this.panel.addDeliveryItem(delivery, this.select,
-        { list: delivery.finished ? 'recent' : 'active', trackingUrlOf: this.trackingUrlOf });
+      this.panel.addDeliveryItem(delivery, this.select, {
+        list: delivery.finished ? 'recent' : 'active',
+        trackingUrlOf: this.trackingUrlOf,
+        renewTrackingLink: this.controls.renewLinks ? this.renewTrackingLink : null,
+      });
     }
     if (!delivery.finished || delivery.positions.length > 0) {
       this.mapView.showPlan(delivery, this.routeOf(delivery));
@@ -145,6 +150,22 @@ export class Tracker {
       takeTrackingUrl(delivery, await this.api.delivery(deliveryId));
     }
     return delivery.trackingUrl;
+  }
+
+  /**
+   * Withdraws the delivery's customer link for a new one (the old one stops working at once): null when done, else
+   * the words saying why not.
+   */
+  async renewTrackingLink(deliveryId) {
+    const delivery = this.state.deliveries.get(deliveryId);
+    const answer = await this.api.renewTrackingLink(deliveryId);
+    if (answer.status !== 200 || typeof answer.body?.trackingUrl !== 'string') {
+      return apiErrorText(answer.status, answer.body);
+    }
+    if (delivery) {
+      takeTrackingUrl(delivery, answer.body);
+    }
+    return null;
   }
 
   // ---- Stored tracks ----------------------------------------------------------------------------

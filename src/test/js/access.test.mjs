@@ -35,12 +35,12 @@ test('the sign-in address carries where the user was, encoded', () => {
 });
 
 test('roles decide the controls: a viewer watches, a dispatcher starts, an admin also manages users', () => {
-  assert.deepEqual({ ...controlsFor(['viewer']) }, { start: false, manageUsers: false });
-  assert.deepEqual({ ...controlsFor(['dispatcher']) }, { start: true, manageUsers: false });
-  assert.deepEqual({ ...controlsFor(['admin']) }, { start: true, manageUsers: true });
-  assert.deepEqual({ ...controlsFor(['viewer', 'dispatcher']) }, { start: true, manageUsers: false });
+  assert.deepEqual({ ...controlsFor(['viewer']) }, { start: false, renewLinks: false, manageUsers: false });
+  assert.deepEqual({ ...controlsFor(['dispatcher']) }, { start: true, renewLinks: true, manageUsers: false });
+  assert.deepEqual({ ...controlsFor(['admin']) }, { start: true, renewLinks: true, manageUsers: true });
+  assert.deepEqual({ ...controlsFor(['viewer', 'dispatcher']) }, { start: true, renewLinks: true, manageUsers: false });
   for (const roles of [[], null, undefined, 'admin', ['root']]) {
-    assert.deepEqual({ ...controlsFor(roles) }, { start: false, manageUsers: false }, String(roles));
+    assert.deepEqual({ ...controlsFor(roles) }, { start: false, renewLinks: false, manageUsers: false }, String(roles));
   }
 });
 

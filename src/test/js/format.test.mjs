@@ -67,6 +67,7 @@ describe('deliveryItemText', () => {
     assert.equal(text.copyLinkLabel, 'Copy link for the customer to the delivery on Downtown');
     assert.ok(text.copyLinkLabel.startsWith('Copy link'), 'the accessible name holds the visible text "Copy link"');
     assert.ok(text.shareLinkLabel.startsWith('Share'), 'the accessible name holds the visible text "Share"');
+    assert.ok(text.renewLinkLabel.startsWith('New link'), 'the accessible name holds the visible text "New link"');
     assert.equal(text.linkTextLabel, 'Customer link to the delivery on Downtown');
     assert.equal(text.progressLabel, 'Progress of the delivery on Downtown');
   });

@@ -8,7 +8,7 @@ const ID = '3f2b8c1e-6a4d-4e9b-9c1a-0d2e4f6a8b10';
 const ROUTE = { id: '1', title: 'Downtown', lengthMetres: 1000, points: Array.from({ length: 10 }, (_, i) => ({ lat: 0, lon: i / 1000 })) };
 const position = (seq) => ({ deliveryId: ID, routeId: '1', seq, position: ROUTE.points[seq], finished: seq === 9 });
 
-function page({ stored = [], stateOfDelivery = null, controls } = {}) {
+function page({ stored = [], stateOfDelivery = null, controls, renewed = { status: 200, body: { trackingUrl: '/track/new' } } } = {}) {
   const fetches = [];
   const deliveryReads = [];
   const routesDrawn = [];
@@ -27,6 +27,7 @@ function page({ stored = [], stateOfDelivery = null, controls } = {}) {
       deliveryReads.push(id);
       return stateOfDelivery;
     },
+    renewTrackingLink: async () => renewed,
   };
   const feed = {
     isOpen: () => true,
@@ -127,4 +128,18 @@ test('no tracking link while the server does not know the delivery yet (asked ag
   assert.equal(await tracker.trackingUrlOf(ID), null);
   assert.equal(deliveryReads.length, 2);
   assert.equal(await tracker.trackingUrlOf('not-shown'), null, 'nor for a delivery the page does not show');
+});
+
+test('a new customer link replaces the old one, which is then never copied again', async () => {
+  const { tracker } = page();
+  tracker.ensureFromSummary({ deliveryId: ID, routeId: '1', status: 'in-transit', trackingUrl: '/track/old' });
+  assert.equal(await tracker.renewTrackingLink(ID), null);
+  assert.equal(await tracker.trackingUrlOf(ID), '/track/new');
+});
+
+test('a refused new link keeps the old one and says why, in the server\'s words', async () => {
+  const { tracker } = page({ renewed: { status: 403, body: { error: 'forbidden', message: 'your roles do not allow it' } } });
+  tracker.ensureFromSummary({ deliveryId: ID, routeId: '1', status: 'in-transit', trackingUrl: '/track/old' });
+  assert.equal(await tracker.renewTrackingLink(ID), 'Your roles do not allow it.');
+  assert.equal(await tracker.trackingUrlOf(ID), '/track/old');
 });

@@ -50,22 +50,6 @@ class BrowserIT extends MapPageTestBase {
       List<Double> firstSpot = waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> spot != null);
       waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> !spot.equals(firstSpot));
 
-      // The customer's link, as the operator hands it on: copied, confirmed on screen, and it opens that delivery.
-      // The page asks the server for the link of a delivery it started itself: once the server has it stored.
-      waitUpTo().until(() -> deliveryState(id) != null);
-      browser.grantClipboard(stack.baseUrl());
-      String item = "#active li.delivery[data-delivery-id='" + id + "'] ";
-      assertThat(browser.findAll(item + "a.share")).as("no operator console link handed out as a share link").isEmpty();
-      assertThat(browser.find(item + "button.copy-link").getDomAttribute("aria-label")).startsWith("Copy link");
-      browser.find(item + "button.copy-link").click();
-      browser.waiting().until(d -> "Link copied".equals(browser.find(item + ".link-status").getText()));
-      String link = browser.clipboardText();
-      assertThat(link).startsWith(stack.baseUrl() + "/track/");
-      HttpResponse<String> tracked = http.send(HttpRequest.newBuilder(URI.create(link.replace("/track/", "/api/track/")))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(tracked.statusCode()).as("the copied link works without an account: %s", tracked.body()).isEqualTo(200);
-      assertThat(new JsonObject(tracked.body()).getString("deliveryId")).isEqualTo(id);
-      browser.screenshot("customer-link-copied");
       assertThat(browser.find("#active li.delivery[data-delivery-id='" + id + "'] .remaining").getText())
           .endsWith("km left");
       browser.screenshot("delivery-moving");
@@ -79,6 +63,30 @@ class BrowserIT extends MapPageTestBase {
       assertThat(browser.find("#recent li.delivery[data-delivery-id='" + id + "'] .remaining").getText())
           .isEqualTo("arrived");
       browser.screenshot("delivery-finished");
+
+      // The customer's link, as the operator hands it on (still good after the arrival): copied, confirmed on screen,
+      // and it opens that delivery without an account.
+      browser.grantClipboard(stack.baseUrl());
+      String item = "#recent li.delivery[data-delivery-id='" + id + "'] ";
+      assertThat(browser.findAll(item + "a.share")).as("no operator console link handed out as a share link").isEmpty();
+      assertThat(browser.find(item + "button.copy-link").getDomAttribute("aria-label")).startsWith("Copy link");
+      browser.find(item + "button.copy-link").click();
+      browser.waiting().until(d -> "Link copied".equals(browser.find(item + ".link-status").getText()));
+      String link = browser.clipboardText();
+      assertThat(link).startsWith(stack.baseUrl() + "/track/");
+      HttpResponse<String> tracked = trackAnswer(link);
+      assertThat(tracked.statusCode()).as("the copied link works without an account: %s", tracked.body()).isEqualTo(200);
+      assertThat(new JsonObject(tracked.body()).getString("deliveryId")).isEqualTo(id);
+      browser.screenshot("customer-link-copied");
+
+      // A link handed to the wrong person is withdrawn: a new one replaces it, and the old one stops working.
+      browser.find(item + "button.renew-link").click();
+      browser.waiting().until(ExpectedConditions.alertIsPresent()).accept();
+      browser.waiting().until(d -> browser.find(item + ".link-status").getText().startsWith("New link made"));
+      assertThat(trackAnswer(link).statusCode()).as("the withdrawn link").isEqualTo(403);
+      browser.find(item + "button.copy-link").click();
+      browser.waiting().until(d -> !link.equals(browser.clipboardText()));
+      assertThat(trackAnswer(browser.clipboardText()).statusCode()).as("the new link").isEqualTo(200);
 
       PageDelivery delivery = browser.delivery(id);
       assertThat(delivery.finished()).isTrue();
@@ -187,5 +195,11 @@ class BrowserIT extends MapPageTestBase {
       assertThat(route.points()).hasSize(200);
       assertThat(browser.severeConsoleEntries()).isEmpty();
     }
+  }
+
+  /** What the customer's page reads for this tracking link: GET /api/track/{token}, without an account. */
+  private HttpResponse<String> trackAnswer(String link) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(link.replace("/track/", "/api/track/")))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }
