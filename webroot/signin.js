@@ -47,6 +47,8 @@ async function signIn(event) {
     return;
   }
   signingIn = true;
+  // A message from the attempt before would mislead while this one is on its way (and is announced again if it recurs).
+  error.textContent = '';
   form.setAttribute('aria-busy', 'true');
   let response = null;
   try {

@@ -33,6 +33,7 @@ class SignInBrowserIT extends MapPageTestBase {
       assertThat(browser.find("#signin-error").getDomAttribute("role")).as("announced at once").isEqualTo("alert");
       assertThat(browser.js("return document.activeElement.id;")).as("focus where the slip is").isEqualTo("password");
       assertThat(browser.find("#password").getDomProperty("value")).as("the wrong password is cleared").isEmpty();
+      // Each attempt clears the message it may repeat (synchronously, on the click), so this waits for the new answer.
       browser.submitSignIn("nobody-of-that-name", "not-the-password");
       browser.waiting().until(ExpectedConditions.textToBe(By.id("signin-error"), WRONG));
       assertThat(browser.pathAndFragment()).as("an unknown user gets the same words: no telling who exists").startsWith("/signin");
