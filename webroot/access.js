@@ -36,6 +36,29 @@ export function signInAddress(pathAndHash) {
 }
 
 /**
+ * Signing in through the OpenID Connect provider (when the server offers one), coming back to `next` afterwards. The
+ * server takes a path and query only: a #fragment cannot make the round trip through the provider.
+ */
+export function providerSignInAddress(next) {
+  const path = safeNext(next).split('#')[0];
+  return `/api/session/oidc?next=${encodeURIComponent(path)}`;
+}
+
+/** What the sign-in page says when the provider's sign-in came back refused (`?error=` of the server's redirect). */
+export function providerFailureText(code) {
+  switch (code) {
+    case null:
+    case undefined:
+    case '':
+      return null;
+    case 'sso_no_role':
+      return 'You signed in with your organisation\'s account, but it has no role here yet. Ask an admin for one.';
+    default:
+      return 'Signing in with your organisation\'s account did not work; try again, or use a user name and password.';
+  }
+}
+
+/**
  * The console's controls a user with these roles is offered: starting deliveries and withdrawing a customer's link
  * for a new one (dispatcher, admin), managing users (admin). A viewer watches (and may copy a customer's link).
  */

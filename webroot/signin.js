@@ -1,8 +1,9 @@
 // The sign-in page: POST /api/session with the user name and password; the server answers with the session cookie
 // (HttpOnly: this page never sees it) and the page goes where the user was headed (`next`, a path on this site).
-// Every refusal gets one plain sentence in the alert line, and focus goes where the user can fix it.
+// Every refusal gets one plain sentence in the alert line, and focus goes where the user can fix it. Where the server
+// has an OpenID Connect provider, a link signs in there instead (and a refusal from there is said here on return).
 
-import { safeNext, signInFailureText } from './access.js';
+import { providerFailureText, providerSignInAddress, safeNext, signInFailureText } from './access.js';
 
 const form = document.getElementById('signin-form');
 const username = document.getElementById('username');
@@ -77,4 +78,24 @@ async function signIn(event) {
   showError(signInFailureText(status, response?.headers.get('retry-after')), wrong ? password : null);
 }
 
+/** The provider's sign-in, when the server offers one; a refused one it came back from is said in the alert line. */
+async function offerProviderSignIn() {
+  const refused = providerFailureText(new URLSearchParams(window.location.search).get('error'));
+  if (refused) {
+    showError(refused, null);
+  }
+  let config = null;
+  try {
+    const response = await fetch('/api/config', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    config = response.ok ? await response.json() : null;
+  } catch {
+    // No settings: the page offers the password form alone.
+  }
+  if (config?.oidc === true) {
+    document.getElementById('provider-signin').href = providerSignInAddress(destination(window.location));
+    document.getElementById('provider').hidden = false;
+  }
+}
+
 form.addEventListener('submit', signIn);
+offerProviderSignIn();

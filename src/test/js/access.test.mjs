@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  apiErrorText, controlsFor, describeRoles, newUserProblem, passwordProblem, retryAfterSeconds, safeNext,
-  signInAddress, signInFailureText,
+  apiErrorText, controlsFor, describeRoles, newUserProblem, passwordProblem, providerFailureText,
+  providerSignInAddress, retryAfterSeconds, safeNext, signInAddress, signInFailureText,
 } from '../../../webroot/access.js';
 
 test('after sign-in: back to a path on this site, with its query and hash', () => {
@@ -87,4 +87,18 @@ test('refusals are shown in the server\'s words when it gave some', () => {
   assert.equal(apiErrorText(403, { error: 'forbidden' }), 'Your roles do not allow this.');
   assert.equal(apiErrorText(500, null), 'The server refused this (HTTP 500).');
   assert.equal(apiErrorText(0, null), 'The server could not be reached; try again.');
+});
+
+test('signing in through the organisation\'s provider comes back to the same page, without its fragment', () => {
+  assert.equal(providerSignInAddress('/driver'), '/api/session/oidc?next=%2Fdriver');
+  assert.equal(providerSignInAddress('/#/deliveries/abc'), '/api/session/oidc?next=%2F', 'the provider cannot carry a #fragment');
+  assert.equal(providerSignInAddress('//evil.example'), '/api/session/oidc?next=%2F');
+  assert.equal(providerSignInAddress(null), '/api/session/oidc?next=%2F');
+});
+
+test('a refused provider sign-in is said plainly; a role missing here is told apart', () => {
+  assert.equal(providerFailureText(null), null);
+  assert.match(providerFailureText('sso_no_role'), /no role here yet/);
+  assert.match(providerFailureText('sso_failed'), /did not work/);
+  assert.match(providerFailureText('<script>'), /did not work/, 'an unknown code gets the general words, never echoed');
 });
