@@ -1,18 +1,29 @@
 // The server's REST API as the page uses it. Each read answers plain data, or null when the server could
 // not answer it (the caller decides what the page shows then). fetch is passed in so tests can stand in
-// for the server.
+// for the server. A 401 (the session ended) takes the page to sign-in.
+
+import { callApi } from './account.js';
 
 // Deliveries listed per page of GET /api/deliveries, and how many pages of one status to read at most.
 export const PAGE_LIMIT = 100;
 const MAX_PAGES = 5;
 
-export function createApi(fetchJson = browserFetchJson) {
+export function createApi(fetchJson = browserFetchJson, send = callApi) {
   return {
     /** GET /api/config: {tilesUrl, intervalMs}. */
     config: () => fetchJson('/api/config'),
 
     /** GET /api/routes: the route catalogue. */
     routes: () => fetchJson('/api/routes'),
+
+    /** GET /api/deliveries/{id}: the delivery JSON (with its trackingUrl), null while not stored yet. */
+    delivery: (deliveryId) => fetchJson(`/api/deliveries/${encodeURIComponent(deliveryId)}`),
+
+    /**
+     * Withdraws the delivery's customer link (the old one stops working): {status, body}; body.trackingUrl is the new
+     * link on a 200, body.message says why not otherwise.
+     */
+    renewTrackingLink: (deliveryId) => send('POST', `/api/deliveries/${encodeURIComponent(deliveryId)}/tracking-link/revoke`, {}),
 
     /**
      * A delivery's stored positions from fromSeq on. A 404 (not stored yet, or unknown) and network failures
@@ -59,10 +70,6 @@ export function createApi(fetchJson = browserFetchJson) {
 
 /** The JSON body of a 200 answer, or null for any other status, a network failure or a body that is not JSON. */
 async function browserFetchJson(url) {
-  try {
-    const response = await fetch(url, { headers: { accept: 'application/json' } });
-    return response.status === 200 ? await response.json() : null;
-  } catch {
-    return null;
-  }
+  const answer = await callApi('GET', url);
+  return answer.status === 200 ? answer.body : null;
 }

@@ -34,6 +34,7 @@ export function createDelivery(id, routeId, colour) {
     seenLive: false, // known to this page while still on the road (so its arrival is news worth a notice)
     pointCount: null, // route length in points, from the delivery summary, for when the route is unknown
     etaAt: null, // epoch ms the vehicle is expected to arrive, recomputed with each position
+    trackingUrl: null, // the customer's link (/track/<token>), once the server has said it
   };
 }
 

@@ -76,7 +76,11 @@ export function deliveryItemText(delivery, route, now) {
   return {
     title,
     followLabel: delivery.finished ? `Replay the delivery on ${title}` : `Follow the delivery on ${title} with the map`,
-    shareLabel: `Shareable link to the delivery on ${title}`,
+    // Each starts with its button's visible text, so a user who says what they see ("Copy link") reaches it.
+    copyLinkLabel: `Copy link for the customer to the delivery on ${title}`,
+    shareLinkLabel: `Share the customer link to the delivery on ${title}`,
+    renewLinkLabel: `New link for the customer to the delivery on ${title}, withdrawing the current one`,
+    linkTextLabel: `Customer link to the delivery on ${title}`,
     progressLabel: `Progress of the delivery on ${title}`,
     progress,
     remaining,

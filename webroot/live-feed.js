@@ -81,10 +81,10 @@ export class LiveFeed {
     }
   }
 
-  /** Asks the server to start a delivery on this route; resolves to the new delivery's id (or undefined). */
+  /** Asks the server to start a delivery on this route; resolves to the reply's body ({deliveryId, …}, or undefined). */
   startDelivery(routeId) {
     return new Promise((resolve, reject) => {
-      this.bus.send(START_ADDRESS, { routeId }, {}, (err, reply) => (err ? reject(err) : resolve(reply?.body?.deliveryId)));
+      this.bus.send(START_ADDRESS, { routeId }, {}, (err, reply) => (err ? reject(err) : resolve(reply?.body)));
     });
   }
 }

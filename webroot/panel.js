@@ -2,23 +2,17 @@
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
 import { deliveryItemText, formatKm } from './format.js';
-import { shareLinkTo } from './routing.js';
+import { element } from './dom.js';
+import { absoluteTrackingUrl, copyToClipboard, linkAbilities, shareLink } from './tracking-link.js';
 
 const NOTICE_MS = 8000;
+// How long "Link copied" stays next to the button: long enough to read, gone before it could mislead.
+const LINK_STATUS_MS = 4000;
+// The title a phone's share sheet gives the link (the route's name is the company's, not the customer's).
+const SHARE_TITLE = 'Track your delivery';
 const CONNECTION_STATES = ['live', 'reconnecting', 'offline'];
 
 const byId = (id) => document.getElementById(id);
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
 
 export function setConnection(state) {
   const indicator = byId('connection');
@@ -41,19 +35,25 @@ export function showTilesNote() {
   byId('tiles-note').hidden = false;
 }
 
-/** One list item per route, each with its own Start button; onStart gets the route id. */
+/**
+ * One list item per route, each with its own Start button; onStart gets the route id. Without onStart (a user who
+ * may not start deliveries) the routes are listed with no button.
+ */
 export function renderRoutes(routes, onStart) {
   const list = byId('routes');
   list.replaceChildren(...routes.map((route) => {
     const item = element('li', 'route');
     const text = element('div', 'route-text');
     text.append(element('span', 'route-title', route.title), element('span', 'route-length', formatKm(route.lengthMetres)));
-    const start = element('button', 'start', 'Start');
-    start.type = 'button';
-    start.dataset.routeId = route.id;
-    start.setAttribute('aria-label', `Start a delivery on ${route.title}`);
-    start.addEventListener('click', () => onStart(route.id));
-    item.append(text, start);
+    item.append(text);
+    if (onStart) {
+      const start = element('button', 'start', 'Start');
+      start.type = 'button';
+      start.dataset.routeId = route.id;
+      start.setAttribute('aria-label', `Start a delivery on ${route.title}`);
+      start.addEventListener('click', () => onStart(route.id));
+      item.append(start);
+    }
     return item;
   }));
   if (routes.length === 0) {
@@ -67,10 +67,13 @@ export function routesUnavailable() {
 
 /**
  * Adds the delivery's list item to #active (or, for one already finished, to the end of #recent).
- * Clicking anywhere on the item except the share link selects it: an active delivery toggles camera
+ * Clicking anywhere on the item except its link buttons selects it: an active delivery toggles camera
  * follow, a finished one opens its replay. The inner button makes the same action reachable by keyboard.
+ * trackingUrlOf(id) answers (a promise of) the delivery's customer link path, or null while it is not known;
+ * renewTrackingLink(id), for a user who may withdraw links, answers null once a new link replaced the old, else why not.
  */
-export function addDeliveryItem(delivery, onSelect, { list = 'active' } = {}) {
+export function addDeliveryItem(delivery, onSelect,
+  { list = 'active', trackingUrlOf = async () => null, renewTrackingLink = null } = {}) {
   const item = element('li', 'delivery');
   item.dataset.deliveryId = delivery.id;
 
@@ -85,20 +88,103 @@ export function addDeliveryItem(delivery, onSelect, { list = 'active' } = {}) {
   const progress = element('progress', 'delivery-progress');
   const remaining = element('span', 'remaining');
   const eta = element('time', 'eta');
-  const share = element('a', 'share', 'Share link');
-  share.href = shareLinkTo(delivery.id);
 
   const details = element('div', 'delivery-details');
-  details.append(progress, remaining, eta, share);
-  item.append(follow, details);
+  details.append(progress, remaining, eta);
+  item.append(follow, details, linkActions(delivery.id, trackingUrlOf, renewTrackingLink));
 
   item.addEventListener('click', (event) => {
-    if (!event.target.closest('a')) {
+    if (!event.target.closest('.link-actions')) {
       onSelect(delivery.id);
     }
   });
   byId(list).append(item);
   return item;
+}
+
+/**
+ * The customer link's controls: "Copy link" (clipboard), "Share" where the browser has a share sheet (phones),
+ * "New link" (withdraws the old one) for a user who may, a read-only field that shows the link selected when copying
+ * does not work, and a status line saying what happened.
+ */
+function linkActions(deliveryId, trackingUrlOf, renewTrackingLink) {
+  const box = element('div', 'link-actions');
+  const copy = element('button', 'copy-link', 'Copy link');
+  copy.type = 'button';
+  box.append(copy);
+  const field = element('input', 'link-text');
+  field.type = 'text';
+  field.readOnly = true;
+  field.hidden = true;
+  const status = element('span', 'link-status');
+  status.setAttribute('role', 'status');
+
+  // The link itself, or null after saying why there is none.
+  const linkOrSay = async () => {
+    const link = absoluteTrackingUrl(await trackingUrlOf(deliveryId), window.location.origin);
+    if (!link) {
+      say(status, 'The link is not ready yet; try again in a moment.');
+    }
+    return link;
+  };
+  const copyOrSelect = async (link) => {
+    if (await copyToClipboard(link)) {
+      field.hidden = true;
+      say(status, 'Link copied');
+    } else {
+      field.value = link;
+      field.hidden = false;
+      field.focus();
+      field.select();
+      say(status, 'Copy the selected link');
+    }
+  };
+  copy.addEventListener('click', async () => {
+    const link = await linkOrSay();
+    if (link) {
+      await copyOrSelect(link);
+    }
+  });
+
+  if (linkAbilities(window.navigator).share) {
+    const share = element('button', 'share-link', 'Share');
+    share.type = 'button';
+    share.addEventListener('click', async () => {
+      const link = await linkOrSay();
+      const outcome = link ? await shareLink(link, SHARE_TITLE) : 'cancelled';
+      if (outcome === 'shared') {
+        say(status, 'Link shared');
+      } else if (outcome === 'failed') {
+        await copyOrSelect(link);
+      }
+    });
+    box.append(share);
+  }
+
+  if (renewTrackingLink) {
+    const renew = element('button', 'renew-link', 'New link');
+    renew.type = 'button';
+    renew.addEventListener('click', async () => {
+      if (!window.confirm('Replace the customer link? Whoever has the current one can no longer follow this delivery.')) {
+        return;
+      }
+      const problem = await renewTrackingLink(deliveryId);
+      field.hidden = true;
+      say(status, problem ?? 'New link made; the old one no longer works. Copy link gives the new one.');
+    });
+    box.append(renew);
+  }
+  box.append(field, status);
+  return box;
+}
+
+/** Shows a short confirmation in a status line (announced politely), then clears it. */
+function say(status, text) {
+  clearTimeout(status.clearTimer);
+  status.textContent = text;
+  status.clearTimer = setTimeout(() => {
+    status.textContent = '';
+  }, LINK_STATUS_MS);
 }
 
 function itemOf(delivery) {
@@ -115,7 +201,10 @@ export function updateDeliveryItem(delivery, route) {
   item.classList.toggle('finished', delivery.finished);
   item.querySelector('.delivery-title').textContent = text.title;
   item.querySelector('.follow').setAttribute('aria-label', text.followLabel);
-  item.querySelector('.share').setAttribute('aria-label', text.shareLabel);
+  item.querySelector('.copy-link').setAttribute('aria-label', text.copyLinkLabel);
+  item.querySelector('.share-link')?.setAttribute('aria-label', text.shareLinkLabel);
+  item.querySelector('.renew-link')?.setAttribute('aria-label', text.renewLinkLabel);
+  item.querySelector('.link-text').setAttribute('aria-label', text.linkTextLabel);
 
   const progress = item.querySelector('progress');
   progress.setAttribute('aria-label', text.progressLabel);

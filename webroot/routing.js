@@ -1,13 +1,9 @@
-// The page's address: #/deliveries/<id> opens one delivery (a shareable link); anything else is the map.
+// The page's address: #/deliveries/<id> opens one delivery (an operator's bookmark; customers get the delivery's
+// tracking link instead, see tracking-link.js); anything else is the map.
 
 import { isDeliveryId } from './deliveries.js';
 
 const SHARE_LINK = /^#\/deliveries\/([^/]+)$/;
-
-/** The fragment that opens this delivery. */
-export function shareLinkTo(deliveryId) {
-  return `#/deliveries/${encodeURIComponent(deliveryId)}`;
-}
 
 /**
  * What a location hash asks for: {view: 'map'} (no delivery named), {view: 'delivery', id}, or

@@ -65,10 +65,21 @@ export function applySummary(state, summary) {
   if (Number.isInteger(summary.pointCount) && summary.pointCount > 0) {
     delivery.pointCount = summary.pointCount;
   }
+  takeTrackingUrl(delivery, summary);
   if (!finished && created) {
     delivery.seenLive = true;
   }
   return { delivery, created };
+}
+
+/**
+ * The customer link from anything the server says of a delivery (its JSON, a start reply), when it names one; a
+ * newer one (after a revoke) replaces the old.
+ */
+export function takeTrackingUrl(delivery, said) {
+  if (typeof said?.trackingUrl === 'string' && said.trackingUrl.startsWith('/track/')) {
+    delivery.trackingUrl = said.trackingUrl;
+  }
 }
 
 /**

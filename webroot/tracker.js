@@ -3,11 +3,12 @@
 // the page knows is in the state object it is given.
 
 import { firstMissingSeq, hasGap, isDeliveryId, latestPosition, mergePositions } from './deliveries.js';
+import { apiErrorText } from './access.js';
 import { describeBusError, titleOf } from './format.js';
 import { parseHash } from './routing.js';
 import {
   applySummary, browserBackOnline, byStart, connectionClosed, connectionOpened, ensureDelivery, refreshEta,
-  routeOf, setRoutes, settleFinished, toggleCamera, unfinishedDeliveries, unfinishedNotListed,
+  routeOf, setRoutes, settleFinished, takeTrackingUrl, toggleCamera, unfinishedDeliveries, unfinishedNotListed,
 } from './state.js';
 import { PAGE_LIMIT } from './api.js';
 
@@ -20,10 +21,12 @@ export class Tracker {
   /**
    * @param {{state: object, api: object, feed: import('./live-feed.js').LiveFeed,
    *          mapView: import('./map-view.js').MapView, replay: import('./replay.js').Replay,
-   *          panel: typeof import('./panel.js')}} parts
+   *          panel: typeof import('./panel.js'), controls?: {start: boolean, renewLinks: boolean}}} parts
+   *          controls: what the signed-in user may do (access.js controlsFor); the server refuses the rest anyway
    */
-  constructor({ state, api, feed, mapView, replay, panel }) {
+  constructor({ state, api, feed, mapView, replay, panel, controls = { start: true, renewLinks: true } }) {
     this.state = state;
+    this.controls = controls;
     this.api = api;
     this.feed = feed;
     this.mapView = mapView;
@@ -35,6 +38,8 @@ export class Tracker {
     this.catchUpsPending = new Set();
     this.select = this.select.bind(this);
     this.start = this.start.bind(this);
+    this.trackingUrlOf = this.trackingUrlOf.bind(this);
+    this.renewTrackingLink = this.renewTrackingLink.bind(this);
   }
 
   routeOf(delivery) {
@@ -63,7 +68,11 @@ export class Tracker {
    */
   showNew(delivery, created) {
     if (created) {
-      this.panel.addDeliveryItem(delivery, this.select, { list: delivery.finished ? 'recent' : 'active' });
+      this.panel.addDeliveryItem(delivery, this.select, {
+        list: delivery.finished ? 'recent' : 'active',
+        trackingUrlOf: this.trackingUrlOf,
+        renewTrackingLink: this.controls.renewLinks ? this.renewTrackingLink : null,
+      });
     }
     if (!delivery.finished || delivery.positions.length > 0) {
       this.mapView.showPlan(delivery, this.routeOf(delivery));
@@ -126,6 +135,37 @@ export class Tracker {
     if (delivery.seenLive) {
       this.panel.showNotice(`Delivery on ${titleOf(delivery, this.routeOf(delivery))} finished`);
     }
+  }
+
+  /**
+   * The delivery's customer link (/track/<token>): the one the server already named (in the list it came from, or
+   * the start reply), else read from GET /api/deliveries/{id}; null while the store does not know the delivery.
+   */
+  async trackingUrlOf(deliveryId) {
+    const delivery = this.state.deliveries.get(deliveryId);
+    if (!delivery) {
+      return null;
+    }
+    if (!delivery.trackingUrl) {
+      takeTrackingUrl(delivery, await this.api.delivery(deliveryId));
+    }
+    return delivery.trackingUrl;
+  }
+
+  /**
+   * Withdraws the delivery's customer link for a new one (the old one stops working at once): null when done, else
+   * the words saying why not.
+   */
+  async renewTrackingLink(deliveryId) {
+    const delivery = this.state.deliveries.get(deliveryId);
+    const answer = await this.api.renewTrackingLink(deliveryId);
+    if (answer.status !== 200 || typeof answer.body?.trackingUrl !== 'string') {
+      return apiErrorText(answer.status, answer.body);
+    }
+    if (delivery) {
+      takeTrackingUrl(delivery, answer.body);
+    }
+    return null;
   }
 
   // ---- Stored tracks ----------------------------------------------------------------------------
@@ -279,6 +319,7 @@ export class Tracker {
     const delivery = this.ensure(deliveryId, routeId);
     delivery.seenLive = !delivery.finished;
     this.follow(delivery);
+    return delivery;
   }
 
   onOpen() {
@@ -318,7 +359,7 @@ export class Tracker {
     }
     if (update.type === 'started') {
       // Someone (maybe another user) started a delivery: show it and follow it live.
-      this.followStarted(update.deliveryId, update.routeId);
+      takeTrackingUrl(this.followStarted(update.deliveryId, update.routeId), update);
     } else if (update.type === 'finished') {
       const delivery = this.state.deliveries.get(update.deliveryId);
       if (delivery && !delivery.finished) {
@@ -380,19 +421,22 @@ export class Tracker {
       this.panel.showNotice('Not connected to the server; try again once the connection shows live.', { error: true });
       return;
     }
-    let deliveryId;
+    let reply;
     try {
-      deliveryId = await this.feed.startDelivery(routeId);
+      reply = await this.feed.startDelivery(routeId);
     } catch (err) {
       this.panel.showNotice(`Could not start the delivery: ${err.message ?? 'unknown reason'}`, { error: true });
       return;
     }
-    if (isDeliveryId(deliveryId)) {
-      this.followStarted(deliveryId, routeId);
+    if (isDeliveryId(reply?.deliveryId)) {
+      takeTrackingUrl(this.followStarted(reply.deliveryId, routeId), reply);
     }
   }
 
-  /** The route catalogue, with a Start button each; deliveries opened later get their titles and lines from it. */
+  /**
+   * The route catalogue, with a Start button each for a user who may start deliveries; deliveries opened later get
+   * their titles and lines from it.
+   */
   async loadRoutes() {
     const routes = await this.api.routes();
     if (!Array.isArray(routes)) {
@@ -401,6 +445,6 @@ export class Tracker {
       return;
     }
     setRoutes(this.state, routes);
-    this.panel.renderRoutes(routes, this.start);
+    this.panel.renderRoutes(routes, this.controls.start ? this.start : null);
   }
 }

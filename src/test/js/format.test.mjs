@@ -64,7 +64,11 @@ describe('deliveryItemText', () => {
     assert.deepEqual(text.eta, { text: formatEta(NOW + 20_000, NOW), dateTime: '2024-05-01T12:00:20.000Z' });
     assert.equal(text.title, 'Downtown');
     assert.equal(text.followLabel, 'Follow the delivery on Downtown with the map');
-    assert.equal(text.shareLabel, 'Shareable link to the delivery on Downtown');
+    assert.equal(text.copyLinkLabel, 'Copy link for the customer to the delivery on Downtown');
+    assert.ok(text.copyLinkLabel.startsWith('Copy link'), 'the accessible name holds the visible text "Copy link"');
+    assert.ok(text.shareLinkLabel.startsWith('Share'), 'the accessible name holds the visible text "Share"');
+    assert.ok(text.renewLinkLabel.startsWith('New link'), 'the accessible name holds the visible text "New link"');
+    assert.equal(text.linkTextLabel, 'Customer link to the delivery on Downtown');
     assert.equal(text.progressLabel, 'Progress of the delivery on Downtown');
   });
 

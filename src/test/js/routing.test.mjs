@@ -1,13 +1,12 @@
-// The page's address: which delivery a shared link opens.
+// The page's address: which delivery an operator's link opens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHash, shareLinkTo } from '../../../webroot/routing.js';
+import { parseHash } from '../../../webroot/routing.js';
 
 const ID = '3f2b8c1e-6a4d-4e9b-9c1a-0d2e4f6a8b10';
 
-test('a share link opens its delivery', () => {
-  assert.equal(shareLinkTo(ID), `#/deliveries/${ID}`);
-  assert.deepEqual(parseHash(shareLinkTo(ID)), { view: 'delivery', id: ID });
+test('a delivery link opens its delivery', () => {
+  assert.deepEqual(parseHash(`#/deliveries/${ID}`), { view: 'delivery', id: ID });
   assert.deepEqual(parseHash(`#/deliveries/${encodeURIComponent(ID)}`), { view: 'delivery', id: ID });
 });
 

@@ -8,8 +8,10 @@ const ID = '3f2b8c1e-6a4d-4e9b-9c1a-0d2e4f6a8b10';
 const ROUTE = { id: '1', title: 'Downtown', lengthMetres: 1000, points: Array.from({ length: 10 }, (_, i) => ({ lat: 0, lon: i / 1000 })) };
 const position = (seq) => ({ deliveryId: ID, routeId: '1', seq, position: ROUTE.points[seq], finished: seq === 9 });
 
-function page({ stored = [] } = {}) {
+function page({ stored = [], stateOfDelivery = null, controls, renewed = { status: 200, body: { trackingUrl: '/track/new' } } } = {}) {
   const fetches = [];
+  const deliveryReads = [];
+  const routesDrawn = [];
   const notices = [];
   const followed = new Map();
   const api = {
@@ -20,6 +22,12 @@ function page({ stored = [] } = {}) {
     },
     listAll: async () => [],
     listPage: async () => ({ items: [] }),
+    routes: async () => [ROUTE],
+    delivery: async (id) => {
+      deliveryReads.push(id);
+      return stateOfDelivery;
+    },
+    renewTrackingLink: async () => renewed,
   };
   const feed = {
     isOpen: () => true,
@@ -28,11 +36,14 @@ function page({ stored = [] } = {}) {
   };
   const ignore = () => {};
   const mapView = { showPlan: ignore, showTrail: ignore, moveVehicle: ignore, panTo: ignore, frame: ignore };
-  const panel = new Proxy({ showNotice: (text) => notices.push(text) }, { get: (target, name) => target[name] ?? ignore });
+  const panel = new Proxy({
+    showNotice: (text) => notices.push(text),
+    renderRoutes: (routes, onStart) => routesDrawn.push({ routes, onStart }),
+  }, { get: (target, name) => target[name] ?? ignore });
   const state = createState();
   setRoutes(state, [ROUTE]);
-  const tracker = new Tracker({ state, api, feed, mapView, replay: { deliveryId: null }, panel });
-  return { tracker, state, fetches, notices, followed };
+  const tracker = new Tracker({ state, api, feed, mapView, replay: { deliveryId: null }, panel, controls });
+  return { tracker, state, fetches, notices, followed, deliveryReads, routesDrawn };
 }
 
 const seqsHeld = (state) => state.deliveries.get(ID).positions.map((p) => p.seq);
@@ -83,4 +94,52 @@ test('the last position finishes the delivery: no longer followed, and news only
   assert.equal(state.deliveries.get(ID).finished, true);
   assert.equal(followed.has(ID), false);
   assert.deepEqual(notices, ['Delivery on Downtown finished']);
+});
+
+test('routes get Start buttons only for a user who may start deliveries', async () => {
+  const dispatcher = page({ controls: { start: true } });
+  await dispatcher.tracker.loadRoutes();
+  assert.equal(typeof dispatcher.routesDrawn[0].onStart, 'function');
+  const viewer = page({ controls: { start: false } });
+  await viewer.tracker.loadRoutes();
+  assert.deepEqual(viewer.routesDrawn[0].routes, [ROUTE], 'a viewer still sees the routes');
+  assert.equal(viewer.routesDrawn[0].onStart, null, 'but no Start button');
+});
+
+test('a delivery listed with its tracking link copies that one, without asking the server again', async () => {
+  const { tracker, deliveryReads } = page();
+  tracker.ensureFromSummary({ deliveryId: ID, routeId: '1', status: 'in-transit', trackingUrl: '/track/listed' });
+  assert.equal(await tracker.trackingUrlOf(ID), '/track/listed');
+  assert.deepEqual(deliveryReads, []);
+});
+
+test('a delivery heard of live gets its tracking link from the server when first asked, then keeps it', async () => {
+  const { tracker, deliveryReads } = page({ stateOfDelivery: { deliveryId: ID, trackingUrl: '/track/read' } });
+  tracker.followStarted(ID, '1');
+  assert.equal(await tracker.trackingUrlOf(ID), '/track/read');
+  assert.equal(await tracker.trackingUrlOf(ID), '/track/read');
+  assert.deepEqual(deliveryReads, [ID]);
+});
+
+test('no tracking link while the server does not know the delivery yet (asked again next time)', async () => {
+  const { tracker, deliveryReads } = page({ stateOfDelivery: null });
+  tracker.followStarted(ID, '1');
+  assert.equal(await tracker.trackingUrlOf(ID), null);
+  assert.equal(await tracker.trackingUrlOf(ID), null);
+  assert.equal(deliveryReads.length, 2);
+  assert.equal(await tracker.trackingUrlOf('not-shown'), null, 'nor for a delivery the page does not show');
+});
+
+test('a new customer link replaces the old one, which is then never copied again', async () => {
+  const { tracker } = page();
+  tracker.ensureFromSummary({ deliveryId: ID, routeId: '1', status: 'in-transit', trackingUrl: '/track/old' });
+  assert.equal(await tracker.renewTrackingLink(ID), null);
+  assert.equal(await tracker.trackingUrlOf(ID), '/track/new');
+});
+
+test('a refused new link keeps the old one and says why, in the server\'s words', async () => {
+  const { tracker } = page({ renewed: { status: 403, body: { error: 'forbidden', message: 'your roles do not allow it' } } });
+  tracker.ensureFromSummary({ deliveryId: ID, routeId: '1', status: 'in-transit', trackingUrl: '/track/old' });
+  assert.equal(await tracker.renewTrackingLink(ID), 'Your roles do not allow it.');
+  assert.equal(await tracker.trackingUrlOf(ID), '/track/old');
 });

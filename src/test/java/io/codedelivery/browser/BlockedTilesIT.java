@@ -48,7 +48,7 @@ class BlockedTilesIT {
   @Test
   void withTilesBlockedRoutesAndMovingVehiclesStillShowAndThePageSaysTilesAreOffline() {
     Route route = stack.app().routes().find("2").orElseThrow();
-    try (Browser browser = Browser.open()) {
+    try (Browser browser = Browser.openSignedIn(stack)) {
       browser.openPage(stack.baseUrl() + "/");
       assertThat(browser.findAll("#routes li.route button.start")).hasSize(stack.app().routes().all().size());
 

@@ -1,6 +1,7 @@
 package io.codedelivery.browser;
 
 import io.codedelivery.support.TempDirs;
+import io.codedelivery.support.TestStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,14 +32,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * One headless Chromium session for a browser test: a fresh profile, the console log kept for inspection,
- * screenshots saved under {@code target/screenshots/}, and reads of what the page shows (its DOM: lists,
- * replay controls, the shapes drawn on the map). The one read beyond the DOM is the seqs the page holds for a
- * delivery ({@code window.codeDelivery.seqsHeld}, the page's operator check).
+ * screenshots saved under {@code target/screenshots/}, signing in through the sign-in page as a user does, and
+ * reads of what the page shows (its DOM: lists, replay controls, the shapes drawn on the map). The one read beyond
+ * the DOM is the seqs the page holds for a delivery ({@code window.codeDelivery.seqsHeld}, the page's operator check).
  */
 final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of(System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver"));
   static final Duration WAIT = Duration.ofSeconds(60);
+  /** The first admin of every test stack (its password is {@link TestStack#ADMIN_PASSWORD}). */
+  static final String ADMIN = "admin";
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private final ChromeDriver driver;
@@ -80,6 +83,18 @@ final class Browser implements AutoCloseable {
     return new Browser(new ChromeDriver(service, options), profile);
   }
 
+  /** A new browser signed in as the stack's admin through its sign-in page (showing the console); closed if that fails. */
+  static Browser openSignedIn(TestStack stack) {
+    Browser browser = open();
+    try {
+      browser.signInAsAdmin(stack);
+      return browser;
+    } catch (RuntimeException | Error e) {
+      browser.close();
+      throw e;
+    }
+  }
+
   ChromeDriver driver() {
     return driver;
   }
@@ -90,6 +105,38 @@ final class Browser implements AutoCloseable {
 
   WebDriverWait waiting() {
     return new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
+  }
+
+  /**
+   * Signs in through the site's sign-in page, typing the name and password as a user does, and waits until the
+   * console it lands on shows who is signed in. The session cookie is then this browser's for every page of the site.
+   */
+  void signIn(String baseUrl, String username, String password) {
+    get(baseUrl + "/signin");
+    submitSignIn(username, password);
+    waiting().until(ExpectedConditions.textToBe(By.id("account-user"), username));
+  }
+
+  /** Signs in as the stack's first admin ({@link TestStack#ADMIN_PASSWORD}) through its sign-in page. */
+  void signInAsAdmin(TestStack stack) {
+    signIn(stack.baseUrl(), ADMIN, TestStack.ADMIN_PASSWORD);
+  }
+
+  /** Types a user name and password into the sign-in page on screen and presses "Sign in". */
+  void submitSignIn(String username, String password) {
+    waiting().until(ExpectedConditions.elementToBeClickable(By.id("signin-submit")));
+    WebElement name = find("#username");
+    name.clear();
+    name.sendKeys(username);
+    WebElement secret = find("#password");
+    secret.clear();
+    secret.sendKeys(password);
+    find("#signin-submit").click();
+  }
+
+  /** The path, query and fragment of the page on screen (the part after the origin). */
+  String pathAndFragment() {
+    return (String) js("return location.pathname + location.search + location.hash;");
   }
 
   /** Opens the page and waits until it is usable: connected ("live") and the route catalogue shown. */
@@ -203,6 +250,20 @@ final class Browser implements AutoCloseable {
   void placeAt(double lat, double lon, double accuracyMetres) {
     driver.executeCdpCommand("Emulation.setGeolocationOverride",
         Map.of("latitude", lat, "longitude", lon, "accuracy", accuracyMetres));
+  }
+
+  /**
+   * Lets pages of this origin write and read the clipboard without asking, as if the user had allowed it
+   * (DevTools), so a test can read what "Copy link" put there.
+   */
+  void grantClipboard(String origin) {
+    driver.executeCdpCommand("Browser.grantPermissions",
+        Map.of("origin", origin, "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+  }
+
+  /** The text on the clipboard now, read by the page on screen (the browser awaits the Clipboard API's promise). */
+  String clipboardText() {
+    return (String) js("return navigator.clipboard.readText();");
   }
 
   /** Resizes the browser window (CSS pixels), e.g. to a phone's 360 px width. */

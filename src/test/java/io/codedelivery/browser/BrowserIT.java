@@ -24,11 +24,14 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
- * The map page in a real (headless) Chromium against the whole running system: a user starts deliveries,
- * watches the vehicles move and arrive, other open pages see the same deliveries, and a shared link opened
- * late shows the whole track and then follows it live. Each test checks what a user sees (lists, notices,
+ * The map page in a real (headless) Chromium against the whole running system, signed in as an admin: a user starts
+ * deliveries, copies a delivery's customer link, watches the vehicles move and arrive, other open pages see the same
+ * deliveries, and an operator's link to a delivery opened late (through the sign-in page) shows the whole track and
+ * then follows it live. Each test checks what a user sees (lists, notices,
  * markers moving) and that the page ends up holding every position of a delivery exactly once, with no
  * errors in the browser console. Runs without map tiles (this machine has no network); {@link BlockedTilesIT}
  * covers an unreachable tile server.
@@ -36,18 +39,17 @@ import org.junit.jupiter.api.Test;
 class BrowserIT extends MapPageTestBase {
 
   @Test
-  void startADeliveryAndWatchItArrive() {
-    try (Browser browser = Browser.open()) {
+  void startADeliveryCopyItsCustomerLinkAndWatchItArrive() throws Exception {
+    try (Browser browser = signedIn()) {
       browser.openPage(stack.baseUrl() + "/");
       Route route = route("1");
 
       browser.find("#routes li.route button.start[data-route-id='1']").click();
 
       String id = waitUpTo().until(() -> browser.deliveryIdsIn("active"), ids -> ids.size() == 1).get(0);
-      assertThat(browser.find("#active li.delivery[data-delivery-id='" + id + "'] a.share").getDomAttribute("href"))
-          .isEqualTo("#/deliveries/" + id);
       List<Double> firstSpot = waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> spot != null);
       waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> !spot.equals(firstSpot));
+
       assertThat(browser.find("#active li.delivery[data-delivery-id='" + id + "'] .remaining").getText())
           .endsWith("km left");
       browser.screenshot("delivery-moving");
@@ -62,6 +64,30 @@ class BrowserIT extends MapPageTestBase {
           .isEqualTo("arrived");
       browser.screenshot("delivery-finished");
 
+      // The customer's link, as the operator hands it on (still good after the arrival): copied, confirmed on screen,
+      // and it opens that delivery without an account.
+      browser.grantClipboard(stack.baseUrl());
+      String item = "#recent li.delivery[data-delivery-id='" + id + "'] ";
+      assertThat(browser.findAll(item + "a.share")).as("no operator console link handed out as a share link").isEmpty();
+      assertThat(browser.find(item + "button.copy-link").getDomAttribute("aria-label")).startsWith("Copy link");
+      browser.find(item + "button.copy-link").click();
+      browser.waiting().until(d -> "Link copied".equals(browser.find(item + ".link-status").getText()));
+      String link = browser.clipboardText();
+      assertThat(link).startsWith(stack.baseUrl() + "/track/");
+      HttpResponse<String> tracked = trackAnswer(link);
+      assertThat(tracked.statusCode()).as("the copied link works without an account: %s", tracked.body()).isEqualTo(200);
+      assertThat(new JsonObject(tracked.body()).getString("deliveryId")).isEqualTo(id);
+      browser.screenshot("customer-link-copied");
+
+      // A link handed to the wrong person is withdrawn: a new one replaces it, and the old one stops working.
+      browser.find(item + "button.renew-link").click();
+      browser.waiting().until(ExpectedConditions.alertIsPresent()).accept();
+      browser.waiting().until(d -> browser.find(item + ".link-status").getText().startsWith("New link made"));
+      assertThat(trackAnswer(link).statusCode()).as("the withdrawn link").isEqualTo(403);
+      browser.find(item + "button.copy-link").click();
+      browser.waiting().until(d -> !link.equals(browser.clipboardText()));
+      assertThat(trackAnswer(browser.clipboardText()).statusCode()).as("the new link").isEqualTo(200);
+
       PageDelivery delivery = browser.delivery(id);
       assertThat(delivery.finished()).isTrue();
       assertThat(delivery.seqs()).as("every point of route 1, once, in order").isEqualTo(allSeqsOf(route));
@@ -71,7 +97,7 @@ class BrowserIT extends MapPageTestBase {
 
   @Test
   void deliveriesStartedAnywhereShowUpMoveAndFinishInAnotherOpenPage() throws Exception {
-    try (Browser observer = Browser.open(); Browser starter = Browser.open()) {
+    try (Browser observer = signedIn(); Browser starter = signedIn()) {
       // The observer page is open before anything starts: it only learns of deliveries from the server.
       observer.openPage(stack.baseUrl() + "/");
       starter.openPage(stack.baseUrl() + "/");
@@ -129,13 +155,18 @@ class BrowserIT extends MapPageTestBase {
   }
 
   @Test
-  void aShareLinkOpenedLateShowsTheWholeTrackAndFollowsItLiveToTheEnd() throws Exception {
+  void aDeliveryLinkOpenedLateShowsTheWholeTrackAndFollowsItLiveToTheEnd() throws Exception {
     Route route = route("3");
     try (Browser browser = Browser.open()) {
       String id = startOverRest("3");
       waitUpTo().until(() -> deliveryState(id), state -> state != null && state.getLong("lastSeq", -1L) >= 60);
 
+      // Not signed in yet: the link leads through the sign-in page and back to the delivery it names.
       browser.get(stack.baseUrl() + "/#/deliveries/" + id);
+      browser.waiting().until(ExpectedConditions.urlContains("/signin"));
+      browser.submitSignIn(Browser.ADMIN, TestStack.ADMIN_PASSWORD);
+      browser.waiting().until(ExpectedConditions.textToBe(By.id("account-user"), Browser.ADMIN));
+      assertThat(browser.pathAndFragment()).isEqualTo("/#/deliveries/" + id);
 
       List<Integer> countsWhileRunning = new ArrayList<>();
       // The stored history arrives in one fetch; live positions may come just before it.
@@ -164,5 +195,11 @@ class BrowserIT extends MapPageTestBase {
       assertThat(route.points()).hasSize(200);
       assertThat(browser.severeConsoleEntries()).isEmpty();
     }
+  }
+
+  /** What the customer's page reads for this tracking link: GET /api/track/{token}, without an account. */
+  private HttpResponse<String> trackAnswer(String link) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(link.replace("/track/", "/api/track/")))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

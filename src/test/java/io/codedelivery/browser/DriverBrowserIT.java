@@ -10,7 +10,6 @@ import io.codedelivery.model.Route;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * A phone's browser as the tracker, end to end in two real (headless) Chromiums: the driver page
@@ -81,7 +81,7 @@ class DriverBrowserIT {
     String deviceId = "phone-" + UUID.randomUUID().toString().substring(0, 8);
     assertThat(post("/api/devices", new JsonObject().put("uniqueId", deviceId).put("name", "Van 7")).statusCode()).isEqualTo(201);
 
-    try (Browser operator = Browser.open(); Browser phone = Browser.open()) {
+    try (Browser operator = Browser.openSignedIn(stack); Browser phone = Browser.open()) {
       operator.openPage(stack.baseUrl() + "/");
       HttpResponse<String> assigned = post("/api/deliveries", new JsonObject().put("deviceId", deviceId)
           .put("destination", route.end().toJson()).put("routeId", "1").put("reference", "order-42"));
@@ -93,7 +93,11 @@ class DriverBrowserIT {
       phone.resize(360, 740);
       phone.grantGeolocation(stack.baseUrl());
       phone.placeAt(drive.get(0).lat(), drive.get(0).lon(), 8);
+      // The driver signs in on the phone first: the driver page's link leads through the sign-in page and back.
       phone.get(stack.baseUrl() + "/driver#/devices/" + deviceId);
+      phone.waiting().until(ExpectedConditions.urlContains("/signin"));
+      phone.submitSignIn(Browser.ADMIN, TestStack.ADMIN_PASSWORD);
+      phone.waiting().until(ExpectedConditions.urlToBe(stack.baseUrl() + "/driver#/devices/" + deviceId));
       waitUpTo().until(() -> phone.find("#delivery-status").getText(), "Delivery assigned."::equals);
       assertThat(phone.find("#device-id").getDomProperty("value")).isEqualTo(deviceId);
       assertThat(phone.find("#delivery-destination").getText())
@@ -190,7 +194,7 @@ class DriverBrowserIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
+    return http.send(stack.request(path).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -199,7 +203,7 @@ class DriverBrowserIT {
   }
 
   private HttpResponse<String> post(String path, JsonObject body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).header("content-type", "application/json")
+    return http.send(stack.request(path).header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
   }

@@ -53,15 +53,17 @@ class LiveOperationsIT extends MapPageTestBase {
   @Test
   void aPageOpenedWhileDeliveriesAreRunningListsThemWithAnEtaAndFollowsThemToTheEnd() throws Exception {
     Route longRoute = route("3");
-    String done = startOverRest("1");
-    waitUpTo().until(() -> status(done), "finished"::equals);
-    String running = startOverRest("3");
-    // Some way along, with about ten seconds still to go when the page opens.
-    JsonObject runningState = waitUpTo().until(() -> deliveryState(running),
-        state -> state != null && state.getLong("lastSeq", -1L) >= 20);
-    assertThat(runningState.getString("status")).as("still on the road when the page opens").isEqualTo("in-transit");
+    try (Browser browser = signedIn()) {
+      // Signed in first, then away from the console while the deliveries run, so the page opens right after.
+      browser.get("about:blank");
+      String done = startOverRest("1");
+      waitUpTo().until(() -> status(done), "finished"::equals);
+      String running = startOverRest("3");
+      // Some way along, with about ten seconds still to go when the page opens.
+      JsonObject runningState = waitUpTo().until(() -> deliveryState(running),
+          state -> state != null && state.getLong("lastSeq", -1L) >= 20);
+      assertThat(runningState.getString("status")).as("still on the road when the page opens").isEqualTo("in-transit");
 
-    try (Browser browser = Browser.open()) {
       Instant openedAt = Instant.now();
       browser.openPage(stack.baseUrl() + "/");
 
@@ -108,7 +110,7 @@ class LiveOperationsIT extends MapPageTestBase {
     String id = startOverRest("2");
     waitUpTo().until(() -> status(id), "finished"::equals);
 
-    try (Browser browser = Browser.open()) {
+    try (Browser browser = signedIn()) {
       browser.openPage(stack.baseUrl() + "/");
       waitUpTo().until(() -> browser.deliveryIdsIn("recent").contains(id));
       assertThat(browser.find("#replay").isDisplayed()).as("no replay until one is chosen").isFalse();
@@ -183,8 +185,8 @@ class LiveOperationsIT extends MapPageTestBase {
       assertThat(browser.severeConsoleEntries()).isEmpty();
     }
 
-    // A share link to a finished delivery opens straight into its replay.
-    try (Browser browser = Browser.open()) {
+    // An operator's link to a finished delivery opens straight into its replay.
+    try (Browser browser = signedIn()) {
       browser.openPage(stack.baseUrl() + "/#/deliveries/" + id);
       Map<String, Object> opened = waitUpTo().until(browser::replay, r -> r != null && id.equals(r.get("deliveryId")));
       assertThat(((Number) opened.get("count")).intValue()).isEqualTo(route.points().size());
@@ -201,7 +203,8 @@ class LiveOperationsIT extends MapPageTestBase {
     Route route = route("3");
     // The page's server is a web tier of its own, as deployed behind a load balancer, so it can go away while the
     // simulation and persistence of the stack go on.
-    try (TestStack webTier = TestStack.alongside(stack, Set.of(Role.BRIDGE, Role.WEB)); Browser browser = Browser.open()) {
+    try (TestStack webTier = TestStack.alongside(stack, Set.of(Role.BRIDGE, Role.WEB));
+        Browser browser = Browser.openSignedIn(webTier)) {
       browser.openPage(webTier.baseUrl() + "/");
       browser.find("#routes li.route button.start[data-route-id='3']").click();
       String id = waitUpTo().until(() -> browser.deliveryIdsIn("active").stream()

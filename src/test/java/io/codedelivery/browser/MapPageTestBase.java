@@ -7,7 +7,6 @@ import io.codedelivery.config.Setting;
 import io.codedelivery.model.Route;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,7 +18,10 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** A stack of its own, slow enough to watch vehicles move (60 ms a point), without map tiles; and shared helpers. */
+/**
+ * A stack of its own, slow enough to watch vehicles move (60 ms a point), without map tiles; and shared helpers:
+ * browsers signed in as the stack's admin through the sign-in page, and REST calls as that admin.
+ */
 abstract class MapPageTestBase {
   static final String INTERVAL_MS = "60";
   static final Duration WAIT = Browser.WAIT;
@@ -44,6 +46,11 @@ abstract class MapPageTestBase {
     return await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
   }
 
+  /** A new browser, signed in as the admin through the sign-in page of this class's stack (it shows the console). */
+  static Browser signedIn() {
+    return Browser.openSignedIn(stack);
+  }
+
   static Route route(String id) {
     return stack.app().routes().find(id).orElseThrow();
   }
@@ -53,7 +60,7 @@ abstract class MapPageTestBase {
   }
 
   String startOverRest(String routeId) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries"))
+    HttpResponse<String> response = http.send(stack.request("/api/deliveries")
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("routeId", routeId).encode()))
         .timeout(Duration.ofSeconds(30))
@@ -62,9 +69,9 @@ abstract class MapPageTestBase {
     return new JsonObject(response.body()).getString("deliveryId");
   }
 
-  /** GET /api/deliveries/{id}, or null while the store does not know the delivery yet. */
+  /** GET /api/deliveries/{id} (as the admin), or null while the store does not know the delivery yet. */
   JsonObject deliveryState(String id) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries/" + id))
+    HttpResponse<String> response = http.send(stack.request("/api/deliveries/" + id)
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     return response.statusCode() == 200 ? new JsonObject(response.body()) : null;
   }

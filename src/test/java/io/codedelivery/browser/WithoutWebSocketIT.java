@@ -20,6 +20,7 @@ class WithoutWebSocketIT extends MapPageTestBase {
       // Before any script of the page runs: to sockjs-client this is a browser without WebSocket.
       browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
           Map.of("source", "delete window.WebSocket; delete window.MozWebSocket;"));
+      browser.signInAsAdmin(stack);
       browser.openPage(stack.baseUrl() + "/");
       assertThat(browser.js("return typeof window.WebSocket;")).isEqualTo("undefined");
       Route route = route("1");
