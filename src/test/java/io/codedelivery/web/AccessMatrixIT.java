@@ -11,14 +11,20 @@ import io.codedelivery.support.TestStack;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -52,6 +58,8 @@ class AccessMatrixIT {
     SIGNED_OUT,
     /** The admin's token with one character of its signature changed. */
     TAMPERED,
+    /** A token of the admin's open session, correctly signed, whose expiry has passed. */
+    EXPIRED,
     /** A customer's tracking-link token (of delivery {@code {tracked}}) presented as an operator's bearer token. */
     LINK_AS_BEARER
   }
@@ -65,37 +73,37 @@ class AccessMatrixIT {
    * leads to, and needs what that route needs.
    */
   static final String REST = """
-      METHOD PATH                                           BODY                                                             NONE VIEWER DISPATCHER ADMIN SIGNED_OUT TAMPERED LINK_AS_BEARER
-      GET    /api/session                                   -                                                                401  200    200        200   401        401      401
-      GET    /api/config                                    -                                                                200  200    200        200   401        401      401
-      GET    /api/deliveries                                -                                                                401  200    200        200   401        401      401
-      GET    /api/deliveries/{simulated}                    -                                                                401  200    200        200   401        401      401
-      GET    /api/deliveries/{simulated}/positions          -                                                                401  200    200        200   401        401      401
-      POST   /api/deliveries                                {"routeId":"1"}                                                  401  403    202        202   401        401      401
-      POST   /api/deliveries/{simulated}/complete           -                                                                401  403    409        409   401        401      401
-      POST   /api/deliveries/{simulated}/cancel             -                                                                401  403    409        409   401        401      401
-      POST   /api/deliveries/{simulated}/tracking-link/revoke -                                                              401  403    200        200   401        401      401
-      GET    /api/devices                                   -                                                                401  200    200        200   401        401      401
-      GET    /api/devices/{device}                          -                                                                401  200    200        200   401        401      401
-      GET    /api/devices/{device}/delivery                 -                                                                401  200    200        200   401        401      401
-      POST   /api/devices                                   {"uniqueId":"{newDevice}","name":"Van"}                          401  403    403        201   401        401      401
-      DELETE /api/devices/{doomedDevice}                    -                                                                401  403    403        204   401        401      401
-      GET    /api/routes                                    -                                                                401  200    200        200   401        401      401
-      GET    /api/routes/1                                  -                                                                401  200    200        200   401        401      401
-      POST   /api/routes                                    {routeFile}                                                      401  403    403        201   401        401      401
-      GET    /api/users                                     -                                                                401  403    403        200   401        401      401
-      POST   /api/users                                     {"username":"{newUser}","password":"long-enough-pw","roles":["viewer"]} 401 403 403     201   401        401      401
-      PUT    /api/users/{spareUser}                         {"roles":["dispatcher"]}                                         401  403    403        204   401        401      401
-      DELETE /api/users/{doomedUser}                        -                                                                401  403    403        204   401        401      401
-      GET    /api/track/{link}                              -                                                                200  200    200        200   200        200      200
-      GET    /api/track/{link}/positions                    -                                                                200  200    200        200   200        200      200
-      GET    /api/./users                                   -                                                                401  403    403        200   401        401      401
-      GET    /api//users                                    -                                                                401  403    403        200   401        401      401
-      GET    //api/users                                    -                                                                401  403    403        200   401        401      401
-      GET    /api/%75sers                                   -                                                                401  403    403        200   401        401      401
-      GET    /api/routes/../users                           -                                                                401  403    403        200   401        401      401
-      GET    /api/no-such-endpoint                          -                                                                401  404    404        404   401        401      401
-      POST   /api/no-such-endpoint                          -                                                                401  403    403        404   401        401      401
+      METHOD PATH                                           BODY                                                             NONE VIEWER DISPATCHER ADMIN SIGNED_OUT TAMPERED EXPIRED LINK_AS_BEARER
+      GET    /api/session                                   -                                                                401  200    200        200   401        401      401     401
+      GET    /api/config                                    -                                                                200  200    200        200   401        401      401     401
+      GET    /api/deliveries                                -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}                    -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}/positions          -                                                                401  200    200        200   401        401      401     401
+      POST   /api/deliveries                                {"routeId":"1"}                                                  401  403    202        202   401        401      401     401
+      POST   /api/deliveries/{simulated}/complete           -                                                                401  403    409        409   401        401      401     401
+      POST   /api/deliveries/{simulated}/cancel             -                                                                401  403    409        409   401        401      401     401
+      POST   /api/deliveries/{simulated}/tracking-link/revoke -                                                              401  403    200        200   401        401      401     401
+      GET    /api/devices                                   -                                                                401  200    200        200   401        401      401     401
+      GET    /api/devices/{device}                          -                                                                401  200    200        200   401        401      401     401
+      GET    /api/devices/{device}/delivery                 -                                                                401  200    200        200   401        401      401     401
+      POST   /api/devices                                   {"uniqueId":"{newDevice}","name":"Van"}                          401  403    403        201   401        401      401     401
+      DELETE /api/devices/{doomedDevice}                    -                                                                401  403    403        204   401        401      401     401
+      GET    /api/routes                                    -                                                                401  200    200        200   401        401      401     401
+      GET    /api/routes/1                                  -                                                                401  200    200        200   401        401      401     401
+      POST   /api/routes                                    {routeFile}                                                      401  403    403        201   401        401      401     401
+      GET    /api/users                                     -                                                                401  403    403        200   401        401      401     401
+      POST   /api/users                                     {"username":"{newUser}","password":"long-enough-pw","roles":["viewer"]} 401 403 403     201   401        401      401     401
+      PUT    /api/users/{spareUser}                         {"roles":["dispatcher"]}                                         401  403    403        204   401        401      401     401
+      DELETE /api/users/{doomedUser}                        -                                                                401  403    403        204   401        401      401     401
+      GET    /api/track/{link}                              -                                                                200  200    200        200   200        200      200     200
+      GET    /api/track/{link}/positions                    -                                                                200  200    200        200   200        200      200     200
+      GET    /api/./users                                   -                                                                401  403    403        200   401        401      401     401
+      GET    /api//users                                    -                                                                401  403    403        200   401        401      401     401
+      GET    //api/users                                    -                                                                401  403    403        200   401        401      401     401
+      GET    /api/%75sers                                   -                                                                401  403    403        200   401        401      401     401
+      GET    /api/routes/../users                           -                                                                401  403    403        200   401        401      401     401
+      GET    /api/no-such-endpoint                          -                                                                401  404    404        404   401        401      401     401
+      POST   /api/no-such-endpoint                          -                                                                401  403    403        404   401        401      401     401
       """;
 
   /**
@@ -105,11 +113,11 @@ class AccessMatrixIT {
    * answers {@code {"type":"err","body":"access_denied"}}.
    */
   static final String BRIDGE = """
-      ACTION                         NONE    VIEWER   DISPATCHER ADMIN    SIGNED_OUT TAMPERED LINK_AS_BEARER
-      register:deliveries.updates    denied  receives receives   receives denied     denied   denied
-      register:delivery.{tracked}    denied  receives receives   receives denied     denied   receives
-      register:delivery.{simulated}  denied  receives receives   receives denied     denied   denied
-      send:deliveries.start          denied  denied   replies    replies  denied     denied   denied
+      ACTION                         NONE    VIEWER   DISPATCHER ADMIN    SIGNED_OUT TAMPERED EXPIRED LINK_AS_BEARER
+      register:deliveries.updates    denied  receives receives   receives denied     denied   denied  denied
+      register:delivery.{tracked}    denied  receives receives   receives denied     denied   denied  receives
+      register:delivery.{simulated}  denied  receives receives   receives denied     denied   denied  denied
+      send:deliveries.start          denied  denied   replies    replies  denied     denied   denied  denied
       """;
 
   /**
@@ -148,6 +156,7 @@ class AccessMatrixIT {
     assertThat(call("DELETE", "/api/session", null, leaving).statusCode()).as("sign-out").isEqualTo(204);
     TOKENS.put(Caller.SIGNED_OUT, leaving);
     TOKENS.put(Caller.TAMPERED, tampered(admin));
+    TOKENS.put(Caller.EXPIRED, expiredCopyOf(admin));
 
     FACTS.put("simulated", startSimulated());
     FACTS.put("device", registerDevice("matrix-" + run));
@@ -350,6 +359,19 @@ class AccessMatrixIT {
   }
 
   /** The token with one character in the middle of its signature changed (the last one may carry only padding bits). */
+  /**
+   * The same session as the token's, signed with the key the server signs with (read from its store, as a process
+   * of the deployment would), but expired a minute ago: only the expiry stands between it and the admin's rights.
+   */
+  private static String expiredCopyOf(String token) {
+    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+    String key = StoreProbe.await(new StoreProbe(stack.app()).mongo().findOne(Store.SECRETS,
+        new JsonObject().put("_id", "token-signing-key"), null)).getString("value");
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(key)));
+    long past = Instant.now().minusSeconds(60).getEpochSecond();
+    return signer.generateToken(claims.put("exp", past).put("iat", past - 60), new JWTOptions().setNoTimestamp(true));
+  }
+
   static String tampered(String token) {
     int at = token.lastIndexOf('.') + 10;
     char changed = token.charAt(at) == 'A' ? 'B' : 'A';

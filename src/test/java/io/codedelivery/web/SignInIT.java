@@ -114,7 +114,11 @@ class SignInIT {
     String token = newUser("leaving", "viewer");
     assertThat(get("/api/session", cookie(token)).statusCode()).isEqualTo(200);
 
-    HttpResponse<String> signedOut = send("DELETE", "/api/session", null, cookie(token));
+    HttpResponse<String> elsewhere = send("DELETE", "/api/session", null, cookie(token));
+    assertThat(elsewhere.statusCode()).as("a cookie sign-out without this site's Origin (logout CSRF)").isEqualTo(403);
+    assertThat(get("/api/session", cookie(token)).statusCode()).as("still signed in after it").isEqualTo(200);
+
+    HttpResponse<String> signedOut = send("DELETE", "/api/session", null, cookie(token), "origin", stack.baseUrl());
 
     assertThat(signedOut.statusCode()).isEqualTo(204);
     SetCookie cleared = sessionCookie(signedOut);
