@@ -39,6 +39,7 @@ public final class Access {
   /** A session found (or found gone) is believed this long: a sign-out reaches every process within it. */
   private static final long SESSION_CACHE_MS = 5_000;
   private static final int SESSION_CACHE_MAX = 100_000;
+  private static final int LINK_CACHE_MAX = 100_000;
   /** Each hash keeps a core busy for tens of milliseconds: more at once would only queue on the worker pool. */
   private static final int MAX_HASHES_AT_ONCE = 2 * Runtime.getRuntime().availableProcessors();
 
@@ -49,6 +50,11 @@ public final class Access {
   private final Passwords passwords;
   private final SignInThrottle throttle;
   private final Map<String, CachedSession> sessions = new ConcurrentHashMap<>();
+  /**
+   * Links made, by delivery and version: a link never changes, and a page of 100 deliveries would otherwise sign 100
+   * tokens (under one lock, shared by the web verticles) on every list request.
+   */
+  private final Map<String, String> links = new ConcurrentHashMap<>();
   /** Password hashes being computed now, by this process. */
   private final AtomicInteger hashing = new AtomicInteger();
   /** The OpenID Connect provider; null when {@code oidc.issuer} is blank. */
@@ -330,7 +336,16 @@ public final class Access {
 
   /** The address of a delivery's tracking page, at the delivery's current link version. */
   public String trackingUrl(String deliveryId, int version) {
-    return "/track/" + tokens.trackingLink(deliveryId, version);
+    String key = deliveryId + ':' + version;
+    String url = links.get(key);
+    if (url == null) {
+      if (links.size() > LINK_CACHE_MAX) {
+        links.clear();
+      }
+      url = "/track/" + tokens.trackingLink(deliveryId, version);
+      links.put(key, url);
+    }
+    return url;
   }
 
   /** The delivery a link names, when the token is one this server signed as a link; empty when tampered or foreign. */
