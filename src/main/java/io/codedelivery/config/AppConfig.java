@@ -386,6 +386,10 @@ public final class AppConfig {
     return values.get(Setting.LOG_LEVEL).toUpperCase(java.util.Locale.ROOT);
   }
 
+  public boolean httpTrustForwarded() {
+    return Boolean.parseBoolean(values.get(Setting.HTTP_TRUST_FORWARDED).trim());
+  }
+
   /** The first admin's password when set; blank means one is generated. */
   public String adminPassword() {
     return values.get(Setting.ADMIN_PASSWORD);

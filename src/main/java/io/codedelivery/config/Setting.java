@@ -64,6 +64,7 @@ public enum Setting {
   CORS_ALLOWED_ORIGINS("cors.allowed.origins", "origins allowed to call the REST API and open the SockJS bridge from other sites, comma-separated; blank = none (closed)", Rule.ORIGINS),
   MAP_TILES_URL("map.tiles.url", "tile URL template of the map page; blank = no tiles", Rule.OPTIONAL),
   INGEST_PUBLIC_URL("ingest.public.url", "URL at which phones reach the ingestion role, where the driver page posts fixes; blank = the page's own host on the ingestion port", Rule.URL),
+  HTTP_TRUST_FORWARDED("http.trust.forwarded", "true behind a proxy or ingress that sets X-Forwarded-For/-Proto/-Host (and overwrites what clients send): sign-in throttling then keys on the client's address and the session cookie is Secure when the client used HTTPS. Never true without such a proxy", Rule.BOOLEAN),
   ADMIN_PASSWORD("admin.password", "password of the first admin, created on the first start with no users; blank = a random one, written to <data.dir>/initial-admin-password and logged once", Rule.OPTIONAL),
   AUTH_TOKEN_SECRET("auth.token.secret", "secret (at least 32 characters) that signs session tokens and tracking links; blank = one generated and kept in the store, shared by every process", Rule.SECRET),
   AUTH_SESSION_TTL_MINUTES("auth.session.ttl.minutes", "how long a sign-in (session cookie or bearer token) lasts", Rule.range(1, 43_200)),
@@ -128,6 +129,7 @@ public enum Setting {
     static final Rule URL = new Rule(
         v -> v.isBlank() || Pattern.matches("https?://[^\\s/?#]+(/\\S*)?", v.trim()),
         "blank or an http(s):// URL");
+    static final Rule BOOLEAN = matching("(?i)true|false", "true or false");
     static final Rule SECRET = new Rule(v -> v.isBlank() || v.length() >= 32, "blank (generated) or at least 32 characters");
     /** Checked at start-up, so that a mistyped path or a file the process may not read stops it with one line. */
     static final Rule READABLE_FILE = new Rule(v -> v.isBlank() || readableFile(v.trim()), "blank or the path of a readable file");

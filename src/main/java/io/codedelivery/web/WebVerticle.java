@@ -12,6 +12,7 @@ import io.codedelivery.persistence.DeviceStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -46,6 +47,10 @@ public final class WebVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    if (config.httpTrustForwarded()) {
+      // The request's address, scheme and host become the client's, as the proxy saw them (throttling, Secure cookie).
+      router.allowForward(AllowForwardHeaders.X_FORWARD);
+    }
     SecurityHeaders.mount(router, config);
     SameOrigin sameOrigin = new SameOrigin(config.corsAllowedOrigins(), context.metrics());
     AccessGuard guard = new AccessGuard(access, sameOrigin);

@@ -53,6 +53,7 @@ class AppConfigTest {
   static Stream<Arguments> invalidValues() {
     return Stream.of(
         Arguments.of(Setting.HTTP_PORT, List.of("0", "65536", "http", "")),
+        Arguments.of(Setting.HTTP_TRUST_FORWARDED, List.of("yes", "1", "")),
         Arguments.of(Setting.AUTH_TOKEN_SECRET, List.of("short", "0123456789012345678901234567890")),
         Arguments.of(Setting.AUTH_SESSION_TTL_MINUTES, List.of("0", "43201", "a day")),
         Arguments.of(Setting.AUTH_MAX_FAILURES_PER_MINUTE, List.of("0", "10001")),
