@@ -427,7 +427,6 @@ public final class Access {
       if (refused.isPresent() || password.isEmpty()) {
         return Future.succeededFuture(refused);
       }
-      sessions.clear();
       return passwords.hash(password.get()).compose(hash -> store.setPassword(username, hash)).map(Access::foundOrNot);
     }).onSuccess(refused -> sessions.clear());
   }

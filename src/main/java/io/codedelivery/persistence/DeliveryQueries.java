@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -155,11 +156,10 @@ public final class DeliveryQueries {
    * working. Empty when there is no such delivery.
    */
   public Future<Optional<Integer>> revokeTrackingLink(String deliveryId) {
-    return mongo.findOneAndUpdate(Store.DELIVERIES, new JsonObject().put("_id", deliveryId),
-            new JsonObject().put("$inc", new JsonObject().put(LINK_VERSION, 1)))
-        .compose(before -> before == null ? Future.succeededFuture(Optional.<Integer>empty())
-            : mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), new JsonObject().put(LINK_VERSION, 1))
-                .map(after -> Optional.of(after.getInteger(LINK_VERSION, 0))));
+    return mongo.findOneAndUpdateWithOptions(Store.DELIVERIES, new JsonObject().put("_id", deliveryId),
+            new JsonObject().put("$inc", new JsonObject().put(LINK_VERSION, 1)),
+            new FindOptions().setFields(new JsonObject().put(LINK_VERSION, 1)), new UpdateOptions().setReturningNewDocument(true))
+        .map(after -> Optional.ofNullable(after).map(updated -> updated.getInteger(LINK_VERSION, 0)));
   }
 
   /**

@@ -297,8 +297,7 @@ final class SockJsBridge {
     JsonObject frame = event.getRawMessage();
     String replyAddress = frame.getString("replyAddress");
     if (replyAddress != null) {
-      event.socket().write(new JsonObject().put("type", "err").put("address", replyAddress).put("failureCode", 403)
-          .put("failureType", "RECIPIENT_FAILURE").put("message", "access_denied: " + why).encode());
+      event.socket().write(failure(403, "access_denied: " + why, replyAddress).encode());
     }
     event.setRawMessage(frame.copy().put("address", DENIED_ADDRESS));
     event.complete(true);
@@ -325,7 +324,12 @@ final class SockJsBridge {
 
   /** Answers the sender's reply handler with a clear failure, not just the bridge's bare "rejected". */
   private void refuse(BridgeEvent event, int code, String message) {
-    String replyAddress = event.getRawMessage().getString("replyAddress");
+    event.socket().write(failure(code, message, event.getRawMessage().getString("replyAddress")).encode());
+    event.complete(false);
+  }
+
+  /** A failed reply as the event-bus client reads it: addressed to the request's reply handler when there is one. */
+  private static JsonObject failure(int code, String message, String replyAddress) {
     JsonObject error = new JsonObject()
         .put("type", "err")
         .put("failureCode", code)
@@ -334,8 +338,7 @@ final class SockJsBridge {
     if (replyAddress != null) {
       error.put("address", replyAddress);
     }
-    event.socket().write(error.encode());
-    event.complete(false);
+    return error;
   }
 
   /**
