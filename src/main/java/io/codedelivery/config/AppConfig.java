@@ -336,6 +336,43 @@ public final class AppConfig {
     return Duration.ofSeconds(integer(Setting.ARRIVAL_DWELL_SECONDS));
   }
 
+  public int arrivalNoticeMetres() {
+    return integer(Setting.ARRIVAL_NOTICE_METRES);
+  }
+
+  /** Zero when the arriving event is raised by distance only. */
+  public Duration arrivalNotice() {
+    return Duration.ofMinutes(integer(Setting.ARRIVAL_NOTICE_MINUTES));
+  }
+
+  public Duration stalledAfter() {
+    return Duration.ofSeconds(integer(Setting.STALLED_AFTER_SECONDS));
+  }
+
+  public int offRouteMetres() {
+    return integer(Setting.OFF_ROUTE_METRES);
+  }
+
+  public int offRouteFixes() {
+    return integer(Setting.OFF_ROUTE_FIXES);
+  }
+
+  public Duration webhookRetryFor() {
+    return Duration.ofHours(integer(Setting.WEBHOOK_RETRY_HOURS));
+  }
+
+  public Duration webhookRetryMaxInterval() {
+    return Duration.ofSeconds(integer(Setting.WEBHOOK_RETRY_MAX_INTERVAL_SECONDS));
+  }
+
+  public Duration webhookTimeout() {
+    return Duration.ofSeconds(integer(Setting.WEBHOOK_TIMEOUT_SECONDS));
+  }
+
+  public boolean webhookAllowPrivate() {
+    return Boolean.parseBoolean(values.get(Setting.WEBHOOK_ALLOW_PRIVATE).trim());
+  }
+
   public Duration consumerStall() {
     return Duration.ofSeconds(integer(Setting.CONSUMER_STALL_SECONDS));
   }

@@ -36,6 +36,8 @@ public final class TopicSetup {
               new NewTopic(Topics.NEW_POSITION, positionsPartitions, replication),
               // As many as the positions: the tracking stage that reads it scales like the stages after it.
               new NewTopic(Topics.DEVICE_POSITIONS, positionsPartitions, replication),
+              // Keyed by delivery like the positions, so each delivery's events stay in order.
+              new NewTopic(Topics.DELIVERY_EVENTS, positionsPartitions, replication),
               new NewTopic(Topics.DEAD_LETTER, 1, replication))
           .stream().filter(t -> !existing.contains(t.name())).toList();
       var results = admin.createTopics(missing).values();

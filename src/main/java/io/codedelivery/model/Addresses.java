@@ -14,7 +14,12 @@ public final class Addresses {
    * their cached answer to expire.
    */
   public static final String DEVICE_ASSIGNMENT_CHANGED = "tracking.assignment-changed";
+  /** Every delivery's events ({@link DeliveryEvent}), for operators' consoles. Browsers may only listen. */
+  public static final String DELIVERY_EVENTS = "deliveries.events";
   private static final String DELIVERY_PREFIX = "delivery.";
+  private static final String DELIVERY_EVENTS_PREFIX = "delivery-events.";
+  /** The per-delivery event addresses, as the bridge's outbound rule matches them. */
+  public static final String DELIVERY_EVENTS_ADDRESS_REGEX = Pattern.quote(DELIVERY_EVENTS_PREFIX) + DeliveryId.REGEX;
   /** The per-delivery addresses, as the bridge's outbound rule matches them. */
   public static final String DELIVERY_ADDRESS_REGEX = Pattern.quote(DELIVERY_PREFIX) + DeliveryId.REGEX;
   private static final Pattern DELIVERY_ADDRESS = Pattern.compile(DELIVERY_ADDRESS_REGEX);
@@ -25,6 +30,11 @@ public final class Addresses {
   /** Every position of one delivery is published here. */
   public static String delivery(String deliveryId) {
     return DELIVERY_PREFIX + deliveryId;
+  }
+
+  /** Every event of one delivery is published here (its customer's page listens). */
+  public static String deliveryEvents(String deliveryId) {
+    return DELIVERY_EVENTS_PREFIX + deliveryId;
   }
 
   public static boolean isDeliveryAddress(String address) {

@@ -6,6 +6,8 @@ public final class Topics {
   public static final String NEW_POSITION = "route.new-position";
   /** Fixes as devices reported them ({@link DeviceFix}), keyed by device unique id; the tracking stage reads them. */
   public static final String DEVICE_POSITIONS = "device.positions";
+  /** What happened to deliveries ({@link DeliveryEvent}), keyed by delivery id; webhooks, timelines and browsers read it. */
+  public static final String DELIVERY_EVENTS = "delivery.events";
   public static final String DEAD_LETTER = "route.dead-letter";
   /** Header of a dead-lettered record saying why it could not be used. */
   public static final String DEAD_LETTER_REASON_HEADER = "x-dead-letter-reason";

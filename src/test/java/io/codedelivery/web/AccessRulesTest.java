@@ -26,6 +26,7 @@ class AccessRulesTest {
       GET     | /api/devices/imei:3512                           | SEE_FLEET
       GET     | /api/devices/imei:3512/delivery                  | SEE_FLEET
       GET     | /api/routes                                      | SEE_FLEET
+      GET     | /api/deliveries/{id}/events                      | SEE_FLEET
       GET     | /api/routes/1                                    | SEE_FLEET
       GET     | /api/anything-added-later                        | SEE_FLEET
       POST    | /api/deliveries                                  | DISPATCH
@@ -52,6 +53,10 @@ class AccessRulesTest {
       POST    | /api/users                                       | ADMINISTER
       PUT     | /api/users/dana                                  | ADMINISTER
       DELETE  | /api/users/dana                                  | ADMINISTER
+      GET     | /api/webhooks                                    | ADMINISTER
+      GET     | /api/webhooks/w1/deliveries                      | ADMINISTER
+      POST    | /api/webhooks                                    | ADMINISTER
+      DELETE  | /api/webhooks/w1                                 | ADMINISTER
       """)
   void eachCallNeedsItsPermission(String method, String path, Permission needed) {
     assertThat(AccessRules.permissionFor(HttpMethod.valueOf(method), path.replace("{id}", ID))).isEqualTo(needed);
