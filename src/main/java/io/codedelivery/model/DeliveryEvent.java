@@ -40,7 +40,12 @@ public record DeliveryEvent(String eventId, String deliveryId, Type type, Instan
 
   /** The event of this type that the position of this seq raised in this delivery: always the same id. */
   public static String idOf(String deliveryId, Type type, long seq) {
-    return deliveryId + ":" + type.wireName() + ":" + seq;
+    return idPrefixOf(deliveryId) + type.wireName() + ":" + seq;
+  }
+
+  /** What the id of every event of this delivery starts with. */
+  public static String idPrefixOf(String deliveryId) {
+    return deliveryId + ":";
   }
 
   public JsonObject toJson() {

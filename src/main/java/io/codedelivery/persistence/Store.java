@@ -26,6 +26,11 @@ public final class Store {
   public static final String DEVICE_ASSIGNMENTS = "device_assignments";
   /** The tracking stage's state per device ({@code _id} the device's unique id), saved before it commits. */
   public static final String TRACKING = "tracking";
+  /**
+   * Each delivery's events as {@code DeliveryEvent.toJson()} plus {@code _id} = the event id, which begins with the
+   * delivery id: {@link EventTimeline}.
+   */
+  public static final String DELIVERY_EVENTS = "delivery_events";
   /** Operator accounts, {@code _id} the user name: {@code io.codedelivery.access.AccountStore}. */
   public static final String USERS = "users";
   /** Signed-in sessions, {@code _id} the session id its token names; removing one signs it out everywhere. */
