@@ -1,0 +1,298 @@
+package io.codedelivery.events;
+
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.config.KafkaConnection;
+import io.codedelivery.kafka.CommitTracker;
+import io.codedelivery.kafka.DeadLetters;
+import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.kafka.Rewind;
+import io.codedelivery.metrics.PipelineMetrics;
+import io.codedelivery.model.ConsumerGroups;
+import io.codedelivery.model.DeliveryEvent;
+import io.codedelivery.model.InvalidMessageException;
+import io.codedelivery.model.Position;
+import io.codedelivery.model.Route;
+import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.model.Topics;
+import io.codedelivery.ops.AppContext;
+import io.codedelivery.persistence.EventTimeline;
+import io.codedelivery.persistence.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Positions in, delivery events out. A poll loop in a shared consumer group on route.new-position (keyed by delivery,
+ * so one member sees all of a delivery's positions, in order): poll a batch, apply {@link EventRules} to each position
+ * over its delivery's state, produce the events on delivery.events and wait for Kafka's acknowledgement, record them
+ * in the deliveries' timelines, save the states, and only then mark the batch done for the commit. A crash before the
+ * commit reads the batch again from the states saved before it, which raises the same events under the same ids.
+ * Between batches, every few seconds, the deliveries en route on this member's partitions that have gone silent for
+ * {@code stalled.after.seconds} are found in the store (so a restart does not forget them) and raise {@code stalled}.
+ */
+public final class EventsVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
+  private static final long RETRY_AFTER_FAILURE_MS = 1_000;
+  /** How often silences are looked for: a stall is raised at most this much after {@code stalled.after.seconds}. */
+  static final long SILENCE_CHECK_INTERVAL_MS = 2_000;
+  /** Deliveries whose state is kept in memory at most; beyond, the cache starts over from the store. */
+  private static final int MAX_CACHED_DELIVERIES = 100_000;
+
+  private final AppContext context;
+  private final PipelineMetrics metrics;
+  private final CommitTracker commits = new CommitTracker();
+  /** Delivery id → its state, as saved; loaded on first sight, forgotten when partitions move. */
+  private final Map<String, EventState> states = new HashMap<>();
+  private EventRules rules;
+  private RouteCatalog routes;
+  private KafkaConsumer<String, String> consumer;
+  private KafkaProducer<String, String> producer;
+  private DeadLetters deadLetters;
+  private EventStates savedStates;
+  private EventTimeline timeline;
+  private volatile boolean running;
+  private long nextSilenceCheckMs;
+  private Future<Void> batchInProgress = Future.succeededFuture();
+
+  /** A position read from the topic, with the partition it is on. */
+  private record Read(int partition, Position position) {
+  }
+
+  public EventsVerticle(AppContext context) {
+    this.context = context;
+    this.metrics = context.metrics();
+  }
+
+  @Override
+  public Future<?> start() {
+    AppConfig config = context.config();
+    KafkaConnection kafka = config.kafkaConnection();
+    routes = context.routes();
+    rules = new EventRules(new EventRules.Settings(config.arrivalNoticeMetres(), config.arrivalNotice(), config.stalledAfter(),
+        config.offRouteMetres(), config.offRouteFixes()));
+    MongoClient mongo = Store.client(vertx, config, Store.Pool.WRITES);
+    savedStates = new EventStates(mongo);
+    timeline = new EventTimeline(mongo);
+    producer = KafkaProducer.createShared(vertx, "code-delivery-events", KafkaClients.producer(kafka));
+    deadLetters = new DeadLetters(vertx, producer, metrics);
+    consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
+        KafkaClients.consumer(kafka, ConsumerGroups.EVENTS, "earliest", config.instanceId())));
+    // Deliveries of partitions that moved may have been followed elsewhere meanwhile: read their state again.
+    consumer.partitionsRevokedHandler(revoked -> {
+      commits.forget(revoked);
+      states.clear();
+    });
+    consumer.partitionsAssignedHandler(assigned -> states.clear());
+    vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitDone());
+    running = true;
+    return consumer.subscribe(Topics.NEW_POSITION).onSuccess(v -> {
+      LOG.info("Delivery events consuming {} as group {}", Topics.NEW_POSITION, ConsumerGroups.EVENTS);
+      pollNext();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    running = false;
+    deadLetters.stop();
+    // The batch being handled finishes and is committed, so a clean stop leaves nothing to read again.
+    return batchInProgress.transform(done -> commits.closeAfterLastCommit(consumer)).eventually(producer::close);
+  }
+
+  /** The silence check runs in the loop, between batches, so it never moves a state a batch is moving. */
+  private void pollNext() {
+    if (!running) {
+      return;
+    }
+    Future<Void> checked = System.currentTimeMillis() >= nextSilenceCheckMs ? checkSilences() : Future.succeededFuture();
+    batchInProgress = checked.compose(v -> consumer.poll(POLL_TIMEOUT).compose(records -> handle(records)
+        .recover(error -> Rewind.toStartOf(consumer, records).transform(rewound -> Future.failedFuture(error)))));
+    batchInProgress.onComplete(done -> {
+      if (done.succeeded()) {
+        vertx.runOnContext(v -> pollNext());
+      } else {
+        if (running) {
+          LOG.warn("Delivery events batch not done, reading it again: {}", done.cause().getMessage());
+        }
+        // What the failed batch changed in memory was not saved: start again from the store.
+        states.clear();
+        vertx.setTimer(RETRY_AFTER_FAILURE_MS, id -> pollNext());
+      }
+    });
+  }
+
+  private Future<Void> handle(KafkaConsumerRecords<String, String> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Read> reads = new ArrayList<>(records.size());
+    List<Future<Void>> rejected = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      commits.begin(new TopicPartition(record.topic(), record.partition()), record.offset());
+      try {
+        reads.add(new Read(record.partition(), Position.fromJson(record.value())));
+      } catch (InvalidMessageException e) {
+        rejected.add(deadLetters.send(record, e.getMessage()));
+      }
+    }
+    return Future.all(rejected)
+        .compose(v -> loadStates(reads))
+        .compose(v -> learnFacts(reads))
+        .compose(v -> apply(reads))
+        .onSuccess(v -> {
+          for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> record = records.recordAt(i);
+            commits.done(new TopicPartition(record.topic(), record.partition()), record.offset());
+          }
+          if (states.size() > MAX_CACHED_DELIVERIES) {
+            states.clear();
+          }
+          commitDone();
+        });
+  }
+
+  private Future<Void> loadStates(List<Read> reads) {
+    Set<String> unknown = new LinkedHashSet<>();
+    reads.forEach(read -> {
+      if (!states.containsKey(read.position().deliveryId())) {
+        unknown.add(read.position().deliveryId());
+      }
+    });
+    if (unknown.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return savedStates.load(unknown).map(saved -> {
+      unknown.forEach(id -> states.put(id, saved.getOrDefault(id, new EventState(id))));
+      return null;
+    });
+  }
+
+  /**
+   * The facts of the deliveries first seen in this batch (a device's from its stored delivery, a simulated one's from
+   * its route), and every planned route of the batch learned by the catalogue (it may have been uploaded elsewhere).
+   */
+  private Future<Void> learnFacts(List<Read> reads) {
+    Map<String, Position> firstOfNew = new LinkedHashMap<>();
+    reads.forEach(read -> {
+      if (states.get(read.position().deliveryId()).facts == null) {
+        firstOfNew.putIfAbsent(read.position().deliveryId(), read.position());
+      }
+    });
+    List<String> devices = firstOfNew.values().stream().filter(Position::fromDevice).map(Position::deliveryId).toList();
+    Future<Map<String, DeliveryFacts>> stored = devices.isEmpty() ? Future.succeededFuture(Map.of())
+        : savedStates.deviceDeliveryFacts(devices);
+    return stored.compose(found -> {
+      found.forEach((id, facts) -> states.get(id).facts = facts);
+      Set<String> needed = new HashSet<>();
+      firstOfNew.values().stream().filter(p -> !p.fromDevice()).forEach(p -> needed.add(p.routeId()));
+      reads.forEach(read -> {
+        DeliveryFacts facts = states.get(read.position().deliveryId()).facts;
+        if (facts != null && facts.plannedRouteId() != null) {
+          needed.add(facts.plannedRouteId());
+        }
+      });
+      return routes.learn(needed);
+    }).map(v -> {
+      firstOfNew.values().forEach(first -> {
+        EventState state = states.get(first.deliveryId());
+        if (state.facts == null) {
+          // A device delivery not stored (it cannot be: it is stored before it is assigned) goes nowhere known.
+          state.facts = first.fromDevice() ? new DeliveryFacts(null, null, null)
+              : routes.find(first.routeId()).map(DeliveryFacts::simulated).orElse(new DeliveryFacts(null, null, null));
+        }
+      });
+      return null;
+    });
+  }
+
+  private Future<Void> apply(List<Read> reads) {
+    List<DeliveryEvent> events = new ArrayList<>();
+    Set<EventState> changed = new LinkedHashSet<>();
+    for (Read read : reads) {
+      EventState state = states.get(read.position().deliveryId());
+      long newestBefore = state.newestSeq;
+      boolean endedBefore = state.ended;
+      events.addAll(rules.onPosition(state, read.position(), planned(state)));
+      if (state.newestSeq != newestBefore || state.ended != endedBefore) {
+        state.partition = read.partition();
+        changed.add(state);
+      }
+    }
+    return publish(events, changed);
+  }
+
+  private Optional<Route> planned(EventState state) {
+    return Optional.ofNullable(state.facts.plannedRouteId()).flatMap(routes::find);
+  }
+
+  /**
+   * {@code stalled} for the deliveries en route on this member's partitions that have been silent for too long. The
+   * candidates come from the store, where every state is saved: deliveries this member followed before a restart or
+   * that a rebalance gave it are found as well as those it has in memory (whose in-memory state, as fresh, decides).
+   */
+  private Future<Void> checkSilences() {
+    nextSilenceCheckMs = System.currentTimeMillis() + SILENCE_CHECK_INTERVAL_MS;
+    Instant now = Instant.now();
+    return consumer.assignment().compose(assigned -> {
+      List<Integer> partitions = assigned.stream().filter(p -> p.getTopic().equals(Topics.NEW_POSITION))
+          .map(TopicPartition::getPartition).toList();
+      return partitions.isEmpty() ? Future.succeededFuture(List.<EventState>of())
+          : savedStates.silentSince(partitions, rules.stallCutoffMs(now));
+    }).compose(candidates -> {
+      List<DeliveryEvent> events = new ArrayList<>();
+      Set<EventState> changed = new LinkedHashSet<>();
+      for (EventState candidate : candidates) {
+        EventState state = states.computeIfAbsent(candidate.deliveryId, id -> candidate);
+        rules.onSilence(state, now).ifPresent(stalled -> {
+          events.add(stalled);
+          changed.add(state);
+        });
+      }
+      return publish(events, changed);
+    });
+  }
+
+  /**
+   * The events produced in order (each delivery's stay on its partition) and acknowledged, then recorded in the
+   * timelines, then the states saved: a crash before the save raises them again, under the same ids.
+   */
+  private Future<Void> publish(List<DeliveryEvent> events, Collection<EventState> changed) {
+    List<Future<?>> sent = new ArrayList<>(events.size());
+    for (DeliveryEvent event : events) {
+      sent.add(producer.send(KafkaProducerRecord.create(Topics.DELIVERY_EVENTS, event.deliveryId(), event.toJson().encode())));
+    }
+    return Future.all(sent)
+        .compose(v -> timeline.record(events))
+        .compose(v -> savedStates.save(changed))
+        .onSuccess(v -> events.forEach(event -> {
+          metrics.eventRaised(event.type().wireName());
+          LOG.debug("Delivery {}: {} ({})", event.deliveryId(), event.type().wireName(), event.eventId());
+        }));
+  }
+
+  private void commitDone() {
+    commits.commitDone(consumer).onFailure(e -> LOG.debug("Delivery events commit failed, will retry: {}", e.getMessage()));
+  }
+}
