@@ -73,6 +73,9 @@ public final class EventsVerticle extends VerticleBase {
   private EventTimeline timeline;
   private volatile boolean running;
   private long nextSilenceCheckMs;
+  private long stalledAfterMs;
+  /** Whether the last poll found nothing waiting. */
+  private boolean caughtUp;
   private Future<Void> batchInProgress = Future.succeededFuture();
 
   /** A position read from the topic, with the partition it is on. */
@@ -89,6 +92,7 @@ public final class EventsVerticle extends VerticleBase {
     AppConfig config = context.config();
     KafkaConnection kafka = config.kafkaConnection();
     routes = context.routes();
+    stalledAfterMs = config.stalledAfter().toMillis();
     rules = new EventRules(new EventRules.Settings(config.arrivalNoticeMetres(), config.arrivalNotice(), config.stalledAfter(),
         config.offRouteMetres(), config.offRouteFixes()));
     MongoClient mongo = Store.client(vertx, config, Store.Pool.WRITES);
@@ -125,9 +129,11 @@ public final class EventsVerticle extends VerticleBase {
     if (!running) {
       return;
     }
-    Future<Void> checked = System.currentTimeMillis() >= nextSilenceCheckMs ? checkSilences() : Future.succeededFuture();
-    batchInProgress = checked.compose(v -> consumer.poll(POLL_TIMEOUT).compose(records -> handle(records)
-        .recover(error -> Rewind.toStartOf(consumer, records).transform(rewound -> Future.failedFuture(error)))));
+    Future<Void> checked = silenceCheckDue() ? checkSilences() : Future.succeededFuture();
+    batchInProgress = checked.compose(v -> consumer.poll(POLL_TIMEOUT).compose(records -> {
+      caughtUp = records.isEmpty();
+      return handle(records).recover(error -> Rewind.toStartOf(consumer, records).transform(rewound -> Future.failedFuture(error)));
+    }));
     batchInProgress.onComplete(done -> {
       if (done.succeeded()) {
         vertx.runOnContext(v -> pollNext());
@@ -140,6 +146,16 @@ public final class EventsVerticle extends VerticleBase {
         vertx.setTimer(RETRY_AFTER_FAILURE_MS, id -> pollNext());
       }
     });
+  }
+
+  /**
+   * Every {@link #SILENCE_CHECK_INTERVAL_MS}, once this member has read all that is waiting: the positions not read
+   * yet may be the very ones whose absence would look like a stall. A member that never catches up (a sustained
+   * flood) still checks, {@code stalled.after.seconds} late at most.
+   */
+  private boolean silenceCheckDue() {
+    long now = System.currentTimeMillis();
+    return now >= nextSilenceCheckMs && (caughtUp || now >= nextSilenceCheckMs + stalledAfterMs);
   }
 
   private Future<Void> handle(KafkaConsumerRecords<String, String> records) {
