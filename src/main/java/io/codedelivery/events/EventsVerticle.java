@@ -1,15 +1,11 @@
 package io.codedelivery.events;
 
 import io.codedelivery.config.AppConfig;
-import io.codedelivery.config.KafkaConnection;
-import io.codedelivery.kafka.CommitTracker;
-import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.KafkaClients;
-import io.codedelivery.kafka.Rewind;
+import io.codedelivery.kafka.BatchLoop;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeliveryEvent;
-import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
@@ -21,12 +17,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.kafka.client.common.TopicPartition;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,37 +42,23 @@ import org.slf4j.LoggerFactory;
  * Between batches, every few seconds, the deliveries en route on this member's partitions that have gone silent for
  * {@code stalled.after.seconds} are found in the store (so a restart does not forget them) and raise {@code stalled}.
  */
-public final class EventsVerticle extends VerticleBase {
+public final class EventsVerticle extends VerticleBase implements BatchLoop.Stage<Position> {
   private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
-  private static final long RETRY_AFTER_FAILURE_MS = 1_000;
   /** How often silences are looked for: a stall is raised at most this much after {@code stalled.after.seconds}. */
   static final long SILENCE_CHECK_INTERVAL_MS = 2_000;
-  /** Deliveries whose state is kept in memory at most; beyond, the cache starts over from the store. */
-  private static final int MAX_CACHED_DELIVERIES = 100_000;
 
   private final AppContext context;
   private final PipelineMetrics metrics;
-  private final CommitTracker commits = new CommitTracker();
   /** Delivery id → its state, as saved; loaded on first sight, forgotten when partitions move. */
   private final Map<String, EventState> states = new HashMap<>();
   private EventRules rules;
   private RouteCatalog routes;
-  private KafkaConsumer<String, String> consumer;
   private KafkaProducer<String, String> producer;
-  private DeadLetters deadLetters;
+  private BatchLoop<Position> loop;
   private EventStates savedStates;
   private EventTimeline timeline;
-  private volatile boolean running;
   private long nextSilenceCheckMs;
   private long stalledAfterMs;
-  /** Whether the last poll found nothing waiting. */
-  private boolean caughtUp;
-  private Future<Void> batchInProgress = Future.succeededFuture();
-
-  /** A position read from the topic, with the partition it is on. */
-  private record Read(int partition, Position position) {
-  }
 
   public EventsVerticle(AppContext context) {
     this.context = context;
@@ -90,7 +68,6 @@ public final class EventsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig config = context.config();
-    KafkaConnection kafka = config.kafkaConnection();
     routes = context.routes();
     stalledAfterMs = config.stalledAfter().toMillis();
     rules = new EventRules(new EventRules.Settings(config.arrivalNoticeMetres(), config.arrivalNotice(), config.stalledAfter(),
@@ -98,102 +75,52 @@ public final class EventsVerticle extends VerticleBase {
     MongoClient mongo = Store.client(vertx, config, Store.Pool.WRITES);
     savedStates = new EventStates(mongo);
     timeline = new EventTimeline(mongo);
-    producer = KafkaProducer.createShared(vertx, "code-delivery-events", KafkaClients.producer(kafka));
-    deadLetters = new DeadLetters(vertx, producer, metrics);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(kafka, ConsumerGroups.EVENTS, "earliest", config.instanceId())));
-    // Deliveries of partitions that moved may have been followed elsewhere meanwhile: read their state again.
-    consumer.partitionsRevokedHandler(revoked -> {
-      commits.forget(revoked);
-      states.clear();
-    });
-    consumer.partitionsAssignedHandler(assigned -> states.clear());
-    vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitDone());
-    running = true;
-    return consumer.subscribe(Topics.NEW_POSITION).onSuccess(v -> {
-      LOG.info("Delivery events consuming {} as group {}", Topics.NEW_POSITION, ConsumerGroups.EVENTS);
-      pollNext();
-    });
+    producer = KafkaProducer.createShared(vertx, "code-delivery-events", KafkaClients.producer(config.kafkaConnection()));
+    loop = BatchLoop.create(vertx, "Delivery events", config, ConsumerGroups.EVENTS, producer, metrics, Position::fromJson, this);
+    return loop.start(Topics.NEW_POSITION);
   }
 
   @Override
   public Future<?> stop() {
-    running = false;
-    deadLetters.stop();
-    // The batch being handled finishes and is committed, so a clean stop leaves nothing to read again.
-    return batchInProgress.transform(done -> commits.closeAfterLastCommit(consumer)).eventually(producer::close);
+    return loop.stop();
   }
 
-  /** The silence check runs in the loop, between batches, so it never moves a state a batch is moving. */
-  private void pollNext() {
-    if (!running) {
-      return;
-    }
-    Future<Void> checked = silenceCheckDue() ? checkSilences() : Future.succeededFuture();
-    batchInProgress = checked.compose(v -> consumer.poll(POLL_TIMEOUT).compose(records -> {
-      caughtUp = records.isEmpty();
-      return handle(records).recover(error -> Rewind.toStartOf(consumer, records).transform(rewound -> Future.failedFuture(error)));
-    }));
-    batchInProgress.onComplete(done -> {
-      if (done.succeeded()) {
-        vertx.runOnContext(v -> pollNext());
-      } else {
-        if (running) {
-          LOG.warn("Delivery events batch not done, reading it again: {}", done.cause().getMessage());
-        }
-        // What the failed batch changed in memory was not saved: start again from the store.
-        states.clear();
-        vertx.setTimer(RETRY_AFTER_FAILURE_MS, id -> pollNext());
-      }
-    });
+  /** Deliveries of partitions that moved may have been followed elsewhere meanwhile: their state is read again. */
+  @Override
+  public int remembered() {
+    return states.size();
+  }
+
+  @Override
+  public void forget() {
+    states.clear();
+  }
+
+  @Override
+  public Future<Void> handle(List<BatchLoop.Read<Position>> reads) {
+    return loadStates(reads)
+        .compose(v -> learnFacts(reads))
+        .compose(v -> apply(reads));
   }
 
   /**
-   * Every {@link #SILENCE_CHECK_INTERVAL_MS}, once this member has read all that is waiting: the positions not read
-   * yet may be the very ones whose absence would look like a stall. A member that never catches up (a sustained
-   * flood) still checks, {@code stalled.after.seconds} late at most.
+   * The silence check, in the loop between batches so it never moves a state a batch is moving: every
+   * {@link #SILENCE_CHECK_INTERVAL_MS}, once this member has read all that is waiting (the positions not read yet may
+   * be the very ones whose absence would look like a stall). A member that never catches up (a sustained flood) still
+   * checks, {@code stalled.after.seconds} late at most.
    */
-  private boolean silenceCheckDue() {
+  @Override
+  public Future<Void> betweenBatches(boolean caughtUp) {
     long now = System.currentTimeMillis();
-    return now >= nextSilenceCheckMs && (caughtUp || now >= nextSilenceCheckMs + stalledAfterMs);
+    boolean due = now >= nextSilenceCheckMs && (caughtUp || now >= nextSilenceCheckMs + stalledAfterMs);
+    return due ? checkSilences() : Future.succeededFuture();
   }
 
-  private Future<Void> handle(KafkaConsumerRecords<String, String> records) {
-    if (records.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Read> reads = new ArrayList<>(records.size());
-    List<Future<Void>> rejected = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      KafkaConsumerRecord<String, String> record = records.recordAt(i);
-      commits.begin(new TopicPartition(record.topic(), record.partition()), record.offset());
-      try {
-        reads.add(new Read(record.partition(), Position.fromJson(record.value())));
-      } catch (InvalidMessageException e) {
-        rejected.add(deadLetters.send(record, e.getMessage()));
-      }
-    }
-    return Future.all(rejected)
-        .compose(v -> loadStates(reads))
-        .compose(v -> learnFacts(reads))
-        .compose(v -> apply(reads))
-        .onSuccess(v -> {
-          for (int i = 0; i < records.size(); i++) {
-            KafkaConsumerRecord<String, String> record = records.recordAt(i);
-            commits.done(new TopicPartition(record.topic(), record.partition()), record.offset());
-          }
-          if (states.size() > MAX_CACHED_DELIVERIES) {
-            states.clear();
-          }
-          commitDone();
-        });
-  }
-
-  private Future<Void> loadStates(List<Read> reads) {
+  private Future<Void> loadStates(List<BatchLoop.Read<Position>> reads) {
     Set<String> unknown = new LinkedHashSet<>();
     reads.forEach(read -> {
-      if (!states.containsKey(read.position().deliveryId())) {
-        unknown.add(read.position().deliveryId());
+      if (!states.containsKey(read.value().deliveryId())) {
+        unknown.add(read.value().deliveryId());
       }
     });
     if (unknown.isEmpty()) {
@@ -209,11 +136,11 @@ public final class EventsVerticle extends VerticleBase {
    * The facts of the deliveries first seen in this batch (a device's from its stored delivery, a simulated one's from
    * its route), and every planned route of the batch learned by the catalogue (it may have been uploaded elsewhere).
    */
-  private Future<Void> learnFacts(List<Read> reads) {
+  private Future<Void> learnFacts(List<BatchLoop.Read<Position>> reads) {
     Map<String, Position> firstOfNew = new LinkedHashMap<>();
     reads.forEach(read -> {
-      if (states.get(read.position().deliveryId()).facts == null) {
-        firstOfNew.putIfAbsent(read.position().deliveryId(), read.position());
+      if (states.get(read.value().deliveryId()).facts == null) {
+        firstOfNew.putIfAbsent(read.value().deliveryId(), read.value());
       }
     });
     List<String> devices = firstOfNew.values().stream().filter(Position::fromDevice).map(Position::deliveryId).toList();
@@ -224,7 +151,7 @@ public final class EventsVerticle extends VerticleBase {
       Set<String> needed = new HashSet<>();
       firstOfNew.values().stream().filter(p -> !p.fromDevice()).forEach(p -> needed.add(p.routeId()));
       reads.forEach(read -> {
-        DeliveryFacts facts = states.get(read.position().deliveryId()).facts;
+        DeliveryFacts facts = states.get(read.value().deliveryId()).facts;
         if (facts != null && facts.plannedRouteId() != null) {
           needed.add(facts.plannedRouteId());
         }
@@ -243,16 +170,16 @@ public final class EventsVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> apply(List<Read> reads) {
+  private Future<Void> apply(List<BatchLoop.Read<Position>> reads) {
     List<DeliveryEvent> events = new ArrayList<>();
     Set<EventState> changed = new LinkedHashSet<>();
-    for (Read read : reads) {
-      EventState state = states.get(read.position().deliveryId());
+    for (BatchLoop.Read<Position> read : reads) {
+      EventState state = states.get(read.value().deliveryId());
       long newestBefore = state.newestSeq;
       boolean endedBefore = state.ended;
-      events.addAll(rules.onPosition(state, read.position(), planned(state)));
+      events.addAll(rules.onPosition(state, read.value(), planned(state)));
       if (state.newestSeq != newestBefore || state.ended != endedBefore) {
-        state.partition = read.partition();
+        state.partition = read.record().partition();
         changed.add(state);
       }
     }
@@ -271,7 +198,7 @@ public final class EventsVerticle extends VerticleBase {
   private Future<Void> checkSilences() {
     nextSilenceCheckMs = System.currentTimeMillis() + SILENCE_CHECK_INTERVAL_MS;
     Instant now = Instant.now();
-    return consumer.assignment().compose(assigned -> {
+    return loop.assignment().compose(assigned -> {
       List<Integer> partitions = assigned.stream().filter(p -> p.getTopic().equals(Topics.NEW_POSITION))
           .map(TopicPartition::getPartition).toList();
       return partitions.isEmpty() ? Future.succeededFuture(List.<EventState>of())
@@ -306,9 +233,5 @@ public final class EventsVerticle extends VerticleBase {
           metrics.eventRaised(event.type().wireName());
           LOG.debug("Delivery {}: {} ({})", event.deliveryId(), event.type().wireName(), event.eventId());
         }));
-  }
-
-  private void commitDone() {
-    commits.commitDone(consumer).onFailure(e -> LOG.debug("Delivery events commit failed, will retry: {}", e.getMessage()));
   }
 }
