@@ -76,7 +76,9 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
     savedStates = new EventStates(mongo);
     timeline = new EventTimeline(mongo);
     producer = KafkaProducer.createShared(vertx, "code-delivery-events", KafkaClients.producer(config.kafkaConnection()));
-    loop = BatchLoop.create(vertx, "Delivery events", config, ConsumerGroups.EVENTS, producer, metrics, Position::fromJson, this);
+    loop = BatchLoop.create(vertx, "Delivery events", config, ConsumerGroups.EVENTS, producer, metrics, Position::fromJson,
+        // The persistence group dead-letters the positions nobody can use; a second copy of each would be noise.
+        BatchLoop.Unusable.SKIP, this);
     return loop.start(Topics.NEW_POSITION);
   }
 

@@ -33,6 +33,14 @@ public final class BatchLoop<T> {
   /** Keys whose state a stage keeps in memory at most; beyond, it starts over from the store. */
   static final int MAX_REMEMBERED_KEYS = 100_000;
 
+  /** What becomes of a record that cannot be used. */
+  public enum Unusable {
+    /** Moved to the dead letters: the loop's group is the one that does it for its topic. */
+    DEAD_LETTER,
+    /** Passed over (logged at DEBUG): another group of the topic dead-letters it, and a second copy would be noise. */
+    SKIP
+  }
+
   /** A record's value as parsed, with the record it came from. */
   public record Read<T>(KafkaConsumerRecord<String, String> record, T value) {
   }
@@ -59,6 +67,7 @@ public final class BatchLoop<T> {
   private final String groupId;
   private final KafkaConsumer<String, String> consumer;
   private final KafkaProducer<String, String> producer;
+  /** Null when unusable records are skipped. */
   private final DeadLetters deadLetters;
   private final Function<String, T> parse;
   private final Stage<T> stage;
@@ -68,10 +77,10 @@ public final class BatchLoop<T> {
   private Future<Void> batchInProgress = Future.succeededFuture();
 
   private BatchLoop(Vertx vertx, String name, String groupId, KafkaConsumer<String, String> consumer,
-                    KafkaProducer<String, String> producer, PipelineMetrics metrics, Function<String, T> parse, Stage<T> stage) {
+                    KafkaProducer<String, String> producer, DeadLetters deadLetters, Function<String, T> parse, Stage<T> stage) {
     this.parse = parse;
     this.producer = producer;
-    this.deadLetters = new DeadLetters(vertx, producer, metrics);
+    this.deadLetters = deadLetters;
     this.vertx = vertx;
     this.name = name;
     this.groupId = groupId;
@@ -85,14 +94,15 @@ public final class BatchLoop<T> {
    * The loop closes the producer when it stops. Call it, and {@link #start}, on the stage's verticle's context.
    *
    * @param name  what the logs call the stage ("Tracking")
-   * @param parse a record's value as the stage reads it; throws {@link InvalidMessageException} for one to dead-letter
+   * @param parse a record's value as the stage reads it; throws {@link InvalidMessageException} for an unusable one
    */
   public static <T> BatchLoop<T> create(Vertx vertx, String name, AppConfig config, String groupId,
                                         KafkaProducer<String, String> producer, PipelineMetrics metrics,
-                                        Function<String, T> parse, Stage<T> stage) {
+                                        Function<String, T> parse, Unusable unusable, Stage<T> stage) {
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
         KafkaClients.consumer(config.kafkaConnection(), groupId, "earliest", config.instanceId())));
-    return new BatchLoop<>(vertx, name, groupId, consumer, producer, metrics, parse, stage);
+    DeadLetters deadLetters = unusable == Unusable.DEAD_LETTER ? new DeadLetters(vertx, producer, metrics) : null;
+    return new BatchLoop<>(vertx, name, groupId, consumer, producer, deadLetters, parse, stage);
   }
 
   /** The partitions this member holds now. */
@@ -118,7 +128,9 @@ public final class BatchLoop<T> {
   /** The batch being handled finishes and is committed, so a clean stop leaves nothing to read again. */
   public Future<Void> stop() {
     running = false;
-    deadLetters.stop();
+    if (deadLetters != null) {
+      deadLetters.stop();
+    }
     return batchInProgress.transform(done -> commits.closeAfterLastCommit(consumer)).eventually(producer::close);
   }
 
@@ -156,7 +168,12 @@ public final class BatchLoop<T> {
       try {
         reads.add(new Read<>(record, parse.apply(record.value())));
       } catch (InvalidMessageException e) {
-        rejected.add(deadLetters.send(record, e.getMessage()));
+        if (deadLetters != null) {
+          rejected.add(deadLetters.send(record, e.getMessage()));
+        } else {
+          LOG.debug("{} skipping unusable record {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(),
+              e.getMessage());
+        }
       }
     }
     return Future.all(rejected).compose(v -> stage.handle(reads)).onSuccess(v -> {

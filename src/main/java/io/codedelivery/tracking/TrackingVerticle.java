@@ -81,7 +81,8 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     savedStates = new TrackingStates(mongo);
     deviceStore = DeviceStore.create(vertx, config);
     producer = KafkaProducer.createShared(vertx, "code-delivery-tracking", KafkaClients.producer(config.kafkaConnection()));
-    loop = BatchLoop.create(vertx, "Tracking", config, ConsumerGroups.TRACKING, producer, metrics, DeviceFix::fromJson, this);
+    loop = BatchLoop.create(vertx, "Tracking", config, ConsumerGroups.TRACKING, producer, metrics, DeviceFix::fromJson,
+        BatchLoop.Unusable.DEAD_LETTER, this);
     vertx.eventBus().<String>localConsumer(Addresses.DEVICE_ASSIGNMENT_CHANGED, changed -> assignments.remove(changed.body()));
     return loop.start(Topics.DEVICE_POSITIONS);
   }
