@@ -1,8 +1,8 @@
 package io.codedelivery.events;
 
 import io.codedelivery.config.AppConfig;
-import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.BatchLoop;
+import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeliveryEvent;
@@ -87,12 +87,12 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
     return loop.stop();
   }
 
-  /** Deliveries of partitions that moved may have been followed elsewhere meanwhile: their state is read again. */
   @Override
   public int remembered() {
     return states.size();
   }
 
+  /** Deliveries of partitions that moved may have been followed elsewhere meanwhile: their state is read again. */
   @Override
   public void forget() {
     states.clear();

@@ -1,8 +1,8 @@
 package io.codedelivery.tracking;
 
 import io.codedelivery.config.AppConfig;
-import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.BatchLoop;
+import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.ConsumerGroups;
@@ -12,8 +12,8 @@ import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
 import io.codedelivery.persistence.DeliveryStatus;
-import io.codedelivery.persistence.DeviceDeliveries;
 import io.codedelivery.persistence.DeviceDeliveries.Assignment;
+import io.codedelivery.persistence.DeviceDeliveries;
 import io.codedelivery.persistence.DeviceStore;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
@@ -92,12 +92,12 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     return loop.stop();
   }
 
-  /** Devices of partitions that moved may have been tracked elsewhere meanwhile: their state is read again. */
   @Override
   public int remembered() {
     return states.size();
   }
 
+  /** Devices of partitions that moved may have been tracked elsewhere meanwhile: their state is read again. */
   @Override
   public void forget() {
     states.clear();
