@@ -5,6 +5,7 @@ import io.codedelivery.bridge.DeliveryAdmission;
 import io.codedelivery.access.Access;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Role;
+import io.codedelivery.events.EventsVerticle;
 import io.codedelivery.infra.EmbeddedKafka;
 import io.codedelivery.ingest.IngestVerticle;
 import io.codedelivery.infra.EmbeddedMongo;
@@ -191,6 +192,7 @@ public final class Application implements AutoCloseable {
         new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, simulationStall),
         new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
         new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.EVENTS, roles.contains(Role.TRACKING), true, stall),
         new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
@@ -222,7 +224,12 @@ public final class Application implements AutoCloseable {
   }
 
   private void deploy(Role role) throws Exception {
-    await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
+    DeploymentOptions instances = new DeploymentOptions().setInstances(config.instances(role));
+    await(vertx.deployVerticle(verticleFor(role), instances));
+    if (role == Role.TRACKING) {
+      // Delivery events are computed in the tracking stage, from every position it and the simulation produce.
+      await(vertx.deployVerticle(() -> new EventsVerticle(context), instances));
+    }
     deployed.add(role);
     LOG.info("Deployed {} × {}", config.instances(role), role.configName());
   }

@@ -9,6 +9,8 @@ import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.HttpServers;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeviceStore;
+import io.codedelivery.persistence.EventTimeline;
+import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -59,7 +61,8 @@ public final class WebVerticle extends VerticleBase {
     new SockJsBridge(vertx, config, context.metrics(), access, queries).mount(router, sameOrigin, guard.connectionUser());
     // Open without an account: signing in, a customer's tracking link, and the pages' settings.
     new SessionApi(guard, config, context.metrics(), sameOrigin).mount(router);
-    new TrackApi(vertx, access, queries, context.routes(), config.simulationIntervalMs()).mount(router);
+    new TrackApi(vertx, access, queries, new EventTimeline(Store.client(vertx, config, Store.Pool.READS)), context.routes(),
+        config.simulationIntervalMs()).mount(router);
     new PageConfigApi(config).mount(router);
     // Everything else under /api needs an operator allowed to do it.
     router.route("/api/*").handler(ctx -> guard.require(AccessRules.permissionFor(ctx.request().method(), ctx.normalizedPath())).handle(ctx));

@@ -79,6 +79,7 @@ class AccessMatrixIT {
       GET    /api/deliveries                                -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}                    -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}/positions          -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}/events             -                                                                401  200    200        200   401        401      401     401
       POST   /api/deliveries                                {"routeId":"1"}                                                  401  403    202        202   401        401      401     401
       POST   /api/deliveries/{simulated}/complete           -                                                                401  403    409        409   401        401      401     401
       POST   /api/deliveries/{simulated}/cancel             -                                                                401  403    409        409   401        401      401     401
@@ -97,6 +98,7 @@ class AccessMatrixIT {
       DELETE /api/users/{doomedUser}                        -                                                                401  403    403        204   401        401      401     401
       GET    /api/track/{link}                              -                                                                200  200    200        200   200        200      200     200
       GET    /api/track/{link}/positions                    -                                                                200  200    200        200   200        200      200     200
+      GET    /api/track/{link}/events                       -                                                                200  200    200        200   200        200      200     200
       GET    /api/./users                                   -                                                                401  403    403        200   401        401      401     401
       GET    /api//users                                    -                                                                401  403    403        200   401        401      401     401
       GET    //api/users                                    -                                                                401  403    403        200   401        401      401     401
