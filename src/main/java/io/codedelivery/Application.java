@@ -30,6 +30,7 @@ import io.codedelivery.simulation.RouteFiles;
 import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.tracking.TrackingVerticle;
 import io.codedelivery.web.WebVerticle;
+import io.codedelivery.webhooks.WebhookVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
@@ -193,6 +194,7 @@ public final class Application implements AutoCloseable {
         new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
         new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
         new ConsumerLag.Group(ConsumerGroups.EVENTS, roles.contains(Role.TRACKING), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.WEBHOOKS, roles.contains(Role.TRACKING), true, stall),
         new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
@@ -229,6 +231,8 @@ public final class Application implements AutoCloseable {
     if (role == Role.TRACKING) {
       // Delivery events are computed in the tracking stage, from every position it and the simulation produce.
       await(vertx.deployVerticle(() -> new EventsVerticle(context), instances));
+      // One per process whatever the tracking instances: its per-endpoint limits count this process's requests.
+      await(vertx.deployVerticle(new WebhookVerticle(context)));
     }
     deployed.add(role);
     LOG.info("Deployed {} × {}", config.instances(role), role.configName());
