@@ -61,15 +61,18 @@ async function signOut() {
 }
 
 /**
- * Shows who is signed in, with their roles, the link to the users page for an admin (where the page has one) and
+ * Shows who is signed in, with their roles, the links to the users and webhooks pages for an admin (where the page has one) and
  * the Sign out button; onProblem gets the words when signing out was not confirmed (the page stays).
  */
 export function showAccount(session, controls, onProblem) {
   document.getElementById('account-user').textContent = session.username;
   document.getElementById('account-roles').textContent = describeRoles(session.roles);
-  const usersLink = document.getElementById('users-link');
-  if (usersLink) {
-    usersLink.hidden = !controls.manageUsers;
+  // The administration pages, for an admin (where the page links them).
+  for (const id of ['users-link', 'webhooks-link']) {
+    const link = document.getElementById(id);
+    if (link) {
+      link.hidden = !controls.manageUsers;
+    }
   }
   const button = document.getElementById('sign-out');
   button.addEventListener('click', async () => {

@@ -96,6 +96,11 @@ class AccessMatrixIT {
       POST   /api/users                                     {"username":"{newUser}","password":"long-enough-pw","roles":["viewer"]} 401 403 403     201   401        401      401     401
       PUT    /api/users/{spareUser}                         {"roles":["dispatcher"]}                                         401  403    403        204   401        401      401     401
       DELETE /api/users/{doomedUser}                        -                                                                401  403    403        204   401        401      401     401
+      GET    /api/webhooks                                  -                                                                401  403    403        200   401        401      401     401
+      POST   /api/webhooks                                  {"url":"https://192.0.2.10/hook","secret":"sixteen-chars-or-more"} 401 403 403          201   401        401      401     401
+      PATCH  /api/webhooks/{webhook}                        {"enabled":false}                                                401  403    403        200   401        401      401     401
+      GET    /api/webhooks/{webhook}/deliveries             -                                                                401  403    403        200   401        401      401     401
+      DELETE /api/webhooks/{doomedWebhook}                  -                                                                401  403    403        204   401        401      401     401
       GET    /api/track/{link}                              -                                                                200  200    200        200   200        200      200     200
       GET    /api/track/{link}/positions                    -                                                                200  200    200        200   200        200      200     200
       GET    /api/track/{link}/events                       -                                                                200  200    200        200   200        200      200     200
@@ -182,6 +187,8 @@ class AccessMatrixIT {
     FACTS.put("newUser", "new-" + run);
     FACTS.put("spareUser", createUser("spare-" + run));
     FACTS.put("doomedUser", createUser("doomed-" + run));
+    FACTS.put("webhook", createWebhook());
+    FACTS.put("doomedWebhook", createWebhook());
     FACTS.put("routeFile", new JsonObject().put("type", "LineString").put("coordinates", new JsonArray(IntStream.range(0, 3)
         .mapToObj(i -> new JsonArray().add(-47.90 + i * 0.001).add(-15.80 - i * 0.001)).toList())).encode());
   }
@@ -358,6 +365,14 @@ class AccessMatrixIT {
         .put("password", "long-enough-pw").put("roles", new JsonArray().add("viewer")).encode(), stack.adminToken());
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return username;
+  }
+
+  /** A webhook to a documentation address (192.0.2.0/24, public to the guard yet never routed), so nothing is ever sent. */
+  private static String createWebhook() throws Exception {
+    HttpResponse<String> created = call("POST", "/api/webhooks", new JsonObject().put("url", "https://192.0.2.10/hook")
+        .put("secret", "sixteen-chars-or-more").encode(), stack.adminToken());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return new JsonObject(created.body()).getString("id");
   }
 
   /** The token with one character in the middle of its signature changed (the last one may carry only padding bits). */
