@@ -3,7 +3,7 @@
 // pages show who is signed in and a Sign out button in the same elements (#account…, #sign-out).
 // Writes are same-origin fetches, so the browser's Origin header is what the server's CSRF check looks for.
 
-import { describeRoles, signInAddress, SIGN_IN_PATH } from './access.js';
+import { controlsFor, describeRoles, signInAddress, SIGN_IN_PATH } from './access.js';
 
 /**
  * One API call: {status, body, headers}; body is the parsed JSON or null, status 0 when the server could not be
@@ -81,4 +81,26 @@ export function showAccount(session, controls, onProblem) {
     }
   });
   document.getElementById('account').hidden = false;
+}
+
+/**
+ * How an admin page (users, webhooks) starts: who is signed in shown, and true when they may manage `what`; else
+ * false, with the page's list saying why (or the problem reported) and its #add-section hidden.
+ */
+export async function startAdminPage(what, list, onProblem) {
+  const { session, status } = await currentSession();
+  if (!session) {
+    if (status !== 401) {
+      onProblem('Could not tell who is signed in; reload the page to try again.');
+    }
+    return false;
+  }
+  const controls = controlsFor(session.roles);
+  showAccount(session, controls, onProblem);
+  if (!controls.manageUsers) {
+    list.dataset.empty = `Only an admin can manage ${what}.`;
+    document.getElementById('add-section').hidden = true;
+    return false;
+  }
+  return true;
 }

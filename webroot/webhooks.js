@@ -2,8 +2,8 @@
 // deletes one, and shows what was sent to one. Same-origin JSON requests as on the users page; refusals are shown in
 // the server's words; all text goes in through textContent.
 
-import { apiErrorText, controlsFor } from './access.js';
-import { callApi, currentSession, showAccount } from './account.js';
+import { apiErrorText } from './access.js';
+import { callApi, startAdminPage } from './account.js';
 import { element } from './dom.js';
 import { attemptText, deliveryText, EVENT_TYPES, eventsText, newWebhookProblem } from './webhook-text.js';
 
@@ -159,21 +159,10 @@ function wireAddForm() {
 }
 
 async function main() {
-  const { session, status: sessionStatus } = await currentSession();
-  if (!session) {
-    if (sessionStatus !== 401) {
-      report({ problem: 'Could not tell who is signed in; reload the page to try again.' });
-    }
-    return;
+  if (await startAdminPage('webhooks', list, (problem) => report({ problem }))) {
+    wireAddForm();
+    await loadWebhooks();
   }
-  showAccount(session, controlsFor(session.roles), (problem) => report({ problem }));
-  if (!controlsFor(session.roles).manageUsers) {
-    list.dataset.empty = 'Only an admin can manage webhooks.';
-    byId('add-section').hidden = true;
-    return;
-  }
-  wireAddForm();
-  await loadWebhooks();
 }
 
 main();

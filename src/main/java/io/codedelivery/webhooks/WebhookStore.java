@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.util.Collection;
@@ -28,6 +29,15 @@ public final class WebhookStore {
 
   public WebhookStore(MongoClient mongo) {
     this.mongo = mongo;
+  }
+
+  /**
+   * The index the dispatchers' due query walks on MongoDB (pending, soonest first); creating it again is a no-op.
+   * The embedded store scans either way, which the query's limit and the few pending deliveries keep small.
+   */
+  Future<Void> prepare() {
+    return mongo.createIndexWithOptions(Store.WEBHOOK_DELIVERIES, new JsonObject().put("status", 1).put("nextAttemptAtMs", 1),
+        new IndexOptions().name("status_nextAttemptAtMs"));
   }
 
   public Future<Void> create(Webhook webhook) {

@@ -76,7 +76,7 @@ public final class WebhookVerticle extends VerticleBase {
     consumer.partitionsRevokedHandler(commits::forget);
     vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitDone());
     running = true;
-    return consumer.subscribe(Topics.DELIVERY_EVENTS).onSuccess(v -> {
+    return store.prepare().compose(v -> consumer.subscribe(Topics.DELIVERY_EVENTS)).onSuccess(v -> {
       LOG.info("Webhooks consuming {} as group {}", Topics.DELIVERY_EVENTS, ConsumerGroups.WEBHOOKS);
       pollNext();
     });
