@@ -142,21 +142,17 @@ final class WebhookDispatcher {
     metrics.webhookAttempt("failed");
     LOG.warn("Webhook {} ({}): event {} given up after {} attempts, the last {}", webhook.id(), webhook.url(),
         delivery.eventId(), delivery.attemptCount() + 1,
-        attempt.error() != null ? attempt.error() : "answered " + attempt.httpStatus());
+        attempt.httpStatus() != null ? "answered HTTP " + attempt.httpStatus() : "failed: " + attempt.error());
     return delivery.after(attempt, WebhookDelivery.Status.FAILED, now);
   }
 
-  /** What was wrong with an answer that was not 2xx, beside its status; null for a 2xx. */
+  /** A note beside a redirect's status (its Location, which was not followed); null for any other answer. */
   private static String problemOf(HttpResponse<Void> response) {
-    int status = response.statusCode();
-    if (status / 100 == 2) {
+    if (response.statusCode() / 100 != 3) {
       return null;
     }
-    if (status / 100 == 3) {
-      String location = response.getHeader("location");
-      return "redirect" + (location == null ? "" : " to " + abbreviate(location)) + " not followed";
-    }
-    return "not a 2xx answer";
+    String location = response.getHeader("location");
+    return "redirect" + (location == null ? "" : " to " + abbreviate(location)) + " not followed";
   }
 
   private static String describe(Throwable error) {

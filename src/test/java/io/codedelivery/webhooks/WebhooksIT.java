@@ -8,6 +8,8 @@ import io.codedelivery.config.Setting;
 import io.codedelivery.model.DeliveryEvent;
 import io.codedelivery.model.LatLon;
 import io.codedelivery.model.Topics;
+import io.codedelivery.persistence.Store;
+import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -219,6 +221,22 @@ class WebhooksIT {
   }
 
   @Test
+  void aDeliveryStillFailingWhenItsEventIsOlderThanTheRetryPeriodIsMarkedFailedAndNotTriedAgain() {
+    WebhookReceiver receiver = receiver();
+    receiver.answer(WebhookReceiver.Answer.of(500));
+    String id = register(receiver.url("/given-up"));
+    // webhook.retry.hours is 24: an event of 25 hours ago gets one attempt, and no other once that fails.
+    produceAt(Instant.now().minus(Duration.ofHours(25)), DeliveryEvent.Type.LATE);
+
+    JsonObject delivery = await().atMost(WAIT).until(() -> deliveries(id), list -> statuses(list).equals(Set.of("failed")))
+        .getJsonObject(0);
+    assertThat(delivery.getInteger("attemptCount")).isEqualTo(1);
+    assertThat(delivery.containsKey("nextAttemptAt")).isFalse();
+    assertThat(delivery.getJsonArray("attempts").getJsonObject(0).getInteger("status")).isEqualTo(500);
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> receiver.received().size() == 1);
+  }
+
+  @Test
   void deletingAWebhookStopsItsPendingDeliveries() {
     WebhookReceiver receiver = receiver();
     receiver.answer(WebhookReceiver.Answer.of(503));
@@ -267,6 +285,41 @@ class WebhooksIT {
         .isEqualTo(204);
   }
 
+  /**
+   * A webhook registered while its host resolved to a public address, whose name now resolves to loopback (DNS
+   * rebinding): stored directly, as the API would have stored it before the change, on a stack without
+   * webhook.allow.private. Each attempt is refused before any request, and the refusal is its recorded answer.
+   */
+  @Test
+  void anAttemptToATargetThatNowResolvesPrivateIsRefusedAndRecorded() {
+    TestStack production = TestStack.shared();
+    WebhookReceiver receiver = receiver();
+    String id = UUID.randomUUID().toString();
+    StoreProbe.await(new StoreProbe(production.app()).mongo().insert(Store.WEBHOOKS, new JsonObject().put("_id", id)
+        .put("url", receiver.url("/rebound")).put("secret", SECRET).put("events", new JsonArray()).put("enabled", true)
+        .put("createdAt", Store.date(Instant.now()))));
+    try {
+      String deliveryId = UUID.randomUUID().toString();
+      DeliveryEvent event = new DeliveryEvent(DeliveryEvent.idOf(deliveryId, DeliveryEvent.Type.STARTED, 1), deliveryId,
+          DeliveryEvent.Type.STARTED, Instant.now().truncatedTo(ChronoUnit.MILLIS), null, null);
+      try (KafkaProducer<String, String> productionProducer = production.kafkaProducer()) {
+        productionProducer.send(new ProducerRecord<>(Topics.DELIVERY_EVENTS, deliveryId, event.toJson().encode())).get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("event not produced", e);
+      }
+
+      JsonArray deliveries = await().atMost(WAIT).until(() -> new JsonArray(call(production, "GET", "/api/webhooks/" + id + "/deliveries", null).body()),
+          list -> list.size() == 1 && !list.getJsonObject(0).getJsonArray("attempts").isEmpty());
+      JsonObject attempt = deliveries.getJsonObject(0).getJsonArray("attempts").getJsonObject(0);
+      assertThat(attempt.containsKey("status")).isFalse();
+      assertThat(attempt.getString("error")).contains("resolves to 127.0.0.1", "loopback");
+      assertThat(deliveries.getJsonObject(0).getString("status")).isEqualTo("pending");
+      assertThat(receiver.received()).isEmpty();
+    } finally {
+      call(production, "DELETE", "/api/webhooks/" + id, null);
+    }
+  }
+
   private WebhookReceiver receiver() {
     WebhookReceiver receiver = new WebhookReceiver();
     receivers.add(receiver);
@@ -284,11 +337,16 @@ class WebhooksIT {
 
   /** Events of a new delivery, one of each type given, produced as the events stage would; by event id. */
   private static Map<String, DeliveryEvent> produce(DeliveryEvent.Type... types) {
+    return produceAt(Instant.now(), types);
+  }
+
+  /** {@link #produce} with events that happened at the given time. */
+  private static Map<String, DeliveryEvent> produceAt(Instant at, DeliveryEvent.Type... types) {
     String deliveryId = UUID.randomUUID().toString();
     Map<String, DeliveryEvent> events = new LinkedHashMap<>();
     for (int seq = 0; seq < types.length; seq++) {
       DeliveryEvent event = new DeliveryEvent(DeliveryEvent.idOf(deliveryId, types[seq], seq + 1L), deliveryId, types[seq],
-          Instant.now().truncatedTo(ChronoUnit.MILLIS), new LatLon(-15.79, -47.88), new JsonObject().put("seq", seq + 1));
+          at.truncatedTo(ChronoUnit.MILLIS), new LatLon(-15.79, -47.88), new JsonObject().put("seq", seq + 1));
       events.put(event.eventId(), event);
       try {
         producer.send(new ProducerRecord<>(Topics.DELIVERY_EVENTS, deliveryId, event.toJson().encode())).get(30, TimeUnit.SECONDS);
