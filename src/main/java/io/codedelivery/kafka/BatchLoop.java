@@ -92,6 +92,7 @@ public final class BatchLoop<T> {
    * A loop of a member of the group (rebalanced cooperatively, so the others keep reading while partitions move; read
    * from the earliest record when the group has no offsets yet), dead-lettering through the stage's own producer.
    * The loop closes the producer when it stops. Call it, and {@link #start}, on the stage's verticle's context.
+   * A stage that produces nothing and skips unusable records passes no producer (null).
    *
    * @param name  what the logs call the stage ("Tracking")
    * @param parse a record's value as the stage reads it; throws {@link InvalidMessageException} for an unusable one
@@ -131,7 +132,8 @@ public final class BatchLoop<T> {
     if (deadLetters != null) {
       deadLetters.stop();
     }
-    return batchInProgress.transform(done -> commits.closeAfterLastCommit(consumer)).eventually(producer::close);
+    return batchInProgress.transform(done -> commits.closeAfterLastCommit(consumer))
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
   }
 
   private void pollNext() {
