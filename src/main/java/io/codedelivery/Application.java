@@ -2,6 +2,7 @@ package io.codedelivery;
 
 import io.codedelivery.bridge.BridgeVerticle;
 import io.codedelivery.bridge.DeliveryAdmission;
+import io.codedelivery.bridge.EventForwarder;
 import io.codedelivery.access.Access;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Role;
@@ -191,7 +192,8 @@ public final class Application implements AutoCloseable {
         new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, simulationStall),
         new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
         new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
-        new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
+        new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall),
+        new ConsumerLag.Group(ConsumerGroups.bridgeEvents(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
   private Supplier<? extends Deployable> verticleFor(Role role) throws Exception {
@@ -223,6 +225,10 @@ public final class Application implements AutoCloseable {
 
   private void deploy(Role role) throws Exception {
     await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
+    // One per process, whatever the bridge's instance count: each event reaches this process's event bus once.
+    if (role == Role.BRIDGE) {
+      await(vertx.deployVerticle(new EventForwarder(context)));
+    }
     deployed.add(role);
     LOG.info("Deployed {} × {}", config.instances(role), role.configName());
   }
