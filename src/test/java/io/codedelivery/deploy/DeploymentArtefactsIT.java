@@ -258,8 +258,11 @@ class DeploymentArtefactsIT {
       }
     }
     byId.values().forEach(object -> object.getJsonArray("references", new JsonArray()).stream().map(JsonObject.class::cast)
-        .forEach(reference -> assertThat(byId.get(reference.getString("id"))).as("%s refers to %s", object.getString("id"), reference)
-            .isNotNull().satisfies(target -> assertThat(target.getString("type")).isEqualTo(reference.getString("type")))));
+        .forEach(reference -> {
+          JsonObject target = byId.get(reference.getString("id"));
+          assertThat(target).as("%s refers to %s", object.getString("id"), reference).isNotNull();
+          assertThat(target.getString("type")).as("the type of %s", reference).isEqualTo(reference.getString("type"));
+        }));
     assertThat(byId.get("code-delivery-events").getJsonObject("attributes").getString("title")).isEqualTo(Topics.DELIVERY_EVENTS + "*");
     assertThat(byId.get("code-delivery-dashboard").getJsonArray("references").stream().map(r -> ((JsonObject) r).getString("id")))
         .contains("code-delivery-events-per-hour", "code-delivery-late-deliveries");
