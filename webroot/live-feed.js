@@ -77,12 +77,17 @@ export class LiveFeed {
    * registration. Nothing happens while the socket is closed or the delivery is already followed.
    */
   follow(deliveryId, onPosition, onError) {
-    if (this.followed.has(deliveryId) || !this.isOpen()) {
+    this.register(this.followed, deliveryAddress(deliveryId), deliveryId, onPosition, onError);
+  }
+
+  /** Registers for one delivery's address, kept in `followed` by delivery id; once per socket. */
+  register(followed, address, deliveryId, onBody, onError) {
+    if (followed.has(deliveryId) || !this.isOpen()) {
       return;
     }
-    const handler = (err, message) => (err ? onError(err) : onPosition(message.body));
-    this.followed.set(deliveryId, handler);
-    this.bus.registerHandler(deliveryAddress(deliveryId), this.headers, handler);
+    const handler = (err, message) => (err ? onError(err) : onBody(message.body));
+    followed.set(deliveryId, handler);
+    this.bus.registerHandler(address, this.headers, handler);
   }
 
   /** Frees the registration (the server caps them per socket); a finished delivery sends nothing more. */
@@ -99,12 +104,7 @@ export class LiveFeed {
    * each event body, onError a failed registration. As follow(), nothing happens while closed or already followed.
    */
   followEvents(deliveryId, onEvent, onError) {
-    if (this.followedEvents.has(deliveryId) || !this.isOpen()) {
-      return;
-    }
-    const handler = (err, message) => (err ? onError(err) : onEvent(message.body));
-    this.followedEvents.set(deliveryId, handler);
-    this.bus.registerHandler(deliveryEventsAddress(deliveryId), this.headers, handler);
+    this.register(this.followedEvents, deliveryEventsAddress(deliveryId), deliveryId, onEvent, onError);
   }
 
   /** Asks the server to start a delivery on this route; resolves to the reply's body ({deliveryId, …}, or undefined). */

@@ -1,7 +1,6 @@
 package io.codedelivery.bridge;
 
 import io.codedelivery.kafka.CommitTracker;
-import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.ConsumerGroups;
@@ -11,7 +10,6 @@ import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -43,22 +41,10 @@ public final class EventForwarder extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    String instanceId = context.config().instanceId();
-    String groupId = ConsumerGroups.bridgeEvents(instanceId);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(context.config().kafkaConnection(), groupId, "latest", instanceId)));
+    String groupId = ConsumerGroups.bridgeEvents(context.config().instanceId());
+    consumer = ProcessConsumer.create(vertx, context.config(), groupId);
     consumer.handler(this::onEvent);
-    // Starting at "latest", events produced before the partitions are held would be missed: the forwarder (and
-    // the process's readiness) waits for them, as the bridge does.
-    Promise<Void> assigned = Promise.promise();
-    consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
-    consumer.partitionsRevokedHandler(revoked -> {
-      commitHandled();
-      commits.forget(revoked);
-    });
-    vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitHandled());
-    return consumer.subscribe(Topics.DELIVERY_EVENTS)
-        .compose(v -> assigned.future())
+    return ProcessConsumer.subscribe(vertx, consumer, commits, Topics.DELIVERY_EVENTS)
         .onSuccess(v -> LOG.info("Forwarding {} to the event bus as group {}", Topics.DELIVERY_EVENTS, groupId));
   }
 
@@ -83,9 +69,5 @@ public final class EventForwarder extends VerticleBase {
     } finally {
       commits.done(partition, record.offset());
     }
-  }
-
-  private void commitHandled() {
-    commits.commitDone(consumer).onFailure(e -> LOG.debug("Event forwarder commit failed, will retry: {}", e.getMessage()));
   }
 }
