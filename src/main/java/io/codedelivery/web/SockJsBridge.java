@@ -385,7 +385,7 @@ final class SockJsBridge {
    * A message as a customer's page gets it: a position without the device's id (see {@link TrackApi#forCustomer}),
    * an event with only what says what happened, when and where ({@link #CUSTOMER_EVENT_FIELDS}).
    */
-  static JsonObject forCustomer(JsonObject message) {
+  private static JsonObject forCustomer(JsonObject message) {
     if (!(message.getValue("body") instanceof JsonObject body)) {
       return message;
     }

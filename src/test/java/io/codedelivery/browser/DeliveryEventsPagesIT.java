@@ -82,8 +82,8 @@ class DeliveryEventsPagesIT {
           .containsExactly(departure.toString().replace("Z", ".000Z"), departure.plusSeconds(12 * 60).toString().replace("Z", ".000Z"),
               departure.plusSeconds(27 * 60).toString().replace("Z", ".000Z"));
       assertThat(browser.findAll("#timeline li time")).allSatisfy(time -> assertThat(time.getText()).matches("\\d{1,2}[:.]\\d\\d.*"));
-      // The live region reads the news out once; the list itself is redrawn silently.
-      assertThat((String) browser.js("return document.getElementById('timeline-news').textContent;")).contains("Arriving soon");
+      // The live region reads out what just came (the late notice, the last to arrive); the list is redrawn silently.
+      assertThat((String) browser.js("return document.getElementById('timeline-news').textContent;")).startsWith("Running late");
       assertThat(browser.find("#timeline").getDomAttribute("aria-live")).isNull();
       browser.screenshot("tracking-page-timeline");
     }
