@@ -2,6 +2,7 @@ package io.codedelivery;
 
 import io.codedelivery.bridge.BridgeVerticle;
 import io.codedelivery.bridge.DeliveryAdmission;
+import io.codedelivery.bridge.EventForwarder;
 import io.codedelivery.access.Access;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Role;
@@ -195,7 +196,8 @@ public final class Application implements AutoCloseable {
         new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
         new ConsumerLag.Group(ConsumerGroups.EVENTS, roles.contains(Role.TRACKING), true, stall),
         new ConsumerLag.Group(ConsumerGroups.WEBHOOKS, roles.contains(Role.TRACKING), true, stall),
-        new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
+        new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall),
+        new ConsumerLag.Group(ConsumerGroups.bridgeEvents(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
   private Supplier<? extends Deployable> verticleFor(Role role) throws Exception {
@@ -233,6 +235,10 @@ public final class Application implements AutoCloseable {
       await(vertx.deployVerticle(() -> new EventsVerticle(context), instances));
       // One per process whatever the tracking instances: its per-endpoint limits count this process's requests.
       await(vertx.deployVerticle(new WebhookVerticle(context)));
+    }
+    // One per process, whatever the bridge's instance count: each event reaches this process's event bus once.
+    if (role == Role.BRIDGE) {
+      await(vertx.deployVerticle(new EventForwarder(context)));
     }
     deployed.add(role);
     LOG.info("Deployed {} × {}", config.instances(role), role.configName());

@@ -117,13 +117,17 @@ class AccessMatrixIT {
    * The bridge's actions × caller, each on a connection of its own, the token sent as the frames'
    * {@code authorization} header as vertx-eventbus.js sends it: {@code receives} = messages published to the address
    * reach it, {@code replies} = the start request is answered with a new delivery, {@code denied} = the bridge
-   * answers {@code {"type":"err","body":"access_denied"}}.
+   * answers {@code {"type":"err","body":"access_denied"}}. A tracking link listens to its own delivery's positions and
+   * events, never to the fleet's.
    */
   static final String BRIDGE = """
       ACTION                         NONE    VIEWER   DISPATCHER ADMIN    SIGNED_OUT TAMPERED EXPIRED LINK_AS_BEARER
       register:deliveries.updates    denied  receives receives   receives denied     denied   denied  denied
       register:delivery.{tracked}    denied  receives receives   receives denied     denied   denied  receives
       register:delivery.{simulated}  denied  receives receives   receives denied     denied   denied  denied
+      register:deliveries.events     denied  receives receives   receives denied     denied   denied  denied
+      register:delivery-events.{tracked}   denied receives receives receives denied  denied   denied  receives
+      register:delivery-events.{simulated} denied receives receives receives denied  denied   denied  denied
       send:deliveries.start          denied  denied   replies    replies  denied     denied   denied  denied
       """;
 
@@ -286,7 +290,8 @@ class AccessMatrixIT {
   }
 
   private static void awaitDelivered(SockJsClient client, String address) {
-    JsonObject probe = new JsonObject().put("probe", UUID.randomUUID().toString());
+    // Shaped as an event's id: a customer's connection is shown only an event's own fields, the id among them.
+    JsonObject probe = new JsonObject().put("eventId", UUID.randomUUID().toString());
     await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
       vertx.eventBus().publish(address, probe);
       return client.messagesTo(address).stream().anyMatch(m -> probe.equals(m.getJsonObject("body")));
