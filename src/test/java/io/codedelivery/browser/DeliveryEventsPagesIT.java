@@ -25,7 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Delivery events as people see them, produced on {@code delivery.events} as the events stage would: the customer's
+ * Delivery events as people see them, produced on {@code delivery.events} as the events stage would (the stack runs
+ * without the tracking role, so the events on the topic are exactly the ones this test chose): the customer's
  * tracking page fills in its status timeline as they happen (in order of time, each once, a detour not shown), and
  * the operators' console shows them as grouped notifications ("2 running late") that open the delivery on a click
  * and go away when dismissed.
@@ -40,7 +41,8 @@ class DeliveryEventsPagesIT {
   @BeforeAll
   static void startStack() {
     Browser.assumeInstalled();
-    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, INTERVAL_MS, Setting.MAP_TILES_URL, ""));
+    stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, INTERVAL_MS, Setting.MAP_TILES_URL, "",
+        Setting.ROLES, "simulation,bridge,persistence,web"));
     producer = stack.kafkaProducer();
   }
 
