@@ -31,7 +31,6 @@ export function createDelivery(id, routeId, colour) {
     // Driven by a device (its positions carry deviceId): seqs are fix times in epoch ms, not 0, 1, 2…, and the
     // server sends its own progress, distance left and ETA with each newest position.
     device: false,
-    seenLive: false, // known to this page while still on the road (so its arrival is news worth a notice)
     pointCount: null, // route length in points, from the delivery summary, for when the route is unknown
     etaAt: null, // epoch ms the vehicle is expected to arrive, recomputed with each position
     trackingUrl: null, // the customer's link (/track/<token>), once the server has said it

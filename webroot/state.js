@@ -57,8 +57,7 @@ export function ensureDelivery(state, id, routeId, { finished = false } = {}) {
 }
 
 /**
- * A summary from GET /api/deliveries, taken into the page's delivery. An unfinished delivery first learnt
- * of from the list is on the road now, so its arrival will be news.
+ * A summary from GET /api/deliveries, taken into the page's delivery.
  */
 export function applySummary(state, summary) {
   const finished = summary.status === 'finished';
@@ -68,9 +67,6 @@ export function applySummary(state, summary) {
     delivery.pointCount = summary.pointCount;
   }
   takeTrackingUrl(delivery, summary);
-  if (!finished && created) {
-    delivery.seenLive = true;
-  }
   return { delivery, created };
 }
 

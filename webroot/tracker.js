@@ -123,7 +123,7 @@ export class Tracker {
     }
   }
 
-  /** Arrived: moves to Recent. Only a delivery this page saw on the road gets a "finished" notice. */
+  /** Arrived: moves to Recent. The "delivered" notification comes from the delivery's events (notifications.js). */
   finish(delivery) {
     const wasFollowed = this.state.cameraDeliveryId === delivery.id;
     settleFinished(this.state, delivery);
@@ -132,9 +132,6 @@ export class Tracker {
     this.feed.unfollow(delivery.id);
     if (wasFollowed) {
       this.panel.markSelected(null, this.replay.deliveryId);
-    }
-    if (delivery.seenLive) {
-      this.panel.showNotice(`Delivery on ${titleOf(delivery, this.routeOf(delivery))} finished`);
     }
   }
 
@@ -308,7 +305,6 @@ export class Tracker {
       return;
     }
     this.feed.follow(delivery.id, (position) => {
-      delivery.seenLive = true;
       this.applyPositions(delivery, [position]);
     }, (err) => {
       this.panel.showNotice(`Live updates for a delivery failed: ${err.message ?? 'unknown reason'}`, { error: true });
@@ -318,7 +314,6 @@ export class Tracker {
   /** Follows a delivery this page just learnt is starting (by its own Start or anyone else's). */
   followStarted(deliveryId, routeId) {
     const delivery = this.ensure(deliveryId, routeId);
-    delivery.seenLive = !delivery.finished;
     this.follow(delivery);
     return delivery;
   }

@@ -141,7 +141,7 @@ test('a new delivery is plain data: nothing drawn hangs on it', () => {
   const delivery = createDelivery(ID, '1', '#123456');
   assert.deepEqual(JSON.parse(JSON.stringify(delivery)), delivery);
   assert.deepEqual(Object.keys(delivery).sort(),
-    ['colour', 'device', 'etaAt', 'finished', 'id', 'pointCount', 'positions', 'routeId', 'seenLive', 'trackingUrl']);
+    ['colour', 'device', 'etaAt', 'finished', 'id', 'pointCount', 'positions', 'routeId', 'trackingUrl']);
 });
 
 describe('a device\'s delivery (seqs are fix times)', () => {

@@ -33,22 +33,14 @@ describe('deliveries', () => {
     assert.equal(ensureDelivery(state, A, '1', { finished: true }).delivery.finished, true);
   });
 
-  test('from a list summary: a running delivery seen for the first time is news when it arrives, history is not', () => {
+  test('from a list summary: a running delivery is on the road, a finished one is history', () => {
     const state = createState();
     const running = applySummary(state, { deliveryId: A, routeId: '1', status: 'in-transit', pointCount: 5 }).delivery;
     assert.equal(running.finished, false);
-    assert.equal(running.seenLive, true);
     assert.equal(running.pointCount, 5);
     const done = applySummary(state, { deliveryId: B, routeId: 7, status: 'finished' }).delivery;
     assert.equal(done.finished, true);
-    assert.equal(done.seenLive, false);
     assert.equal(done.routeId, null, 'a route id that is not a string is not taken');
-  });
-
-  test('a summary of a delivery already known does not make an old one news', () => {
-    const state = createState();
-    ensureDelivery(state, A, '1');
-    assert.equal(applySummary(state, { deliveryId: A, status: 'started' }).delivery.seenLive, false);
   });
 
   test('routes get their cumulative distances; a delivery finds its route', () => {

@@ -87,13 +87,13 @@ test('after a reconnect every delivery still on the road is followed again and c
   assert.deepEqual(seqsHeld(state), [0, 1, 2, 3, 4, 5, 6]);
 });
 
-test('the last position finishes the delivery: no longer followed, and news only if seen on the road', () => {
+test('the last position finishes the delivery: no longer followed, and no notice of its own (the delivered event is the news)', () => {
   const { tracker, state, notices, followed } = page();
   tracker.followStarted(ID, '1');
   tracker.applyPositions(state.deliveries.get(ID), ROUTE.points.map((_, seq) => position(seq)));
   assert.equal(state.deliveries.get(ID).finished, true);
   assert.equal(followed.has(ID), false);
-  assert.deepEqual(notices, ['Delivery on Downtown finished']);
+  assert.deepEqual(notices, []);
 });
 
 test('routes get Start buttons only for a user who may start deliveries', async () => {

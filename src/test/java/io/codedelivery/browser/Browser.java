@@ -173,6 +173,11 @@ final class Browser implements AutoCloseable {
     return findAll("#notices div.notice").stream().map(WebElement::getText).toList();
   }
 
+  /** Texts of the delivery-event notifications on screen now ("Downtown loop delivered", "3 running late"). */
+  List<String> eventNoticeTexts() {
+    return findAll("#event-notices .event-notice-open").stream().map(WebElement::getText).toList();
+  }
+
   /** Texts of the error notices on screen now. */
   List<String> errorNoticeTexts() {
     return findAll("#notices div.notice.error").stream().map(WebElement::getText).toList();

@@ -30,7 +30,7 @@ class WithoutWebSocketIT extends MapPageTestBase {
       String id = waitUpTo().until(() -> browser.deliveryIdsIn("active"), ids -> ids.size() == 1).get(0);
       List<Double> firstSpot = waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> spot != null);
       waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> !spot.equals(firstSpot));
-      waitUpTo().until(() -> browser.noticeTexts().contains("Delivery on " + route.title() + " finished"));
+      waitUpTo().until(() -> browser.eventNoticeTexts().contains(route.title() + " delivered"));
 
       assertThat(browser.delivery(id).seqs()).as("every point of route 1, once, in order").isEqualTo(allSeqsOf(route));
       @SuppressWarnings("unchecked")
