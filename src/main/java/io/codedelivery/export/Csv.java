@@ -1,0 +1,23 @@
+package io.codedelivery.export;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** RFC 4180 lines: fields separated by commas, CRLF at the end, a field quoted when it holds a comma, quote or line break. */
+public final class Csv {
+  private Csv() {
+  }
+
+  public static String line(List<String> fields) {
+    return fields.stream().map(Csv::field).collect(Collectors.joining(",")) + "\r\n";
+  }
+
+  /** A field as written; null (nothing known) is an empty field. */
+  static String field(String value) {
+    if (value == null) {
+      return "";
+    }
+    boolean quoted = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
+    return quoted ? '"' + value.replace("\"", "\"\"") + '"' : value;
+  }
+}
