@@ -12,6 +12,18 @@ public final class Csv {
     return fields.stream().map(Csv::field).collect(Collectors.joining(",")) + "\r\n";
   }
 
+  /**
+   * Free text typed by someone (an order reference, a customer's name) as a field a spreadsheet shows as text: one
+   * starting with {@code = + - @}, a tab or a carriage return is prefixed with {@code '}, so that Excel or LibreOffice
+   * cannot take it for a formula (CSV injection).
+   */
+  public static String text(String value) {
+    if (value == null || value.isEmpty()) {
+      return value;
+    }
+    return "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+  }
+
   /** A field as written; null (nothing known) is an empty field. */
   static String field(String value) {
     if (value == null) {
