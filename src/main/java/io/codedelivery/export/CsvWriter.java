@@ -15,7 +15,7 @@ final class CsvWriter extends TrackWriter {
   static final List<String> HEADER = List.of("seq", "time", "lat", "lon", "speed", "heading", "accuracy", "battery");
 
   CsvWriter(OutputStream out, String deliveryId, String name) {
-    super(out, deliveryId, name);
+    super(out, deliveryId, name, 1);
   }
 
   @Override

@@ -15,15 +15,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class GeoJsonWriter extends TrackWriter {
   private static final int TIMES = 0;
-  private TrackPoint only;
 
   GeoJsonWriter(OutputStream out, String deliveryId, String name) {
-    super(out, deliveryId, name);
-  }
-
-  @Override
-  public int passes() {
-    return 2;
+    super(out, deliveryId, name, 2);
   }
 
   @Override
@@ -46,7 +40,6 @@ final class GeoJsonWriter extends TrackWriter {
       write(separator + '"' + point.time() + '"');
     } else {
       write(separator + position(point));
-      only = index == 0 ? point : null;
     }
   }
 
@@ -57,7 +50,7 @@ final class GeoJsonWriter extends TrackWriter {
   @Override
   protected void onPassEnd(int pass, long points) {
     if (pass != TIMES && points > 0) {
-      write((only != null ? "," + position(only) : "") + "]}");
+      write((onlyPointOfPass() != null ? "," + position(onlyPointOfPass()) : "") + "]}");
     }
   }
 

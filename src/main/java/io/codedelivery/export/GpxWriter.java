@@ -1,6 +1,8 @@
 package io.codedelivery.export;
 
 import java.io.OutputStream;
+import javax.xml.namespace.QName;
+import javax.xml.stream.XMLStreamException;
 
 /**
  * GPX 1.1: one {@code <trk>} named after the delivery, one {@code <trkseg>} of {@code <trkpt lat lon><time>}; a
@@ -12,22 +14,16 @@ final class GpxWriter extends XmlTrackWriter {
   static final String GARMIN_NAMESPACE = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2";
 
   GpxWriter(OutputStream out, String deliveryId, String name) {
-    super(out, deliveryId, name);
+    super(out, deliveryId, name, 1, new QName(NAMESPACE, "gpx"), new QName(GARMIN_NAMESPACE, "TrackPointExtension", "gpxtpx"));
   }
 
   @Override
-  public void begin() {
-    write(() -> {
-      xml.writeStartDocument("UTF-8", "1.0");
-      xml.writeStartElement("gpx");
-      xml.writeDefaultNamespace(NAMESPACE);
-      xml.writeNamespace("gpxtpx", GARMIN_NAMESPACE);
-      xml.writeAttribute("version", "1.1");
-      xml.writeAttribute("creator", "Code Delivery");
-      xml.writeStartElement("trk");
-      textElement("name", name);
-      xml.writeStartElement("trkseg");
-    });
+  protected void beginTrack() throws XMLStreamException {
+    xml.writeAttribute("version", "1.1");
+    xml.writeAttribute("creator", "Code Delivery");
+    xml.writeStartElement("trk");
+    textElement("name", name);
+    xml.writeStartElement("trkseg");
   }
 
   @Override

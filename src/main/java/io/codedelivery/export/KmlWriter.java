@@ -1,6 +1,8 @@
 package io.codedelivery.export;
 
 import java.io.OutputStream;
+import javax.xml.namespace.QName;
+import javax.xml.stream.XMLStreamException;
 
 /**
  * KML 2.2: a Placemark with a {@code gx:Track} (each point with its time, for Google Earth's time slider), then one
@@ -14,30 +16,18 @@ final class KmlWriter extends XmlTrackWriter {
   private static final int TIMES = 0;
   private static final int COORDINATES = 1;
   private static final int LINE = 2;
-  private TrackPoint only;
 
   KmlWriter(OutputStream out, String deliveryId, String name) {
-    super(out, deliveryId, name);
+    super(out, deliveryId, name, 3, new QName(NAMESPACE, "kml"), new QName(GX_NAMESPACE, "Track", "gx"));
   }
 
   @Override
-  public int passes() {
-    return 3;
-  }
-
-  @Override
-  public void begin() {
-    write(() -> {
-      xml.writeStartDocument("UTF-8", "1.0");
-      xml.writeStartElement("kml");
-      xml.writeDefaultNamespace(NAMESPACE);
-      xml.writeNamespace("gx", GX_NAMESPACE);
-      xml.writeStartElement("Document");
-      textElement("name", name);
-      xml.writeStartElement("Placemark");
-      textElement("name", name);
-      xml.writeStartElement("gx", "Track", GX_NAMESPACE);
-    });
+  protected void beginTrack() throws XMLStreamException {
+    xml.writeStartElement("Document");
+    textElement("name", name);
+    xml.writeStartElement("Placemark");
+    textElement("name", name);
+    xml.writeStartElement("gx", "Track", GX_NAMESPACE);
   }
 
   @Override
@@ -63,10 +53,7 @@ final class KmlWriter extends XmlTrackWriter {
           xml.writeCharacters(plain(point.position().lon()) + " " + plain(point.position().lat()) + " 0");
           xml.writeEndElement();
         }
-        default -> {
-          xml.writeCharacters((index == 0 ? "" : " ") + lonLat(point));
-          only = index == 0 ? point : null;
-        }
+        default -> xml.writeCharacters((index == 0 ? "" : " ") + lonLat(point));
       }
     });
   }
@@ -82,8 +69,8 @@ final class KmlWriter extends XmlTrackWriter {
         xml.writeEndElement();
         xml.writeEndElement();
       } else if (pass == LINE && points > 0) {
-        if (only != null) {
-          xml.writeCharacters(" " + lonLat(only));
+        if (onlyPointOfPass() != null) {
+          xml.writeCharacters(" " + lonLat(onlyPointOfPass()));
         }
         xml.writeEndElement();
         xml.writeEndElement();

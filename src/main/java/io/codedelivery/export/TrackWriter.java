@@ -13,23 +13,27 @@ public abstract class TrackWriter {
   protected final OutputStream out;
   protected final String deliveryId;
   protected final String name;
+  private final int passes;
   private int pass = -1;
   private long firstPassPoints;
   private long pointsThisPass;
+  private TrackPoint firstOfPass;
 
   /**
    * @param name what the track is called in the file (the delivery's reference, else its title, else its id);
    *     checked to be text an XML file can hold by the XML formats
+   * @param passes how many times the format reads the track: once per list of the same points its file holds
    */
-  protected TrackWriter(OutputStream out, String deliveryId, String name) {
+  protected TrackWriter(OutputStream out, String deliveryId, String name, int passes) {
     this.out = out;
     this.deliveryId = deliveryId;
     this.name = name;
+    this.passes = passes;
   }
 
   /** How many times the caller goes through the track; each pass writes another list of the same points. */
-  public int passes() {
-    return 1;
+  public final int passes() {
+    return passes;
   }
 
   public abstract void begin();
@@ -41,6 +45,9 @@ public abstract class TrackWriter {
   }
 
   public final void point(TrackPoint point) {
+    if (pointsThisPass == 0) {
+      firstOfPass = point;
+    }
     onPoint(pass, pointsThisPass, point);
     pointsThisPass++;
   }
@@ -65,6 +72,14 @@ public abstract class TrackWriter {
   protected abstract void onPoint(int pass, long index, TrackPoint point);
 
   protected void onPassEnd(int pass, long points) {
+  }
+
+  /**
+   * The one point of this pass when it had exactly one, else null: a line (KML's, GeoJSON's) needs two positions, so
+   * a one-point track's line repeats it.
+   */
+  protected final TrackPoint onlyPointOfPass() {
+    return pointsThisPass == 1 ? firstOfPass : null;
   }
 
   /** The number of points of the track (known once the first pass is over). */

@@ -2,6 +2,7 @@ package io.codedelivery.export;
 
 import java.io.OutputStream;
 import java.util.regex.Pattern;
+import javax.xml.namespace.QName;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -15,11 +16,34 @@ abstract class XmlTrackWriter extends TrackWriter {
   private static final Pattern NOT_XML = Pattern.compile("[^\\x09\\x0A\\x0D\\x20-\\uD7FF\\uE000-\\uFFFD\\x{10000}-\\x{10FFFF}]");
 
   protected final XMLStreamWriter xml;
+  private final QName root;
+  private final QName prefixed;
 
-  protected XmlTrackWriter(OutputStream out, String deliveryId, String name) {
-    super(out, deliveryId, name);
+  /**
+   * @param root the document element, in the default namespace
+   * @param prefixed a second namespace the document uses, declared on the root under its prefix
+   */
+  protected XmlTrackWriter(OutputStream out, String deliveryId, String name, int passes, QName root, QName prefixed) {
+    super(out, deliveryId, name, passes);
+    this.root = root;
+    this.prefixed = prefixed;
     this.xml = run(() -> FACTORY.createXMLStreamWriter(out, "UTF-8"));
   }
+
+  /** The XML declaration, the root element with its namespaces, then what the format writes before the points. */
+  @Override
+  public final void begin() {
+    write(() -> {
+      xml.writeStartDocument("UTF-8", "1.0");
+      xml.writeStartElement(root.getLocalPart());
+      xml.writeDefaultNamespace(root.getNamespaceURI());
+      xml.writeNamespace(prefixed.getPrefix(), prefixed.getNamespaceURI());
+      beginTrack();
+    });
+  }
+
+  /** Inside the root element, before the first pass. */
+  protected abstract void beginTrack() throws XMLStreamException;
 
   /** A step of writing; the writer's failures are programming errors or a broken stream, not the caller's to handle. */
   protected interface XmlStep {

@@ -34,11 +34,10 @@ final class ReportApi {
   private static final LocalDate FIRST_DAY = LocalDate.of(1970, 1, 1);
   private static final LocalDate LAST_DAY = LocalDate.ofInstant(Store.LATEST_START, ZoneOffset.UTC).minusDays(1);
 
-  private final DeliveryQueries queries;
+  /** Whose store reads, track pages and limit on whole-track reads the report shares. */
   private final TrackExportApi tracks;
 
-  ReportApi(DeliveryQueries queries, TrackExportApi tracks) {
-    this.queries = queries;
+  ReportApi(TrackExportApi tracks) {
     this.tracks = tracks;
   }
 
@@ -81,7 +80,7 @@ final class ReportApi {
 
   /** The day's deliveries from the cursor on, a line each, then the next page until the list has none. */
   private Future<Void> page(HttpServerResponse response, String after, Instant from, Instant to) {
-    return queries.deliveries(new DeliveryQueries.Filter(null, null, DELIVERIES_PER_READ, after, from, to)).compose(found -> {
+    return tracks.queries.deliveries(new DeliveryQueries.Filter(null, null, DELIVERIES_PER_READ, after, from, to)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture();
       }

@@ -37,7 +37,7 @@ final class TrackExportApi {
   /** Reads of whole tracks (exports, summaries, reports) at once in the process; more are turned away as busy. */
   static final int MAX_TRACK_READS_AT_ONCE = 4;
 
-  private final DeliveryQueries queries;
+  final DeliveryQueries queries;
   final TrackPages pages;
   private final InFlightLimit trackReads;
 

@@ -67,7 +67,7 @@ public final class WebVerticle extends VerticleBase {
     deliveries.mount(router);
     TrackExportApi tracks = new TrackExportApi(vertx, queries);
     tracks.mount(router);
-    new ReportApi(queries, tracks).mount(router);
+    new ReportApi(tracks).mount(router);
     new DeviceApi(DeviceStore.create(vertx, config), context, sameOrigin).mount(router);
     new UserApi(access, context.metrics()).mount(router);
     AllowedMethods.complete(router);
