@@ -34,17 +34,15 @@ import org.slf4j.LoggerFactory;
  */
 final class TrackExportApi {
   private static final Logger LOG = LoggerFactory.getLogger(TrackExportApi.class);
-  /** Reads of whole tracks (exports, summaries, reports) at once in the process; more are turned away as busy. */
-  static final int MAX_TRACK_READS_AT_ONCE = 4;
-
   final DeliveryQueries queries;
   final TrackPages pages;
   private final InFlightLimit trackReads;
 
-  TrackExportApi(Vertx vertx, DeliveryQueries queries) {
+  /** @param maxReadsAtOnce whole-track reads (exports, summaries, reports) the process runs at once; more are busy */
+  TrackExportApi(Vertx vertx, DeliveryQueries queries, int maxReadsAtOnce) {
     this.queries = queries;
     this.pages = new TrackPages(queries);
-    this.trackReads = InFlightLimit.shared(vertx, "whole-track-reads", MAX_TRACK_READS_AT_ONCE);
+    this.trackReads = InFlightLimit.shared(vertx, "whole-track-reads", maxReadsAtOnce);
   }
 
   void mount(Router router) {

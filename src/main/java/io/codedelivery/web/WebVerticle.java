@@ -65,7 +65,7 @@ public final class WebVerticle extends VerticleBase {
     new RouteApi(vertx, context, sameOrigin).mount(router);
     deliveries = new DeliveryApi(vertx, context, sameOrigin, access);
     deliveries.mount(router);
-    TrackExportApi tracks = new TrackExportApi(vertx, queries);
+    TrackExportApi tracks = new TrackExportApi(vertx, queries, config.maxConcurrentTrackReads());
     tracks.mount(router);
     new ReportApi(tracks).mount(router);
     new DeviceApi(DeviceStore.create(vertx, config), context, sameOrigin).mount(router);
