@@ -49,8 +49,9 @@ public final class HttpServers {
    * The web server: as {@link #create}, and its answers compressed (gzip or deflate) for a client that asks for it in
    * {@code Accept-Encoding}, and not otherwise; answers under {@link #COMPRESSION_THRESHOLD_BYTES} go as they are,
    * since compressing them saves nothing. Brotli and zstd are left out: Vert.x 5.0 would need native libraries for
-   * them, and gzip already shrinks the page's text by about three quarters. WebSocket frames are not compressed (see
-   * {@link #options}); SockJS's HTTP transports stream through the compressor, which flushes each chunk.
+   * them, and gzip already takes the pages' text to about a third (webroot 190 KB → 70 KB, leaflet.js 147 KB →
+   * 43 KB). WebSocket frames are not compressed (see {@link #options}); SockJS's HTTP transports stream through the
+   * compressor, which flushes each chunk.
    */
   public static HttpServer web(Vertx vertx, AppConfig config, PipelineMetrics metrics) {
     HttpServerOptions options = reachable(config)
