@@ -11,17 +11,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DeliveryOutcomeTest {
   private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
-  @ParameterizedTest(name = "{0}, promised by {1}, ended {2} → {3}")
-  @CsvSource(nullValues = "-", value = {
-      "delivered,  2026-12-01T11:00:00Z, 2026-12-01T10:59:00Z, true",
-      "delivered,  2026-12-01T11:00:00Z, 2026-12-01T11:00:00Z, true",
-      "delivered,  2026-12-01T11:00:00Z, 2026-12-01T11:00:01Z, false",
-      "delivered,  -,                    2026-12-01T11:00:01Z, -",
-      "cancelled,  2026-12-01T11:00:00Z, 2026-12-01T11:30:00Z, -",
-      "in-transit, 2026-12-01T11:59:00Z, -,                    false",
-      "in-transit, 2026-12-01T12:01:00Z, -,                    -",
-      "assigned,   2026-12-01T13:00:00Z, -,                    -",
-      "finished,   -,                    2026-12-01T11:00:00Z, -"})
+  @ParameterizedTest
+  @CsvSource(nullValues = "-", delimiter = '|', textBlock = """
+      STATUS     | PROMISED BY          | ENDED                | ON TIME
+      delivered  | 2026-12-01T11:00:00Z | 2026-12-01T10:59:00Z | true
+      delivered  | 2026-12-01T11:00:00Z | 2026-12-01T11:00:00Z | true
+      delivered  | 2026-12-01T11:00:00Z | 2026-12-01T11:00:01Z | false
+      delivered  | -                    | 2026-12-01T11:00:01Z | -
+      cancelled  | 2026-12-01T11:00:00Z | 2026-12-01T11:30:00Z | -
+      in-transit | 2026-12-01T11:59:00Z | -                    | false
+      in-transit | 2026-12-01T12:01:00Z | -                    | -
+      assigned   | 2026-12-01T13:00:00Z | -                    | -
+      finished   | -                    | 2026-12-01T11:00:00Z | -
+      """, useHeadersInDisplayName = true)
   void onTimeIsTheDeliveryAgainstItsPromise(String status, String promisedBy, String endedAt, Boolean onTime) {
     JsonObject delivery = new JsonObject().put("status", status).put("promisedBy", promisedBy).put("endedAt", endedAt);
 
