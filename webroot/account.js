@@ -3,7 +3,7 @@
 // pages show who is signed in and a Sign out button in the same elements (#account…, #sign-out).
 // Writes are same-origin fetches, so the browser's Origin header is what the server's CSRF check looks for.
 
-import { describeRoles, signInAddress, SIGN_IN_PATH } from './access.js';
+import { controlsFor, describeRoles, signInAddress, SIGN_IN_PATH } from './access.js';
 
 /**
  * One API call: {status, body, headers}; body is the parsed JSON or null, status 0 when the server could not be
@@ -61,15 +61,18 @@ async function signOut() {
 }
 
 /**
- * Shows who is signed in, with their roles, the link to the users page for an admin (where the page has one) and
+ * Shows who is signed in, with their roles, the links to the users and webhooks pages for an admin (where the page has one) and
  * the Sign out button; onProblem gets the words when signing out was not confirmed (the page stays).
  */
 export function showAccount(session, controls, onProblem) {
   document.getElementById('account-user').textContent = session.username;
   document.getElementById('account-roles').textContent = describeRoles(session.roles);
-  const usersLink = document.getElementById('users-link');
-  if (usersLink) {
-    usersLink.hidden = !controls.manageUsers;
+  // The administration pages, for an admin (where the page links them).
+  for (const id of ['users-link', 'webhooks-link']) {
+    const link = document.getElementById(id);
+    if (link) {
+      link.hidden = !controls.manageUsers;
+    }
   }
   const button = document.getElementById('sign-out');
   button.addEventListener('click', async () => {
@@ -78,4 +81,26 @@ export function showAccount(session, controls, onProblem) {
     }
   });
   document.getElementById('account').hidden = false;
+}
+
+/**
+ * How an admin page (users, webhooks) starts: who is signed in shown, and true when they may manage `what`; else
+ * false, with the page's list saying why (or the problem reported) and its #add-section hidden.
+ */
+export async function startAdminPage(what, list, onProblem) {
+  const { session, status } = await currentSession();
+  if (!session) {
+    if (status !== 401) {
+      onProblem('Could not tell who is signed in; reload the page to try again.');
+    }
+    return false;
+  }
+  const controls = controlsFor(session.roles);
+  showAccount(session, controls, onProblem);
+  if (!controls.manageUsers) {
+    list.dataset.empty = `Only an admin can manage ${what}.`;
+    document.getElementById('add-section').hidden = true;
+    return false;
+  }
+  return true;
 }

@@ -50,6 +50,7 @@ async function main() {
       }
     },
     onUpdate: (update) => tracker.onUpdate(update),
+    onEvent: (event) => tracker.onEvent(event),
   });
   tracker = new Tracker({ state, api, feed, mapView, replay, panel, controls });
 

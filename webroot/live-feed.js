@@ -4,14 +4,17 @@
 // bridge its link's token with each registration (the bridge lets a token register its own delivery's address).
 
 const UPDATES_ADDRESS = 'deliveries.updates';
+const EVENTS_ADDRESS = 'deliveries.events';
 const START_ADDRESS = 'deliveries.start';
 const deliveryAddress = (id) => `delivery.${id}`;
+const deliveryEventsAddress = (id) => `delivery-events.${id}`;
 
 export class LiveFeed {
   /**
    * @param {{onOpen: () => void, onClose: () => void, onError: (err: object) => void,
-   *          onUpdate?: (update: object) => void}} listeners onUpdate gets each deliveries.updates body; without
-   *          it the fleet feed is not followed at all
+   *          onUpdate?: (update: object) => void, onEvent?: (event: object) => void}} listeners onUpdate gets each
+   *          deliveries.updates body, onEvent each deliveries.events body (every delivery's events); without them the
+   *          fleet's feeds are not followed at all
    * @param {{headers?: object}} [options] headers sent with each registration (e.g. an authorization)
    */
   constructor(listeners, { headers = {} } = {}) {
@@ -21,6 +24,8 @@ export class LiveFeed {
     // Handlers registered on the current socket, by delivery id. The client library forgets all handlers
     // when its socket closes, so this is emptied on close and rebuilt on open.
     this.followed = new Map();
+    // The same for one delivery's events (delivery-events.<id>), by delivery id.
+    this.followedEvents = new Map();
   }
 
   connect(url = '/eventbus') {
@@ -29,20 +34,28 @@ export class LiveFeed {
     bus.enableReconnect(true);
     bus.onopen = () => {
       this.followed.clear();
-      if (this.listeners.onUpdate) {
-        bus.registerHandler(UPDATES_ADDRESS, this.headers, (err, message) => {
-          if (!err && message?.body) {
-            this.listeners.onUpdate(message.body);
-          }
-        });
-      }
+      this.followedEvents.clear();
+      this.listenToFleet(UPDATES_ADDRESS, this.listeners.onUpdate);
+      this.listenToFleet(EVENTS_ADDRESS, this.listeners.onEvent);
       this.listeners.onOpen();
     };
     bus.onclose = () => {
       this.followed.clear();
+      this.followedEvents.clear();
       this.listeners.onClose();
     };
     bus.onerror = (err) => this.listeners.onError(err);
+  }
+
+  /** Registers for a fleet-wide address when the page listens to it (an operator's console). */
+  listenToFleet(address, onBody) {
+    if (onBody) {
+      this.bus.registerHandler(address, this.headers, (err, message) => {
+        if (!err && message?.body) {
+          onBody(message.body);
+        }
+      });
+    }
   }
 
   /** Closes the socket for good, without reconnecting: nothing more will come that the page needs. */
@@ -64,12 +77,17 @@ export class LiveFeed {
    * registration. Nothing happens while the socket is closed or the delivery is already followed.
    */
   follow(deliveryId, onPosition, onError) {
-    if (this.followed.has(deliveryId) || !this.isOpen()) {
+    this.register(this.followed, deliveryAddress(deliveryId), deliveryId, onPosition, onError);
+  }
+
+  /** Registers for one delivery's address, kept in `followed` by delivery id; once per socket. */
+  register(followed, address, deliveryId, onBody, onError) {
+    if (followed.has(deliveryId) || !this.isOpen()) {
       return;
     }
-    const handler = (err, message) => (err ? onError(err) : onPosition(message.body));
-    this.followed.set(deliveryId, handler);
-    this.bus.registerHandler(deliveryAddress(deliveryId), this.headers, handler);
+    const handler = (err, message) => (err ? onError(err) : onBody(message.body));
+    followed.set(deliveryId, handler);
+    this.bus.registerHandler(address, this.headers, handler);
   }
 
   /** Frees the registration (the server caps them per socket); a finished delivery sends nothing more. */
@@ -79,6 +97,14 @@ export class LiveFeed {
     if (handler && this.isOpen()) {
       this.bus.unregisterHandler(deliveryAddress(deliveryId), this.headers, handler);
     }
+  }
+
+  /**
+   * Follows delivery-events.<id> on the current socket (a customer's page: its own delivery's events): onEvent gets
+   * each event body, onError a failed registration. As follow(), nothing happens while closed or already followed.
+   */
+  followEvents(deliveryId, onEvent, onError) {
+    this.register(this.followedEvents, deliveryEventsAddress(deliveryId), deliveryId, onEvent, onError);
   }
 
   /** Asks the server to start a delivery on this route; resolves to the reply's body ({deliveryId, …}, or undefined). */

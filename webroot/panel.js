@@ -31,6 +31,28 @@ export function showNotice(text, { error = false } = {}) {
   setTimeout(() => notice.remove(), NOTICE_MS);
 }
 
+/**
+ * The delivery-event notifications, newest first: each is a button that opens its (most recent) delivery and a
+ * button that dismisses it. textOf(group) gives its words; onOpen(group) and onDismiss(group) act on it.
+ */
+export function renderEventNotices(groups, { textOf, onOpen, onDismiss }) {
+  byId('event-notices').replaceChildren(...groups.map((group) => {
+    const text = textOf(group);
+    const item = element('li', 'notice event-notice');
+    item.dataset.type = group.type;
+    const open = element('button', 'event-notice-open', text);
+    open.type = 'button';
+    open.title = 'Show this delivery';
+    open.addEventListener('click', () => onOpen(group));
+    const close = element('button', 'event-notice-dismiss', '×');
+    close.type = 'button';
+    close.setAttribute('aria-label', `Dismiss: ${text}`);
+    close.addEventListener('click', () => onDismiss(group));
+    item.append(open, close);
+    return item;
+  }));
+}
+
 export function showTilesNote() {
   byId('tiles-note').hidden = false;
 }

@@ -3,6 +3,7 @@
 
 import { colourFor, createDelivery, latestEstimate, remainingPoints } from './deliveries.js';
 import { cumulativeMetres } from './distance.js';
+import { createNotifications } from './notifications.js';
 
 export const DEFAULT_INTERVAL_MS = 500;
 
@@ -15,6 +16,7 @@ export function createState() {
     intervalMs: DEFAULT_INTERVAL_MS, // time between two positions of a vehicle, from /api/config
     everConnected: false,
     recentLoaded: false, // the finished deliveries for Recent are read once, on the first connection
+    notifications: createNotifications(), // delivery events of the deliveries shown here, grouped (notifications.js)
   };
 }
 

@@ -1,5 +1,5 @@
-// The customer page's side of a tracking link (/track/<token>): the token it carries, the two reads it opens
-// (GET /api/track/<token> and its /positions), and what the page says when the server refuses the link. (The
+// The customer page's side of a tracking link (/track/<token>): the token it carries, the reads it opens
+// (GET /api/track/<token>, its /positions and its /events), and what the page says when the server refuses the link. (The
 // operators' side, copying and sharing a link, is the console's.) fetch is passed in, so Node's test runner stands
 // in for the server.
 
@@ -76,6 +76,9 @@ export function createTrackApi(token, fetchAnswerOf = fetchAnswer) {
 
     /** The stored track from fromSeq on, in seq order. */
     positions: (fromSeq = 0) => read(`${base}/positions?fromSeq=${Math.max(0, fromSeq)}`, Array.isArray),
+
+    /** The delivery's events so far, oldest first ({deliveryId, events: [...]}). */
+    events: () => read(`${base}/events`, (body) => Array.isArray(body?.events)),
 
     /** The pages' settings (GET /api/config, open to all): the map's tile URL. */
     pageConfig: () => read('/api/config', (body) => typeof body === 'object' && body !== null),

@@ -1,7 +1,9 @@
 // The customer tracking page's words on screen (everything but the map and the replay controls). All text goes
 // in through textContent, so nothing from the server is ever parsed as HTML.
 
+import { element } from './dom.js';
 import { distanceText, lastUpdateText, progressText, statusLine } from './track-text.js';
+import { entryText, timelineLine } from './track-timeline.js';
 
 const TITLE = 'Your delivery — Code Delivery';
 const byId = (id) => document.getElementById(id);
@@ -27,6 +29,7 @@ export function showProblem(message) {
   setStatus(message);
   byId('details').hidden = true;
   byId('map-area').hidden = true;
+  byId('timeline-section').hidden = true;
   document.body.classList.add('link-problem');
 }
 
@@ -60,6 +63,29 @@ export function render(figures, now) {
   // Once the delivery has ended, how long ago the vehicle was last heard of is no news.
   byId('last-update-row').hidden = figures.phase === 'delivered' || figures.phase === 'cancelled';
   setText(byId('last-update'), lastUpdateText(figures.lastUpdateAt, now));
+}
+
+/**
+ * The status timeline, one list item per entry (oldest first, times in the browser's language and zone). Entries
+ * that just happened (`news`, none for the first read) are read out once through the timeline's own live region;
+ * the list itself is redrawn silently.
+ */
+export function renderTimeline(entries, news = []) {
+  const list = byId('timeline');
+  list.replaceChildren(...entries.map((entry) => {
+    const { label, time } = entryText(entry);
+    const item = element('li', 'timeline-entry');
+    item.dataset.eventId = entry.eventId;
+    item.dataset.type = entry.type;
+    const when = element('time', 'timeline-time', time);
+    when.dateTime = new Date(entry.at).toISOString();
+    item.append(element('span', 'timeline-label', label), when);
+    return item;
+  }));
+  byId('timeline-section').hidden = entries.length === 0;
+  if (news.length > 0) {
+    setText(byId('timeline-news'), timelineLine(news));
+  }
 }
 
 /** While the live connection is down, the figures may be behind: say so, quietly. */

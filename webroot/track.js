@@ -3,8 +3,9 @@
 //
 // Built from the console's parts where they fit: map-view.js (what is drawn), live-feed.js (the event bus, here
 // following one delivery with the link's token), replay.js (the replay once delivered) and deliveries.js (merge by
-// seq). Its own: track-api.js (the token, its two reads and its refusals), track-state.js (the delivery's figures),
-// track-text.js (their words) and track-view.js (the page around the map).
+// seq). Its own: track-api.js (the token, its reads and its refusals), track-state.js (the delivery's figures),
+// track-text.js (their words), track-timeline.js (its events as a status timeline) and track-view.js (the page
+// around the map).
 
 import { firstMissingSeq, hasGap, latestPosition } from './deliveries.js';
 import { LiveFeed } from './live-feed.js';
@@ -12,6 +13,7 @@ import { MapView } from './map-view.js';
 import { Replay } from './replay.js';
 import { createTrackApi, isFinalProblem, LINK_MESSAGES, tokenFromPath } from './track-api.js';
 import { applyDeliveryJson, applyPositions, createTracking, figuresOf } from './track-state.js';
+import { addEvents, createTimeline, entriesOf } from './track-timeline.js';
 import * as view from './track-view.js';
 
 // "Last update N s ago" counts in seconds.
@@ -22,6 +24,10 @@ const STORE_LAG_MS = 1000;
 const REPLAY_SPEED = 16;
 // A first read the server could not answer is tried again after this long.
 const RETRY_MS = 5000;
+// Once the delivery ended, its last event is read this often, this many times, until the timeline has it: the
+// events stage records it a moment after the final position, and the live feed is closed by then.
+const FINAL_EVENT_RETRY_MS = 2000;
+const FINAL_EVENT_READS = 5;
 
 class TrackPage {
   constructor({ api, tracking, mapView, replay, feed }) {
@@ -30,6 +36,7 @@ class TrackPage {
     this.mapView = mapView;
     this.replay = replay;
     this.feed = feed;
+    this.timeline = createTimeline();
     this.reads = Promise.resolve(); // track reads, one after the other, so their merges never interleave
     this.catchUpPending = false;
     this.ending = null; // the work done once when the delivery ends
@@ -59,6 +66,7 @@ class TrackPage {
     await this.catchUp(0);
     this.mapView.frameAll(delivery);
     if (delivery.finished) {
+      // Its live events are over: the stored ones are the whole timeline (ended() reads them).
       await this.ended();
     } else if (!this.stopped) {
       this.feed.connect();
@@ -91,6 +99,41 @@ class TrackPage {
       this.ended();
     } else if (hasGap(delivery)) {
       this.catchUpSoon();
+    }
+  }
+
+  /**
+   * Takes events (stored or live) into the status timeline, once per event id; the live ones that are new are read
+   * out. Nothing is shown once the link stopped working.
+   */
+  takeEvents(events, { live = false } = {}) {
+    const added = addEvents(this.timeline, events);
+    if (added.length > 0 && !this.stopped) {
+      view.renderTimeline(entriesOf(this.timeline), live ? added : []);
+    }
+  }
+
+  /**
+   * The events so far, from the store, merged with the live ones by id. A read that fails (the server busy, or one
+   * without the events read yet) leaves the timeline to the live events: the link's own reads tell of a bad link.
+   */
+  async loadEvents() {
+    const answer = await this.api.events();
+    if (answer.value) {
+      this.takeEvents(answer.value.events);
+    }
+  }
+
+  /** The events up to the one that ended the delivery (delivered, cancelled), read a few times until it is there. */
+  async loadFinalEvent() {
+    for (let read = 0; read < FINAL_EVENT_READS && !this.stopped; read++) {
+      if (read > 0) {
+        await new Promise((resolve) => setTimeout(resolve, FINAL_EVENT_RETRY_MS));
+      }
+      await this.loadEvents();
+      if (entriesOf(this.timeline).some((entry) => entry.type === 'delivered' || entry.type === 'cancelled')) {
+        return;
+      }
     }
   }
 
@@ -142,6 +185,8 @@ class TrackPage {
       } else {
         applyDeliveryJson(this.tracking, answer.value);
       }
+      // Not awaited: the replay need not wait for the last words of the timeline.
+      this.loadFinalEvent();
       // A device's seqs are fix times, so what it is missing cannot be told from them: its replay reads it whole.
       if (this.delivery.device) {
         await this.catchUp(0);
@@ -184,7 +229,10 @@ class TrackPage {
       return;
     }
     this.feed.follow(this.delivery.id, (position) => this.take([position]), () => this.recheckLink());
+    this.feed.followEvents(this.delivery.id, (event) => this.takeEvents([event], { live: true }), () => this.recheckLink());
+    // Handlers first, then the reads: what happens in between comes by one or the other, merged by seq and by id.
     this.catchUp();
+    this.loadEvents();
   }
 
   onClose() {

@@ -5,6 +5,7 @@
 import { firstMissingSeq, hasGap, isDeliveryId, latestPosition, mergePositions } from './deliveries.js';
 import { apiErrorText } from './access.js';
 import { describeBusError, titleOf } from './format.js';
+import { dismiss, latestDeliveryOf, notificationText, takeEvent } from './notifications.js';
 import { parseHash } from './routing.js';
 import {
   applySummary, browserBackOnline, byStart, connectionClosed, connectionOpened, ensureDelivery, refreshEta,
@@ -368,6 +369,40 @@ export class Tracker {
         setTimeout(() => delivery.finished || this.catchUpThenSettle(delivery), this.state.intervalMs * 2);
       }
     }
+  }
+
+  /** A delivery event from the fleet's feed: news when it is about a delivery this page shows. */
+  onEvent(event) {
+    const group = takeEvent(this.state.notifications, event, Date.now(), (id) => this.state.deliveries.has(id));
+    if (group) {
+      this.showEventNotices();
+    }
+  }
+
+  showEventNotices() {
+    this.panel.renderEventNotices(this.state.notifications.groups, {
+      textOf: (group) => notificationText(group, (id) => {
+        const delivery = this.state.deliveries.get(id);
+        return delivery ? titleOf(delivery, this.routeOf(delivery)) : `delivery ${id.slice(0, 8)}`;
+      }),
+      onOpen: (group) => this.focusDelivery(latestDeliveryOf(group)),
+      onDismiss: (group) => {
+        dismiss(this.state.notifications, group.id);
+        this.showEventNotices();
+      },
+    });
+  }
+
+  /** Shows one delivery as its link would: followed by the camera on the road, its replay once finished. */
+  focusDelivery(deliveryId) {
+    const hash = `#/deliveries/${deliveryId}`;
+    if (window.location.hash === hash) {
+      this.openFromHash(hash);
+    } else {
+      // The hashchange listener opens it, and the address names it for a bookmark or the back button.
+      window.location.hash = hash;
+    }
+    this.panel.focusDeliveryItem(deliveryId);
   }
 
   /**

@@ -2,8 +2,8 @@
 // Every change is a same-origin JSON request (the session cookie authorizes it, the browser's Origin header passes
 // the server's CSRF check); refusals are shown in the server's words. All text goes in through textContent.
 
-import { apiErrorText, controlsFor, newUserProblem, passwordProblem, ROLES } from './access.js';
-import { callApi, currentSession, showAccount } from './account.js';
+import { apiErrorText, newUserProblem, passwordProblem, ROLES } from './access.js';
+import { callApi, startAdminPage } from './account.js';
 import { element } from './dom.js';
 
 const ROLE_HINTS = {
@@ -181,21 +181,10 @@ function wireAddForm() {
 }
 
 async function main() {
-  const { session, status: sessionStatus } = await currentSession();
-  if (!session) {
-    if (sessionStatus !== 401) {
-      report({ problem: 'Could not tell who is signed in; reload the page to try again.' });
-    }
-    return;
+  if (await startAdminPage('users', list, (problem) => report({ problem }))) {
+    wireAddForm();
+    await loadUsers();
   }
-  showAccount(session, controlsFor(session.roles), (problem) => report({ problem }));
-  if (!controlsFor(session.roles).manageUsers) {
-    list.dataset.empty = 'Only an admin can manage users.';
-    byId('add-section').hidden = true;
-    return;
-  }
-  wireAddForm();
-  await loadUsers();
 }
 
 main();

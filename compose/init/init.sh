@@ -4,7 +4,7 @@
 #
 #   1. Elasticsearch ingest pipeline  code-delivery-document-id  (connect/ingest-pipeline.json)
 #   2. Elasticsearch index template   code-delivery-routes       (connect/index-template.json)
-#   3. Kafka Connect sinks            elasticsearch-sink-positions / -directions (connect/elasticsearch-sink-*.json)
+#   3. Kafka Connect sinks            elasticsearch-sink-positions / -directions / -events (connect/elasticsearch-sink-*.json)
 #   4. Kibana saved objects           (connect/kibana-saved-objects.ndjson)
 #
 # Order matters: the template names the pipeline as index.default_pipeline, and both must exist before the
@@ -53,7 +53,7 @@ send PUT "$ES_URL/_ingest/pipeline/code-delivery-document-id" "$CONNECT_DIR/inge
 send PUT "$ES_URL/_index_template/code-delivery-routes" "$CONNECT_DIR/index-template.json"
 
 # 3: connectors (PUT /connectors/<name>/config creates or updates, so re-running is safe).
-for name in elasticsearch-sink-positions elasticsearch-sink-directions; do
+for name in elasticsearch-sink-positions elasticsearch-sink-directions elasticsearch-sink-events; do
   send PUT "$CONNECT_URL/connectors/$name/config" "$CONNECT_DIR/$name.json"
 done
 
@@ -85,7 +85,7 @@ done
 
 # Report the connector states (RUNNING is expected; a FAILED task shows its trace here and in `docker compose logs connect`).
 sleep 5
-for name in elasticsearch-sink-positions elasticsearch-sink-directions; do
+for name in elasticsearch-sink-positions elasticsearch-sink-directions elasticsearch-sink-events; do
   log "$name status: $(curl -sS "$CONNECT_URL/connectors/$name/status")"
 done
 log "done: Kibana http://localhost:5601, Grafana http://localhost:3000, Prometheus http://localhost:9091"

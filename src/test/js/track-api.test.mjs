@@ -72,6 +72,16 @@ describe('createTrackApi', () => {
     assert.deepEqual(asked, [`/api/track/${TOKEN}`, `/api/track/${TOKEN}/positions?fromSeq=3`]);
   });
 
+  test('the delivery\'s events through the token; a server without them (404) is unavailable, not a bad link', async () => {
+    const events = { deliveryId: 'd1', events: [{ eventId: 'd1:started:0', type: 'started', at: '2026-12-01T14:02:00Z' }] };
+    const { api } = server({ [`/api/track/${TOKEN}/events`]: { status: 200, body: events } });
+    assert.deepEqual(await api.events(), { value: events });
+    const older = server({ [`/api/track/${TOKEN}/events`]: { status: 404, body: { error: 'not_found' } } });
+    const answer = await older.api.events();
+    assert.deepEqual(answer, { problem: 'unavailable' });
+    assert.equal(isFinalProblem(answer.problem), false);
+  });
+
   test('the pages\' settings, for the map\'s tiles', async () => {
     const { api } = server({ '/api/config': { status: 200, body: { tilesUrl: 'https://tiles/{z}/{x}/{y}.png' } } });
     assert.deepEqual(await api.pageConfig(), { value: { tilesUrl: 'https://tiles/{z}/{x}/{y}.png' } });

@@ -2,9 +2,11 @@ package io.codedelivery;
 
 import io.codedelivery.bridge.BridgeVerticle;
 import io.codedelivery.bridge.DeliveryAdmission;
+import io.codedelivery.bridge.EventForwarder;
 import io.codedelivery.access.Access;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Role;
+import io.codedelivery.events.EventsVerticle;
 import io.codedelivery.infra.EmbeddedKafka;
 import io.codedelivery.ingest.IngestVerticle;
 import io.codedelivery.infra.EmbeddedMongo;
@@ -29,6 +31,7 @@ import io.codedelivery.simulation.RouteFiles;
 import io.codedelivery.simulation.SimulationVerticle;
 import io.codedelivery.tracking.TrackingVerticle;
 import io.codedelivery.web.WebVerticle;
+import io.codedelivery.webhooks.WebhookVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
@@ -191,7 +194,10 @@ public final class Application implements AutoCloseable {
         new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, simulationStall),
         new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
         new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
-        new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
+        new ConsumerLag.Group(ConsumerGroups.EVENTS, roles.contains(Role.TRACKING), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.WEBHOOKS, roles.contains(Role.TRACKING), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall),
+        new ConsumerLag.Group(ConsumerGroups.bridgeEvents(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
 
   private Supplier<? extends Deployable> verticleFor(Role role) throws Exception {
@@ -222,7 +228,18 @@ public final class Application implements AutoCloseable {
   }
 
   private void deploy(Role role) throws Exception {
-    await(vertx.deployVerticle(verticleFor(role), new DeploymentOptions().setInstances(config.instances(role))));
+    DeploymentOptions instances = new DeploymentOptions().setInstances(config.instances(role));
+    await(vertx.deployVerticle(verticleFor(role), instances));
+    if (role == Role.TRACKING) {
+      // Delivery events are computed in the tracking stage, from every position it and the simulation produce.
+      await(vertx.deployVerticle(() -> new EventsVerticle(context), instances));
+      // One per process whatever the tracking instances: its per-endpoint limits count this process's requests.
+      await(vertx.deployVerticle(new WebhookVerticle(context)));
+    }
+    // One per process, whatever the bridge's instance count: each event reaches this process's event bus once.
+    if (role == Role.BRIDGE) {
+      await(vertx.deployVerticle(new EventForwarder(context)));
+    }
     deployed.add(role);
     LOG.info("Deployed {} × {}", config.instances(role), role.configName());
   }

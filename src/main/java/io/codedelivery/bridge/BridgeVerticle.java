@@ -17,7 +17,6 @@ import io.codedelivery.model.StartFailure;
 import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -65,25 +64,11 @@ public final class BridgeVerticle extends VerticleBase {
     producer = KafkaProducer.createShared(vertx, "code-delivery-bridge", KafkaClients.producer(kafka));
     // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
     producer.exceptionHandler(e -> LOG.debug("Direction send failed (answered to its requester): {}", e.toString()));
-    // Latest: a new process shows what happens from now on; stored tracks come from the read API.
-    // Its partitions stay assigned, with their positions, through a rebalance that does not move them (a broker
-    // restart triggers one). Revoked first, a partition with nothing bridged yet has no committed offset: it would
-    // start again at the then-latest offset, skipping what came in between.
-    consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(kafka, groupId, "latest", context.config().instanceId())));
+    // Stored tracks come from the read API; the bridge shows what happens from now on.
+    consumer = ProcessConsumer.create(vertx, context.config(), groupId);
     consumer.handler(this::onPosition);
-    // Starting at "latest", the bridge only sees what is produced once it holds its partitions: it is not
-    // started (and the process not ready) before that, or the first positions after a start would be missed.
-    Promise<Void> assigned = Promise.promise();
-    consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
-    consumer.partitionsRevokedHandler(revoked -> {
-      commitHandled();
-      commits.forget(revoked);
-    });
-    vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitHandled());
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
-    return consumer.subscribe(Topics.NEW_POSITION)
-        .compose(v -> assigned.future())
+    return ProcessConsumer.subscribe(vertx, consumer, commits, Topics.NEW_POSITION)
         .onSuccess(v -> LOG.info("Bridge consuming {} as group {}", Topics.NEW_POSITION, groupId));
   }
 
@@ -159,9 +144,5 @@ public final class BridgeVerticle extends VerticleBase {
     } finally {
       commits.done(partition, record.offset());
     }
-  }
-
-  private void commitHandled() {
-    commits.commitDone(consumer).onFailure(e -> LOG.debug("Bridge commit failed, will retry: {}", e.getMessage()));
   }
 }

@@ -44,6 +44,8 @@ public final class PipelineMetrics {
   private final Map<String, Counter> fixesAccepted = new ConcurrentHashMap<>();
   private final Map<String, Counter> fixesRefused = new ConcurrentHashMap<>();
   private final Map<String, Counter> fixesTracked = new ConcurrentHashMap<>();
+  private final Map<String, Counter> eventsRaised = new ConcurrentHashMap<>();
+  private final Map<String, Counter> webhookAttempts = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -155,6 +157,19 @@ public final class PipelineMetrics {
   public void fixTracked(String outcome) {
     countBy(fixesTracked, "codedelivery.fixes.tracked", "Device fixes read by the tracking stage, by what became of them",
         "outcome", outcome);
+  }
+
+  /** A delivery event produced on delivery.events (and so recorded); its type ({@code off_route}…) is a tag. */
+  public void eventRaised(String type) {
+    countBy(eventsRaised, "codedelivery.events.raised", "Delivery events raised, by type", "type", type);
+  }
+
+  /**
+   * A webhook POST, by what became of its delivery: {@code delivered} (answered 2xx), {@code retry} (anything else,
+   * tried again later), {@code failed} (the last attempt within webhook.retry.hours failed too).
+   */
+  public void webhookAttempt(String outcome) {
+    countBy(webhookAttempts, "codedelivery.webhooks.attempts", "Webhook POSTs, by what became of their delivery", "outcome", outcome);
   }
 
   /** Records that a consumer group has not committed yet, summed over its partitions. */

@@ -14,8 +14,12 @@ import java.util.Locale;
  */
 public record DeliveryEvent(String eventId, String deliveryId, Type type, Instant at, LatLon position, JsonObject details) {
 
+  /**
+   * In the order the events one position raises are raised, so a timeline sorted by time, then type, lists them as
+   * they happened ({@code stalled} is raised by a silence, never with another).
+   */
   public enum Type {
-    STARTED, ARRIVING, DELIVERED, CANCELLED, LATE, BACK_ON_TIME, STALLED, RESUMED, OFF_ROUTE, BACK_ON_ROUTE;
+    STARTED, RESUMED, OFF_ROUTE, BACK_ON_ROUTE, LATE, BACK_ON_TIME, ARRIVING, DELIVERED, CANCELLED, STALLED;
 
     /** The name on the wire and in webhook subscriptions: {@code off_route}. */
     public String wireName() {

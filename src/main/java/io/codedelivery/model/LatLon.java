@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 /** A point on the map; {@code {"lat":…,"lon":…}} is the form Elasticsearch maps directly as a geo_point. */
 public record LatLon(double lat, double lon) {
-  private static final double EARTH_RADIUS_METRES = 6_371_008.8;
+  static final double EARTH_RADIUS_METRES = 6_371_008.8;
 
   public JsonObject toJson() {
     return new JsonObject().put("lat", lat).put("lon", lon);

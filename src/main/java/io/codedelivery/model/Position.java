@@ -70,6 +70,23 @@ public record Position(String deliveryId, String routeId, String clientId, long 
     return fix != null;
   }
 
+  /**
+   * Whether this is the end an operator gave a device's delivery through the API ({@code /complete} or
+   * {@code /cancel}) rather than a place a vehicle reported: no fix produced it, so it has no fix time.
+   */
+  public boolean endedByOperator() {
+    return finished && fix != null && fix.fixTime() == null;
+  }
+
+  /**
+   * Whether this position ends its delivery as cancelled. Only an operator cancels, and the API's cancelling position
+   * is the one finishing position without an estimate: a delivered one, by the operator or by arrival, always carries
+   * {@code Estimate(0, 1, …)}, and a simulated delivery (no fix) always ends delivered at its route's end.
+   */
+  public boolean cancelled() {
+    return finished && fix != null && estimate == null;
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("deliveryId", deliveryId);
     if (routeId != null) {

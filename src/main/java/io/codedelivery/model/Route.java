@@ -57,6 +57,35 @@ public record Route(String id, String title, List<LatLon> points) {
     return nearest + remainingAtNearest;
   }
 
+  /**
+   * Metres from a place to the nearest point of the route's line (its points joined by straight segments), not just
+   * to its nearest point: a vehicle between two points far apart is on the route. Each segment is measured on a flat
+   * plane around it, exact to well under a metre over segments of a few kilometres.
+   */
+  public double metresFrom(LatLon here) {
+    double nearest = Double.MAX_VALUE;
+    for (int i = 0; i + 1 < points.size(); i++) {
+      nearest = Math.min(nearest, metresFromSegment(here, points.get(i), points.get(i + 1)));
+    }
+    return nearest;
+  }
+
+  private static double metresFromSegment(LatLon here, LatLon from, LatLon to) {
+    // Plane coordinates in metres with the place at the origin: x east, y north.
+    double metresPerDegree = Math.PI * LatLon.EARTH_RADIUS_METRES / 180;
+    double metresPerDegreeEast = metresPerDegree * Math.cos(Math.toRadians(here.lat()));
+    double ax = (from.lon() - here.lon()) * metresPerDegreeEast;
+    double ay = (from.lat() - here.lat()) * metresPerDegree;
+    double bx = (to.lon() - here.lon()) * metresPerDegreeEast;
+    double by = (to.lat() - here.lat()) * metresPerDegree;
+    double dx = bx - ax;
+    double dy = by - ay;
+    double lengthSquared = dx * dx + dy * dy;
+    // The segment's point nearest the origin, as a fraction of the way from its start (0 for a zero-length segment).
+    double t = lengthSquared == 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / lengthSquared));
+    return Math.hypot(ax + t * dx, ay + t * dy);
+  }
+
   /** The wire form of the API: {@link #toBody()} with the id and the length. */
   public JsonObject toJson() {
     return new JsonObject().put("id", id).mergeIn(toBody()).put("lengthMetres", Math.round(lengthMetres()));

@@ -18,8 +18,9 @@ import java.util.List;
  */
 public final class EventTimeline {
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
+  /** The events of one position share its time: they keep the order they were raised in, that of their types. */
   private static final Comparator<DeliveryEvent> IN_ORDER = Comparator.comparing(DeliveryEvent::at)
-      .thenComparing(DeliveryEvent::eventId);
+      .thenComparing(DeliveryEvent::type).thenComparing(DeliveryEvent::eventId);
 
   private final MongoClient mongo;
 

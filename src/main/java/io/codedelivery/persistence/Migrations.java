@@ -34,7 +34,12 @@ public final class Migrations {
       new Migration(2, "delivery state derived from lastSeq and finishedAt; (deliveryId, seq) uniqueness left to _id",
           Migrations::deriveDeliveryState),
       new Migration(3, "deliveries entered in deliveries_newest_first, the list's order, which every store walks by _id",
-          Migrations::listNewestFirst));
+          Migrations::listNewestFirst),
+      // The silence check asks for the deliveries en route on a member's partitions every few seconds; the states of
+      // ended deliveries stay, so without this index the check would read every delivery ever followed.
+      new Migration(4, "index: event_states of deliveries en route by partition",
+          mongo -> mongo.createIndexWithOptions(Store.EVENT_STATES, new JsonObject().put("enRoute", 1).put("partition", 1),
+              new IndexOptions().name("enRoute_partition"))));
 
   private Migrations() {
   }

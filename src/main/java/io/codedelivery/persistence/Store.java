@@ -31,6 +31,18 @@ public final class Store {
    * delivery id: {@link EventTimeline}.
    */
   public static final String DELIVERY_EVENTS = "delivery_events";
+  /**
+   * The events stage's state per delivery ({@code _id} the delivery id), saved before it commits; an ended delivery's
+   * stays (marked {@code ended}) so that its positions read again raise nothing: {@code io.codedelivery.events}.
+   */
+  public static final String EVENT_STATES = "event_states";
+  /** Registered webhook endpoints, {@code _id} a random id: {@code io.codedelivery.webhooks.WebhookStore}. A few dozen at most. */
+  public static final String WEBHOOKS = "webhooks";
+  /**
+   * One document per event queued for a webhook, {@code _id} = {@code webhookId:eventId} (queuing twice is one entry),
+   * with its state, next attempt and last attempts; a webhook's deliveries are the {@code _id} prefix {@code webhookId:}.
+   */
+  public static final String WEBHOOK_DELIVERIES = "webhook_deliveries";
   /** Operator accounts, {@code _id} the user name: {@code io.codedelivery.access.AccountStore}. */
   public static final String USERS = "users";
   /** Signed-in sessions, {@code _id} the session id its token names; removing one signs it out everywhere. */

@@ -9,6 +9,7 @@ import static io.codedelivery.web.QueryParameters.onlyKnown;
 import io.codedelivery.access.Access;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
+import io.codedelivery.model.DeliveryEvent;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.StartFailure;
@@ -17,6 +18,7 @@ import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.JsonResponse;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeliveryStatus;
+import io.codedelivery.persistence.EventTimeline;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -24,11 +26,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -60,11 +64,13 @@ final class DeliveryApi {
   private final int maxBodyBytes;
   private final DeviceDeliveryApi devices;
   private final Access access;
+  private final EventTimeline timeline;
 
   DeliveryApi(Vertx vertx, AppContext context, SameOrigin sameOrigin, Access access) {
     this.access = access;
     this.eventBus = vertx.eventBus();
     this.queries = DeliveryQueries.create(vertx, context.config(), context.routes());
+    this.timeline = new EventTimeline(Store.client(vertx, context.config(), Store.Pool.READS));
     this.routes = context.routes();
     this.lists = InFlightLimit.shared(vertx, "delivery-lists", context.config().maxConcurrentLists());
     this.metrics = context.metrics();
@@ -90,6 +96,7 @@ final class DeliveryApi {
     router.get("/api/deliveries").handler(this::list);
     router.get("/api/deliveries/:id").handler(this::one);
     router.get("/api/deliveries/:id/positions").handler(this::track);
+    router.get("/api/deliveries/:id/events").handler(this::events);
     router.get("/api/devices/:uniqueId/delivery").handler(this::ofDevice);
   }
 
@@ -230,6 +237,26 @@ final class DeliveryApi {
         notFound(ctx, id);
       }
     });
+  }
+
+  /** The delivery's events, oldest first; a delivery without any yet is told apart from no delivery at all. */
+  private void events(RoutingContext ctx) {
+    onlyKnown(ctx.queryParams(), Set.of());
+    String id = deliveryId(ctx.pathParam("id"), "delivery id");
+    answer(ctx, timeline.of(id).compose(events -> !events.isEmpty() ? Future.succeededFuture(Optional.of(events))
+        : queries.delivery(id).map(found -> found.map(delivery -> events))), found -> {
+          if (found.isPresent()) {
+            JsonResponse.send(ctx, 200, timelineJson(id, found.get()));
+          } else {
+            notFound(ctx, id);
+          }
+        });
+  }
+
+  /** {@code {"deliveryId":…,"events":[…]}}, the events as on delivery.events, oldest first. */
+  static JsonObject timelineJson(String deliveryId, List<DeliveryEvent> events) {
+    return new JsonObject().put("deliveryId", deliveryId)
+        .put("events", new JsonArray(events.stream().map(event -> (Object) event.toJson()).toList()));
   }
 
   private static <T> void answer(RoutingContext ctx, Future<T> result, Consumer<T> onSuccess) {

@@ -28,18 +28,21 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The SockJS event-bus bridge: browsers may send only to {@code deliveries.start} and listen only to
- * {@code delivery.<uuid>} and {@code deliveries.updates}, and only as far as their operator's roles or their
- * delivery's tracking link allow. Oversized messages and bursts of start requests are
+ * {@code delivery.<uuid>}, {@code delivery-events.<uuid>}, {@code deliveries.updates} and {@code deliveries.events},
+ * and only as far as their operator's roles or their delivery's tracking link allow (a link: its own delivery's
+ * positions and events, nothing fleet-wide). Oversized messages and bursts of start requests are
  * refused with a clear failure; a browser that stops reading is disconnected before its backlog grows.
  */
 final class SockJsBridge {
   private static final Logger LOG = LoggerFactory.getLogger(SockJsBridge.class);
-  /** Long enough for {@code delivery.<uuid>}; anything longer is refused before it costs a registration. */
+  /** Long enough for {@code delivery-events.<uuid>}; anything longer is refused before it costs a registration. */
   static final int MAX_ADDRESS_LENGTH = 64;
   /** Where the bridge is mounted; the page's client connects here. */
   static final String PATH = "/eventbus";
@@ -60,6 +63,9 @@ final class SockJsBridge {
   static final long RECHECK_MS = 5_000;
   /** An address no rule permits: a refused frame is pointed here so the bridge answers it {@code access_denied}. */
   static final String DENIED_ADDRESS = "access-denied";
+  private static final Pattern DELIVERY_EVENTS_ADDRESS = Pattern.compile(Addresses.DELIVERY_EVENTS_ADDRESS_REGEX);
+  /** What a customer's page is shown of an event: not its details (internal figures such as distances off route). */
+  private static final Set<String> CUSTOMER_EVENT_FIELDS = Set.of("eventId", "deliveryId", "type", "at", "position");
   private final Vertx vertx;
   private final AppConfig config;
   private final PipelineMetrics metrics;
@@ -103,6 +109,8 @@ final class SockJsBridge {
         .addInboundPermitted(new PermittedOptions().setAddress(Addresses.START_DELIVERY))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.DELIVERY_ADDRESS_REGEX))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_UPDATES))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.DELIVERY_EVENTS_ADDRESS_REGEX))
+        .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_EVENTS))
         .setMaxAddressLength(MAX_ADDRESS_LENGTH)
         .setMaxHandlersPerSocket(config.bridgeMaxRegistrations());
     // JSONP and htmlfile are loaded by <script>/<iframe> tags, which send no Origin: any site could read the
@@ -230,8 +238,18 @@ final class SockJsBridge {
     if (Addresses.START_DELIVERY.equals(address)) {
       return Optional.of(Permission.DISPATCH);
     }
-    boolean watching = Addresses.DELIVERY_UPDATES.equals(address) || (address != null && Addresses.isDeliveryAddress(address));
+    boolean watching = Addresses.DELIVERY_UPDATES.equals(address) || Addresses.DELIVERY_EVENTS.equals(address)
+        || isOneDeliverysAddress(address);
     return watching ? Optional.of(Permission.SEE_FLEET) : Optional.empty();
+  }
+
+  /** {@code delivery.<id>} or {@code delivery-events.<id>}: what a tracking link of that delivery may listen to. */
+  private static boolean isOneDeliverysAddress(String address) {
+    return address != null && (Addresses.isDeliveryAddress(address) || DELIVERY_EVENTS_ADDRESS.matcher(address).matches());
+  }
+
+  private static boolean isLinksOwn(String address, String deliveryId) {
+    return address.equals(Addresses.delivery(deliveryId)) || address.equals(Addresses.deliveryEvents(deliveryId));
   }
 
   /** How a frame was let through: as an operator's, or as a customer's tracking link's; or not at all. */
@@ -253,11 +271,11 @@ final class SockJsBridge {
       if (found.isPresent()) {
         return Future.succeededFuture(found.get().may(needed) ? Grant.OPERATOR : Grant.DENIED);
       }
-      if (!linkMayWatch || !Addresses.isDeliveryAddress(address)) {
+      if (!linkMayWatch || !isOneDeliverysAddress(address)) {
         return Future.succeededFuture(Grant.DENIED);
       }
       return access.openLink(credential, deliveries::delivery)
-          .map(verdict -> verdict.opened() && address.equals(Addresses.delivery(verdict.deliveryId())) ? Grant.TRACKING_LINK : Grant.DENIED);
+          .map(verdict -> verdict.opened() && isLinksOwn(address, verdict.deliveryId()) ? Grant.TRACKING_LINK : Grant.DENIED);
     }).otherwise(Grant.DENIED);
   }
 
@@ -363,14 +381,29 @@ final class SockJsBridge {
     socket.write(encode(message)).onComplete(written -> pending[0]--);
   }
 
-  /** A position as a customer's page gets it: a copy without the device's id (see {@link TrackApi#forCustomer}). */
+  /**
+   * A message as a customer's page gets it: a position without the device's id (see {@link TrackApi#forCustomer}),
+   * an event with only what says what happened, when and where ({@link #CUSTOMER_EVENT_FIELDS}).
+   */
   private static JsonObject forCustomer(JsonObject message) {
     if (!(message.getValue("body") instanceof JsonObject body)) {
       return message;
     }
     JsonObject copy = message.copy();
-    copy.put("body", TrackApi.forCustomer(body.copy()));
+    String address = message.getString("address");
+    boolean event = address != null && DELIVERY_EVENTS_ADDRESS.matcher(address).matches();
+    copy.put("body", event ? eventForCustomer(body) : TrackApi.forCustomer(body.copy()));
     return copy;
+  }
+
+  private static JsonObject eventForCustomer(JsonObject event) {
+    JsonObject shown = new JsonObject();
+    event.forEach(field -> {
+      if (CUSTOMER_EVENT_FIELDS.contains(field.getKey())) {
+        shown.put(field.getKey(), field.getValue());
+      }
+    });
+    return shown.copy();
   }
 
   /**

@@ -8,6 +8,7 @@ import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.ops.ApiError;
 import io.codedelivery.ops.JsonResponse;
 import io.codedelivery.persistence.DeliveryQueries;
+import io.codedelivery.persistence.EventTimeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -27,13 +28,15 @@ final class TrackApi {
   private static final int MAX_TRACK_READS_AT_ONCE = 8;
   private final Access access;
   private final DeliveryQueries queries;
+  private final EventTimeline timeline;
   private final RouteCatalog routes;
   private final long intervalMs;
   /** A link needs no account, so its track reads are bounded like the operators' lists. */
   private final InFlightLimit trackReads;
   static final List<String> CUSTOMER_HIDDEN = List.of("deviceId", "clientId");
 
-  TrackApi(Vertx vertx, Access access, DeliveryQueries queries, RouteCatalog routes, long intervalMs) {
+  TrackApi(Vertx vertx, Access access, DeliveryQueries queries, EventTimeline timeline, RouteCatalog routes, long intervalMs) {
+    this.timeline = timeline;
     this.trackReads = InFlightLimit.shared(vertx, "tracking-link-tracks", MAX_TRACK_READS_AT_ONCE);
     this.access = access;
     this.queries = queries;
@@ -44,6 +47,7 @@ final class TrackApi {
   void mount(Router router) {
     router.get("/api/track/:token").handler(this::delivery);
     router.get("/api/track/:token/positions").handler(this::positions);
+    router.get("/api/track/:token/events").handler(this::events);
   }
 
   private void delivery(RoutingContext ctx) {
@@ -81,6 +85,21 @@ final class TrackApi {
         JsonResponse.send(ctx, 200, positions);
       });
     });
+  }
+
+  /** The delivery's events as its operators see them, without what {@link #forCustomer} hides in their details. */
+  private void events(RoutingContext ctx) {
+    onlyKnown(ctx.queryParams(), Set.of());
+    opened(ctx, verdict -> StoreAnswer.send(ctx, timeline.of(verdict.deliveryId()), "delivery", events -> {
+      JsonObject json = DeliveryApi.timelineJson(verdict.deliveryId(), events);
+      json.getJsonArray("events").forEach(event -> {
+        JsonObject details = ((JsonObject) event).getJsonObject("details");
+        if (details != null) {
+          forCustomer(details);
+        }
+      });
+      JsonResponse.send(ctx, 200, json);
+    }));
   }
 
   /**

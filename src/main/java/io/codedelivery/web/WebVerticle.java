@@ -9,6 +9,10 @@ import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.HttpServers;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeviceStore;
+import io.codedelivery.persistence.EventTimeline;
+import io.codedelivery.persistence.Store;
+import io.codedelivery.webhooks.TargetGuard;
+import io.codedelivery.webhooks.WebhookStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP: REST API under {@code /api}, the SockJS bridge at {@code /eventbus}, the map page at {@code /}, the driver
- * page at {@code /driver}, the sign-in page, the users page and customers' tracking pages; who may use which is
+ * page at {@code /driver}, the sign-in page, the users and webhooks pages and customers' tracking pages; who may use which is
  * decided in front of them ({@link AccessGuard}, {@link AccessRules}). Builds the router (security headers, bridge, one API class per resource, static files,
  * error answers) and serves it; what each resource answers is in its API class.
  */
@@ -28,6 +32,7 @@ public final class WebVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
   private static final String DRIVER_PAGE_FILE = "/driver.html";
   private static final String USERS_PAGE_FILE = "/users.html";
+  private static final String WEBHOOKS_PAGE_FILE = "/webhooks.html";
   private static final String SIGN_IN_PAGE_FILE = "/signin.html";
   private static final String TRACKING_PAGE_FILE = "/track.html";
 
@@ -58,7 +63,8 @@ public final class WebVerticle extends VerticleBase {
     new SockJsBridge(vertx, config, context.metrics(), access, queries).mount(router, sameOrigin, guard.connectionUser());
     // Open without an account: signing in, a customer's tracking link, and the pages' settings.
     new SessionApi(guard, config, context.metrics(), sameOrigin).mount(router);
-    new TrackApi(vertx, access, queries, context.routes(), config.simulationIntervalMs()).mount(router);
+    new TrackApi(vertx, access, queries, new EventTimeline(Store.client(vertx, config, Store.Pool.READS)), context.routes(),
+        config.simulationIntervalMs()).mount(router);
     new PageConfigApi(config).mount(router);
     // Everything else under /api needs an operator allowed to do it.
     router.route("/api/*").handler(ctx -> guard.require(AccessRules.permissionFor(ctx.request().method(), ctx.normalizedPath())).handle(ctx));
@@ -70,6 +76,8 @@ public final class WebVerticle extends VerticleBase {
     new ReportApi(tracks).mount(router);
     new DeviceApi(DeviceStore.create(vertx, config), context, sameOrigin).mount(router);
     new UserApi(access, context.metrics()).mount(router);
+    new WebhookApi(new WebhookStore(Store.client(vertx, config, Store.Pool.READS)),
+        new TargetGuard(vertx, config.webhookAllowPrivate()), context.metrics()).mount(router);
     AllowedMethods.complete(router);
     router.route("/api/*").failureHandler(BadParameter::answer);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
@@ -94,10 +102,11 @@ public final class WebVerticle extends VerticleBase {
    * not. Scripts, styles and libraries are open: they hold no data, and the open pages need them too.
    */
   private void mountPages(Router router, AccessGuard guard) {
-    for (String page : new String[] {"/", "/index.html", USERS_PAGE_FILE, DRIVER_PAGE_FILE}) {
+    for (String page : new String[] {"/", "/index.html", USERS_PAGE_FILE, WEBHOOKS_PAGE_FILE, DRIVER_PAGE_FILE}) {
       router.get(page).handler(guard.page());
     }
     router.get("/users").handler(guard.page()).handler(ctx -> ctx.reroute(USERS_PAGE_FILE));
+    router.get("/webhooks").handler(guard.page()).handler(ctx -> ctx.reroute(WEBHOOKS_PAGE_FILE));
     SecurityHeaders.mountDriverPage(router, config, DRIVER_PAGE_FILE);
     router.get("/driver").handler(guard.page()).handler(ctx -> ctx.reroute(DRIVER_PAGE_FILE));
     router.get("/signin").handler(ctx -> ctx.reroute(SIGN_IN_PAGE_FILE));

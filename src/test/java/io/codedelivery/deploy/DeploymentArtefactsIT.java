@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -218,23 +219,52 @@ class DeploymentArtefactsIT {
   @Test
   void theConnectorConfigsParseAndNameTheApplicationsTopics() throws Exception {
     Set<String> topics = new HashSet<>();
+    String init = Files.readString(Path.of("compose/init/init.sh"));
     try (Stream<Path> files = Files.list(Path.of("connect"))) {
       for (Path file : files.filter(f -> f.getFileName().toString().startsWith("elasticsearch-sink")).toList()) {
         JsonObject config = new JsonObject(Files.readString(file));
         assertThat(config.getString("connector.class")).contains("ElasticsearchSinkConnector");
         topics.addAll(List.of(config.getString("topics").split(",")));
+        String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+        // Registered, then asked for its status: both loops of init.sh name it.
+        assertThat(init.lines().filter(line -> line.startsWith("for name in ")))
+            .as("compose/init/init.sh's connector loops").hasSize(2).allMatch(line -> line.contains(" " + name));
       }
     }
-    assertThat(topics).containsExactlyInAnyOrder(Topics.NEW_POSITION, Topics.NEW_DIRECTION);
+    assertThat(topics).containsExactlyInAnyOrder(Topics.NEW_POSITION, Topics.NEW_DIRECTION, Topics.DELIVERY_EVENTS);
     JsonObject template = new JsonObject(Files.readString(Path.of("connect/index-template.json")));
     JsonObject properties = template.getJsonObject("template").getJsonObject("mappings").getJsonObject("properties");
     assertThat(properties.getJsonObject("position").getString("type")).isEqualTo("geo_point");
     assertThat(properties.getJsonObject("timestamp").getString("type")).isEqualTo("date");
+    assertThat(properties.getJsonObject("at").getString("type")).as("an event's time").isEqualTo("date");
+    assertThat(properties.getJsonObject("type").getString("type")).as("an event's type").isEqualTo("keyword");
+    assertThat(template.getJsonArray("index_patterns", new JsonArray())).contains(Topics.NEW_POSITION + "*", Topics.DELIVERY_EVENTS + "*");
+    assertThat(Files.readString(Path.of("connect/ingest-pipeline.json"))).as("events are indexed under their own id")
+        .contains("startsWith('" + Topics.DELIVERY_EVENTS + "')", "{{{eventId}}}");
+    assertKibanaObjectsReferToOneAnother();
+  }
+
+  /**
+   * Every saved object has a type and an id, every reference names one of them, and the dashboard shows the events'
+   * views: an import with a dangling reference fails in Kibana, which this machine does not run.
+   */
+  private static void assertKibanaObjectsReferToOneAnother() throws Exception {
+    Map<String, JsonObject> byId = new HashMap<>();
     for (String line : Files.readAllLines(Path.of("connect/kibana-saved-objects.ndjson"))) {
       if (!line.isBlank()) {
-        assertThat(new JsonObject(line).getString("type")).isNotBlank();
+        JsonObject object = new JsonObject(line);
+        assertThat(object.getString("type")).isNotBlank();
+        byId.put(object.getString("id"), object);
       }
     }
-    assertThat(template.getJsonArray("index_patterns", new JsonArray())).isNotEmpty();
+    byId.values().forEach(object -> object.getJsonArray("references", new JsonArray()).stream().map(JsonObject.class::cast)
+        .forEach(reference -> {
+          JsonObject target = byId.get(reference.getString("id"));
+          assertThat(target).as("%s refers to %s", object.getString("id"), reference).isNotNull();
+          assertThat(target.getString("type")).as("the type of %s", reference).isEqualTo(reference.getString("type"));
+        }));
+    assertThat(byId.get("code-delivery-events").getJsonObject("attributes").getString("title")).isEqualTo(Topics.DELIVERY_EVENTS + "*");
+    assertThat(byId.get("code-delivery-dashboard").getJsonArray("references").stream().map(r -> ((JsonObject) r).getString("id")))
+        .contains("code-delivery-events-per-hour", "code-delivery-late-deliveries");
   }
 }

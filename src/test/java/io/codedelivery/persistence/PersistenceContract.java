@@ -224,7 +224,9 @@ abstract class PersistenceContract {
     assertThat(await(store.mongo().listIndexes(Store.POSITIONS))).isEqualTo(indexesBefore);
     assertThat(indexesBefore.stream().map(i -> ((JsonObject) i).getString("name"))).contains("deliveryId_seq").doesNotContain("deliveryId_seq_unique");
     assertThat(await(store.mongo().find(Store.ROUTES, new JsonObject()))).isEqualTo(routesBefore).hasSize(3);
-    assertThat(await(store.mongo().count(Store.MIGRATIONS, new JsonObject()))).isEqualTo(3);
+    assertThat(await(store.mongo().count(Store.MIGRATIONS, new JsonObject()))).isEqualTo(4);
+    assertThat(await(store.mongo().listIndexes(Store.EVENT_STATES)).stream().map(i -> ((JsonObject) i).getString("name")))
+        .contains("enRoute_partition");
   }
 
   private static String asTopicValue(JsonObject stored) {

@@ -257,12 +257,13 @@ public final class TestStack implements AutoCloseable {
 
   /**
    * Waits until the consumer groups have settled: the shared ones with the given number of members, and this
-   * process's own bridge group with its bridge instances. A broker stopped while groups are still forming is a
+   * process's own bridge group with its bridge instances, and its event forwarder's group with its one. A broker stopped while groups are still forming is a
    * different (start-up) scenario from an outage of a running system.
    */
   public void awaitConsumerGroupsStable(int members) {
     Map<String, Integer> expected = Map.of(ConsumerGroups.SIMULATION, members, ConsumerGroups.PERSISTENCE, members,
-        ConsumerGroups.bridge(app.config().instanceId()), app.config().instances(Role.BRIDGE));
+        ConsumerGroups.bridge(app.config().instanceId()), app.config().instances(Role.BRIDGE),
+        ConsumerGroups.bridgeEvents(app.config().instanceId()), 1);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafkaBootstrapServers()))) {
       Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> admin
           .describeConsumerGroups(expected.keySet()).all().get().values().stream()

@@ -79,6 +79,7 @@ class AccessMatrixIT {
       GET    /api/deliveries                                -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}                    -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}/positions          -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}/events             -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}/track.gpx          -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}/track.kml          -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}/track.csv          -                                                                401  200    200        200   401        401      401     401
@@ -102,8 +103,14 @@ class AccessMatrixIT {
       POST   /api/users                                     {"username":"{newUser}","password":"long-enough-pw","roles":["viewer"]} 401 403 403     201   401        401      401     401
       PUT    /api/users/{spareUser}                         {"roles":["dispatcher"]}                                         401  403    403        204   401        401      401     401
       DELETE /api/users/{doomedUser}                        -                                                                401  403    403        204   401        401      401     401
+      GET    /api/webhooks                                  -                                                                401  403    403        200   401        401      401     401
+      POST   /api/webhooks                                  {"url":"https://192.0.2.10/hook","secret":"sixteen-chars-or-more"} 401 403 403          201   401        401      401     401
+      PATCH  /api/webhooks/{webhook}                        {"enabled":false}                                                401  403    403        200   401        401      401     401
+      GET    /api/webhooks/{webhook}/deliveries             -                                                                401  403    403        200   401        401      401     401
+      DELETE /api/webhooks/{doomedWebhook}                  -                                                                401  403    403        204   401        401      401     401
       GET    /api/track/{link}                              -                                                                200  200    200        200   200        200      200     200
       GET    /api/track/{link}/positions                    -                                                                200  200    200        200   200        200      200     200
+      GET    /api/track/{link}/events                       -                                                                200  200    200        200   200        200      200     200
       GET    /api/./users                                   -                                                                401  403    403        200   401        401      401     401
       GET    /api//users                                    -                                                                401  403    403        200   401        401      401     401
       GET    //api/users                                    -                                                                401  403    403        200   401        401      401     401
@@ -117,13 +124,17 @@ class AccessMatrixIT {
    * The bridge's actions × caller, each on a connection of its own, the token sent as the frames'
    * {@code authorization} header as vertx-eventbus.js sends it: {@code receives} = messages published to the address
    * reach it, {@code replies} = the start request is answered with a new delivery, {@code denied} = the bridge
-   * answers {@code {"type":"err","body":"access_denied"}}.
+   * answers {@code {"type":"err","body":"access_denied"}}. A tracking link listens to its own delivery's positions and
+   * events, never to the fleet's.
    */
   static final String BRIDGE = """
       ACTION                         NONE    VIEWER   DISPATCHER ADMIN    SIGNED_OUT TAMPERED EXPIRED LINK_AS_BEARER
       register:deliveries.updates    denied  receives receives   receives denied     denied   denied  denied
       register:delivery.{tracked}    denied  receives receives   receives denied     denied   denied  receives
       register:delivery.{simulated}  denied  receives receives   receives denied     denied   denied  denied
+      register:deliveries.events     denied  receives receives   receives denied     denied   denied  denied
+      register:delivery-events.{tracked}   denied receives receives receives denied  denied   denied  receives
+      register:delivery-events.{simulated} denied receives receives receives denied  denied   denied  denied
       send:deliveries.start          denied  denied   replies    replies  denied     denied   denied  denied
       """;
 
@@ -187,6 +198,8 @@ class AccessMatrixIT {
     FACTS.put("newUser", "new-" + run);
     FACTS.put("spareUser", createUser("spare-" + run));
     FACTS.put("doomedUser", createUser("doomed-" + run));
+    FACTS.put("webhook", createWebhook());
+    FACTS.put("doomedWebhook", createWebhook());
     FACTS.put("routeFile", new JsonObject().put("type", "LineString").put("coordinates", new JsonArray(IntStream.range(0, 3)
         .mapToObj(i -> new JsonArray().add(-47.90 + i * 0.001).add(-15.80 - i * 0.001)).toList())).encode());
   }
@@ -284,7 +297,8 @@ class AccessMatrixIT {
   }
 
   private static void awaitDelivered(SockJsClient client, String address) {
-    JsonObject probe = new JsonObject().put("probe", UUID.randomUUID().toString());
+    // Shaped as an event's id: a customer's connection is shown only an event's own fields, the id among them.
+    JsonObject probe = new JsonObject().put("eventId", UUID.randomUUID().toString());
     await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
       vertx.eventBus().publish(address, probe);
       return client.messagesTo(address).stream().anyMatch(m -> probe.equals(m.getJsonObject("body")));
@@ -363,6 +377,14 @@ class AccessMatrixIT {
         .put("password", "long-enough-pw").put("roles", new JsonArray().add("viewer")).encode(), stack.adminToken());
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return username;
+  }
+
+  /** A webhook to a documentation address (192.0.2.0/24, public to the guard yet never routed), so nothing is ever sent. */
+  private static String createWebhook() throws Exception {
+    HttpResponse<String> created = call("POST", "/api/webhooks", new JsonObject().put("url", "https://192.0.2.10/hook")
+        .put("secret", "sixteen-chars-or-more").encode(), stack.adminToken());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return new JsonObject(created.body()).getString("id");
   }
 
   /** The token with one character in the middle of its signature changed (the last one may carry only padding bits). */

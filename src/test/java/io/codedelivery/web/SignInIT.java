@@ -195,13 +195,14 @@ class SignInIT {
 
   @Test
   void theOperatorsPagesSendAVisitorWithoutASessionToSignInAndBack() throws Exception {
-    for (String page : List.of("/", "/users", "/driver")) {
+    for (String page : List.of("/", "/users", "/webhooks", "/driver")) {
       HttpResponse<String> response = get(page, new String[0]);
       assertThat(response.statusCode()).as(page).isEqualTo(302);
       assertThat(response.headers().firstValue("location")).as(page)
           .hasValue("/signin?next=" + URLEncoder.encode(page, StandardCharsets.UTF_8));
     }
     assertThat(get("/", cookie(stack.adminToken())).statusCode()).as("with a session").isEqualTo(200);
+    assertThat(get("/webhooks", cookie(stack.adminToken())).body()).as("the webhooks page").contains("<title>Webhooks");
     assertThat(get("/", cookie(TestStack.class.getSimpleName())).statusCode()).as("with a cookie that is no session").isEqualTo(302);
   }
 

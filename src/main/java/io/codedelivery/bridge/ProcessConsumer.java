@@ -1,0 +1,51 @@
+package io.codedelivery.bridge;
+
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.kafka.CommitTracker;
+import io.codedelivery.kafka.KafkaClients;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumers that feed this process's event bus (positions, events): each in a group of the process's own,
+ * starting at the latest offset — a new process shows what happens from now on; what came before is read through
+ * the REST API.
+ */
+final class ProcessConsumer {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessConsumer.class);
+
+  private ProcessConsumer() {
+  }
+
+  /**
+   * Its partitions stay assigned, with their positions, through a rebalance that does not move them (a broker restart
+   * triggers one). Revoked first, a partition with nothing handled yet has no committed offset: it would start again
+   * at the then-latest offset, skipping what came in between.
+   */
+  static KafkaConsumer<String, String> create(Vertx vertx, AppConfig config, String groupId) {
+    return KafkaConsumer.create(vertx, KafkaClients.cooperative(
+        KafkaClients.consumer(config.kafkaConnection(), groupId, "latest", config.instanceId())));
+  }
+
+  /**
+   * Subscribes, committing what {@code commits} says is handled every second and before partitions are taken away.
+   * Starting at "latest", the consumer only sees what is produced once it holds its partitions: the future completes
+   * only then (so its verticle, and the process's readiness, wait), or the first records after a start would be missed.
+   */
+  static Future<Void> subscribe(Vertx vertx, KafkaConsumer<String, String> consumer, CommitTracker commits, String topic) {
+    Runnable commitHandled = () -> commits.commitDone(consumer)
+        .onFailure(e -> LOG.debug("Commit of {} failed, will retry: {}", topic, e.getMessage()));
+    Promise<Void> assigned = Promise.promise();
+    consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
+    consumer.partitionsRevokedHandler(revoked -> {
+      commitHandled.run();
+      commits.forget(revoked);
+    });
+    vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitHandled.run());
+    return consumer.subscribe(topic).compose(v -> assigned.future());
+  }
+}

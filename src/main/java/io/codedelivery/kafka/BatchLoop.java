@@ -1,0 +1,196 @@
+package io.codedelivery.kafka;
+
+import io.codedelivery.config.AppConfig;
+import io.codedelivery.metrics.PipelineMetrics;
+import io.codedelivery.model.InvalidMessageException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll loop of a stage that reads a topic in a shared consumer group and keeps state of its own per key (the
+ * tracking stage, the events stage): poll a batch, parse each record (one that does not parse goes to the dead
+ * letters), hand the parsed ones to the stage in order, and once the stage is done with them (produced, saved) mark
+ * them done for the commit, made every {@link CommitTracker#COMMIT_INTERVAL_MS}. A batch that fails is read again from
+ * its start, after the stage has forgotten what it holds in memory (it was not saved); a rebalance makes it forget as
+ * well, since the keys of partitions that moved may have been handled elsewhere meanwhile.
+ */
+public final class BatchLoop<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
+  private static final long RETRY_AFTER_FAILURE_MS = 1_000;
+  /** Keys whose state a stage keeps in memory at most; beyond, it starts over from the store. */
+  static final int MAX_REMEMBERED_KEYS = 100_000;
+
+  /** What becomes of a record that cannot be used. */
+  public enum Unusable {
+    /** Moved to the dead letters: the loop's group is the one that does it for its topic. */
+    DEAD_LETTER,
+    /** Passed over (logged at DEBUG): another group of the topic dead-letters it, and a second copy would be noise. */
+    SKIP
+  }
+
+  /** A record's value as parsed, with the record it came from. */
+  public record Read<T>(KafkaConsumerRecord<String, String> record, T value) {
+  }
+
+  /** What the stage does with the records. */
+  public interface Stage<T> {
+    /** Handles a batch's parsed records, in order; succeeds once all it changed is saved. */
+    Future<Void> handle(List<Read<T>> batch);
+
+    /** Drops what it holds in memory, to read it again from the store. */
+    void forget();
+
+    /** How many keys' state it holds in memory. */
+    int remembered();
+
+    /** Work of its own between two batches, before the next poll; {@code caughtUp}: the last poll found nothing. */
+    default Future<Void> betweenBatches(boolean caughtUp) {
+      return Future.succeededFuture();
+    }
+  }
+
+  private final Vertx vertx;
+  private final String name;
+  private final String groupId;
+  private final KafkaConsumer<String, String> consumer;
+  private final KafkaProducer<String, String> producer;
+  /** Null when unusable records are skipped. */
+  private final DeadLetters deadLetters;
+  private final Function<String, T> parse;
+  private final Stage<T> stage;
+  private final CommitTracker commits = new CommitTracker();
+  private volatile boolean running;
+  private boolean caughtUp;
+  private Future<Void> batchInProgress = Future.succeededFuture();
+
+  private BatchLoop(Vertx vertx, String name, String groupId, KafkaConsumer<String, String> consumer,
+                    KafkaProducer<String, String> producer, DeadLetters deadLetters, Function<String, T> parse, Stage<T> stage) {
+    this.parse = parse;
+    this.producer = producer;
+    this.deadLetters = deadLetters;
+    this.vertx = vertx;
+    this.name = name;
+    this.groupId = groupId;
+    this.consumer = consumer;
+    this.stage = stage;
+  }
+
+  /**
+   * A loop of a member of the group (rebalanced cooperatively, so the others keep reading while partitions move; read
+   * from the earliest record when the group has no offsets yet), dead-lettering through the stage's own producer.
+   * The loop closes the producer when it stops. Call it, and {@link #start}, on the stage's verticle's context.
+   * A stage that produces nothing and skips unusable records passes no producer (null).
+   *
+   * @param name  what the logs call the stage ("Tracking")
+   * @param parse a record's value as the stage reads it; throws {@link InvalidMessageException} for an unusable one
+   */
+  public static <T> BatchLoop<T> create(Vertx vertx, String name, AppConfig config, String groupId,
+                                        KafkaProducer<String, String> producer, PipelineMetrics metrics,
+                                        Function<String, T> parse, Unusable unusable, Stage<T> stage) {
+    KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
+        KafkaClients.consumer(config.kafkaConnection(), groupId, "earliest", config.instanceId())));
+    DeadLetters deadLetters = unusable == Unusable.DEAD_LETTER ? new DeadLetters(vertx, producer, metrics) : null;
+    return new BatchLoop<>(vertx, name, groupId, consumer, producer, deadLetters, parse, stage);
+  }
+
+  /** The partitions this member holds now. */
+  public Future<Set<TopicPartition>> assignment() {
+    return consumer.assignment();
+  }
+
+  /** Subscribes and starts polling. */
+  public Future<Void> start(String topic) {
+    consumer.partitionsRevokedHandler(revoked -> {
+      commits.forget(revoked);
+      stage.forget();
+    });
+    consumer.partitionsAssignedHandler(assigned -> stage.forget());
+    vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitDone());
+    running = true;
+    return consumer.subscribe(topic).onSuccess(v -> {
+      LOG.info("{} consuming {} as group {}", name, topic, groupId);
+      pollNext();
+    });
+  }
+
+  /** The batch being handled finishes and is committed, so a clean stop leaves nothing to read again. */
+  public Future<Void> stop() {
+    running = false;
+    if (deadLetters != null) {
+      deadLetters.stop();
+    }
+    return batchInProgress.transform(done -> commits.closeAfterLastCommit(consumer))
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
+  }
+
+  private void pollNext() {
+    if (!running) {
+      return;
+    }
+    batchInProgress = stage.betweenBatches(caughtUp).compose(v -> consumer.poll(POLL_TIMEOUT).compose(records -> {
+      caughtUp = records.isEmpty();
+      return handle(records).recover(error -> Rewind.toStartOf(consumer, records).transform(rewound -> Future.failedFuture(error)));
+    }));
+    batchInProgress.onComplete(done -> {
+      if (done.succeeded()) {
+        vertx.runOnContext(v -> pollNext());
+      } else {
+        if (running) {
+          LOG.warn("{} batch not done, reading it again: {}", name, done.cause().getMessage());
+        }
+        // What the failed batch changed in memory was not saved: start again from the store.
+        stage.forget();
+        vertx.setTimer(RETRY_AFTER_FAILURE_MS, id -> pollNext());
+      }
+    });
+  }
+
+  private Future<Void> handle(KafkaConsumerRecords<String, String> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Read<T>> reads = new ArrayList<>(records.size());
+    List<Future<Void>> rejected = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      commits.begin(new TopicPartition(record.topic(), record.partition()), record.offset());
+      try {
+        reads.add(new Read<>(record, parse.apply(record.value())));
+      } catch (InvalidMessageException e) {
+        if (deadLetters != null) {
+          rejected.add(deadLetters.send(record, e.getMessage()));
+        } else {
+          LOG.debug("{} skipping unusable record {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(),
+              e.getMessage());
+        }
+      }
+    }
+    return Future.all(rejected).compose(v -> stage.handle(reads)).onSuccess(v -> {
+      if (stage.remembered() > MAX_REMEMBERED_KEYS) {
+        stage.forget();
+      }
+      for (int i = 0; i < records.size(); i++) {
+        KafkaConsumerRecord<String, String> record = records.recordAt(i);
+        commits.done(new TopicPartition(record.topic(), record.partition()), record.offset());
+      }
+      commitDone();
+    });
+  }
+
+  private void commitDone() {
+    commits.commitDone(consumer).onFailure(e -> LOG.debug("{} commit failed, will retry: {}", name, e.getMessage()));
+  }
+}
