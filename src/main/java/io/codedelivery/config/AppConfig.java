@@ -381,6 +381,10 @@ public final class AppConfig {
     return integer(Setting.API_MAX_CONCURRENT_LISTS);
   }
 
+  public int maxConcurrentTrackReads() {
+    return integer(Setting.API_MAX_CONCURRENT_TRACK_READS);
+  }
+
   public int bridgeMaxBodyBytes() {
     return integer(Setting.BRIDGE_MAX_BODY_BYTES);
   }

@@ -70,6 +70,7 @@ public enum Setting {
   INGEST_MAX_FUTURE_SECONDS("ingest.max.future.seconds", "a fix stamped more than this ahead of the server's clock is refused (400): a phone whose clock is wrong would otherwise place it after every later fix", Rule.range(0, 86_400)),
   DEVICE_OFFLINE_AFTER_SECONDS("device.offline.after.seconds", "a device with no fix for this long is shown offline by GET /api/devices", Rule.range(1, 2_592_000)),
   API_MAX_CONCURRENT_LISTS("api.max.concurrent.lists", "GET /api/deliveries list queries one process runs at once; more are answered 503 busy with Retry-After", Rule.range(1, 1_000)),
+  API_MAX_CONCURRENT_TRACK_READS("api.max.concurrent.track.reads", "whole-track reads (track exports, summaries, daily reports) one process runs at once; more are answered 503 busy with Retry-After", Rule.range(1, 1_000)),
   CORS_ALLOWED_ORIGINS("cors.allowed.origins", "origins allowed to call the REST API and open the SockJS bridge from other sites, comma-separated; blank = none (closed)", Rule.ORIGINS),
   MAP_TILES_URL("map.tiles.url", "tile URL template of the map page; blank = no tiles", Rule.OPTIONAL),
   INGEST_PUBLIC_URL("ingest.public.url", "URL at which phones reach the ingestion role, where the driver page posts fixes; blank = the page's own host on the ingestion port", Rule.URL),

@@ -43,8 +43,14 @@ public final class DeliveryQueries {
     return new DeliveryQueries(Store.client(vertx, config, Store.Pool.READS), Store.Kind.of(config), routes);
   }
 
-  /** Filters of the delivery list; null means "any". */
-  public record Filter(DeliveryStatus status, String routeId, int limit, String after) {
+  /**
+   * Filters of the delivery list; null means "any". {@code from} (inclusive) and {@code to} (exclusive) bound the
+   * start time.
+   */
+  public record Filter(DeliveryStatus status, String routeId, int limit, String after, Instant from, Instant to) {
+    public Filter(DeliveryStatus status, String routeId, int limit, String after) {
+      this(status, routeId, limit, after, null, null);
+    }
   }
 
   /**
@@ -82,14 +88,34 @@ public final class DeliveryQueries {
    * when {@code after} names no started delivery.
    */
   public Future<Optional<Page>> deliveries(Filter filter) {
-    Future<Optional<JsonObject>> range = filter.after() == null
-        ? Future.succeededFuture(Optional.of(new JsonObject()))
+    Future<Optional<String>> cursor = filter.after() == null
+        ? Future.succeededFuture(Optional.of(""))
         : mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", filter.after()), new JsonObject().put("startedAt", 1))
-            .map(last -> Optional.ofNullable(last).map(l -> Store.instant(l.getValue("startedAt"))).map(start -> new JsonObject()
-                .put("_id", new JsonObject().put("$gt", Store.newestFirstKey(start, filter.after())))));
+            .map(last -> Optional.ofNullable(last).map(l -> Store.instant(l.getValue("startedAt")))
+                .map(start -> Store.newestFirstKey(start, filter.after())));
+    Future<Optional<JsonObject>> range = cursor.map(after -> after.map(key -> idRange(key, filter)));
     return range.compose(query -> query.isEmpty()
         ? Future.succeededFuture(Optional.empty())
         : page(query.get(), filter).map(Optional::of));
+  }
+
+  /**
+   * The stretch of {@link Store#DELIVERIES_NEWEST_FIRST} a page walks: after the cursor ({@code ""} for none), within
+   * the start times asked for. Newest first, so {@code to} is the lower end of the {@code _id}s and {@code from} the
+   * upper.
+   */
+  private static JsonObject idRange(String after, Filter filter) {
+    JsonObject ids = new JsonObject();
+    String lowest = filter.to() == null ? "" : Store.newestFirstBound(filter.to());
+    if (after.compareTo(lowest) >= 0 && !after.isEmpty()) {
+      ids.put("$gt", after);
+    } else if (!lowest.isEmpty()) {
+      ids.put("$gte", lowest);
+    }
+    if (filter.from() != null) {
+      ids.put("$lt", Store.newestFirstBound(filter.from()));
+    }
+    return ids.isEmpty() ? new JsonObject() : new JsonObject().put("_id", ids);
   }
 
   private Future<Page> page(JsonObject range, Filter filter) {

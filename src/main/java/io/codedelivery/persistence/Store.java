@@ -51,6 +51,10 @@ public final class Store {
   public static final String SECRETS = "secrets";
   /** Inverted start times count down from here (the year 2286), so they keep a fixed width of 13 digits. */
   private static final long LAST_MILLIS = 9_999_999_999_999L;
+  /** The latest start time {@link #newestFirstKey} can order. */
+  public static final Instant LATEST_START = Instant.ofEpochMilli(LAST_MILLIS);
+  /** Greater than every {@link #newestFirstKey} (';' sorts after the digits and ':'). */
+  private static final String AFTER_EVERY_KEY = ";";
 
   private Store() {
   }
@@ -120,6 +124,18 @@ public final class Store {
    */
   static String newestFirstKey(Instant startedAt, String deliveryId) {
     return String.format("%013d:%s", LAST_MILLIS - startedAt.toEpochMilli(), deliveryId);
+  }
+
+  /**
+   * Where a time falls among the keys of {@link #DELIVERIES_NEWEST_FIRST}: the keys of deliveries started before
+   * {@code time} are at or above it, those started at or after it below. So a range of start times is a range of
+   * {@code _id}s, which every store walks without reading the rest of the collection.
+   *
+   * @param time from the epoch to {@link #LATEST_START}
+   */
+  static String newestFirstBound(Instant time) {
+    long inverted = LAST_MILLIS - time.toEpochMilli() + 1;
+    return inverted > LAST_MILLIS ? AFTER_EVERY_KEY : String.format("%013d", inverted);
   }
 
   public static JsonObject date(Instant instant) {

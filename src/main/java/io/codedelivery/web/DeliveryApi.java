@@ -1,6 +1,8 @@
 package io.codedelivery.web;
 
+import static io.codedelivery.web.QueryParameters.deliveryId;
 import static io.codedelivery.web.QueryParameters.deviceUniqueId;
+import static io.codedelivery.web.QueryParameters.instant;
 import static io.codedelivery.web.QueryParameters.number;
 import static io.codedelivery.web.QueryParameters.onlyKnown;
 
@@ -8,8 +10,6 @@ import io.codedelivery.access.Access;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.DeliveryEvent;
-import io.codedelivery.model.DeliveryId;
-import io.codedelivery.model.Fields;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.StartFailure;
@@ -31,6 +31,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -134,7 +135,7 @@ final class DeliveryApi {
 
   private void list(RoutingContext ctx) {
     MultiMap params = ctx.queryParams();
-    onlyKnown(params, Set.of("status", "routeId", "limit", "after"));
+    onlyKnown(params, Set.of("status", "routeId", "limit", "after", "from", "to"));
     String statusName = params.get("status");
     DeliveryStatus status = statusName == null ? null : DeliveryStatus.fromWireName(statusName)
         .orElseThrow(() -> new BadParameter("'status' must be one of " + DeliveryStatus.wireNames()));
@@ -144,12 +145,17 @@ final class DeliveryApi {
       deliveryId(after, "after");
     }
     int limit = (int) number(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    Instant from = instant(params, "from", Instant.EPOCH, Store.LATEST_START);
+    Instant to = instant(params, "to", Instant.EPOCH, Store.LATEST_START);
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw new BadParameter("'from' must be before 'to' (from is inclusive, to exclusive)");
+    }
     // The filter's route may have been uploaded through another process: the catalogue asks the store before "no route".
     answer(ctx, routeId == null ? Future.succeededFuture(Optional.<Route>empty()) : routes.lookup(routeId), route -> {
       if (routeId != null && route.isEmpty()) {
         ApiError.send(ctx, 400, "'routeId' names no route; known routes: " + routes.ids());
       } else {
-        listPage(ctx, new DeliveryQueries.Filter(status, routeId, limit, after));
+        listPage(ctx, new DeliveryQueries.Filter(status, routeId, limit, after, from, to));
       }
     });
   }
@@ -251,13 +257,6 @@ final class DeliveryApi {
   static JsonObject timelineJson(String deliveryId, List<DeliveryEvent> events) {
     return new JsonObject().put("deliveryId", deliveryId)
         .put("events", new JsonArray(events.stream().map(event -> (Object) event.toJson()).toList()));
-  }
-
-  private static String deliveryId(String value, String what) {
-    if (!DeliveryId.isValid(value)) {
-      throw new BadParameter("'" + Fields.abbreviate(String.valueOf(value)) + "' is not a valid " + what + " (a lower-case UUID)");
-    }
-    return value;
   }
 
   private static <T> void answer(RoutingContext ctx, Future<T> result, Consumer<T> onSuccess) {

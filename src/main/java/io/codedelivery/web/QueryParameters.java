@@ -1,8 +1,11 @@
 package io.codedelivery.web;
 
+import io.codedelivery.model.DeliveryId;
 import io.codedelivery.model.DeviceUniqueId;
 import io.codedelivery.model.Fields;
 import io.vertx.core.MultiMap;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /** Checks of query parameters shared by the API classes; each failure is a {@link BadParameter} naming the parameter. */
@@ -35,6 +38,31 @@ final class QueryParameters {
       // reported below
     }
     throw new BadParameter("'" + name + "' must be a whole number from " + min + " to " + max);
+  }
+
+  /** A delivery's id (from the path, or a cursor naming one), checked before any query. */
+  static String deliveryId(String value, String what) {
+    if (!DeliveryId.isValid(value)) {
+      throw new BadParameter("'" + Fields.abbreviate(String.valueOf(value)) + "' is not a valid " + what + " (a lower-case UUID)");
+    }
+    return value;
+  }
+
+  /** An ISO-8601 instant ({@code 2026-11-30T08:00:00Z}) between the two given, or null when the parameter is absent. */
+  static Instant instant(MultiMap params, String name, Instant earliest, Instant latest) {
+    String value = params.get(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      Instant instant = Instant.parse(value);
+      if (!instant.isBefore(earliest) && !instant.isAfter(latest)) {
+        return instant;
+      }
+    } catch (DateTimeParseException ignored) {
+      // reported below
+    }
+    throw new BadParameter("'" + name + "' must be an ISO-8601 instant such as 2026-11-30T08:00:00Z, from " + earliest + " to " + latest);
   }
 
   /** A device's unique id from the path, as devices are registered under it. */

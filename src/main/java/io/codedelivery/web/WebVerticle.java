@@ -19,7 +19,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +71,9 @@ public final class WebVerticle extends VerticleBase {
     new RouteApi(vertx, context, sameOrigin).mount(router);
     deliveries = new DeliveryApi(vertx, context, sameOrigin, access);
     deliveries.mount(router);
+    TrackExportApi tracks = new TrackExportApi(vertx, queries, config.maxConcurrentTrackReads());
+    tracks.mount(router);
+    new ReportApi(tracks).mount(router);
     new DeviceApi(DeviceStore.create(vertx, config), context, sameOrigin).mount(router);
     new UserApi(access, context.metrics()).mount(router);
     new WebhookApi(new WebhookStore(Store.client(vertx, config, Store.Pool.READS)),
@@ -80,8 +82,7 @@ public final class WebVerticle extends VerticleBase {
     router.route("/api/*").failureHandler(BadParameter::answer);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
     mountPages(router, guard);
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
-    router.route().handler(StaticHandler.create("webroot"));
+    StaticCaching.mount(router, "webroot");
     router.errorHandler(500, ctx -> {
       LOG.error("Request {} {} failed", ctx.request().method(), AccessGuard.loggablePath(ctx.request()), ctx.failure());
       ApiError.send(ctx, 500, "the request could not be handled; see the server log");
@@ -89,7 +90,7 @@ public final class WebVerticle extends VerticleBase {
     for (int status : new int[] {400, 404, 405, 413, 415}) {
       router.errorHandler(status, ctx -> ApiError.send(ctx, status, describe(ctx, status)));
     }
-    return HttpServers.create(vertx, config, context.metrics()).requestHandler(router).listen(config.httpPort())
+    return HttpServers.web(vertx, config, context.metrics()).requestHandler(router).listen(config.httpPort())
         .onSuccess(s -> {
           server = s;
           LOG.info("Web listening on {}://localhost:{}/", config.tls() ? "https" : "http", s.actualPort());

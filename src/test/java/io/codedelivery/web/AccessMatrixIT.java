@@ -80,6 +80,13 @@ class AccessMatrixIT {
       GET    /api/deliveries/{simulated}                    -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}/positions          -                                                                401  200    200        200   401        401      401     401
       GET    /api/deliveries/{simulated}/events             -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}/track.gpx          -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}/track.kml          -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}/track.csv          -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}/track.geojson      -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries/{simulated}/summary            -                                                                401  200    200        200   401        401      401     401
+      GET    /api/deliveries?from=2026-01-01T00:00:00Z&status=finished -                                                 401  200    200        200   401        401      401     401
+      GET    /api/reports/deliveries.csv?date=2026-12-01    -                                                                401  200    200        200   401        401      401     401
       POST   /api/deliveries                                {"routeId":"1"}                                                  401  403    202        202   401        401      401     401
       POST   /api/deliveries/{simulated}/complete           -                                                                401  403    409        409   401        401      401     401
       POST   /api/deliveries/{simulated}/cancel             -                                                                401  403    409        409   401        401      401     401

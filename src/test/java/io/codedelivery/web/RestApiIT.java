@@ -150,7 +150,20 @@ class RestApiIT {
       "/api/deliveries?sort=asc",
       "/api/deliveries?limit=1&limit=2",
       "/api/deliveries/" + UNKNOWN_ID + "/positions?fromSeq=-1",
-      "/api/deliveries/" + UNKNOWN_ID + "/positions?fromSeq=1e3"})
+      "/api/deliveries/" + UNKNOWN_ID + "/positions?fromSeq=1e3",
+      "/api/deliveries?from=yesterday",
+      "/api/deliveries?to=2026-12-01",
+      "/api/deliveries?to=3000-01-01T00:00:00Z",
+      "/api/deliveries?from=1969-12-31T23:59:59Z",
+      "/api/deliveries?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z",
+      "/api/deliveries?from=2026-12-01T00:00:00Z&to=2026-12-01T00:00:00Z",
+      "/api/deliveries/not-a-uuid/track.gpx",
+      "/api/deliveries/not-a-uuid/summary",
+      "/api/deliveries/" + UNKNOWN_ID + "/track.csv?format=excel",
+      "/api/reports/deliveries.csv",
+      "/api/reports/deliveries.csv?date=2026-02-30",
+      "/api/reports/deliveries.csv?date=2026-12-01T00:00:00Z",
+      "/api/reports/deliveries.csv?date=2026-12-01&date=2026-12-02"})
   void badIdsAndParametersAre400WithAJsonError(String path) throws Exception {
     HttpResponse<String> response = get(path);
 
@@ -161,6 +174,9 @@ class RestApiIT {
   void unknownDeliveriesAndEndpointsAre404WithAJsonError() throws Exception {
     assertJsonError(get("/api/deliveries/" + UNKNOWN_ID), 404, "no delivery " + UNKNOWN_ID);
     assertJsonError(get("/api/deliveries/" + UNKNOWN_ID + "/positions"), 404, "no delivery " + UNKNOWN_ID);
+    for (String export : List.of("track.gpx", "track.kml", "track.csv", "track.geojson", "summary")) {
+      assertJsonError(get("/api/deliveries/" + UNKNOWN_ID + "/" + export), 404, "no delivery " + UNKNOWN_ID);
+    }
     assertJsonError(get("/api/nothing-here"), 404, "/api/nothing-here");
   }
 
@@ -178,7 +194,9 @@ class RestApiIT {
       "DELETE | /api/routes | GET, HEAD, POST",
       "PUT    | /api/routes/1 | GET, HEAD",
       "PATCH  | /api/deliveries | GET, HEAD, POST",
-      "DELETE | /api/deliveries/" + UNKNOWN_ID + "/positions | GET, HEAD"})
+      "DELETE | /api/deliveries/" + UNKNOWN_ID + "/positions | GET, HEAD",
+      "POST   | /api/deliveries/" + UNKNOWN_ID + "/track.gpx | GET, HEAD",
+      "PUT    | /api/reports/deliveries.csv | GET, HEAD"})
   void methodsAnEndpointDoesNotServeAre405NamingTheOnesItDoes(String method, String path, String allowed) throws Exception {
     HttpResponse<String> response = send(method, stack.request(path));
 

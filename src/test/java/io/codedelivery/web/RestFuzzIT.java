@@ -27,11 +27,13 @@ class RestFuzzIT {
   private static final int REQUESTS = 3_000;
   private static final List<String> SEGMENTS = List.of("api", "routes", "deliveries", "positions", "1", "2", "99", "",
       "..", "%2e%2e", "%00", "null", "-1", "1e9", "é", "{id}", "a".repeat(300), "00000000-0000-4000-8000-000000000000",
-      "<script>", "%", "%ZZ", ";", "eventbus-not", "metrics-not");
-  private static final List<String> PARAMETERS = List.of("status", "routeId", "limit", "after", "fromSeq", "", "x", "limit[]");
+      "<script>", "%", "%ZZ", ";", "eventbus-not", "metrics-not", "track.gpx", "track.kml", "track.csv", "track.geojson", "summary",
+      "reports", "deliveries.csv");
+  private static final List<String> PARAMETERS = List.of("status", "routeId", "limit", "after", "fromSeq", "", "x", "limit[]", "from", "to",
+      "date");
   private static final List<String> VALUES = List.of("", "0", "-1", "1", "100", "101", "9999999999999999999", "abc",
       "finished", "in-transit", "lost", "1.5", "NaN", "00000000-0000-4000-8000-000000000000", "%", "\u0000", "'; drop",
-      "x".repeat(2_000));
+      "x".repeat(2_000), "2026-12-01", "2026-12-01T00:00:00Z", "2286-11-20T17:46:40Z", "+999999999-12-31T23:59:59Z", "-1-01-01");
   private static final List<String> BODIES = List.of("", "{", "}", "[]", "null", "42", "\"routeId\"", "{\"routeId\":null}",
       "{\"routeId\":[\"1\"]}", "{\"routeId\":{\"$gt\":\"\"}}", "{\"routeId\":\"99\",\"clientId\":7}", "{\"routeId\":true}",
       "{\"routeId\":\"" + "9".repeat(10_000) + "\"}", "\u0000\u0001\u0002", "{\"a\":" + "[".repeat(500) + "]".repeat(500) + "}",
