@@ -224,7 +224,10 @@ function showOutbox(snapshot = queue.snapshot()) {
   $('last-sent').textContent = snapshot.lastSentAt === null ? 'never' : formatClock(snapshot.lastSentAt);
   const status = outboxStatus(snapshot, navigator.onLine, Date.now());
   const badge = $('connection-state');
-  badge.textContent = status.text;
+  // Rewritten only when it changes: the badge sits in a live region, and a rewrite would be read out again.
+  if (badge.textContent !== status.text) {
+    badge.textContent = status.text;
+  }
   badge.className = `pill ${status.tone}`;
 
   let problem = '';
@@ -306,9 +309,20 @@ function showDistance() {
   $('delivery-distance').textContent = page.delivery ? distanceText(page.lastFix, page.delivery.destination) : '';
 }
 
-function showConfirm(asking) {
+/**
+ * Opens or closes the second step of "Delivered". The focus goes with it, as with a dialog: into the question when it
+ * opens (read out, then the two answers; not onto "Yes", so a key pressed twice ends nothing) and back to "Delivered"
+ * when it closes, unless the caller says where it goes instead.
+ */
+function showConfirm(asking, { returnFocus = true } = {}) {
+  const wasAsking = !$('confirm-delivered-box').hidden;
   $('delivered').hidden = asking;
-  $('confirm-delivered-row').hidden = !asking;
+  $('confirm-delivered-box').hidden = !asking;
+  if (asking && !wasAsking) {
+    $('confirm-question').focus();
+  } else if (!asking && wasAsking && returnFocus) {
+    $('delivered').focus();
+  }
 }
 
 async function markDelivered() {
@@ -319,11 +333,16 @@ async function markDelivered() {
   $('confirm-delivered').disabled = true;
   const result = await api.complete(delivery.deliveryId);
   $('confirm-delivered').disabled = false;
-  showConfirm(false);
   const text = result.ok
     ? `Marked delivered at ${formatClock(Date.now())}${delivery.reference ? ` (order ${delivery.reference})` : ''}.`
     : `Not marked delivered: ${result.reason}`;
   showMessage('delivered-result', text, !result.ok);
+  // Marked: "Delivered" is about to go with the delivery, so the focus goes to what happened. Not marked: back to
+  // "Delivered", to try again.
+  showConfirm(false, { returnFocus: !result.ok });
+  if (result.ok) {
+    $('delivered-result').focus();
+  }
   if (result.ok) {
     page.deliveryWatch?.poll();
   }

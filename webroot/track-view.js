@@ -88,9 +88,18 @@ export function renderTimeline(entries, news = []) {
   }
 }
 
-/** While the live connection is down, the figures may be behind: say so, quietly. */
+/**
+ * While the live connection is down, the figures may be behind: say so, quietly. A screen reader hears it once when
+ * the connection drops and once when it is back (a polite live region, told only of changes, never of the first
+ * connection).
+ */
 export function setReconnecting(reconnecting) {
-  byId('connection-note').hidden = !reconnecting;
+  const note = byId('connection-note');
+  const wasReconnecting = !note.hidden;
+  note.hidden = !reconnecting;
+  if (reconnecting !== wasReconnecting) {
+    setText(byId('connection-news'), reconnecting ? 'Connection lost — reconnecting.' : 'Connected again — the map is live.');
+  }
 }
 
 export function showTilesNote() {

@@ -49,14 +49,20 @@ function webhookCard(webhook) {
   item.dataset.id = webhook.id;
   const meta = element('p', 'user-meta', metaText(webhook));
 
-  const toggle = element('button', 'toggle-webhook', webhook.enabled ? 'Disable' : 'Enable');
+  const toggle = element('button', 'toggle-webhook');
   toggle.type = 'button';
+  // Every card has one: its name says which webhook, starting with the word on screen (what voice control users say).
+  const showToggle = () => {
+    toggle.textContent = webhook.enabled ? 'Disable' : 'Enable';
+    toggle.setAttribute('aria-label', `${toggle.textContent} webhook ${webhook.url}`);
+  };
+  showToggle();
   toggle.addEventListener('click', async () => {
     const answer = await callApi('PATCH', webhookPath(webhook.id), { enabled: !webhook.enabled });
     if (isSuccess(answer) && answer.body) {
       Object.assign(webhook, answer.body);
       meta.textContent = metaText(webhook);
-      toggle.textContent = webhook.enabled ? 'Disable' : 'Enable';
+      showToggle();
       report({ ok: `Webhook ${webhook.url} turned ${webhook.enabled ? 'on' : 'off'}.` });
     } else {
       report({ problem: apiErrorText(answer.status, answer.body) });
@@ -65,7 +71,7 @@ function webhookCard(webhook) {
 
   const show = element('button', 'show-deliveries', 'Deliveries');
   show.type = 'button';
-  show.setAttribute('aria-label', `Recent deliveries to ${webhook.url}`);
+  show.setAttribute('aria-label', `Deliveries to ${webhook.url}`);
   show.addEventListener('click', () => showDeliveries(webhook));
 
   const remove = element('button', 'danger delete-webhook', 'Delete');

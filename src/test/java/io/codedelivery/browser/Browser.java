@@ -331,4 +331,74 @@ final class Browser implements AutoCloseable {
           Boolean.TRUE.equals(raw.get("finished")), seqs, vehicle);
     }
   }
+
+  /**
+   * What axe-core (the accessibility rules engine, its script read from the test class path) finds on the page on
+   * screen that is serious or critical, one readable line per rule and element: the rule, its help text and what to
+   * fix on which element (its CSS selector), so a failing test says what to change. Empty when the page passes.
+   * What axe cannot decide alone (text over the map, whose colours it cannot read) is left to a person.
+   */
+  @SuppressWarnings("unchecked")
+  List<String> seriousAccessibilityViolations() {
+    if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object';"))) {
+      js(AxeScript.SOURCE);
+    }
+    Object found = ((JavascriptExecutor) driver).executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        // Axe's rules as they come, plus one it still calls experimental: a control whose name does not contain its
+        // visible words (what a voice-control user says to press it).
+        axe.run(document, { resultTypes: ['violations'], rules: { 'label-content-name-mismatch': { enabled: true } } }).then(
+          (results) => done(results.violations
+            .filter((rule) => rule.impact === 'serious' || rule.impact === 'critical')
+            .flatMap((rule) => rule.nodes.map((node) => `${rule.id} (${rule.impact}): ${rule.help} at ${node.target.join(' ')}`
+              + ` — ${(node.failureSummary ?? '').replace(/\\s+/g, ' ')}`))),
+          (error) => done([`axe could not run: ${error}`]));""");
+    return (List<String>) found;
+  }
+
+  /**
+   * The controls on screen a finger can hardly hit: every visible button, link, form field and summary whose box is
+   * under 44×44 CSS pixels (WCAG's "target size (enhanced)"), with the label around a checkbox or radio counted as
+   * its target, since a tap on the label ticks it. A link inside a line of text (the map's attribution) is the one
+   * exception WCAG makes, as it can only be as tall as the line. Each as "what it is: width×height".
+   */
+  @SuppressWarnings("unchecked")
+  List<String> smallTouchTargets() {
+    return (List<String>) js("""
+        const describe = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+          + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+          + ` "${(e.textContent || e.getAttribute('aria-label') || e.name || '').trim().slice(0, 40)}"`;
+        return [...document.querySelectorAll('button, a[href], input:not([type=hidden]), select, textarea, summary, [role=button]')]
+          .filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+          .filter((e) => !(e.tagName === 'A' && getComputedStyle(e).display === 'inline'
+            && e.parentElement.textContent.trim() !== e.textContent.trim()))
+          .map((e) => {
+            const target = (e.type === 'checkbox' || e.type === 'radio') && e.closest('label') ? e.closest('label') : e;
+            const box = target.getBoundingClientRect();
+            return { e, width: Math.round(box.width * 10) / 10, height: Math.round(box.height * 10) / 10 };
+          })
+          .filter(({ width, height }) => width < 44 || height < 44)
+          .map(({ e, width, height }) => `${describe(e)}: ${width}×${height}`);""");
+  }
+
+  /** The id of the element that has the keyboard focus now ("" for one without an id, null for none but the body). */
+  String focusedId() {
+    return (String) js("const e = document.activeElement; return e && e !== document.body ? e.id : null;");
+  }
+
+  /** axe-core's script, read from the class path (the axe-core jar) the first time a test asks. */
+  private static final class AxeScript {
+    static final String SOURCE = read();
+
+    private static String read() {
+      try (var in = Browser.class.getClassLoader().getResourceAsStream("axe.min.js")) {
+        if (in == null) {
+          throw new IllegalStateException("axe.min.js is not on the test class path: the axe-core test dependency is missing");
+        }
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
 }
