@@ -5,6 +5,8 @@
 const BRASILIA = [-15.80, -47.90];
 const START_ZOOM = 13;
 const MAX_FIT_ZOOM = 17;
+// The closest zoom: the tiles' own limit, and one the map must know even without tiles (clustering needs it).
+const MAX_ZOOM = 19;
 const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
 const prefersReducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -22,7 +24,7 @@ export class MapView {
    *        onVehicleClick: a click on a vehicle
    */
   constructor(container, tilesUrl, onTilesOffline, { cluster = false, onVehicleClick = null } = {}) {
-    this.map = L.map(container, { zoomControl: true }).setView(BRASILIA, START_ZOOM);
+    this.map = L.map(container, { zoomControl: true, maxZoom: MAX_ZOOM }).setView(BRASILIA, START_ZOOM);
     // Drawn layers (planned route, destination, trail, vehicle) per delivery id; kept apart from the
     // delivery object so the state stays plain data.
     this.layers = new Map();
@@ -39,7 +41,7 @@ export class MapView {
       onTilesOffline();
       return;
     }
-    const tiles = L.tileLayer(tilesUrl, { maxZoom: 19, attribution: OSM_ATTRIBUTION });
+    const tiles = L.tileLayer(tilesUrl, { maxZoom: MAX_ZOOM, attribution: OSM_ATTRIBUTION });
     let reported = false;
     tiles.on('tileerror', () => {
       // One note is enough: a tile server outage fails every tile.

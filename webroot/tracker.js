@@ -22,7 +22,7 @@ import { PAGE_LIMIT } from './api.js';
 const RECENT_ON_LOAD = 10;
 // The store records a position shortly after it is published live (see catchUpSoon).
 const STORE_LAG_MS = 1000;
-// A finished delivery's last state comes in the fleet feed within about a second; only after this is it fetched.
+// A finished delivery's last state comes in the fleet feed within a second; only after this is it fetched.
 const FINISH_SETTLE_MS = 3000;
 // The filters a just-started delivery is shown under when the chosen ones would hide it.
 const NO_FILTER = { query: '', status: 'all', routeId: 'all' };

@@ -144,7 +144,8 @@ class BrowserIT extends MapPageTestBase {
         PageDelivery delivery = observer.delivery(id);
         assertThat(delivery.finished()).as("delivery %s finished", id).isTrue();
         String routeId = deliveryState(id).getString("routeId");
-        assertThat(delivery.title()).isEqualTo(route(routeId).title());
+        assertThat(delivery.title()).as("titled by route and id, so two on one route differ")
+            .isEqualTo(route(routeId).title() + " · " + id.substring(0, 8));
         assertThat(delivery.seqs()).as("every point of route %s, once, in order", routeId)
             .isEqualTo(allSeqsOf(route(routeId)));
       }
