@@ -502,7 +502,12 @@ export class Tracker {
   onEvent(event) {
     const delivery = this.state.deliveries.get(event?.deliveryId);
     if (delivery && applyEvent(delivery, event)) {
-      this.refreshItem(delivery, { etaStillHolds: true });
+      if (delivery.outcome && !delivery.finished) {
+        // Delivered or cancelled: the list says so with the notification, not when the fleet feed's next batch comes.
+        this.finish(delivery);
+      } else {
+        this.refreshItem(delivery, { etaStillHolds: true });
+      }
     }
     const group = takeEvent(this.state.notifications, event, Date.now(), (id) => this.state.deliveries.has(id));
     if (group) {
