@@ -12,8 +12,6 @@ const LINK_STATUS_MS = 4000;
 // The title a phone's share sheet gives the link (the route's name is the company's, not the customer's).
 const SHARE_TITLE = 'Track your delivery';
 const CONNECTION_STATES = ['live', 'reconnecting', 'offline'];
-// How long a delivery just started stays highlighted in the list.
-const JUST_STARTED_MS = 6000;
 
 const byId = (id) => document.getElementById(id);
 
@@ -361,16 +359,21 @@ export function arrangeList(listId, orderedIds, shown) {
   }
 }
 
-/** A delivery just started: cleared of filters by the caller, scrolled into view and highlighted for a moment. */
+/**
+ * A delivery just started (or picked on the map): shown (the caller cleared filters that hid it), scrolled into view and
+ * highlighted until another one is.
+ */
 export function revealDelivery(deliveryId) {
   const item = document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(deliveryId)}"]`);
   if (!item) {
     return;
   }
+  for (const marked of document.querySelectorAll('li.delivery.just-started')) {
+    marked.classList.remove('just-started');
+  }
   item.hidden = false;
   item.scrollIntoView({ block: 'nearest' });
   item.classList.add('just-started');
-  setTimeout(() => item.classList.remove('just-started'), JUST_STARTED_MS);
 }
 
 /** The filters' controls showing these values (after the page cleared them itself). */
