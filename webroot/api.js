@@ -16,6 +16,9 @@ export function createApi(fetchJson = browserFetchJson, send = callApi) {
     /** GET /api/routes: the route catalogue. */
     routes: () => fetchJson('/api/routes'),
 
+    /** POST /api/deliveries on this route: {status, body}; body.deliveryId on a 202, body.message says why not otherwise. */
+    startDelivery: (routeId) => send('POST', '/api/deliveries', { routeId }),
+
     /** GET /api/deliveries/{id}: the delivery JSON (with its trackingUrl), null while not stored yet. */
     delivery: (deliveryId) => fetchJson(`/api/deliveries/${encodeURIComponent(deliveryId)}`),
 

@@ -3,7 +3,7 @@
 //
 // The parts: account.js (who is signed in; a 401 anywhere goes to sign-in), api.js (REST reads), live-feed.js (SockJS event bus), state.js (what the page knows, plain
 // data), tracker.js (orchestration), routing.js (the #/deliveries/<id> address), map-view.js, panel.js and
-// replay.js (what is drawn), access.js / deliveries.js / distance.js / format.js / replay-track.js (pure rules),
+// replay.js (what is drawn), access.js / deliveries.js / distance.js / fleet.js / format.js / replay-track.js (pure rules),
 // tracking-link.js (customers' links: copy, share).
 
 import { controlsFor } from './access.js';
@@ -15,6 +15,9 @@ import * as panel from './panel.js';
 import { Replay } from './replay.js';
 import { applyConfig, createState } from './state.js';
 import { Tracker } from './tracker.js';
+
+// How often ETAs count down and "last update N s ago" moves on.
+const TICK_MS = 1000;
 
 async function main() {
   // Who is signed in decides which controls are drawn; without a session the page is already leaving for sign-in.
@@ -36,8 +39,9 @@ async function main() {
   }
   applyConfig(state, config);
 
-  const mapView = new MapView(document.getElementById('map'), config?.tilesUrl ?? '', panel.showTilesNote);
   let tracker = null;
+  const mapView = new MapView(document.getElementById('map'), config?.tilesUrl ?? '', panel.showTilesNote,
+    { cluster: true, onVehicleClick: (id) => tracker.selectFromMap(id) });
   const replay = new Replay(mapView, { intervalMs: state.intervalMs, onClose: (id) => tracker.onReplayClosed(id) });
   const feed = new LiveFeed({
     onOpen: () => tracker.onOpen(),
@@ -51,8 +55,15 @@ async function main() {
     },
     onUpdate: (update) => tracker.onUpdate(update),
     onEvent: (event) => tracker.onEvent(event),
+    onFleet: (batch) => tracker.onFleet(batch),
   });
   tracker = new Tracker({ state, api, feed, mapView, replay, panel, controls });
+  panel.bindFleetTools({
+    onFilter: (change) => tracker.setFilter(change),
+    onTrails: (shown) => tracker.showFinishedTrails(shown),
+    onMore: () => tracker.loadRecent(),
+  });
+  setInterval(() => tracker.tick(), TICK_MS);
 
   // An operator's check of a page that seems to miss positions: the seqs it holds for a delivery, to compare
   // with GET /api/deliveries/{id}/positions. Read-only copies; nothing else of the page is reachable here.

@@ -34,6 +34,15 @@ export function createDelivery(id, routeId, colour) {
     pointCount: null, // route length in points, from the delivery summary, for when the route is unknown
     etaAt: null, // epoch ms the vehicle is expected to arrive, recomputed with each position
     trackingUrl: null, // the customer's link (/track/<token>), once the server has said it
+    // What the operator gave a device's delivery, when it was assigned (GET /api/deliveries): order reference,
+    // customer's name, the device, and the time promised (epoch ms).
+    reference: null,
+    customer: null,
+    deviceId: null,
+    promisedBy: null,
+    outcome: null, // 'delivered' | 'cancelled' once ended, when the server said which
+    late: false, // a "late" event came and no "back on time" since
+    finishedAt: null, // epoch ms it arrived or ended, once known
   };
 }
 
@@ -97,6 +106,7 @@ export function mergePositions(delivery, messages) {
     added++;
     if (typeof message.deviceId === 'string') {
       delivery.device = true;
+      delivery.deviceId = message.deviceId;
     }
     if (delivery.routeId === null && typeof message.routeId === 'string') {
       delivery.routeId = message.routeId;

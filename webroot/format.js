@@ -43,6 +43,19 @@ export function titleOf(delivery, route) {
   return delivery.routeId ? `route ${delivery.routeId}` : `delivery ${delivery.id.slice(0, 8)}`;
 }
 
+/**
+ * How a delivery is titled in the list: its order reference and customer when it has them, then its route ("A-1042 ·
+ * Ana Souza · Downtown loop"); a simulated one, its route and the start of its id, so two on one route differ.
+ */
+export function itemTitle(delivery, route) {
+  const parts = [delivery.reference, delivery.customer].filter((text) => typeof text === 'string' && text !== '');
+  const routeTitle = titleOf(delivery, route);
+  if (parts.length > 0) {
+    return [...parts, routeTitle].join(' · ');
+  }
+  return route || delivery.routeId ? `${routeTitle} · ${delivery.id.slice(0, 8)}` : routeTitle;
+}
+
 /** Steps of the progress bar for a delivery whose progress is a fraction (the server's, for a device's delivery). */
 const PROGRESS_STEPS = 1000;
 
@@ -52,10 +65,10 @@ const PROGRESS_STEPS = 1000;
  * A device's delivery shows the server's own figures, which every client was sent alike.
  */
 export function deliveryItemText(delivery, route, now) {
-  const title = titleOf(delivery, route);
+  const title = itemTitle(delivery, route);
   const latest = latestPosition(delivery);
   let progress = null;
-  let remaining = delivery.finished ? 'arrived' : '';
+  let remaining = delivery.finished ? (delivery.outcome === 'cancelled' ? 'cancelled' : 'arrived') : '';
   if (delivery.device) {
     const estimate = latestEstimate(delivery);
     if (delivery.finished) {

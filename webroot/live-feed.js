@@ -1,20 +1,23 @@
 // The live feed: the SockJS event bus, its addresses, and which deliveries this page follows on it.
 // EventBus is a global from vendor/vertx-eventbus.js (a classic script), used only once connect() runs.
-// The console follows the fleet feed too; the customer tracking page follows its one delivery only, showing the
-// bridge its link's token with each registration (the bridge lets a token register its own delivery's address).
+// The console listens to the fleet's addresses once each (the fleet feed carries every delivery's latest state, so the
+// fleet's size costs no registrations) and to one delivery's own address only for the delivery it follows; the
+// customer tracking page follows its one delivery only, showing the bridge its link's token with each registration
+// (the bridge lets a token register its own delivery's address). Starting a delivery is REST's (api.js), not the bus's.
 
 const UPDATES_ADDRESS = 'deliveries.updates';
 const EVENTS_ADDRESS = 'deliveries.events';
-const START_ADDRESS = 'deliveries.start';
+const FLEET_ADDRESS = 'deliveries.fleet';
 const deliveryAddress = (id) => `delivery.${id}`;
 const deliveryEventsAddress = (id) => `delivery-events.${id}`;
 
 export class LiveFeed {
   /**
    * @param {{onOpen: () => void, onClose: () => void, onError: (err: object) => void,
-   *          onUpdate?: (update: object) => void, onEvent?: (event: object) => void}} listeners onUpdate gets each
-   *          deliveries.updates body, onEvent each deliveries.events body (every delivery's events); without them the
-   *          fleet's feeds are not followed at all
+   *          onUpdate?: (update: object) => void, onEvent?: (event: object) => void,
+   *          onFleet?: (batch: object) => void}} listeners onUpdate gets each deliveries.updates body, onEvent each
+   *          deliveries.events body (every delivery's events), onFleet each deliveries.fleet body (the latest state of
+   *          every delivery that moved); without them the fleet's feeds are not followed at all
    * @param {{headers?: object}} [options] headers sent with each registration (e.g. an authorization)
    */
   constructor(listeners, { headers = {} } = {}) {
@@ -37,6 +40,7 @@ export class LiveFeed {
       this.followedEvents.clear();
       this.listenToFleet(UPDATES_ADDRESS, this.listeners.onUpdate);
       this.listenToFleet(EVENTS_ADDRESS, this.listeners.onEvent);
+      this.listenToFleet(FLEET_ADDRESS, this.listeners.onFleet);
       this.listeners.onOpen();
     };
     bus.onclose = () => {
@@ -105,12 +109,5 @@ export class LiveFeed {
    */
   followEvents(deliveryId, onEvent, onError) {
     this.register(this.followedEvents, deliveryEventsAddress(deliveryId), deliveryId, onEvent, onError);
-  }
-
-  /** Asks the server to start a delivery on this route; resolves to the reply's body ({deliveryId, …}, or undefined). */
-  startDelivery(routeId) {
-    return new Promise((resolve, reject) => {
-      this.bus.send(START_ADDRESS, { routeId }, {}, (err, reply) => (err ? reject(err) : resolve(reply?.body)));
-    });
   }
 }

@@ -5,28 +5,43 @@
 const BRASILIA = [-15.80, -47.90];
 const START_ZOOM = 13;
 const MAX_FIT_ZOOM = 17;
+// The closest zoom: the tiles' own limit, and one the map must know even without tiles (clustering needs it).
+const MAX_ZOOM = 19;
 const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
 const prefersReducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+// The followed (or replayed) vehicle: drawn above the clusters, larger, with a dark ring.
+const RAISED_STYLE = { radius: 11, color: '#111111', weight: 4 };
+const PLAIN_STYLE = { radius: 8, color: '#ffffff', weight: 3 };
 
 export class MapView {
   /**
    * @param {HTMLElement} container the element Leaflet takes over
    * @param {string} tilesUrl tile URL template; "" means run without tiles
    * @param {() => void} onTilesOffline called (at most once) when there are no tiles to show
+   * @param {{cluster?: boolean, onVehicleClick?: (deliveryId: string) => void}} [options] cluster: vehicles close
+   *        together on screen are drawn as one numbered cluster (Leaflet.markercluster), except the raised one;
+   *        onVehicleClick: a click on a vehicle
    */
-  constructor(container, tilesUrl, onTilesOffline) {
-    this.map = L.map(container, { zoomControl: true }).setView(BRASILIA, START_ZOOM);
+  constructor(container, tilesUrl, onTilesOffline, { cluster = false, onVehicleClick = null } = {}) {
+    this.map = L.map(container, { zoomControl: true, maxZoom: MAX_ZOOM }).setView(BRASILIA, START_ZOOM);
     // Drawn layers (planned route, destination, trail, vehicle) per delivery id; kept apart from the
     // delivery object so the state stays plain data.
     this.layers = new Map();
     this.animations = new Map();
+    this.onVehicleClick = onVehicleClick;
+    // Where vehicles go: a cluster group on a fleet's console, else the map itself. Not animated: vehicles move
+    // every second, and the plugin's fades would redraw the clusters each time.
+    this.vehicles = cluster && L.markerClusterGroup
+      ? L.markerClusterGroup({ animate: false, showCoverageOnHover: false, maxClusterRadius: 40 }).addTo(this.map)
+      : this.map;
+    this.raisedId = null;
 
     if (!tilesUrl) {
       onTilesOffline();
       return;
     }
-    const tiles = L.tileLayer(tilesUrl, { maxZoom: 19, attribution: OSM_ATTRIBUTION });
+    const tiles = L.tileLayer(tilesUrl, { maxZoom: MAX_ZOOM, attribution: OSM_ATTRIBUTION });
     let reported = false;
     tiles.on('tileerror', () => {
       // One note is enough: a tile server outage fails every tile.
@@ -96,11 +111,97 @@ export class MapView {
     }
   }
 
-  /** Adds a shape to the map, its element marked with the delivery it belongs to. */
-  addNamed(layer, delivery) {
-    layer.addTo(this.map);
-    layer.getElement().dataset.deliveryId = delivery.id;
+  /**
+   * Adds a shape to the map (or to the vehicles' cluster group), its element marked with the delivery it belongs to;
+   * again whenever it is drawn anew (a vehicle leaving a cluster gets a new element).
+   */
+  addNamed(layer, delivery, target = this.map) {
+    const mark = () => {
+      const element = layer.getElement();
+      if (element) {
+        element.dataset.deliveryId = delivery.id;
+      }
+    };
+    layer.on('add', mark);
+    layer.addTo(target);
+    mark();
     return layer;
+  }
+
+  /**
+   * The route catalogue, drawn once: each route faint and its depot (first point) as a small square marker, so an
+   * operator sees where deliveries go before any is on the road.
+   */
+  showRoutes(routes) {
+    const depots = new Set();
+    for (const route of routes) {
+      if (!Array.isArray(route.points) || route.points.length === 0) {
+        continue;
+      }
+      L.polyline(route.points.map((p) => [p.lat, p.lon]), {
+        color: '#546e7a', weight: 3, opacity: 0.35, interactive: false, className: 'route-line',
+      }).addTo(this.map);
+      const depot = route.points[0];
+      const key = `${depot.lat},${depot.lon}`;
+      if (!depots.has(key)) {
+        depots.add(key);
+        L.marker([depot.lat, depot.lon], {
+          icon: L.divIcon({ className: 'depot', iconSize: [14, 14] }), interactive: false, keyboard: false,
+        }).addTo(this.map);
+      }
+    }
+  }
+
+  /**
+   * Raises one delivery's vehicle (the followed or replayed one; null for none): out of the clusters, above the rest,
+   * larger and ringed. The one raised before goes back among the others.
+   */
+  raise(deliveryId) {
+    if (this.raisedId === deliveryId) {
+      return;
+    }
+    const before = this.layers.get(this.raisedId)?.vehicle;
+    this.raisedId = deliveryId;
+    if (before) {
+      this.moveTo(before, this.vehicles);
+      before.setStyle(PLAIN_STYLE);
+    }
+    const vehicle = this.layers.get(deliveryId)?.vehicle;
+    if (vehicle) {
+      this.moveTo(vehicle, this.map);
+      vehicle.setStyle(RAISED_STYLE);
+      vehicle.bringToFront();
+    }
+  }
+
+  /** Takes a vehicle from wherever it is drawn (the map or the cluster group) to `target`. */
+  moveTo(vehicle, target) {
+    this.detach(vehicle);
+    vehicle.addTo(target);
+  }
+
+  /** Takes a layer off the map, through the cluster group when it holds it (it alone knows where it drew it). */
+  detach(layer) {
+    if (this.vehicles !== this.map && this.vehicles.hasLayer(layer)) {
+      this.vehicles.removeLayer(layer);
+    } else {
+      this.map.removeLayer(layer);
+    }
+  }
+
+  /** Takes everything drawn of one delivery off the map (a finished one, unless its trail is asked for). */
+  hide(delivery) {
+    const layers = this.layers.get(delivery.id);
+    if (!layers) {
+      return;
+    }
+    this.cancelAnimation(delivery);
+    for (const layer of Object.values(layers)) {
+      if (layer) {
+        this.detach(layer);
+      }
+    }
+    this.layers.delete(delivery.id);
   }
 
   /** Gives the vehicle its marker, at `at`, if it has none yet; true when the marker was just made. */
@@ -109,9 +210,11 @@ export class MapView {
     if (layers.vehicle) {
       return false;
     }
+    const raised = this.raisedId === delivery.id;
     layers.vehicle = this.addNamed(L.circleMarker(at, {
-      radius: 8, color: '#ffffff', weight: 3, fillColor: delivery.colour, fillOpacity: 1, className: 'vehicle',
-    }), delivery);
+      ...(raised ? RAISED_STYLE : PLAIN_STYLE), fillColor: delivery.colour, fillOpacity: 1, className: 'vehicle',
+    }), delivery, raised ? this.map : this.vehicles);
+    layers.vehicle.on('click', () => this.onVehicleClick?.(delivery.id));
     return true;
   }
 
@@ -125,7 +228,9 @@ export class MapView {
     // Start from the marker's current (possibly mid-glide) spot so a new position never makes it jump.
     const vehicle = this.layersOf(delivery).vehicle;
     const from = vehicle.getLatLng();
-    if (prefersReducedMotion.matches || durationMs <= 0 || from.equals(to)) {
+    // A clustered vehicle jumps: it moves once a fleet-feed interval, and each step would re-cluster it.
+    const clustered = this.vehicles !== this.map && this.raisedId !== delivery.id;
+    if (prefersReducedMotion.matches || durationMs <= 0 || from.equals(to) || clustered) {
       vehicle.setLatLng(to);
       return;
     }
@@ -150,7 +255,10 @@ export class MapView {
     if (!this.addMarkerIfMissing(delivery, [lat, lon])) {
       this.layersOf(delivery).vehicle.setLatLng([lat, lon]);
     }
-    this.layersOf(delivery).vehicle.bringToFront();
+    const { vehicle } = this.layersOf(delivery);
+    if (this.raisedId === delivery.id || this.vehicles === this.map) {
+      vehicle.bringToFront();
+    }
   }
 
   cancelAnimation(delivery) {
@@ -204,4 +312,20 @@ export class MapView {
       this.map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 24 + bottomInset], maxZoom: MAX_FIT_ZOOM });
     }
   }
+}
+
+// Leaflet.markercluster hides and shows the markers it clusters through these, which it gives L.Marker only; the
+// console's vehicles are circle markers (SVG paths). Their own opacities are kept for when they are shown again.
+if (window.L?.CircleMarker && !L.CircleMarker.prototype.clusterHide) {
+  L.CircleMarker.include({
+    clusterHide() {
+      this.clusterOpacities ??= { opacity: this.options.opacity, fillOpacity: this.options.fillOpacity };
+      return this.setStyle({ opacity: 0, fillOpacity: 0 });
+    },
+    clusterShow() {
+      const shown = this.clusterOpacities ?? {};
+      this.clusterOpacities = null;
+      return this.setStyle(shown);
+    },
+  });
 }

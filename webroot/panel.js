@@ -2,6 +2,7 @@
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
 import { deliveryItemText, formatKm } from './format.js';
+import { STATUSES, STATUS_WORDS } from './fleet.js';
 import { element } from './dom.js';
 import { absoluteTrackingUrl, copyToClipboard, linkAbilities, shareLink } from './tracking-link.js';
 
@@ -88,7 +89,7 @@ export function routesUnavailable() {
 }
 
 /**
- * Adds the delivery's list item to #active (or, for one already finished, to the end of #recent).
+ * Adds the delivery's list item to the end of #active (or, for one already finished, to the end of #recent).
  * Clicking anywhere on the item except its link buttons selects it: an active delivery toggles camera
  * follow, a finished one opens its replay. The inner button makes the same action reachable by keyboard.
  * trackingUrlOf(id) answers (a promise of) the delivery's customer link path, or null while it is not known;
@@ -110,9 +111,10 @@ export function addDeliveryItem(delivery, onSelect,
   const progress = element('progress', 'delivery-progress');
   const remaining = element('span', 'remaining');
   const eta = element('time', 'eta');
+  const freshness = element('span', 'freshness');
 
   const details = element('div', 'delivery-details');
-  details.append(progress, remaining, eta);
+  details.append(progress, remaining, eta, freshness);
   item.append(follow, details, linkActions(delivery.id, trackingUrlOf, renewTrackingLink));
 
   item.addEventListener('click', (event) => {
@@ -213,13 +215,18 @@ function itemOf(delivery) {
   return document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(delivery.id)}"]`);
 }
 
-/** Refreshes title, progress, distance remaining and ETA from the delivery's latest position. */
-export function updateDeliveryItem(delivery, route) {
+/**
+ * Refreshes title, progress, distance remaining, ETA and freshness (fleet.js freshnessOf: "last update 5 s ago", stale
+ * marked; null for none) from the delivery's latest position.
+ */
+export function updateDeliveryItem(delivery, route, freshness = null) {
   const item = itemOf(delivery);
   if (!item) {
     return;
   }
   const text = deliveryItemText(delivery, route, Date.now());
+  item.querySelector('.freshness').textContent = freshness?.text ?? '';
+  item.classList.toggle('stale', freshness?.stale === true);
   item.classList.toggle('finished', delivery.finished);
   item.querySelector('.delivery-title').textContent = text.title;
   item.querySelector('.follow').setAttribute('aria-label', text.followLabel);
@@ -273,4 +280,120 @@ export function focusDeliveryItem(deliveryId) {
   if (item) {
     item.focus();
   }
+}
+
+// ---- The fleet: counts, search, filters, sort, paging -------------------------------------------
+
+/**
+ * Wires the fleet's tools: onFilter gets what changed ({query}, {status}, {routeId} or {sort}); onTrails whether
+ * today's finished trails are shown; onMore asks for the next page of Recent.
+ */
+export function bindFleetTools({ onFilter, onTrails, onMore }) {
+  byId('fleet-search').addEventListener('input', (event) => onFilter({ query: event.target.value }));
+  byId('fleet-route').addEventListener('change', (event) => onFilter({ routeId: event.target.value }));
+  byId('fleet-sort').addEventListener('change', (event) => onFilter({ sort: event.target.value }));
+  byId('finished-trails').addEventListener('change', (event) => onTrails(event.target.checked));
+  byId('recent-more').addEventListener('click', onMore);
+  byId('status-counts').replaceChildren(...['all', ...STATUSES].map((status) => {
+    const button = element('button', 'status-count');
+    button.type = 'button';
+    button.dataset.status = status;
+    button.setAttribute('aria-pressed', String(status === 'all'));
+    button.append(element('span', 'status-name', status === 'all' ? 'All' : STATUS_WORDS[status]), ' ', element('span', 'count', '0'));
+    button.addEventListener('click', () => onFilter({ status }));
+    return button;
+  }));
+}
+
+/** The routes one may filter by. */
+export function renderRouteFilter(routes) {
+  const select = byId('fleet-route');
+  select.replaceChildren(element('option', null, 'All routes'), ...routes.map((route) => {
+    const option = element('option', null, route.title);
+    option.value = route.id;
+    return option;
+  }));
+  select.firstChild.value = 'all';
+}
+
+/**
+ * Counts per status on their buttons (the chosen one pressed), the fleet's total on the road, and how many items the
+ * filters show of how many.
+ */
+export function renderCounts(counts, chosenStatus, shown, total) {
+  for (const button of byId('status-counts').querySelectorAll('button')) {
+    const { status } = button.dataset;
+    button.querySelector('.count').textContent = String(status === 'all' ? total : counts[status]);
+    button.setAttribute('aria-pressed', String(status === chosenStatus));
+  }
+  const onTheRoad = counts.assigned + counts['en-route'] + counts.late;
+  byId('fleet-total').textContent = `(${onTheRoad} on the road)`;
+  byId('fleet-shown').textContent = shown === total ? '' : `Showing ${shown} of ${total}`;
+}
+
+/**
+ * Puts a list's items in this order (ids of its deliveries; null keeps theirs), hiding those not in `shown`. Items are
+ * moved only when out of place, so a fleet-feed batch that changes nothing costs no layout.
+ */
+export function arrangeList(listId, orderedIds, shown) {
+  const list = byId(listId);
+  const items = new Map([...list.children].map((item) => [item.dataset.deliveryId, item]));
+  if (orderedIds === null) {
+    items.forEach((item, id) => {
+      item.hidden = !shown.has(id);
+    });
+    return;
+  }
+  let expected = list.firstElementChild;
+  for (const id of orderedIds) {
+    const item = items.get(id);
+    if (!item) {
+      continue;
+    }
+    item.hidden = !shown.has(id);
+    if (item === expected) {
+      expected = expected.nextElementSibling;
+    } else {
+      list.insertBefore(item, expected);
+    }
+  }
+}
+
+/**
+ * A delivery just started (or picked on the map): shown (the caller cleared filters that hid it), scrolled into view and
+ * highlighted until another one is.
+ */
+export function revealDelivery(deliveryId) {
+  const item = document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(deliveryId)}"]`);
+  if (!item) {
+    return;
+  }
+  for (const marked of document.querySelectorAll('li.delivery.just-started')) {
+    marked.classList.remove('just-started');
+  }
+  item.hidden = false;
+  item.scrollIntoView({ block: 'nearest' });
+  item.classList.add('just-started');
+}
+
+/** The filters' controls showing these values (after the page cleared them itself). */
+export function showFilter({ query, routeId, sort }) {
+  byId('fleet-search').value = query;
+  byId('fleet-route').value = routeId;
+  byId('fleet-sort').value = sort;
+}
+
+/** "Show older deliveries" under Recent, while there is an older page. */
+export function setMoreRecent(available) {
+  byId('recent-more').hidden = !available;
+}
+
+/**
+ * While updates are paused (the connection is down): says since when and greys the ETAs; null when live again.
+ */
+export function setPaused(text) {
+  const paused = byId('paused');
+  paused.hidden = text === null;
+  paused.textContent = text ?? '';
+  document.body.classList.toggle('updates-paused', text !== null);
 }

@@ -1,7 +1,7 @@
 // What the page knows, as plain data, and the transitions on it. No DOM, no network, no Leaflet: the
 // tracker applies these and then brings the views up to date, and Node's test runner checks them alone.
 
-import { colourFor, createDelivery, latestEstimate, remainingPoints } from './deliveries.js';
+import { colourFor, createDelivery, latestEstimate, mergePositions, remainingPoints } from './deliveries.js';
 import { cumulativeMetres } from './distance.js';
 import { createNotifications } from './notifications.js';
 
@@ -17,6 +17,11 @@ export function createState() {
     everConnected: false,
     recentLoaded: false, // the finished deliveries for Recent are read once, on the first connection
     notifications: createNotifications(), // delivery events of the deliveries shown here, grouped (notifications.js)
+    // What the list shows (fleet.js matches and sortDeliveries): search words, a status, a route, the order.
+    filter: { query: '', status: 'all', routeId: 'all', sort: 'started' },
+    pausedSince: null, // epoch ms the live connection went down, while it is down after having been up
+    recentNext: null, // the cursor of the next page of Recent (GET /api/deliveries?status=finished&after=…)
+    showFinishedTrails: false, // finished deliveries' trails are hidden unless the operator asks for today's
   };
 }
 
@@ -60,14 +65,39 @@ export function ensureDelivery(state, id, routeId, { finished = false } = {}) {
  * A summary from GET /api/deliveries, taken into the page's delivery.
  */
 export function applySummary(state, summary) {
-  const finished = summary.status === 'finished';
+  const finished = ENDED_STATUSES.includes(summary.status);
   const { delivery, created } = ensureDelivery(state, summary.deliveryId,
     typeof summary.routeId === 'string' ? summary.routeId : null, { finished });
   if (Number.isInteger(summary.pointCount) && summary.pointCount > 0) {
     delivery.pointCount = summary.pointCount;
   }
   takeTrackingUrl(delivery, summary);
+  takeOrder(delivery, summary);
+  if (!finished && Number.isInteger(summary.lastSeq) && summary.lastPosition) {
+    // Where it is now, as the list says: the page shows every delivery without reading each one's track.
+    mergePositions(delivery, [{ ...summary, seq: summary.lastSeq, position: summary.lastPosition, timestamp: summary.updatedAt }]);
+  }
   return { delivery, created };
+}
+
+// A summary's statuses that mean the delivery has ended.
+const ENDED_STATUSES = ['finished', 'delivered', 'cancelled'];
+
+/** What the operator gave a device's delivery (reference, customer, device, promised time) and how it ended. */
+function takeOrder(delivery, summary) {
+  const text = (value) => (typeof value === 'string' && value !== '' ? value : null);
+  delivery.reference = text(summary.reference) ?? delivery.reference;
+  delivery.customer = text(summary.customer?.name) ?? delivery.customer;
+  delivery.deviceId = text(summary.deviceId) ?? delivery.deviceId;
+  const promised = Date.parse(summary.promisedBy ?? '');
+  delivery.promisedBy = Number.isFinite(promised) ? promised : delivery.promisedBy;
+  if (summary.status === 'delivered' || summary.status === 'cancelled') {
+    delivery.outcome = summary.status;
+  }
+  const ended = Date.parse(summary.finishedAt ?? summary.endedAt ?? '');
+  if (Number.isFinite(ended)) {
+    delivery.finishedAt = ended;
+  }
 }
 
 /**

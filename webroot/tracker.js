@@ -1,15 +1,20 @@
 // Orchestration: takes what the server says (REST reads, live feed) into the state, then brings the map,
 // the panel and the replay up to date. Holds no data of its own beyond the requests in flight; everything
 // the page knows is in the state object it is given.
+//
+// At fleet scale: every delivery's latest state comes from the fleet feed (one registration, whatever the fleet's
+// size); only the followed delivery (the camera's) has its own address registered, with every position and catch-up
+// by seq, and a finished one's whole track is read once when it arrives.
 
 import { firstMissingSeq, hasGap, isDeliveryId, latestPosition, mergePositions } from './deliveries.js';
 import { apiErrorText } from './access.js';
 import { describeBusError, titleOf } from './format.js';
+import { applyEvent, countByStatus, fleetStates, freshnessOf, matches, pausedText, sortDeliveries } from './fleet.js';
 import { dismiss, latestDeliveryOf, notificationText, takeEvent } from './notifications.js';
 import { parseHash } from './routing.js';
 import {
   applySummary, browserBackOnline, byStart, connectionClosed, connectionOpened, ensureDelivery, refreshEta,
-  routeOf, setRoutes, settleFinished, takeTrackingUrl, toggleCamera, unfinishedDeliveries, unfinishedNotListed,
+  routeOf, setRoutes, settleFinished, takeTrackingUrl, toggleCamera, unfinishedNotListed,
 } from './state.js';
 import { PAGE_LIMIT } from './api.js';
 
@@ -17,6 +22,10 @@ import { PAGE_LIMIT } from './api.js';
 const RECENT_ON_LOAD = 10;
 // The store records a position shortly after it is published live (see catchUpSoon).
 const STORE_LAG_MS = 1000;
+// A finished delivery's last state comes in the fleet feed within a second; only after this is it fetched.
+const FINISH_SETTLE_MS = 3000;
+// The filters a just-started delivery is shown under when the chosen ones would hide it.
+const NO_FILTER = { query: '', status: 'all', routeId: 'all' };
 
 export class Tracker {
   /**
@@ -37,6 +46,8 @@ export class Tracker {
     this.tracksLoading = new Map();
     // Gap catch-ups waiting for the store to record what was just published live (see catchUpSoon).
     this.catchUpsPending = new Set();
+    // One list arrangement (counts, filters, order) per burst of changes, e.g. a fleet-feed batch.
+    this.listRefreshQueued = false;
     this.select = this.select.bind(this);
     this.start = this.start.bind(this);
     this.trackingUrlOf = this.trackingUrlOf.bind(this);
@@ -75,10 +86,21 @@ export class Tracker {
         renewTrackingLink: this.controls.renewLinks ? this.renewTrackingLink : null,
       });
     }
-    if (!delivery.finished || delivery.positions.length > 0) {
-      this.mapView.showPlan(delivery, this.routeOf(delivery));
+    const latest = latestPosition(delivery);
+    if (latest && this.isDrawn(delivery)) {
+      this.mapView.showTrail(delivery);
+      this.mapView.moveVehicle(delivery, latest, 0);
     }
     this.refreshItem(delivery);
+  }
+
+  /** Whether the map shows the delivery: on the road, replayed, or finished while today's trails are asked for. */
+  isDrawn(delivery) {
+    return !delivery.finished || this.replay.deliveryId === delivery.id || this.state.showFinishedTrails;
+  }
+
+  isFollowed(delivery) {
+    return this.state.cameraDeliveryId === delivery.id;
   }
 
   /** The list item from the delivery's state; the ETA is worked out again unless told it still holds. */
@@ -86,7 +108,52 @@ export class Tracker {
     if (!etaStillHolds) {
       refreshEta(this.state, delivery, Date.now());
     }
-    this.panel.updateDeliveryItem(delivery, this.routeOf(delivery));
+    this.showItem(delivery);
+    this.refreshListSoon();
+  }
+
+  showItem(delivery) {
+    this.panel.updateDeliveryItem(delivery, this.routeOf(delivery), freshnessOf(delivery, Date.now()));
+  }
+
+  /** Counts, filters and order of the lists, once after the changes being made now (a whole fleet batch). */
+  refreshListSoon() {
+    if (!this.listRefreshQueued) {
+      this.listRefreshQueued = true;
+      queueMicrotask(() => {
+        this.listRefreshQueued = false;
+        this.refreshList();
+      });
+    }
+  }
+
+  refreshList() {
+    const all = [...this.state.deliveries.values()];
+    const shown = new Set(all
+      .filter((delivery) => matches(delivery, this.state.filter, titleOf(delivery, this.routeOf(delivery))))
+      .map((delivery) => delivery.id));
+    const active = sortDeliveries(all.filter((delivery) => !delivery.finished), this.state.filter.sort);
+    this.panel.arrangeList('active', active.map((delivery) => delivery.id), shown);
+    this.panel.arrangeList('recent', null, shown);
+    this.panel.renderCounts(countByStatus(all), this.state.filter.status, shown.size, all.length);
+  }
+
+  /** The filters changed ({query}, {status}, {routeId} or {sort}). */
+  setFilter(change) {
+    Object.assign(this.state.filter, change);
+    this.refreshList();
+  }
+
+  /**
+   * Once a second: ETAs count down from the clock (each is an absolute time), "last update N s ago" moves on, and
+   * the paused note keeps its time; nothing is read from the server for it.
+   */
+  tick() {
+    for (const delivery of this.state.deliveries.values()) {
+      if (!delivery.finished) {
+        this.showItem(delivery);
+      }
+    }
   }
 
   /** Merges positions (live or fetched) and brings the map and the list up to date with them. */
@@ -97,17 +164,21 @@ export class Tracker {
       return;
     }
     const replaying = this.replay.deliveryId === delivery.id;
-    // The route may have become known through the positions themselves (a shared link).
-    this.mapView.showPlan(delivery, this.routeOf(delivery));
-    if (!replaying) {
+    const followed = this.isFollowed(delivery);
+    if (followed) {
+      // The route may have become known through the positions themselves (a shared link).
+      this.mapView.showPlan(delivery, this.routeOf(delivery));
+    }
+    const drawn = !replaying && this.isDrawn(delivery);
+    if (drawn) {
       this.mapView.showTrail(delivery);
     }
     const latest = latestPosition(delivery);
     if (latest !== before) {
-      if (!replaying) {
+      if (drawn) {
         this.mapView.moveVehicle(delivery, latest, this.state.intervalMs);
       }
-      if (this.state.cameraDeliveryId === delivery.id) {
+      if (followed) {
         this.mapView.panTo(latest, this.state.intervalMs);
       }
     }
@@ -117,22 +188,42 @@ export class Tracker {
     if (!wasFinished && delivery.finished) {
       this.finish(delivery);
     }
-    if (hasGap(delivery)) {
-      // Missed positions (registered late, or a dropped socket): fetch the stored ones to fill the gap.
+    if (hasGap(delivery) && followed) {
+      // Missed positions of the followed delivery (registered late, or a dropped socket): fetch the stored ones.
       this.catchUpSoon(delivery);
     }
   }
 
   /** Arrived: moves to Recent. The "delivered" notification comes from the delivery's events (notifications.js). */
   finish(delivery) {
-    const wasFollowed = this.state.cameraDeliveryId === delivery.id;
+    const wasFollowed = this.isFollowed(delivery);
     settleFinished(this.state, delivery);
+    delivery.finishedAt ??= Date.now();
     this.refreshItem(delivery);
     this.panel.moveToRecent(delivery);
     this.feed.unfollow(delivery.id);
     if (wasFollowed) {
+      this.mapView.raise(this.replay.deliveryId);
       this.panel.markSelected(null, this.replay.deliveryId);
     }
+    if (!this.isDrawn(delivery)) {
+      this.mapView.hide(delivery);
+    }
+    this.completeTrackSoon(delivery);
+  }
+
+  /**
+   * A finished delivery's whole stored track, read once (the fleet feed brought only its latest states): its replay
+   * and today's trails then need no wait. A device's is read whole, since its seqs do not tell what is missing.
+   */
+  completeTrackSoon(delivery) {
+    setTimeout(() => {
+      if (delivery.device) {
+        this.catchUp(delivery, 0);
+      } else if (hasGap(delivery) || delivery.positions.length === 0) {
+        this.catchUp(delivery);
+      }
+    }, Math.max(STORE_LAG_MS, this.state.intervalMs * 2));
   }
 
   /**
@@ -234,11 +325,39 @@ export class Tracker {
       }
       return;
     }
+    const previous = this.state.cameraDeliveryId;
     const followed = toggleCamera(this.state, deliveryId);
-    this.panel.markSelected(followed, this.replay.deliveryId);
+    this.followChanged(previous);
     const latest = followed ? latestPosition(delivery) : null;
     if (latest) {
       this.mapView.panTo(latest, this.state.intervalMs);
+    }
+  }
+
+  /** A click on a vehicle on the map: follows its delivery (it stays followed if it was) and shows its item. */
+  selectFromMap(deliveryId) {
+    if (this.state.cameraDeliveryId !== deliveryId) {
+      this.select(deliveryId);
+    }
+    this.panel.revealDelivery(deliveryId);
+  }
+
+  /**
+   * The camera now follows another delivery (or none): the one before gives up its own address, the new one gets
+   * it, its planned route and its stored track (from the first seq missing), and its vehicle is raised on the map.
+   */
+  followChanged(previous) {
+    const next = this.state.cameraDeliveryId;
+    if (previous && previous !== next) {
+      this.feed.unfollow(previous);
+    }
+    this.mapView.raise(next ?? this.replay.deliveryId);
+    this.panel.markSelected(next, this.replay.deliveryId);
+    const delivery = next ? this.state.deliveries.get(next) : null;
+    if (delivery && !delivery.finished) {
+      this.mapView.showPlan(delivery, this.routeOf(delivery));
+      this.follow(delivery);
+      this.catchUp(delivery);
     }
   }
 
@@ -259,13 +378,19 @@ export class Tracker {
       return;
     }
     this.mapView.showPlan(delivery, this.routeOf(delivery));
+    const previous = this.state.cameraDeliveryId;
     this.state.cameraDeliveryId = null;
     this.replay.open(delivery, title);
-    this.panel.markSelected(null, delivery.id);
+    this.followChanged(previous);
   }
 
   onReplayClosed(deliveryId) {
+    this.mapView.raise(this.state.cameraDeliveryId);
     this.panel.markSelected(this.state.cameraDeliveryId, null);
+    const delivery = this.state.deliveries.get(deliveryId);
+    if (delivery && !this.isDrawn(delivery)) {
+      this.mapView.hide(delivery);
+    }
     this.panel.focusDeliveryItem(deliveryId);
   }
 
@@ -284,9 +409,9 @@ export class Tracker {
       return;
     }
     const delivery = this.ensure(target.id, null);
-    this.follow(delivery);
+    const previous = this.state.cameraDeliveryId;
     this.state.cameraDeliveryId = target.id;
-    this.panel.markSelected(target.id, this.replay.deliveryId);
+    this.followChanged(previous);
     this.catchUp(delivery).then(() => {
       if (delivery.finished) {
         // A link to a delivery that has already arrived: its replay is what there is to see.
@@ -299,7 +424,7 @@ export class Tracker {
 
   // ---- Live feed --------------------------------------------------------------------------------
 
-  /** Follows the delivery's positions live on the current socket (again after every reconnect). */
+  /** Follows the delivery's own positions live on the current socket (again after every reconnect). */
   follow(delivery) {
     if (delivery.finished) {
       return;
@@ -311,22 +436,18 @@ export class Tracker {
     });
   }
 
-  /** Follows a delivery this page just learnt is starting (by its own Start or anyone else's). */
-  followStarted(deliveryId, routeId) {
-    const delivery = this.ensure(deliveryId, routeId);
-    this.follow(delivery);
-    return delivery;
-  }
-
   onOpen() {
     const reconnected = connectionOpened(this.state);
+    this.state.pausedSince = null;
+    this.panel.setPaused(null);
     this.panel.setConnection(this.state.connection);
-    for (const delivery of unfinishedDeliveries(this.state)) {
-      this.follow(delivery);
+    const followed = this.state.deliveries.get(this.state.cameraDeliveryId);
+    if (followed && !followed.finished) {
+      this.follow(followed);
       // Positions sent while the socket was down are only in the store: fetch them (from the first
       // missing seq; what also arrives live meanwhile is merged by seq, so no duplicate and no gap).
       if (reconnected) {
-        this.catchUp(delivery);
+        this.catchUp(followed);
       }
     }
     // Handlers first, then the lists: a delivery starting in between is seen by one or the other (or both,
@@ -337,6 +458,10 @@ export class Tracker {
   onClose() {
     connectionClosed(this.state, navigator.onLine);
     this.panel.setConnection(this.state.connection);
+    if (this.state.everConnected && this.state.pausedSince === null) {
+      this.state.pausedSince = Date.now();
+      this.panel.setPaused(pausedText(this.state.pausedSince));
+    }
   }
 
   onBrowserOnline() {
@@ -354,20 +479,36 @@ export class Tracker {
       return;
     }
     if (update.type === 'started') {
-      // Someone (maybe another user) started a delivery: show it and follow it live.
-      takeTrackingUrl(this.followStarted(update.deliveryId, update.routeId), update);
+      // Someone (maybe another user) started a delivery: show it; the fleet feed brings where it goes.
+      takeTrackingUrl(this.ensure(update.deliveryId, update.routeId), update);
     } else if (update.type === 'finished') {
       const delivery = this.state.deliveries.get(update.deliveryId);
       if (delivery && !delivery.finished) {
-        // The final position normally arrives on its own address; if it was missed, fetch it, and if
+        // The final position normally arrives in the fleet feed; if it was missed, fetch it, and if
         // that cannot help either, still settle the delivery rather than leave it "active" forever.
-        setTimeout(() => delivery.finished || this.catchUpThenSettle(delivery), this.state.intervalMs * 2);
+        setTimeout(() => delivery.finished || this.catchUpThenSettle(delivery), Math.max(FINISH_SETTLE_MS, this.state.intervalMs * 2));
       }
+    }
+  }
+
+  /** A fleet-feed batch: the latest state of each delivery that moved, taken in like any position (merged by seq). */
+  onFleet(batch) {
+    for (const state of fleetStates(batch)) {
+      this.applyPositions(this.ensure(state.deliveryId, state.routeId ?? null), [state]);
     }
   }
 
   /** A delivery event from the fleet's feed: news when it is about a delivery this page shows. */
   onEvent(event) {
+    const delivery = this.state.deliveries.get(event?.deliveryId);
+    if (delivery && applyEvent(delivery, event)) {
+      if (delivery.outcome && !delivery.finished) {
+        // Delivered or cancelled: the list says so with the notification, not when the fleet feed's next batch comes.
+        this.finish(delivery);
+      } else {
+        this.refreshItem(delivery, { etaStillHolds: true });
+      }
+    }
     const group = takeEvent(this.state.notifications, event, Date.now(), (id) => this.state.deliveries.has(id));
     if (group) {
       this.showEventNotices();
@@ -406,31 +547,18 @@ export class Tracker {
    * this page still shows as active but the server lists as finished arrived while the page was away.
    */
   async syncFromServer(reconnected) {
-    const [inTransit, started] = await Promise.all([this.api.listAll('in-transit'), this.api.listAll('started')]);
-    if (inTransit === null || started === null) {
+    const lists = await Promise.all(['in-transit', 'started', 'assigned'].map((status) => this.api.listAll(status)));
+    if (lists.includes(null)) {
       this.panel.showNotice('Deliveries on the road could not be listed; new ones still appear live.', { error: true });
     }
-    const active = byStart([...(inTransit ?? []), ...(started ?? [])].filter((s) => isDeliveryId(s?.deliveryId)));
+    // Each summary says where its delivery is now (merged by seq): no track is read but the followed one's.
+    const active = byStart(lists.flatMap((list) => list ?? []).filter((s) => isDeliveryId(s?.deliveryId)));
     for (const summary of active) {
-      const delivery = this.ensureFromSummary(summary);
-      if (!delivery.finished) {
-        this.follow(delivery);
-        if (summary.status === 'in-transit' || Number.isInteger(summary.lastSeq)) {
-          this.catchUp(delivery);
-        }
-      }
+      this.ensureFromSummary(summary);
     }
 
     if (!this.state.recentLoaded) {
-      const recent = await this.api.listPage({ status: 'finished', limit: String(RECENT_ON_LOAD) });
-      if (recent) {
-        this.state.recentLoaded = true;
-        for (const summary of recent.items) {
-          if (isDeliveryId(summary?.deliveryId) && !this.state.deliveries.has(summary.deliveryId)) {
-            this.ensureFromSummary(summary);
-          }
-        }
-      }
+      this.state.recentLoaded = await this.loadRecent();
     }
 
     if (reconnected) {
@@ -445,22 +573,63 @@ export class Tracker {
     }
   }
 
-  /** The Start button of a route. */
+  /**
+   * One more page of Recent (the finished deliveries, newest first), after the last one read; true when it was read.
+   */
+  async loadRecent() {
+    const params = { status: 'finished', limit: String(RECENT_ON_LOAD) };
+    if (this.state.recentNext) {
+      params.after = this.state.recentNext;
+    }
+    const recent = await this.api.listPage(params);
+    if (!recent) {
+      return false;
+    }
+    for (const summary of recent.items) {
+      if (isDeliveryId(summary?.deliveryId) && !this.state.deliveries.has(summary.deliveryId)) {
+        this.ensureFromSummary(summary);
+      }
+    }
+    this.state.recentNext = recent.next ?? null;
+    this.panel.setMoreRecent(this.state.recentNext !== null);
+    return true;
+  }
+
+  /** Today's finished trails shown or hidden; a finished delivery of today whose track is not held yet is read. */
+  showFinishedTrails(shown) {
+    this.state.showFinishedTrails = shown;
+    const today = new Date().toDateString();
+    for (const delivery of this.state.deliveries.values()) {
+      if (!delivery.finished || this.replay.deliveryId === delivery.id) {
+        continue;
+      }
+      if (!shown) {
+        this.mapView.hide(delivery);
+      } else if (Number.isFinite(delivery.finishedAt) && new Date(delivery.finishedAt).toDateString() === today) {
+        this.catchUp(delivery, delivery.positions.length > 0 && !hasGap(delivery) ? delivery.positions.length : 0)
+          .then(() => this.showNew(delivery, false));
+      }
+    }
+  }
+
+  /**
+   * The Start button of a route: POST /api/deliveries, whatever the live connection is doing; the server's own words
+   * when it refuses. The new delivery is listed at once, scrolled to and highlighted.
+   */
   async start(routeId) {
-    if (!this.feed.isOpen()) {
-      this.panel.showNotice('Not connected to the server; try again once the connection shows live.', { error: true });
+    const answer = await this.api.startDelivery(routeId);
+    if (answer.status !== 202 || !isDeliveryId(answer.body?.deliveryId)) {
+      this.panel.showNotice(`Could not start the delivery: ${apiErrorText(answer.status, answer.body)}`, { error: true });
       return;
     }
-    let reply;
-    try {
-      reply = await this.feed.startDelivery(routeId);
-    } catch (err) {
-      this.panel.showNotice(`Could not start the delivery: ${err.message ?? 'unknown reason'}`, { error: true });
-      return;
+    const delivery = this.ensure(answer.body.deliveryId, routeId);
+    takeTrackingUrl(delivery, answer.body);
+    if (!matches(delivery, this.state.filter, titleOf(delivery, this.routeOf(delivery)))) {
+      Object.assign(this.state.filter, NO_FILTER);
+      this.panel.showFilter(this.state.filter);
     }
-    if (isDeliveryId(reply?.deliveryId)) {
-      takeTrackingUrl(this.followStarted(reply.deliveryId, routeId), reply);
-    }
+    this.refreshList();
+    this.panel.revealDelivery(delivery.id);
   }
 
   /**
@@ -476,5 +645,7 @@ export class Tracker {
     }
     setRoutes(this.state, routes);
     this.panel.renderRoutes(routes, this.controls.start ? this.start : null);
+    this.panel.renderRouteFilter(routes);
+    this.mapView.showRoutes(routes);
   }
 }

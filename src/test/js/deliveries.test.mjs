@@ -141,7 +141,8 @@ test('a new delivery is plain data: nothing drawn hangs on it', () => {
   const delivery = createDelivery(ID, '1', '#123456');
   assert.deepEqual(JSON.parse(JSON.stringify(delivery)), delivery);
   assert.deepEqual(Object.keys(delivery).sort(),
-    ['colour', 'device', 'etaAt', 'finished', 'id', 'pointCount', 'positions', 'routeId', 'trackingUrl']);
+    ['colour', 'customer', 'device', 'deviceId', 'etaAt', 'finished', 'finishedAt', 'id', 'late', 'outcome', 'pointCount',
+      'positions', 'promisedBy', 'reference', 'routeId', 'trackingUrl']);
 });
 
 describe('a device\'s delivery (seqs are fix times)', () => {

@@ -62,14 +62,14 @@ describe('deliveryItemText', () => {
     assert.deepEqual(text.progress, { max: 4, value: 2 });
     assert.equal(text.remaining, '2.0 km left');
     assert.deepEqual(text.eta, { text: formatEta(NOW + 20_000, NOW), dateTime: '2024-05-01T12:00:20.000Z' });
-    assert.equal(text.title, 'Downtown');
-    assert.equal(text.followLabel, 'Follow the delivery on Downtown with the map');
-    assert.equal(text.copyLinkLabel, 'Copy link for the customer to the delivery on Downtown');
+    assert.equal(text.title, 'Downtown · 3f2b8c1e', 'two deliveries on one route are told apart');
+    assert.equal(text.followLabel, 'Follow the delivery on Downtown · 3f2b8c1e with the map');
+    assert.equal(text.copyLinkLabel, 'Copy link for the customer to the delivery on Downtown · 3f2b8c1e');
     assert.ok(text.copyLinkLabel.startsWith('Copy link'), 'the accessible name holds the visible text "Copy link"');
     assert.ok(text.shareLinkLabel.startsWith('Share'), 'the accessible name holds the visible text "Share"');
     assert.ok(text.renewLinkLabel.startsWith('New link'), 'the accessible name holds the visible text "New link"');
-    assert.equal(text.linkTextLabel, 'Customer link to the delivery on Downtown');
-    assert.equal(text.progressLabel, 'Progress of the delivery on Downtown');
+    assert.equal(text.linkTextLabel, 'Customer link to the delivery on Downtown · 3f2b8c1e');
+    assert.equal(text.progressLabel, 'Progress of the delivery on Downtown · 3f2b8c1e');
   });
 
   test('arrived: full bar, "arrived", no ETA, and the item offers a replay', () => {
@@ -81,7 +81,17 @@ describe('deliveryItemText', () => {
     assert.deepEqual(text.progress, { max: 4, value: 4 }, 'finished means arrived, even with seq 1 still missing');
     assert.equal(text.remaining, 'arrived');
     assert.equal(text.eta, null);
-    assert.equal(text.followLabel, 'Replay the delivery on Downtown');
+    assert.equal(text.followLabel, 'Replay the delivery on Downtown · 3f2b8c1e');
+  });
+
+  test('an order is titled by its reference and customer, then its route; a cancelled one says so', () => {
+    const delivery = createDelivery(ID, '1', '#000');
+    delivery.reference = 'A-1042';
+    delivery.customer = 'Ana Souza';
+    assert.equal(deliveryItemText(delivery, route, NOW).title, 'A-1042 · Ana Souza · Downtown');
+    delivery.finished = true;
+    delivery.outcome = 'cancelled';
+    assert.equal(deliveryItemText(delivery, route, NOW).remaining, 'cancelled');
   });
 
   test('a device\'s delivery shows the server\'s progress and distance, not its seqs (fix times) on the route', () => {

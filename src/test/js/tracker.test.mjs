@@ -8,7 +8,10 @@ const ID = '3f2b8c1e-6a4d-4e9b-9c1a-0d2e4f6a8b10';
 const ROUTE = { id: '1', title: 'Downtown', lengthMetres: 1000, points: Array.from({ length: 10 }, (_, i) => ({ lat: 0, lon: i / 1000 })) };
 const position = (seq) => ({ deliveryId: ID, routeId: '1', seq, position: ROUTE.points[seq], finished: seq === 9 });
 
-function page({ stored = [], stateOfDelivery = null, controls, renewed = { status: 200, body: { trackingUrl: '/track/new' } } } = {}) {
+function page({
+  stored = [], stateOfDelivery = null, controls, renewed = { status: 200, body: { trackingUrl: '/track/new' } },
+  startAnswer = { status: 202, body: { deliveryId: ID, trackingUrl: '/track/t' } },
+} = {}) {
   const fetches = [];
   const deliveryReads = [];
   const routesDrawn = [];
@@ -28,6 +31,7 @@ function page({ stored = [], stateOfDelivery = null, controls, renewed = { statu
       return stateOfDelivery;
     },
     renewTrackingLink: async () => renewed,
+    startDelivery: async () => startAnswer,
   };
   const feed = {
     isOpen: () => true,
@@ -35,7 +39,7 @@ function page({ stored = [], stateOfDelivery = null, controls, renewed = { statu
     unfollow: (id) => followed.delete(id),
   };
   const ignore = () => {};
-  const mapView = { showPlan: ignore, showTrail: ignore, moveVehicle: ignore, panTo: ignore, frame: ignore };
+  const mapView = new Proxy({}, { get: () => ignore });
   const panel = new Proxy({
     showNotice: (text) => notices.push(text),
     renderRoutes: (routes, onStart) => routesDrawn.push({ routes, onStart }),
@@ -70,10 +74,14 @@ test('catch-ups asked for while one is in flight share it; the next starts at th
   assert.deepEqual(seqsHeld(state), [0, 1, 2, 3, 4, 5]);
 });
 
-test('after a reconnect every delivery still on the road is followed again and caught up from its first missing seq', async () => {
+test('after a reconnect the followed delivery is registered again and caught up from its first missing seq', async () => {
   const { tracker, state, fetches, followed } = page({ stored: [0, 1, 2, 3, 4, 5, 6].map(position) });
   tracker.onOpen();
-  tracker.followStarted(ID, '1');
+  tracker.ensure(ID, '1');
+  tracker.select(ID);
+  await tracker.catchUp(state.deliveries.get(ID));
+  fetches.length = 0;
+  state.deliveries.get(ID).positions.length = 0;
   followed.get(ID)(position(0));
   followed.get(ID)(position(1));
   globalThis.navigator ??= { onLine: true };
@@ -89,7 +97,8 @@ test('after a reconnect every delivery still on the road is followed again and c
 
 test('the last position finishes the delivery: no longer followed, and no notice of its own (the delivered event is the news)', () => {
   const { tracker, state, notices, followed } = page();
-  tracker.followStarted(ID, '1');
+  tracker.ensure(ID, '1');
+  tracker.select(ID);
   tracker.applyPositions(state.deliveries.get(ID), ROUTE.points.map((_, seq) => position(seq)));
   assert.equal(state.deliveries.get(ID).finished, true);
   assert.equal(followed.has(ID), false);
@@ -115,7 +124,7 @@ test('a delivery listed with its tracking link copies that one, without asking t
 
 test('a delivery heard of live gets its tracking link from the server when first asked, then keeps it', async () => {
   const { tracker, deliveryReads } = page({ stateOfDelivery: { deliveryId: ID, trackingUrl: '/track/read' } });
-  tracker.followStarted(ID, '1');
+  tracker.ensure(ID, '1');
   assert.equal(await tracker.trackingUrlOf(ID), '/track/read');
   assert.equal(await tracker.trackingUrlOf(ID), '/track/read');
   assert.deepEqual(deliveryReads, [ID]);
@@ -123,7 +132,7 @@ test('a delivery heard of live gets its tracking link from the server when first
 
 test('no tracking link while the server does not know the delivery yet (asked again next time)', async () => {
   const { tracker, deliveryReads } = page({ stateOfDelivery: null });
-  tracker.followStarted(ID, '1');
+  tracker.ensure(ID, '1');
   assert.equal(await tracker.trackingUrlOf(ID), null);
   assert.equal(await tracker.trackingUrlOf(ID), null);
   assert.equal(deliveryReads.length, 2);
@@ -142,4 +151,40 @@ test('a refused new link keeps the old one and says why, in the server\'s words'
   tracker.ensureFromSummary({ deliveryId: ID, routeId: '1', status: 'in-transit', trackingUrl: '/track/old' });
   assert.equal(await tracker.renewTrackingLink(ID), 'Your roles do not allow it.');
   assert.equal(await tracker.trackingUrlOf(ID), '/track/old');
+});
+
+const OTHER = '9a8b7c6d-1111-4222-8333-444455556666';
+
+test('a fleet-feed batch shows every delivery in it without registering or fetching anything per delivery', () => {
+  const { tracker, state, fetches, followed } = page();
+  tracker.onFleet({ deliveries: [position(3), { ...position(5), deliveryId: OTHER }, { deliveryId: 'not an id', seq: 1 }] });
+  assert.deepEqual([...state.deliveries.keys()], [ID, OTHER]);
+  assert.deepEqual(seqsHeld(state), [3]);
+  assert.equal(followed.size, 0, 'no per-delivery registration');
+  assert.deepEqual(fetches, [], 'no track read for a delivery nobody follows');
+});
+
+test('following one delivery registers its own address and reads its track; following another frees the first', async () => {
+  const { tracker, state, fetches, followed } = page({ stored: [0, 1, 2, 3].map(position) });
+  tracker.onFleet({ deliveries: [position(3), { ...position(5), deliveryId: OTHER }] });
+  tracker.select(ID);
+  await tracker.catchUp(state.deliveries.get(ID));
+  assert.deepEqual([...followed.keys()], [ID]);
+  assert.deepEqual(fetches, [0]);
+  assert.deepEqual(seqsHeld(state), [0, 1, 2, 3]);
+  tracker.select(OTHER);
+  assert.deepEqual([...followed.keys()], [OTHER]);
+});
+
+test('Start goes over REST whatever the live connection does, and a refusal is shown in the server\'s words', async () => {
+  const started = page();
+  started.tracker.feed.isOpen = () => false;
+  await started.tracker.start('1');
+  assert.ok(started.state.deliveries.has(ID), 'listed at once');
+  assert.equal(started.state.deliveries.get(ID).trackingUrl, '/track/t');
+  assert.deepEqual(started.notices, []);
+
+  const refused = page({ startAnswer: { status: 429, body: { message: 'too many active deliveries (500); try again when some finish' } } });
+  await refused.tracker.start('1');
+  assert.deepEqual(refused.notices, ['Could not start the delivery: Too many active deliveries (500); try again when some finish.']);
 });

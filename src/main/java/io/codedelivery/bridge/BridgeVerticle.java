@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka ↔ event bus. Inbound, {@code deliveries.start} requests become {@code route.new-direction} records.
  * Outbound, every {@code route.new-position} record is published to {@code delivery.<id>}, plus lifecycle events
- * on {@code deliveries.updates}. Each process consumes positions in a group of its own, because its event bus
+ * on {@code deliveries.updates}, and every {@code bridge.fleet.interval.ms} the latest state of each delivery that
+ * moved on {@code deliveries.fleet} (to this process's browsers; see {@link FleetFeed}). Each process consumes
+ * positions in a group of its own, because its event bus
  * (and the browsers on it) must see every position; bridge instances inside one process share that group.
  */
 public final class BridgeVerticle extends VerticleBase {
@@ -46,9 +48,11 @@ public final class BridgeVerticle extends VerticleBase {
   private final PipelineMetrics metrics;
   private final DeliveryAdmission admission;
   private final CommitTracker commits = new CommitTracker();
+  private final FleetFeed fleet = new FleetFeed();
   private final DeliveryOptions publishOptions = ReadOnlyJsonCodec.options();
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
+  private long fleetTimer = -1;
 
   public BridgeVerticle(AppContext context, DeliveryAdmission admission) {
     this.context = context;
@@ -68,12 +72,14 @@ public final class BridgeVerticle extends VerticleBase {
     consumer = ProcessConsumer.create(vertx, context.config(), groupId);
     consumer.handler(this::onPosition);
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
+    fleetTimer = vertx.setPeriodic(context.config().bridgeFleetIntervalMs(), timer -> publishFleet());
     return ProcessConsumer.subscribe(vertx, consumer, commits, Topics.NEW_POSITION)
         .onSuccess(v -> LOG.info("Bridge consuming {} as group {}", Topics.NEW_POSITION, groupId));
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(fleetTimer);
     return commits.closeAfterLastCommit(consumer).eventually(producer::close);
   }
 
@@ -120,6 +126,17 @@ public final class BridgeVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Each process's bridge sees every position (its group is its own), so it tells only its own browsers: a batch
+   * sent across a clustered bus would reach them once per process.
+   */
+  private void publishFleet() {
+    JsonObject batch = fleet.drain();
+    if (batch != null) {
+      vertx.eventBus().publish(Addresses.FLEET, batch, new DeliveryOptions(publishOptions).setLocalOnly(true));
+    }
+  }
+
   private void onPosition(KafkaConsumerRecord<String, String> record) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     commits.begin(partition, record.offset());
@@ -129,6 +146,7 @@ public final class BridgeVerticle extends VerticleBase {
       EventBus bus = vertx.eventBus();
       // Nothing changes it from here on, so the browsers watching this delivery share it (see the codec).
       bus.publish(Addresses.delivery(position.deliveryId()), json, publishOptions);
+      fleet.take(position.deliveryId(), position.seq(), json);
       metrics.bridged(Duration.between(position.timestamp(), Instant.now()));
       admission.seen(position.deliveryId());
       if (position.seq() == 0) {

@@ -393,6 +393,10 @@ public final class AppConfig {
     return integer(Setting.BRIDGE_MAX_REGISTRATIONS);
   }
 
+  public int bridgeFleetIntervalMs() {
+    return integer(Setting.BRIDGE_FLEET_INTERVAL_MS);
+  }
+
   public int bridgeMaxStartsPerMinute() {
     return integer(Setting.BRIDGE_MAX_STARTS_PER_MINUTE);
   }

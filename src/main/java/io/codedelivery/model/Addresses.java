@@ -16,6 +16,12 @@ public final class Addresses {
   public static final String DEVICE_ASSIGNMENT_CHANGED = "tracking.assignment-changed";
   /** Every delivery's events ({@link DeliveryEvent}), for operators' consoles. Browsers may only listen. */
   public static final String DELIVERY_EVENTS = "deliveries.events";
+  /**
+   * The fleet feed, for operators' consoles: each message is {@code {"deliveries":[…]}}, the latest position (with
+   * its estimate) of every delivery that moved since the previous message, so its size is bounded by the fleet, not
+   * by the positions. Published by each process's bridge to its own browsers only. Browsers may only listen.
+   */
+  public static final String FLEET = "deliveries.fleet";
   private static final String DELIVERY_PREFIX = "delivery.";
   private static final String DELIVERY_EVENTS_PREFIX = "delivery-events.";
   /** The per-delivery event addresses, as the bridge's outbound rule matches them. */

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SockJS event-bus bridge: browsers may send only to {@code deliveries.start} and listen only to
- * {@code delivery.<uuid>}, {@code delivery-events.<uuid>}, {@code deliveries.updates} and {@code deliveries.events},
+ * {@code delivery.<uuid>}, {@code delivery-events.<uuid>}, {@code deliveries.updates}, {@code deliveries.events} and
+ * {@code deliveries.fleet},
  * and only as far as their operator's roles or their delivery's tracking link allow (a link: its own delivery's
  * positions and events, nothing fleet-wide). Oversized messages and bursts of start requests are
  * refused with a clear failure; a browser that stops reading is disconnected before its backlog grows.
@@ -111,6 +112,7 @@ final class SockJsBridge {
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_UPDATES))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.DELIVERY_EVENTS_ADDRESS_REGEX))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_EVENTS))
+        .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.FLEET))
         .setMaxAddressLength(MAX_ADDRESS_LENGTH)
         .setMaxHandlersPerSocket(config.bridgeMaxRegistrations());
     // JSONP and htmlfile are loaded by <script>/<iframe> tags, which send no Origin: any site could read the
@@ -239,7 +241,7 @@ final class SockJsBridge {
       return Optional.of(Permission.DISPATCH);
     }
     boolean watching = Addresses.DELIVERY_UPDATES.equals(address) || Addresses.DELIVERY_EVENTS.equals(address)
-        || isOneDeliverysAddress(address);
+        || Addresses.FLEET.equals(address) || isOneDeliverysAddress(address);
     return watching ? Optional.of(Permission.SEE_FLEET) : Optional.empty();
   }
 

@@ -67,7 +67,9 @@ class BlockedTilesIT {
 
       await().atMost(Browser.WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
           .until(() -> browser.deliveryIdsIn("recent").contains(id));
-      assertThat(browser.delivery(id).seqs()).hasSize(route.points().size());
+      // The whole track is read once the delivery has arrived.
+      await().atMost(Browser.WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+          .until(() -> browser.delivery(id).seqs(), seqs -> seqs.size() == route.points().size());
       assertThat(browser.find("#tiles-note").isDisplayed()).isTrue();
 
       assertThat(browser.consoleEntries()).as("the tile loads were tried and failed").anyMatch(BlockedTilesIT::failedTileLoad);

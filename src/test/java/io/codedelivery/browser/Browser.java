@@ -401,4 +401,30 @@ final class Browser implements AutoCloseable {
       }
     }
   }
+
+  // ---- The console at fleet scale (issue 18): its counts, filtered lists and clustered vehicles. ----
+
+  /** The number on a status button of the console ({@code all}, {@code assigned}, {@code en-route}, {@code late}…). */
+  int statusCount(String status) {
+    return Integer.parseInt(find("#status-counts button[data-status='" + status + "'] .count").getText());
+  }
+
+  /** Ids of the delivery items a list shows under the chosen search and filters (the rest are hidden), in page order. */
+  List<String> shownDeliveryIdsIn(String listId) {
+    return findAll("#" + listId + " li.delivery:not([hidden])").stream().map(li -> li.getDomAttribute("data-delivery-id")).toList();
+  }
+
+  /**
+   * The vehicles the map accounts for: the numbers on its clusters (Leaflet.markercluster's icons) plus the vehicles
+   * drawn on their own; and how many clusters there are.
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Long> vehiclesOnMap() {
+    Map<String, Number> raw = (Map<String, Number>) js("""
+        const clusters = [...document.querySelectorAll('#map .marker-cluster')];
+        const clustered = clusters.reduce((sum, c) => sum + Number(c.textContent.trim() || 0), 0);
+        const single = document.querySelectorAll('#map path.vehicle').length;
+        return { clusters: clusters.length, vehicles: clustered + single };""");
+    return Map.of("clusters", raw.get("clusters").longValue(), "vehicles", raw.get("vehicles").longValue());
+  }
 }

@@ -144,9 +144,10 @@ class BrowserIT extends MapPageTestBase {
         PageDelivery delivery = observer.delivery(id);
         assertThat(delivery.finished()).as("delivery %s finished", id).isTrue();
         String routeId = deliveryState(id).getString("routeId");
-        assertThat(delivery.title()).isEqualTo(route(routeId).title());
-        assertThat(delivery.seqs()).as("every point of route %s, once, in order", routeId)
-            .isEqualTo(allSeqsOf(route(routeId)));
+        assertThat(delivery.title()).as("titled by route and id, so two on one route differ")
+            .isEqualTo(route(routeId).title() + " · " + id.substring(0, 8));
+        // The fleet feed brought its latest states; its whole track is read once it has arrived.
+        waitUpTo().until(() -> observer.delivery(id).seqs(), seqs -> seqs.equals(allSeqsOf(route(routeId))));
       }
       assertThat(errorsSeen).as("error notices on the observer page").isEmpty();
       assertThat(observer.severeConsoleEntries()).isEmpty();

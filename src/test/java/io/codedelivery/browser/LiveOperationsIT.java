@@ -72,7 +72,8 @@ class LiveOperationsIT extends MapPageTestBase {
       waitUpTo().until(() -> browser.deliveryIdsIn("recent").contains(done));
       assertThat(browser.find(item("recent", done) + " .remaining").getText()).isEqualTo("arrived");
 
-      // The stored track so far came with it, from seq 0, and live positions keep coming.
+      // Followed (a click on its item), its stored track so far comes, from seq 0, and live positions keep coming.
+      browser.find(item("active", running) + " button.follow").click();
       PageDelivery loaded = waitUpTo().until(() -> browser.delivery(running),
           d -> d.seqs().size() > runningState.getLong("lastSeq") && d.seqs().get(0) == 0L);
       assertThat(loaded.seqs()).as("no gap in the loaded prefix")
@@ -117,7 +118,7 @@ class LiveOperationsIT extends MapPageTestBase {
       assertThat(browser.replay()).isNull();
 
       WebElement select = browser.find(item("recent", id) + " button.follow");
-      assertThat(select.getDomAttribute("aria-label")).isEqualTo("Replay the delivery on " + route.title());
+      assertThat(select.getDomAttribute("aria-label")).isEqualTo("Replay the delivery on " + route.title() + " · " + id.substring(0, 8));
       select.click();
 
       Map<String, Object> opened = waitUpTo().until(browser::replay, r -> r != null && id.equals(r.get("deliveryId")));
@@ -208,8 +209,10 @@ class LiveOperationsIT extends MapPageTestBase {
       browser.openPage(webTier.baseUrl() + "/");
       browser.find("#routes li.route button.start[data-route-id='3']").click();
       String id = waitUpTo().until(() -> browser.deliveryIdsIn("active").stream()
-          .filter(d -> route.title().equals(browser.delivery(d).title()) && !browser.delivery(d).finished()).toList(),
+          .filter(d -> browser.delivery(d).title().startsWith(route.title() + " · ") && !browser.delivery(d).finished()).toList(),
           ids -> ids.size() == 1).get(0);
+      // Followed (a click on its item): every position of it comes live, and what the page misses is caught up by seq.
+      browser.find(item("active", id) + " button.follow").click();
       waitUpTo().until(() -> browser.delivery(id).seqs().size() >= 20);
 
       webTier.stop();

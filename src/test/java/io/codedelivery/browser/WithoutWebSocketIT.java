@@ -32,7 +32,8 @@ class WithoutWebSocketIT extends MapPageTestBase {
       waitUpTo().until(() -> browser.delivery(id).vehicle(), spot -> !spot.equals(firstSpot));
       waitUpTo().until(() -> browser.eventNoticeTexts().contains(route.title() + " delivered"));
 
-      assertThat(browser.delivery(id).seqs()).as("every point of route 1, once, in order").isEqualTo(allSeqsOf(route));
+      // Every point of route 1, once, in order: the whole track is read once the delivery has arrived.
+      waitUpTo().until(() -> browser.delivery(id).seqs(), seqs -> seqs.equals(allSeqsOf(route)));
       @SuppressWarnings("unchecked")
       List<String> requested = (List<String>) browser.js(
           "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);");

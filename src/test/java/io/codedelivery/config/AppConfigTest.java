@@ -111,6 +111,7 @@ class AppConfigTest {
         Arguments.of(Setting.BRIDGE_MAX_BODY_BYTES, List.of("63", "2000000")),
         Arguments.of(Setting.BRIDGE_MAX_REGISTRATIONS, List.of("0")),
         Arguments.of(Setting.BRIDGE_MAX_STARTS_PER_MINUTE, List.of("0", "lots")),
+        Arguments.of(Setting.BRIDGE_FLEET_INTERVAL_MS, List.of("0", "49", "60001", "a second")),
         Arguments.of(Setting.API_MAX_CONCURRENT_LISTS, List.of("0", "1001", "four")),
         Arguments.of(Setting.API_MAX_CONCURRENT_TRACK_READS, List.of("0", "1001", "four")),
         Arguments.of(Setting.CORS_ALLOWED_ORIGINS, List.of("*", "example.com", "https://a.example/path", "https://a.example,,https://b.example")),

@@ -133,6 +133,7 @@ class AccessMatrixIT {
       register:delivery.{tracked}    denied  receives receives   receives denied     denied   denied  receives
       register:delivery.{simulated}  denied  receives receives   receives denied     denied   denied  denied
       register:deliveries.events     denied  receives receives   receives denied     denied   denied  denied
+      register:deliveries.fleet      denied  receives receives   receives denied     denied   denied  denied
       register:delivery-events.{tracked}   denied receives receives receives denied  denied   denied  receives
       register:delivery-events.{simulated} denied receives receives receives denied  denied   denied  denied
       send:deliveries.start          denied  denied   replies    replies  denied     denied   denied  denied

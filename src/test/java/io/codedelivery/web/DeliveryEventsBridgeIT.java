@@ -115,14 +115,16 @@ class DeliveryEventsBridgeIT {
   }
 
   /** The delivery's tracking-link token, once the link opens it (a moment after the start, when it is stored). */
-  private static String openedLink(JsonObject started) {
+  static String openedLink(JsonObject started) {
     String token = started.getString("trackingUrl").substring("/track/".length());
-    await().atMost(WAIT).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/track/" + token)).build(),
+    await().atMost(WAIT).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(TestStack.shared().baseUrl() + "/api/track/" + token)).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     return token;
   }
 
-  private static JsonObject startDelivery() throws Exception {
+  /** Starts a delivery on route 1 as the shared stack's admin: the answer of {@code POST /api/deliveries}. */
+  static JsonObject startDelivery() throws Exception {
+    TestStack stack = TestStack.shared();
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/deliveries"))
         .header("authorization", "Bearer " + stack.adminToken()).header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"routeId\":\"1\"}")).build(), HttpResponse.BodyHandlers.ofString());
