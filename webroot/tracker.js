@@ -22,6 +22,8 @@ import { PAGE_LIMIT } from './api.js';
 const RECENT_ON_LOAD = 10;
 // The store records a position shortly after it is published live (see catchUpSoon).
 const STORE_LAG_MS = 1000;
+/** Reads of a finished delivery's track while the store is still catching up: 1 + 2 + 4 + 8 + 16 s at most. */
+const TRACK_READ_ATTEMPTS = 5;
 // A finished delivery's last state comes in the fleet feed within a second; only after this is it fetched.
 const FINISH_SETTLE_MS = 3000;
 // The filters a just-started delivery is shown under when the chosen ones would hide it.
@@ -216,14 +218,27 @@ export class Tracker {
    * A finished delivery's whole stored track, read once (the fleet feed brought only its latest states): its replay
    * and today's trails then need no wait. A device's is read whole, since its seqs do not tell what is missing.
    */
-  completeTrackSoon(delivery) {
-    setTimeout(() => {
+  completeTrackSoon(delivery, attempt = 0) {
+    setTimeout(async () => {
       if (delivery.device) {
         this.catchUp(delivery, 0);
-      } else if (hasGap(delivery) || delivery.positions.length === 0) {
-        this.catchUp(delivery);
+        return;
       }
-    }, Math.max(STORE_LAG_MS, this.state.intervalMs * 2));
+      if (!hasGap(delivery) && delivery.positions.length > 0) {
+        return;
+      }
+      try {
+        await this.catchUp(delivery);
+      } catch {
+        // Read again below, like a read that found the track still incomplete.
+      }
+      // The store writes a position shortly after the live feed carries it, longer on a busy machine (the delivered
+      // event can come first): a track still incomplete is read again, a little later each time.
+      const incomplete = hasGap(delivery) || delivery.positions.length === 0;
+      if (incomplete && attempt + 1 < TRACK_READ_ATTEMPTS) {
+        this.completeTrackSoon(delivery, attempt + 1);
+      }
+    }, Math.max(STORE_LAG_MS, this.state.intervalMs * 2) * 2 ** attempt);
   }
 
   /**
