@@ -20,7 +20,7 @@ export function createState() {
     // What the list shows (fleet.js matches and sortDeliveries): search words, a status, a route, the order.
     filter: { query: '', status: 'all', routeId: 'all', sort: 'started' },
     pausedSince: null, // epoch ms the live connection went down, while it is down after having been up
-    recentNext: null, // the cursor of the next page of Recent (GET /api/deliveries?status=finished&after=…)
+    recentNext: null, // the cursor of the next page of Recent (GET /api/deliveries?status=<ENDED_STATUSES>&after=…)
     showFinishedTrails: false, // finished deliveries' trails are hidden unless the operator asks for today's
   };
 }
@@ -62,6 +62,12 @@ export function ensureDelivery(state, id, routeId, { finished = false } = {}) {
 }
 
 /**
+ * A summary's statuses that mean the delivery has ended: a simulated one finished, a device's delivered or cancelled.
+ * Recent lists them all (GET /api/deliveries?status=finished,delivered,cancelled).
+ */
+export const ENDED_STATUSES = Object.freeze(['finished', 'delivered', 'cancelled']);
+
+/**
  * A summary from GET /api/deliveries, taken into the page's delivery.
  */
 export function applySummary(state, summary) {
@@ -80,8 +86,6 @@ export function applySummary(state, summary) {
   return { delivery, created };
 }
 
-// A summary's statuses that mean the delivery has ended.
-const ENDED_STATUSES = ['finished', 'delivered', 'cancelled'];
 
 /** What the operator gave a device's delivery (reference, customer, device, promised time) and how it ended. */
 function takeOrder(delivery, summary) {

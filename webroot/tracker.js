@@ -13,7 +13,7 @@ import { applyEvent, countByStatus, fleetStates, freshnessOf, matches, pausedTex
 import { dismiss, latestDeliveryOf, notificationText, takeEvent } from './notifications.js';
 import { parseHash } from './routing.js';
 import {
-  applySummary, browserBackOnline, byStart, connectionClosed, connectionOpened, ensureDelivery, refreshEta,
+  ENDED_STATUSES, applySummary, browserBackOnline, byStart, connectionClosed, connectionOpened, ensureDelivery, refreshEta,
   routeOf, setRoutes, settleFinished, takeTrackingUrl, toggleCamera, unfinishedNotListed,
 } from './state.js';
 import { PAGE_LIMIT } from './api.js';
@@ -26,6 +26,8 @@ const STORE_LAG_MS = 1000;
 const TRACK_READ_ATTEMPTS = 5;
 // A finished delivery's last state comes in the fleet feed within a second; only after this is it fetched.
 const FINISH_SETTLE_MS = 3000;
+// The list's status filter for every delivery that has ended (Recent, and those that ended while the page was away).
+const ENDED = ENDED_STATUSES.join(',');
 // The filters a just-started delivery is shown under when the chosen ones would hide it.
 const NO_FILTER = { query: '', status: 'all', routeId: 'all' };
 
@@ -579,7 +581,7 @@ export class Tracker {
     if (reconnected) {
       const missing = unfinishedNotListed(this.state, active.map((summary) => summary.deliveryId));
       if (missing.length > 0) {
-        const finished = await this.api.listPage({ status: 'finished', limit: String(PAGE_LIMIT) });
+        const finished = await this.api.listPage({ status: ENDED, limit: String(PAGE_LIMIT) });
         const finishedIds = new Set((finished?.items ?? []).map((summary) => summary.deliveryId));
         for (const delivery of missing.filter((d) => finishedIds.has(d.id))) {
           this.catchUpThenSettle(delivery);
@@ -589,10 +591,11 @@ export class Tracker {
   }
 
   /**
-   * One more page of Recent (the finished deliveries, newest first), after the last one read; true when it was read.
+   * One more page of Recent (the deliveries that ended, however they did: finished, delivered or cancelled; newest
+   * first), after the last one read; true when it was read.
    */
   async loadRecent() {
-    const params = { status: 'finished', limit: String(RECENT_ON_LOAD) };
+    const params = { status: ENDED, limit: String(RECENT_ON_LOAD) };
     if (this.state.recentNext) {
       params.after = this.state.recentNext;
     }
@@ -602,7 +605,10 @@ export class Tracker {
     }
     for (const summary of recent.items) {
       if (isDeliveryId(summary?.deliveryId) && !this.state.deliveries.has(summary.deliveryId)) {
-        this.ensureFromSummary(summary);
+        const delivery = this.ensureFromSummary(summary);
+        if (this.state.showFinishedTrails) {
+          this.showTrailIfToday(delivery);
+        }
       }
     }
     this.state.recentNext = recent.next ?? null;
@@ -613,17 +619,23 @@ export class Tracker {
   /** Today's finished trails shown or hidden; a finished delivery of today whose track is not held yet is read. */
   showFinishedTrails(shown) {
     this.state.showFinishedTrails = shown;
-    const today = new Date().toDateString();
     for (const delivery of this.state.deliveries.values()) {
       if (!delivery.finished || this.replay.deliveryId === delivery.id) {
         continue;
       }
-      if (!shown) {
+      if (shown) {
+        this.showTrailIfToday(delivery);
+      } else {
         this.mapView.hide(delivery);
-      } else if (Number.isFinite(delivery.finishedAt) && new Date(delivery.finishedAt).toDateString() === today) {
-        this.catchUp(delivery, delivery.positions.length > 0 && !hasGap(delivery) ? delivery.positions.length : 0)
-          .then(() => this.showNew(delivery, false));
       }
+    }
+  }
+
+  /** A finished delivery's trail drawn, its track read first if not held whole, when it ended today. */
+  showTrailIfToday(delivery) {
+    if (Number.isFinite(delivery.finishedAt) && new Date(delivery.finishedAt).toDateString() === new Date().toDateString()) {
+      this.catchUp(delivery, delivery.positions.length > 0 && !hasGap(delivery) ? delivery.positions.length : 0)
+        .then(() => this.showNew(delivery, false));
     }
   }
 

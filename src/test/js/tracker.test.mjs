@@ -11,6 +11,7 @@ const position = (seq) => ({ deliveryId: ID, routeId: '1', seq, position: ROUTE.
 function page({
   stored = [], stateOfDelivery = null, controls, renewed = { status: 200, body: { trackingUrl: '/track/new' } },
   startAnswer = { status: 202, body: { deliveryId: ID, trackingUrl: '/track/t' } },
+  listPage = async () => ({ items: [] }),
 } = {}) {
   const fetches = [];
   const deliveryReads = [];
@@ -24,7 +25,7 @@ function page({
       return stored.filter((p) => p.seq >= fromSeq);
     },
     listAll: async () => [],
-    listPage: async () => ({ items: [] }),
+    listPage,
     routes: async () => [ROUTE],
     delivery: async (id) => {
       deliveryReads.push(id);
@@ -187,4 +188,23 @@ test('Start goes over REST whatever the live connection does, and a refusal is s
   const refused = page({ startAnswer: { status: 429, body: { message: 'too many active deliveries (500); try again when some finish' } } });
   await refused.tracker.start('1');
   assert.deepEqual(refused.notices, ['Could not start the delivery: Too many active deliveries (500); try again when some finish.']);
+});
+
+test('Recent lists every delivery that ended, however it did, and pages on from the cursor the server gave', async () => {
+  const asked = [];
+  const ended = (deliveryId, status, extra = {}) => ({ deliveryId, routeId: '1', status, lastSeq: 9, ...extra });
+  const pages = [
+    { items: [ended(ID, 'delivered', { deviceId: 'van-1', reference: 'A-1' }), ended(OTHER, 'cancelled', { deviceId: 'van-2' })], next: OTHER },
+    { items: [ended('5e6f7a8b-2222-4333-8444-555566667777', 'finished')], next: null },
+  ];
+  const { tracker, state } = page({ listPage: async (params) => { asked.push(params); return pages[asked.length - 1]; } });
+  assert.equal(await tracker.loadRecent(), true);
+  assert.deepEqual(asked[0], { status: 'finished,delivered,cancelled', limit: '10' });
+  assert.deepEqual([...state.deliveries.values()].map((d) => [d.finished, d.outcome]), [[true, 'delivered'], [true, 'cancelled']]);
+  assert.equal(state.recentNext, OTHER);
+
+  await tracker.loadRecent();
+  assert.deepEqual(asked[1], { status: 'finished,delivered,cancelled', limit: '10', after: OTHER });
+  assert.equal(state.deliveries.size, 3);
+  assert.equal(state.recentNext, null, 'no older page');
 });

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -44,12 +45,17 @@ public final class DeliveryQueries {
   }
 
   /**
-   * Filters of the delivery list; null means "any". {@code from} (inclusive) and {@code to} (exclusive) bound the
-   * start time.
+   * Filters of the delivery list; null means "any". {@code statuses}: any of these (empty or null: any status, e.g.
+   * finished, delivered and cancelled for every delivery that has ended). {@code from} (inclusive) and {@code to}
+   * (exclusive) bound the start time.
    */
-  public record Filter(DeliveryStatus status, String routeId, int limit, String after, Instant from, Instant to) {
+  public record Filter(Set<DeliveryStatus> statuses, String routeId, int limit, String after, Instant from, Instant to) {
+    public Filter {
+      statuses = statuses == null || statuses.isEmpty() ? Set.of() : Set.copyOf(statuses);
+    }
+
     public Filter(DeliveryStatus status, String routeId, int limit, String after) {
-      this(status, routeId, limit, after, null, null);
+      this(status == null ? null : Set.of(status), routeId, limit, after, null, null);
     }
   }
 
@@ -119,7 +125,7 @@ public final class DeliveryQueries {
   }
 
   private Future<Page> page(JsonObject range, Filter filter) {
-    boolean filtered = filter.status() != null || filter.routeId() != null;
+    boolean filtered = !filter.statuses().isEmpty() || filter.routeId() != null;
     // Unfiltered, one more than asked tells whether a next page exists without a count.
     int window = filtered ? Math.max(FILTERED_WINDOW, filter.limit() + 1) : filter.limit() + 1;
     return mongo.findWithOptions(Store.DELIVERIES_NEWEST_FIRST, range, kind.inIdOrder(window)).compose(entries -> {
@@ -162,7 +168,7 @@ public final class DeliveryQueries {
 
   private static boolean matches(JsonObject delivery, Filter filter) {
     return (filter.routeId() == null || filter.routeId().equals(delivery.getString("routeId")))
-        && (filter.status() == null || filter.status() == statusOf(delivery));
+        && (filter.statuses().isEmpty() || filter.statuses().contains(statusOf(delivery)));
   }
 
   private static DeliveryStatus statusOf(JsonObject stored) {

@@ -32,6 +32,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -136,9 +137,7 @@ final class DeliveryApi {
   private void list(RoutingContext ctx) {
     MultiMap params = ctx.queryParams();
     onlyKnown(params, Set.of("status", "routeId", "limit", "after", "from", "to"));
-    String statusName = params.get("status");
-    DeliveryStatus status = statusName == null ? null : DeliveryStatus.fromWireName(statusName)
-        .orElseThrow(() -> new BadParameter("'status' must be one of " + DeliveryStatus.wireNames()));
+    Set<DeliveryStatus> statuses = statuses(params.get("status"));
     String routeId = params.get("routeId");
     String after = params.get("after");
     if (after != null) {
@@ -155,9 +154,25 @@ final class DeliveryApi {
       if (routeId != null && route.isEmpty()) {
         ApiError.send(ctx, 400, "'routeId' names no route; known routes: " + routes.ids());
       } else {
-        listPage(ctx, new DeliveryQueries.Filter(status, routeId, limit, after, from, to));
+        listPage(ctx, new DeliveryQueries.Filter(statuses, routeId, limit, after, from, to));
       }
     });
+  }
+
+  /**
+   * {@code status=finished} or several, comma-separated ({@code status=finished,delivered,cancelled}: every delivery
+   * that has ended, however it ended); none for any status.
+   */
+  private static Set<DeliveryStatus> statuses(String names) {
+    if (names == null) {
+      return Set.of();
+    }
+    Set<DeliveryStatus> statuses = EnumSet.noneOf(DeliveryStatus.class);
+    for (String name : names.split(",", -1)) {
+      statuses.add(DeliveryStatus.fromWireName(name.trim())
+          .orElseThrow(() -> new BadParameter("'status' must be one or more of " + DeliveryStatus.wireNames() + ", comma-separated")));
+    }
+    return statuses;
   }
 
   private void listPage(RoutingContext ctx, DeliveryQueries.Filter filter) {

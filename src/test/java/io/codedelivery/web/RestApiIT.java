@@ -144,6 +144,8 @@ class RestApiIT {
       "/api/deliveries?limit=101",
       "/api/deliveries?limit=ten",
       "/api/deliveries?status=lost",
+      "/api/deliveries?status=finished,lost",
+      "/api/deliveries?status=finished,",
       "/api/deliveries?routeId=99",
       "/api/deliveries?after=yesterday",
       "/api/deliveries?after=" + UNKNOWN_ID,

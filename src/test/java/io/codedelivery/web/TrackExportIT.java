@@ -247,6 +247,9 @@ class TrackExportIT {
     assertThat(listed("from=" + started + "&to=" + started.plusMillis(1))).contains(device);
     assertThat(listed("from=" + started.minusSeconds(3600) + "&status=delivered")).contains(device).doesNotContain(simulated);
     assertThat(listed("from=" + started.minusSeconds(3600) + "&status=finished")).contains(simulated).doesNotContain(device);
+    assertThat(listed("from=" + started.minusSeconds(3600) + "&status=finished,delivered,cancelled"))
+        .as("every delivery that ended, however it did (the console's Recent)").contains(simulated, device);
+    assertThat(listed("from=" + started.minusSeconds(3600) + "&status=in-transit,cancelled")).doesNotContain(simulated, device);
     assertThat(listed("to=" + started)).doesNotContain(device);
     assertThat(listed("from=" + started.plusMillis(1))).doesNotContain(device);
   }
