@@ -13,6 +13,11 @@ const prefersReducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)
 // The followed (or replayed) vehicle: drawn above the clusters, larger, with a dark ring.
 const RAISED_STYLE = { radius: 11, color: '#111111', weight: 4 };
 const PLAIN_STYLE = { radius: 8, color: '#ffffff', weight: 3 };
+// A cluster's icon is a control (a tap zooms into it): as large as a finger needs, where the plugin draws it 40 px.
+const CLUSTER_ICON_PX = 44;
+// The pane depots are drawn in: under the routes, vehicles and clusters (its z-index is in styles.css), so a cluster
+// parked at a depot is never hidden behind the depot's square.
+const DEPOTS_PANE = 'depots';
 
 export class MapView {
   /**
@@ -33,8 +38,11 @@ export class MapView {
     // Where vehicles go: a cluster group on a fleet's console, else the map itself. Not animated: vehicles move
     // every second, and the plugin's fades would redraw the clusters each time.
     this.vehicles = cluster && L.markerClusterGroup
-      ? L.markerClusterGroup({ animate: false, showCoverageOnHover: false, maxClusterRadius: 40 }).addTo(this.map)
+      ? L.markerClusterGroup({
+        animate: false, showCoverageOnHover: false, maxClusterRadius: 40, iconCreateFunction: clusterIcon,
+      }).addTo(this.map)
       : this.map;
+    this.map.createPane(DEPOTS_PANE);
     this.raisedId = null;
 
     if (!tilesUrl) {
@@ -146,7 +154,7 @@ export class MapView {
       if (!depots.has(key)) {
         depots.add(key);
         L.marker([depot.lat, depot.lon], {
-          icon: L.divIcon({ className: 'depot', iconSize: [14, 14] }), interactive: false, keyboard: false,
+          icon: L.divIcon({ className: 'depot', iconSize: [14, 14] }), interactive: false, keyboard: false, pane: DEPOTS_PANE,
         }).addTo(this.map);
       }
     }
@@ -312,6 +320,13 @@ export class MapView {
       this.map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 24 + bottomInset], maxZoom: MAX_FIT_ZOOM });
     }
   }
+}
+
+/** The plugin's own cluster icon (its size classes and count), made CLUSTER_ICON_PX square. */
+function clusterIcon(cluster) {
+  const icon = L.MarkerClusterGroup.prototype._defaultIconCreateFunction(cluster);
+  icon.options.iconSize = L.point(CLUSTER_ICON_PX, CLUSTER_ICON_PX);
+  return icon;
 }
 
 // Leaflet.markercluster hides and shows the markers it clusters through these, which it gives L.Marker only; the

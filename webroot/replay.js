@@ -63,8 +63,11 @@ export class Replay {
     return this.offsets.length ? this.offsets[this.offsets.length - 1] : 0;
   }
 
-  /** Shows the controls for this delivery, its vehicle back at the start; playback waits for Play. */
-  open(delivery, title) {
+  /**
+   * Shows the controls for this delivery, its vehicle back at the start; playback waits for Play. takeFocus: the
+   * keyboard focus moves to the replay's heading (opened from a list, so the controls are the next Tab away).
+   */
+  open(delivery, title, { takeFocus = false } = {}) {
     if (this.delivery && this.delivery !== delivery) {
       this.stop({ quiet: true });
     }
@@ -86,6 +89,9 @@ export class Replay {
     const mapBottom = this.section.offsetParent ? this.section.offsetParent.clientHeight : 0;
     const inset = mapBottom > 0 ? mapBottom - this.section.offsetTop : this.section.offsetHeight;
     this.mapView.frame(delivery, { bottomInset: Math.max(0, inset) });
+    if (takeFocus) {
+      this.title.focus();
+    }
   }
 
   /** Closes the replay and leaves the delivery drawn whole again, its vehicle at the destination. */

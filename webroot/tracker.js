@@ -338,7 +338,7 @@ export class Tracker {
       if (this.replay.deliveryId === deliveryId) {
         this.replay.stop();
       } else {
-        this.openReplay(delivery);
+        this.openReplay(delivery, { takeFocus: true });
       }
       return;
     }
@@ -378,8 +378,11 @@ export class Tracker {
     }
   }
 
-  /** Loads the stored track if it is not held whole yet, then shows the replay controls at its start. */
-  async openReplay(delivery) {
+  /**
+   * Loads the stored track if it is not held whole yet, then shows the replay controls at its start; takeFocus (opened
+   * from its list item) moves the keyboard focus into them, and closing gives it back to the item (onReplayClosed).
+   */
+  async openReplay(delivery, { takeFocus = false } = {}) {
     if (!delivery.finished) {
       return;
     }
@@ -397,7 +400,7 @@ export class Tracker {
     this.mapView.showPlan(delivery, this.routeOf(delivery));
     const previous = this.state.cameraDeliveryId;
     this.state.cameraDeliveryId = null;
-    this.replay.open(delivery, title);
+    this.replay.open(delivery, title, { takeFocus });
     this.followChanged(previous);
   }
 

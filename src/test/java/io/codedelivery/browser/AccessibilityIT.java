@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.core.ConditionFactory;
@@ -19,14 +20,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
- * The pages people use outside the operator console, on a phone's screen (390×844) in a real Chromium, checked the way
+ * The pages people use, on a phone's screen (390×844) in a real Chromium, checked the way
  * an accessibility audit does: axe-core finds no serious or critical problem, every control is at least 44×44 px,
  * the focus follows what opens and closes, and the connection's changes are read out in a polite live region.
  * Pages: sign-in, users, webhooks (with a webhook and its deliveries shown), the customer's tracking page (on the way,
- * through a dropped connection, and delivered) and the driver page (sharing its location, asking "Handed over?").
+ * through a dropped connection, and delivered), the driver page (sharing its location, asking "Handed over?") and the
+ * operator console (deliveries on the road, one followed, a replay open, through a dropped connection).
  */
 class AccessibilityIT {
   /** A point every 150 ms: route 1 (140 points) takes about 20 s, long enough to check the page on the way. */
@@ -143,6 +146,61 @@ class AccessibilityIT {
     }
   }
 
+  @Test
+  void theOperatorConsoleWithDeliveriesRunningOneFollowedAndAReplayOpen() throws Exception {
+    // One that has ended, to replay; three on the road (two of them clustered on the map); a device's order with a long
+    // reference (one word, no place to break it) and customer name, whose title must still wrap inside a phone's screen.
+    String ended = startDelivery(new JsonObject().put("routeId", "2")).getString("deliveryId");
+    waitUpTo().until(() -> deliveryStatus(ended), "finished"::equals);
+    String deviceId = "phone-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(post("/api/devices", new JsonObject().put("uniqueId", deviceId).put("name", "Van 12")).statusCode()).isEqualTo(201);
+    String order = startDelivery(new JsonObject().put("deviceId", deviceId)
+        .put("destination", stack.app().routes().require("1").end().toJson())
+        .put("reference", "ORD20260001230000SAMEDAYEXPRESSFRAGILEXL")
+        .put("customer", new JsonObject().put("name", "Maria Aparecida dos Santos Oliveira"))).getString("deliveryId");
+
+    try (Browser browser = Browser.openSignedIn(stack)) {
+      browser.resize(390, 844);
+      keepSocketsToDrop(browser);
+      // Started just before the console opens: route 3 takes 30 s, so they are on the road through the checks below.
+      String followed = startDelivery(new JsonObject().put("routeId", "3")).getString("deliveryId");
+      startDelivery(new JsonObject().put("routeId", "3"));
+      startDelivery(new JsonObject().put("routeId", "3"));
+      browser.openPage(stack.baseUrl() + "/");
+      waitUpTo().until(() -> browser.deliveryIdsIn("active"), ids -> ids.containsAll(List.of(followed, order)));
+      waitUpTo().until(() -> browser.deliveryIdsIn("recent"), ids -> ids.contains(ended));
+
+      // Followed by keyboard: its vehicle leaves the cluster, raised above the rest.
+      browser.find(consoleItem(followed) + " button.follow").sendKeys(Keys.ENTER);
+      waitUpTo().until(() -> browser.find(consoleItem(followed)).getDomAttribute("class"), classes -> classes.contains("followed"));
+      waitUpTo().until(() -> browser.delivery(followed).vehicle() != null);
+      assertThat(browser.overflowingDeliveryTitles()).as("titles running out of their items at 390 px").isEmpty();
+      assertAccessible(browser, "console, a delivery followed");
+      browser.screenshot("accessibility-console-following");
+
+      // The connection drops and comes back: said politely, where a screen reader hears it.
+      assertPoliteLiveRegion(browser, "#connection-line");
+      dropSockets(browser);
+      waitUpTo().until(() -> browser.find("#connection-line").getAttribute("textContent"), "Connection: reconnecting"::equals);
+      waitUpTo().until(() -> browser.find("#connection-line").getAttribute("textContent"), "Connection: live"::equals);
+
+      // A replay opened by keyboard takes the focus; Escape closes it and gives the focus back to its item.
+      browser.find(consoleItem(ended) + " button.follow").sendKeys(Keys.ENTER);
+      waitUpTo().until(browser::replay, replay -> replay != null && ended.equals(replay.get("deliveryId")));
+      assertThat(browser.focusedId()).as("the focus moves into the replay it opened").isEqualTo("replay-title");
+      assertAccessible(browser, "console, a replay open");
+      browser.screenshot("accessibility-console-replay");
+      new Actions(browser.driver()).sendKeys(Keys.ESCAPE).perform();
+      waitUpTo().until(() -> browser.replay() == null);
+      assertThat(browser.js("return document.activeElement.closest('li.delivery')?.dataset.deliveryId ?? null;"))
+          .as("closed, the focus is back on the item that opened it").isEqualTo(ended);
+    }
+  }
+
+  private static String consoleItem(String deliveryId) {
+    return "li.delivery[data-delivery-id='" + deliveryId + "']";
+  }
+
   /** No serious or critical axe violation, and no control under 44×44 px, on the page as it is on screen now. */
   private static void assertAccessible(Browser browser, String page) {
     assertThat(browser.seriousAccessibilityViolations()).as("axe-core's serious and critical findings on the %s", page).isEmpty();
@@ -166,6 +224,13 @@ class AccessibilityIT {
   /** Closes every WebSocket the page opened: its live connection drops, and the page reconnects by itself. */
   private static void dropSockets(Browser browser) {
     browser.js("window.socketsOpened.forEach((socket) => socket.close());");
+  }
+
+  /** The delivery's status as GET /api/deliveries/{id} says it, or null while it is not stored. */
+  private String deliveryStatus(String deliveryId) throws Exception {
+    HttpResponse<String> response = http.send(stack.request("/api/deliveries/" + deliveryId).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 ? new JsonObject(response.body()).getString("status") : null;
   }
 
   private JsonObject startDelivery(JsonObject body) throws Exception {

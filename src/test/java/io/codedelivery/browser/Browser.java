@@ -381,6 +381,22 @@ final class Browser implements AutoCloseable {
           .map(({ e, width, height }) => `${describe(e)}: ${width}×${height}`);""");
   }
 
+  /**
+   * The delivery items whose title runs out of the item (wider than the screen lets it be), as "id: title"; empty when
+   * every title fits, wrapped if need be.
+   */
+  @SuppressWarnings("unchecked")
+  List<String> overflowingDeliveryTitles() {
+    return (List<String>) js("""
+        return [...document.querySelectorAll('li.delivery')].filter((item) => item.getClientRects().length > 0)
+          .filter((item) => {
+            const title = item.querySelector('.delivery-title').getBoundingClientRect();
+            const box = item.getBoundingClientRect();
+            return title.right > box.right + 0.5 || item.scrollWidth > item.clientWidth;
+          })
+          .map((item) => `${item.dataset.deliveryId}: ${item.querySelector('.delivery-title').textContent}`);""");
+  }
+
   /** The id of the element that has the keyboard focus now ("" for one without an id, null for none but the body). */
   String focusedId() {
     return (String) js("const e = document.activeElement; return e && e !== document.body ? e.id : null;");
