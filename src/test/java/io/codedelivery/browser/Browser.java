@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
@@ -181,6 +182,12 @@ final class Browser implements AutoCloseable {
   /** Texts of the error notices on screen now. */
   List<String> errorNoticeTexts() {
     return findAll("#notices div.notice.error").stream().map(WebElement::getText).toList();
+  }
+
+  /** Ids of the deliveries whose travelled trail the map draws now. */
+  @SuppressWarnings("unchecked")
+  Set<String> trailsOnMap() {
+    return Set.copyOf((List<String>) js("return [...document.querySelectorAll('#map path.trail')].map((path) => path.dataset.deliveryId);"));
   }
 
   /** Lines Leaflet has drawn on the map (planned routes and travelled trails are SVG paths). */

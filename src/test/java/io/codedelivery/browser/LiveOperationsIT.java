@@ -17,10 +17,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +42,10 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The live operations map in a real (headless) Chromium: a page opened while deliveries are on the road
  * lists them (with an ETA) from the server, a finished delivery can be replayed along its stored track, and
- * when the HTTP server (REST + SockJS) goes away and comes back the page says so and ends up with every
- * position of a delivery exactly once. Screenshots of the main states, including a 360 px phone view, go to
+ * when the HTTP server (REST + SockJS) goes away and comes back the page says so ("updates paused since…", ETAs
+ * greyed) and ends up with every position of a delivery exactly once. A page opened later lists under Recent every
+ * delivery that ended, however it ended, older ones a page at a time, and draws today's finished trails when asked;
+ * a click on a vehicle follows its delivery. Screenshots of the main states, including a 360 px phone view, go to
  * {@code target/screenshots/}.
  */
 class LiveOperationsIT extends MapPageTestBase {
@@ -215,11 +224,18 @@ class LiveOperationsIT extends MapPageTestBase {
       browser.find(item("active", id) + " button.follow").click();
       waitUpTo().until(() -> browser.delivery(id).seqs().size() >= 20);
 
+      LocalTime stoppedAt = LocalTime.now().withNano(0);
       webTier.stop();
       try {
         double persistedAtStop = persisted();
         waitUpTo().until(() -> browser.find("#connection").getText(), text -> Set.of("reconnecting", "offline").contains(text));
+        LocalTime seenAt = LocalTime.now();
         List<Long> heldWhileDown = browser.delivery(id).seqs();
+        // Said once at the top, with the time the updates stopped; the ETAs greyed and struck through (they may no longer hold).
+        Matcher paused = Pattern.compile("Updates paused since (\\d\\d:\\d\\d:\\d\\d)").matcher(browser.find("#paused").getText());
+        assertThat(paused.matches()).as("the paused note: %s", browser.find("#paused").getText()).isTrue();
+        assertThat(LocalTime.parse(paused.group(1))).isBetween(stoppedAt, seenAt);
+        assertThat(browser.find(item("active", id) + " .eta").getCssValue("text-decoration-line")).isEqualTo("line-through");
         browser.screenshot("reconnecting");
         // The delivery keeps going without the web server; wait until the store holds positions the
         // page cannot have received live.
@@ -232,6 +248,7 @@ class LiveOperationsIT extends MapPageTestBase {
       }
 
       waitUpTo().until(() -> browser.find("#connection").getText(), "live"::equals);
+      assertThat(browser.find("#paused").isDisplayed()).as("live again: no paused note").isFalse();
       waitUpTo().until(() -> browser.delivery(id).finished());
       waitUpTo().until(() -> browser.deliveryIdsIn("recent").contains(id));
       assertThat(browser.delivery(id).seqs()).as("seqs 0..199 once each, no gap").isEqualTo(allSeqsOf(route));
@@ -243,6 +260,87 @@ class LiveOperationsIT extends MapPageTestBase {
           .anyMatch(entry -> serverUnreachable(entry, webTier));
       assertThat(browser.severeConsoleEntries(entry -> serverUnreachable(entry, webTier))).isEmpty();
     }
+  }
+
+  @Test
+  void afterAReloadRecentListsDeliveriesThatEndedAnyWayPagesOlderOnesAndShowsTodaysTrailsOnAsk() throws Exception {
+    // Eleven simulated deliveries run to the end; then a device's delivery is delivered and another's cancelled.
+    List<String> simulated = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      simulated.add(startOverRest("1"));
+    }
+    for (String id : simulated) {
+      waitUpTo().until(() -> status(id), "finished"::equals);
+    }
+    String delivered = deviceDeliveryEnded("complete");
+    String cancelled = deviceDeliveryEnded("cancel");
+    Set<String> ended = new HashSet<>(simulated);
+    ended.addAll(List.of(delivered, cancelled));
+
+    try (Browser browser = signedIn()) {
+      browser.openPage(stack.baseUrl() + "/");
+      // The newest page of what ended, however it ended: the device's two (started last) and eight simulated ones.
+      List<String> firstPage = waitUpTo().until(() -> browser.deliveryIdsIn("recent"), ids -> ids.size() >= 10);
+      assertThat(firstPage).hasSize(10).contains(delivered, cancelled);
+      assertThat(ended).containsAll(firstPage);
+      assertThat(browser.find(item("recent", delivered) + " .remaining").getText()).isEqualTo("arrived");
+      assertThat(browser.find(item("recent", cancelled) + " .remaining").getText()).isEqualTo("cancelled");
+      assertThat(browser.statusCount("cancelled")).isEqualTo(1);
+      assertThat(browser.statusCount("delivered")).isEqualTo(9);
+
+      // Finished trails are hidden until asked for; then today's are drawn, whole, older pages' ones included.
+      assertThat(browser.trailsOnMap()).isEmpty();
+      browser.find("#finished-trails").click();
+      Set<String> simulatedListed = firstPage.stream().filter(simulated::contains).collect(Collectors.toSet());
+      waitUpTo().until(browser::trailsOnMap, drawn -> drawn.containsAll(simulatedListed));
+      for (int page = 0; page < 10 && browser.find("#recent-more").isDisplayed(); page++) {
+        int listed = browser.deliveryIdsIn("recent").size();
+        browser.find("#recent-more").click();
+        waitUpTo().until(() -> browser.deliveryIdsIn("recent").size() > listed);
+      }
+      assertThat(browser.find("#recent-more").isDisplayed()).as("no older page left").isFalse();
+      assertThat(browser.deliveryIdsIn("recent")).containsAll(ended).doesNotHaveDuplicates();
+      waitUpTo().until(browser::trailsOnMap, drawn -> drawn.containsAll(simulated));
+      browser.screenshot("recent-finished-trails");
+      assertThat(browser.delivery(simulated.get(0)).seqs()).as("the whole track read for its trail").isEqualTo(allSeqsOf(route("1")));
+
+      browser.find("#finished-trails").click();
+      waitUpTo().until(browser::trailsOnMap, Set::isEmpty);
+      assertThat(browser.severeConsoleEntries()).isEmpty();
+    }
+  }
+
+  @Test
+  void aClickOnAVehicleFollowsItsDeliveryToTheEnd() throws Exception {
+    try (Browser browser = signedIn()) {
+      browser.openPage(stack.baseUrl() + "/");
+      String id = startOverRest("3");
+      waitUpTo().until(() -> browser.delivery(id).vehicle() != null);
+      // Clicked again if the vehicle moved from under the pointer; a click on the followed vehicle keeps it followed.
+      waitUpTo().until(() -> {
+        browser.find("#map path.vehicle[data-delivery-id='" + id + "']").click();
+        return browser.find(item("active", id)).getDomAttribute("class");
+      }, classes -> classes.contains("followed") && classes.contains("just-started"));
+      assertThat(browser.find(item("active", id) + " button.follow").getDomAttribute("aria-pressed")).isEqualTo("true");
+      assertThat(browser.plannedRouteDrawn(id)).as("the followed delivery's planned route").isNotEmpty();
+      browser.screenshot("vehicle-clicked");
+
+      waitUpTo().until(() -> browser.delivery(id).finished());
+      assertThat(browser.delivery(id).seqs()).as("followed: every position").isEqualTo(allSeqsOf(route("3")));
+      assertThat(browser.severeConsoleEntries()).isEmpty();
+    }
+  }
+
+  /** A device's delivery, assigned and then ended by the operator ({@code complete} or {@code cancel}): its id. */
+  private String deviceDeliveryEnded(String action) throws Exception {
+    String device = "van-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> registered = postJson("/api/devices", new JsonObject().put("uniqueId", device).put("name", device));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    String id = started(postJson("/api/deliveries", new JsonObject().put("deviceId", device)
+        .put("destination", route("2").end().toJson()).put("routeId", "2")));
+    HttpResponse<String> ended = postJson("/api/deliveries/" + id + "/" + action, new JsonObject());
+    assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+    return id;
   }
 
   /** A failed request to this test's own server while it was down: expected in the reconnect test only. */

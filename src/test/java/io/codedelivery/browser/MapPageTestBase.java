@@ -60,13 +60,22 @@ abstract class MapPageTestBase {
   }
 
   String startOverRest(String routeId) throws Exception {
-    HttpResponse<String> response = http.send(stack.request("/api/deliveries")
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("routeId", routeId).encode()))
-        .timeout(Duration.ofSeconds(30))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return started(postJson("/api/deliveries", new JsonObject().put("routeId", routeId)));
+  }
+
+  /** The id of the delivery a POST /api/deliveries started (asserting it did). */
+  static String started(HttpResponse<String> response) {
     assertThat(response.statusCode()).as("POST /api/deliveries: %s", response.body()).isEqualTo(202);
     return new JsonObject(response.body()).getString("deliveryId");
+  }
+
+  /** POST of a JSON body (as the admin). */
+  HttpResponse<String> postJson(String path, JsonObject body) throws Exception {
+    return http.send(stack.request(path)
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+        .timeout(Duration.ofSeconds(30))
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** GET /api/deliveries/{id} (as the admin), or null while the store does not know the delivery yet. */
