@@ -438,6 +438,31 @@ final class Browser implements AutoCloseable {
   }
 
   /**
+   * What is drawn on top at the centre of each depot square of the route catalogue, in the catalogue's order:
+   * {@code cluster} (a cluster of vehicles), {@code vehicle}, {@code depot} (nothing over it), or the classes of
+   * whatever else is. The depots ignore the pointer (a click goes through them to the map), so for this probe alone
+   * they are hit-tested like the rest, and the browser's own hit test says which is painted above the other.
+   */
+  @SuppressWarnings("unchecked")
+  List<String> topmostAtDepots() {
+    return (List<String>) js("""
+        const depots = [...document.querySelectorAll('#map .depot')];
+        depots.forEach((depot) => { depot.style.pointerEvents = 'auto'; });
+        try {
+          return depots.map((depot) => {
+            const box = depot.getBoundingClientRect();
+            const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+            if (top === null) { return 'nothing (off screen)'; }
+            if (top.closest('.marker-cluster')) { return 'cluster'; }
+            if (top.classList.contains('vehicle')) { return 'vehicle'; }
+            return top === depot ? 'depot' : String(top.className?.baseVal ?? top.className);
+          });
+        } finally {
+          depots.forEach((depot) => { depot.style.pointerEvents = ''; });
+        }""");
+  }
+
+  /**
    * The vehicles the map accounts for: the numbers on its clusters (Leaflet.markercluster's icons) plus the vehicles
    * drawn on their own; and how many clusters there are.
    */

@@ -7,8 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.codedelivery.browser.Browser.PageDelivery;
 import io.codedelivery.config.Role;
 import io.codedelivery.config.Setting;
+import io.codedelivery.model.DeviceFix;
 import io.codedelivery.model.LatLon;
 import io.codedelivery.model.Route;
+import io.codedelivery.model.Topics;
+import io.codedelivery.support.KafkaRecords;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -29,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +49,7 @@ import org.openqa.selenium.support.ui.Select;
  * when the HTTP server (REST + SockJS) goes away and comes back the page says so ("updates paused since…", ETAs
  * greyed) and ends up with every position of a delivery exactly once. A page opened later lists under Recent every
  * delivery that ended, however it ended, older ones a page at a time, and draws today's finished trails when asked;
- * a click on a vehicle follows its delivery. Screenshots of the main states, including a 360 px phone view, go to
+ * a click on a vehicle follows its delivery; the route catalogue's depots lie under the vehicles and clusters on them. Screenshots of the main states, including a 360 px phone view, go to
  * {@code target/screenshots/}.
  */
 class LiveOperationsIT extends MapPageTestBase {
@@ -331,16 +335,58 @@ class LiveOperationsIT extends MapPageTestBase {
     }
   }
 
+  @Test
+  void depotsLieUnderTheVehiclesAndClustersStandingOnThem() throws Exception {
+    // Two vans stand just north of route 1's depot (one cluster, its centre a few pixels above the depot's) and one
+    // right on route 2's depot; nothing is near route 3's.
+    LatLon depot1 = route("1").points().get(0);
+    LatLon justNorth = new LatLon(depot1.lat() + 0.001, depot1.lon());
+    List<String> vans = List.of(vanStandingAt(justNorth), vanStandingAt(justNorth), vanStandingAt(route("2").points().get(0)));
+    try (Browser browser = signedIn()) {
+      browser.openPage(stack.baseUrl() + "/");
+      waitUpTo().until(() -> browser.delivery(vans.get(2)).vehicle() != null && browser.vehiclesOnMap().get("clusters") == 1);
+      assertThat(browser.topmostAtDepots()).as("on top at the depots of routes 1, 2 and 3")
+          .containsExactly("cluster", "vehicle", "depot");
+      browser.screenshot("depots-under-vehicles");
+    } finally {
+      for (String van : vans) {
+        assertThat(postJson("/api/deliveries/" + van + "/cancel", new JsonObject()).statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
   /** A device's delivery, assigned and then ended by the operator ({@code complete} or {@code cancel}): its id. */
   private String deviceDeliveryEnded(String action) throws Exception {
-    String device = "van-" + UUID.randomUUID().toString().substring(0, 8);
-    HttpResponse<String> registered = postJson("/api/devices", new JsonObject().put("uniqueId", device).put("name", device));
-    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-    String id = started(postJson("/api/deliveries", new JsonObject().put("deviceId", device)
-        .put("destination", route("2").end().toJson()).put("routeId", "2")));
+    String id = deviceDelivery(newDevice());
     HttpResponse<String> ended = postJson("/api/deliveries/" + id + "/" + action, new JsonObject());
     assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
     return id;
+  }
+
+  /** A device's delivery whose phone has reported one fix, here, and nothing since: its id. */
+  private String vanStandingAt(LatLon where) throws Exception {
+    String device = newDevice();
+    String id = deviceDelivery(device);
+    Instant now = Instant.now();
+    try (KafkaProducer<String, String> producer = stack.kafkaProducer()) {
+      KafkaRecords.send(producer, Topics.DEVICE_POSITIONS, device,
+          new DeviceFix(device, now, now, where, 0.0, null, null, 5.0, 80.0, "osmand", null).toJson().encode());
+    }
+    return id;
+  }
+
+  /** A device registered under a new name: its unique id. */
+  private String newDevice() throws Exception {
+    String device = "van-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> registered = postJson("/api/devices", new JsonObject().put("uniqueId", device).put("name", device));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    return device;
+  }
+
+  /** A delivery assigned to the device, to route 2's destination: its id. */
+  private String deviceDelivery(String device) throws Exception {
+    return started(postJson("/api/deliveries", new JsonObject().put("deviceId", device)
+        .put("destination", route("2").end().toJson()).put("routeId", "2")));
   }
 
   /** A failed request to this test's own server while it was down: expected in the reconnect test only. */
