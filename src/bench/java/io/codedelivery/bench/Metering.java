@@ -9,8 +9,9 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -49,9 +50,11 @@ final class Metering {
    * @param plannedEndNanos  when the window was due to end ({@link System#nanoTime()}), the start of the grace
    *                         period for the streams' ends
    * @param latency          end-to-end latencies in microseconds, position timestamp → receipt by a subscriber
+   * @param progress         the readings at the window's start and at each progress line after it, which tell how
+   *                         the window's first seconds compared with its last ({@link Backlog})
    */
   record Window(Reading start, Reading end, double seconds, long plannedEndNanos, Histogram latency,
-                ResourceSampler.Snapshot resources, double vehiclesActiveAvg) {
+                ResourceSampler.Snapshot resources, double vehiclesActiveAvg, List<Reading> progress) {
   }
 
   /** Progress lines until {@code warmupEnd} ({@link System#nanoTime()}); nothing of it is kept. */
@@ -76,6 +79,7 @@ final class Metering {
     resources.reset();
     Reading start = read();
     Reading previous = start;
+    List<Reading> boundaries = new ArrayList<>(List.of(start));
     double activeSum = 0;
     int activeSamples = 0;
     long windowStart = System.nanoTime();
@@ -91,6 +95,7 @@ final class Metering {
         Reading now = read();
         long elapsed = (System.nanoTime() - windowStart) / 1_000_000_000L;
         progress("window " + elapsed + "/" + durationS + "s", now, previous, interval);
+        boundaries.add(now);
         previous = now;
         nextProgress += TimeUnit.SECONDS.toNanos(progressS);
       }
@@ -98,7 +103,8 @@ final class Metering {
     Reading end = read();
     double windowS = (System.nanoTime() - windowStart) / 1e9;
     ResourceSampler.Snapshot res = resources.snapshot();
-    return new Window(start, end, windowS, windowEnd, window, res, activeSamples == 0 ? 0 : activeSum / activeSamples);
+    return new Window(start, end, windowS, windowEnd, window, res, activeSamples == 0 ? 0 : activeSum / activeSamples,
+        List.copyOf(boundaries));
   }
 
   private double counter(String name) {

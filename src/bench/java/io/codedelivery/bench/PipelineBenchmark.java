@@ -66,6 +66,8 @@ public final class PipelineBenchmark {
     if (!opts.verbose) {
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.codedelivery")).setLevel(Level.WARN);
     }
+    // Figures differ from one CPU to another several times over: every run says which it had, and how busy it was.
+    System.out.printf(Locale.ROOT, "Machine: %s; load average %.2f (1 min)%n", Machine.current().describe(), Machine.loadAverage());
     int status;
     try {
       status = opts.devices > 0 ? DeviceBenchmark.single(opts) : opts.ramp ? ramp(opts) : single(opts);

@@ -16,7 +16,8 @@ import org.HdrHistogram.Histogram;
 /**
  * What a run tells its reader. It turns a measured {@link Metering.Window}, the subscribers' counts and the
  * {@link StoreCheck}'s answer into the result JSON, with its verdict (p99 within {@code --p99-limit}, nothing lost,
- * the store caught up and exact, the vehicles not held back, no subscriber dropped); prints that result as the
+ * the store caught up and exact, the vehicles not held back, no subscriber dropped, no {@link Backlog} in the
+ * window) and the machine it ran on ({@link Machine}); prints that result as the
  * table on stdout, and the ramp's steps as its summary; and writes {@code result-<timestamp>.json}. The JSON's shape
  * is the benchmark's interface to whoever compares runs, so it lives here alone.
  */
@@ -72,6 +73,8 @@ final class Report {
     if (stats.closedByServer.sum() > 0) {
       reasons.add(stats.closedByServer.sum() + " subscribers dropped by the server");
     }
+    Backlog backlog = Backlog.of(opts, window);
+    reasons.addAll(backlog.reasons());
 
     return new JsonObject()
         .put("timestamp", java.time.Instant.now().toString())
@@ -85,6 +88,7 @@ final class Report {
             .put("persistence", opts.persistence)
             .put("external", opts.external)
             .put("cores", res.cores())
+            .put("machine", Machine.current().toJson())
             .put("javaVersion", System.getProperty("java.version")))
         .put("startup", new JsonObject()
             .put("testStackStartMs", stackStartedMs)
@@ -92,6 +96,7 @@ final class Report {
         .put("window", new JsonObject()
             .put("seconds", round(windowS, 2))
             .put("vehiclesActiveAvg", round(activeAvg, 1)))
+        .put("backlog", backlog.toJson())
         .put("counts", new JsonObject()
             .put("produced", (long) produced)
             .put("bridged", (long) bridged)
@@ -137,10 +142,17 @@ final class Report {
             .put("heapUsedMaxMB", res.heapUsedMax() >> 20)
             .put("heapMaxMB", res.heapMax() >> 20)
             .put("rssMaxMB", res.rssMax() >> 20)
-            .put("rssPeakMB", res.rssPeak() >> 20))
+            .put("rssPeakMB", res.rssPeak() >> 20)
+            .put("loadAverage", loadAverage(res)))
         .put("verdict", new JsonObject()
             .put("pass", reasons.isEmpty())
+            .put("backlogInWindow", backlog.found())
             .put("reasons", String.join("; ", reasons)));
+  }
+
+  /** The machine's one-minute load average as the window started and ended: how much of the machine the run had. */
+  private static JsonObject loadAverage(ResourceSampler.Snapshot res) {
+    return new JsonObject().put("windowStart", res.loadAverageAtStart()).put("windowEnd", res.loadAverageAtEnd());
   }
 
   /** The result as a table on stdout. */
@@ -156,9 +168,11 @@ final class Report {
     JsonObject fleet = r.getJsonObject("fleet");
     JsonObject v = r.getJsonObject("verdict");
     System.out.println();
+    r.getJsonObject("backlog").getJsonArray("warnings").forEach(warning -> System.out.println("WARNING: " + warning));
     System.out.println(LINE);
     row("Code Delivery pipeline benchmark", "");
     System.out.println(LINE);
+    row("machine", describeMachine(c, res));
     row("vehicles / interval", c.getInteger("vehicles") + " / " + c.getInteger("intervalMs") + " ms (avg on road "
         + r.getJsonObject("window").getDouble("vehiclesActiveAvg") + ")");
     row("subscribers (SockJS WebSocket)", c.getInteger("subscribers")
@@ -209,6 +223,14 @@ final class Report {
     System.out.println(LINE);
   }
 
+  /** The CPU, and the load average the window started and ended with (the cores may be shared with other work). */
+  private static String describeMachine(JsonObject config, JsonObject resources) {
+    JsonObject m = config.getJsonObject("machine");
+    JsonObject load = resources.getJsonObject("loadAverage");
+    return fmt("%s, %d CPUs / %d cores, %d MHz; load %.2f -> %.2f", m.getString("cpuModel"), m.getInteger("logicalCpus"),
+        m.getInteger("cores"), m.getLong("mhz"), load.getDouble("windowStart"), load.getDouble("windowEnd"));
+  }
+
   /** The devices mode's goal (issue 15): fixes a second accepted on one instance, with p99 and loss as above. */
   static final int DEVICE_GOAL_FIXES_PER_SECOND = 20_000;
   /** Share of the goal the window must show: its edges cut requests in flight. */
@@ -244,7 +266,7 @@ final class Report {
         .put("config", new JsonObject().put("devices", opts.devices).put("fixRate", opts.fixRate)
             .put("connections", opts.connections).put("subscribers", opts.subscribers).put("durationS", opts.durationS)
             .put("warmupS", opts.warmupS).put("persistence", opts.persistence).put("cores", res.cores())
-            .put("javaVersion", System.getProperty("java.version")))
+            .put("machine", Machine.current().toJson()).put("javaVersion", System.getProperty("java.version")))
         .put("startup", new JsonObject().put("readyMs", readyMs))
         .put("window", new JsonObject().put("seconds", round(windowS, 2)))
         .put("ratesPerSecond", new JsonObject()
@@ -278,7 +300,8 @@ final class Report {
             .put("coresByThreadGroup", coresByThreadGroup)
             .put("heapUsedMaxMB", res.heapUsedMax() >> 20)
             .put("heapMaxMB", res.heapMax() >> 20)
-            .put("rssMaxMB", res.rssMax() >> 20))
+            .put("rssMaxMB", res.rssMax() >> 20)
+            .put("loadAverage", loadAverage(res)))
         .put("verdict", new JsonObject().put("pass", reasons.isEmpty()).put("reasons", String.join("; ", reasons)));
   }
 
@@ -291,6 +314,7 @@ final class Report {
     JsonObject res = r.getJsonObject("resources");
     System.out.println();
     System.out.println(LINE);
+    row("machine", describeMachine(c, res));
     row("devices / fixes offered", fmt("%d devices, %d fixes/s over %d connections, %d s after %d s", c.getInteger("devices"),
         c.getInteger("fixRate"), c.getInteger("connections"), c.getInteger("durationS"), c.getInteger("warmupS")));
     row("sent / answered 200 / accepted", fmt("%.0f/s / %.0f/s / %.0f/s", rate.getDouble("sent"), rate.getDouble("answered200"),

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Samples this process once a second: CPU load (com.sun.management), heap in use, and resident set size from
- * {@code /proc/self/status}. {@link #reset()} starts a new window.
+ * {@code /proc/self/status}; and the machine's load average when a window starts and ends. {@link #reset()} starts a
+ * new window.
  */
 final class ResourceSampler implements AutoCloseable {
   private final com.sun.management.OperatingSystemMXBean os =
@@ -23,6 +24,7 @@ final class ResourceSampler implements AutoCloseable {
   private long rssMax;
   private long cpuTimeAtReset;
   private long wallAtReset;
+  private double loadAverageAtReset;
   private volatile double lastCpuLoad;
 
   ResourceSampler() {
@@ -61,6 +63,7 @@ final class ResourceSampler implements AutoCloseable {
     rssMax = statusKb("VmRSS") * 1024;
     cpuTimeAtReset = os.getProcessCpuTime();
     wallAtReset = System.nanoTime();
+    loadAverageAtReset = Machine.loadAverage();
   }
 
   /** What the window since the last reset looked like. */
@@ -74,7 +77,9 @@ final class ResourceSampler implements AutoCloseable {
         heapMax,
         Runtime.getRuntime().maxMemory(),
         rssMax,
-        statusKb("VmHWM") * 1024);
+        statusKb("VmHWM") * 1024,
+        loadAverageAtReset,
+        Machine.loadAverage());
   }
 
   double lastCpuLoad() {
@@ -107,8 +112,10 @@ final class ResourceSampler implements AutoCloseable {
   /**
    * @param cpuLoadAvg     mean of getProcessCpuLoad() samples: share of all cores, 0..1
    * @param coresUsed      process CPU time over wall time in the window (1.0 = one core busy)
+   * @param loadAverageAtStart the machine's one-minute load average when the window started ({@link Machine#loadAverage()})
    */
-  record Snapshot(double cpuLoadAvg, double coresUsed, int cores, long heapUsedMax, long heapMax, long rssMax, long rssPeak) {
+  record Snapshot(double cpuLoadAvg, double coresUsed, int cores, long heapUsedMax, long heapMax, long rssMax, long rssPeak,
+                  double loadAverageAtStart, double loadAverageAtEnd) {
   }
 
   @Override

@@ -24,6 +24,7 @@ public final class PipelineMetrics {
   public static final String PERSISTED = "codedelivery.positions.persisted";
   public static final String LATENCY = "codedelivery.position.latency";
   public static final String ACTIVE_DELIVERIES = "codedelivery.active.deliveries";
+  public static final String SIMULATION_MOVES_SKIPPED = "codedelivery.simulation.moves.skipped";
 
   private final MeterRegistry registry;
   private final Counter produced;
@@ -46,6 +47,7 @@ public final class PipelineMetrics {
   private final Map<String, Counter> fixesTracked = new ConcurrentHashMap<>();
   private final Map<String, Counter> eventsRaised = new ConcurrentHashMap<>();
   private final Map<String, Counter> webhookAttempts = new ConcurrentHashMap<>();
+  private final Map<String, Counter> simulationMovesSkipped = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -172,6 +174,16 @@ public final class PipelineMetrics {
     countBy(webhookAttempts, "codedelivery.webhooks.attempts", "Webhook POSTs, by what became of their delivery", "outcome", outcome);
   }
 
+  /**
+   * Vehicle moves the simulation skipped because it fell behind its schedule, by cause: {@code late} (its timer came
+   * more than an interval late: the event loop was held up) or {@code unacknowledged} (the vehicle's previous position
+   * was still waiting for Kafka's acknowledgement). A skipped move delays its vehicle by one interval.
+   */
+  public void simulationMovesSkipped(String cause, long moves) {
+    counterBy(simulationMovesSkipped, SIMULATION_MOVES_SKIPPED,
+        "Vehicle moves the simulation skipped because it fell behind its schedule", "cause", cause).increment(moves);
+  }
+
   /** Records that a consumer group has not committed yet, summed over its partitions. */
   public void consumerLag(String group, long lag) {
     gaugeBy(consumerLag, "codedelivery.consumer.lag", "Records not yet committed by a consumer group", group).set(lag);
@@ -191,8 +203,11 @@ public final class PipelineMetrics {
   }
 
   private void countBy(Map<String, Counter> counters, String name, String description, String tag, String value) {
-    counters.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v).register(registry))
-        .increment();
+    counterBy(counters, name, description, tag, value).increment();
+  }
+
+  private Counter counterBy(Map<String, Counter> counters, String name, String description, String tag, String value) {
+    return counters.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
   }
 
   private AtomicLong gaugeBy(Map<String, AtomicLong> gauges, String name, String description, String group) {

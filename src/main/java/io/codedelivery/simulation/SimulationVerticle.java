@@ -35,18 +35,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives vehicles. Each direction starts a {@link Driver}; one periodic timer moves every driver one point per
- * interval (no thread or timer per vehicle). A driver advances only when Kafka acknowledged its last position,
- * so a broker outage pauses vehicles instead of losing points. A direction's offset is committed once its
+ * interval (no thread or timer per vehicle), as its {@link Timetable} says: a vehicle that falls behind goes on from
+ * where it is rather than replaying the moves it missed. A driver advances only when Kafka acknowledged its last
+ * position, so a broker outage pauses vehicles instead of losing points. A direction's offset is committed once its
  * delivery has finished, so a crash replays unfinished deliveries rather than dropping them.
  */
 public final class SimulationVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SimulationVerticle.class);
-  /**
-   * Vehicles are spread over this many slots of the interval, so thousands of them do not all send in the
-   * same millisecond (one burst per interval made the last positions of each burst wait).
-   */
-  private static final int MAX_SLOTS = 10;
-  private static final long MIN_SLOT_MS = 10;
   /**
    * How long directions taken over from another instance wait for the store to hold every position produced
    * before the take-over, so they go on after the last position really produced instead of the last one stored.
@@ -63,6 +58,7 @@ public final class SimulationVerticle extends VerticleBase {
   private final Map<String, Driver> drivers = new LinkedHashMap<>();
   private final ResumePoints resumePoints;
   private final CommitTracker commits = new CommitTracker();
+  private final SkippedMoves skippedMoves;
   /** The partitions this instance holds, so a direction whose route look-up outlived its partition is let go. */
   private final Set<TopicPartition> assigned = new HashSet<>();
   private KafkaProducer<String, String> producer;
@@ -71,10 +67,8 @@ public final class SimulationVerticle extends VerticleBase {
   private KafkaAdminClient admin;
   /** Completes once the store holds every position produced before the latest partitions were assigned here. */
   private Future<Void> storeCaughtUp = Future.succeededFuture();
+  private Timetable timetable;
   private boolean paused;
-  private int slots = 1;
-  private int currentSlot;
-  private int nextSlot;
   private long lastFailureLog;
 
   public SimulationVerticle(AppContext context, ResumePoints resumePoints) {
@@ -83,6 +77,7 @@ public final class SimulationVerticle extends VerticleBase {
     this.routes = context.routes();
     this.metrics = context.metrics();
     this.maxActiveDeliveries = context.config().maxActiveDeliveries();
+    this.skippedMoves = new SkippedMoves(metrics);
   }
 
   @Override
@@ -115,9 +110,8 @@ public final class SimulationVerticle extends VerticleBase {
       commits.forget(revoked);
       resumeIfRoom();
     });
-    long interval = context.config().simulationIntervalMs();
-    slots = slotsFor(interval);
-    vertx.setPeriodic(interval / slots, id -> tick());
+    timetable = new Timetable(context.config().simulationIntervalMs(), System.nanoTime(), skippedMoves);
+    vertx.setPeriodic(timetable.slotMs(), id -> tick());
     vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitFinished());
     return consumer.subscribe(Topics.NEW_DIRECTION);
   }
@@ -165,8 +159,7 @@ public final class SimulationVerticle extends VerticleBase {
     if (drivers.containsKey(direction.deliveryId())) {
       finishWork(partition, offset);
     } else {
-      Driver driver = new Driver(direction, route, partition, offset, nextSlot);
-      nextSlot = (nextSlot + 1) % slots;
+      Driver driver = new Driver(direction, route, partition, offset, timetable.assignSlot());
       // Reserved before the look-up, so the same direction read again meanwhile is recognised.
       drivers.put(direction.deliveryId(), driver);
       metrics.deliveryStarted();
@@ -218,26 +211,12 @@ public final class SimulationVerticle extends VerticleBase {
             record.topic(), record.partition(), record.offset()));
   }
 
-  /** The most slots (up to ten, each at least 10 ms) that divide the interval exactly, so vehicles keep its pace. */
-  static int slotsFor(long intervalMs) {
-    for (int slots = MAX_SLOTS; slots > 1; slots--) {
-      if (intervalMs % slots == 0 && intervalMs / slots >= MIN_SLOT_MS) {
-        return slots;
-      }
-    }
-    return 1;
-  }
-
-  /** Each tick moves one slot's vehicles; every vehicle still moves once per interval. */
+  /** Each tick moves one slot's vehicles, or none when it is one the timer owed for turns the timetable skipped. */
   private void tick() {
-    int slot = currentSlot;
-    currentSlot = (currentSlot + 1) % slots;
+    long nowNanos = System.nanoTime();
     Instant now = Instant.now();
-    for (Driver driver : drivers.values()) {
-      if (driver.slot() == slot && driver.canSend()) {
-        send(driver, driver.nextPosition(now));
-      }
-    }
+    timetable.fire(nowNanos, drivers.values(), driver -> send(driver, driver.nextPosition(now)));
+    skippedMoves.warningDue(nowNanos).ifPresent(LOG::warn);
   }
 
   private void send(Driver driver, Position position) {
