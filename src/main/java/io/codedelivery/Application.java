@@ -19,7 +19,6 @@ import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.ManagementVerticle;
-import io.codedelivery.ops.PositionPathWarmup;
 import io.codedelivery.ops.Readiness;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeviceStore;
@@ -55,7 +54,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +70,6 @@ public final class Application implements AutoCloseable {
   private final AppConfig config;
   /** Written as roles finish deploying, read by readiness probes on an event loop. */
   private final Set<Role> deployed = ConcurrentHashMap.newKeySet();
-  /** Set once the position path has run its synthetic positions (or failed to: that is no reason to stay unready). */
-  private final AtomicBoolean warmedUp = new AtomicBoolean();
   private EmbeddedKafka embeddedKafka;
   private EmbeddedMongo embeddedMongo;
   private Vertx vertx;
@@ -125,15 +121,12 @@ public final class Application implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics(registry);
     ConsumerLag consumerLag = new ConsumerLag(kafkaAdmin, metrics, config.instanceId(), consumerGroups(routes));
     HealthChecks readiness = Readiness.checks(vertx, kafkaAdmin, Store.client(vertx, config, Store.Pool.PROBES),
-        config.roles(), () -> Set.copyOf(deployed), warmedUp::get, consumerLag);
+        config.roles(), () -> Set.copyOf(deployed), consumerLag);
     context = new AppContext(config, routes, metrics, readiness);
     await(vertx.deployVerticle(new ManagementVerticle(context, consumerLag)));
     for (Role role : config.roles()) {
       deploy(role);
     }
-    // Not awaited: the process has started, and readiness answers 503 until the warm-up is done.
-    int warmup = config.roles().contains(Role.BRIDGE) ? config.warmupPositions() : 0;
-    PositionPathWarmup.run(vertx, routes.all(), warmup).onComplete(done -> warmedUp.set(true));
   }
 
   /** Once, before anything listens: which ports are HTTPS, and how Kafka and MongoDB are reached. */

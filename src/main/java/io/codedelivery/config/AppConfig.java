@@ -397,10 +397,6 @@ public final class AppConfig {
     return integer(Setting.BRIDGE_FLEET_INTERVAL_MS);
   }
 
-  public int warmupPositions() {
-    return integer(Setting.WARMUP_POSITIONS);
-  }
-
   public int bridgeMaxStartsPerMinute() {
     return integer(Setting.BRIDGE_MAX_STARTS_PER_MINUTE);
   }

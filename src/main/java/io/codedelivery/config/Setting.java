@@ -65,7 +65,6 @@ public enum Setting {
   CONSUMER_STALL_SECONDS("consumer.stall.seconds", "seconds a consumer partition of this process may go without committing while records wait, before readiness reports it stalled (the simulation may also hold a direction while its longest route drives)", Rule.range(1, 86_400)),
   BRIDGE_MAX_BODY_BYTES("bridge.max.body.bytes", "largest message body a browser may send over the SockJS bridge, and largest POST /api/deliveries body", Rule.range(64, 1_048_576)),
   BRIDGE_MAX_REGISTRATIONS("bridge.max.registrations", "addresses one SockJS connection may listen to", Rule.range(1, 100_000)),
-  WARMUP_POSITIONS("warmup.positions", "synthetic positions a bridge process runs through the position path's own code before readiness answers 200, so probes rather than the first browsers pay for class loading and the JIT; 0 = none", Rule.range(0, 1_000_000)),
   BRIDGE_FLEET_INTERVAL_MS("bridge.fleet.interval.ms", "how often the fleet feed (deliveries.fleet) publishes the latest state of each delivery that moved since its last message", Rule.range(50, 60_000)),
   BRIDGE_MAX_STARTS_PER_MINUTE("bridge.max.starts.per.minute", "start requests one SockJS connection may make a minute", Rule.range(1, 100_000)),
   INGEST_MAX_BODY_BYTES("ingest.max.body.bytes", "largest request body the ingest port reads; a bigger one is answered 400 and not produced", Rule.range(256, 1_048_576)),

@@ -14,12 +14,11 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Ready means: Kafka answers, MongoDB answers, every configured role is deployed, the position path is warmed up
- * ({@link PositionPathWarmup}), and none of this process's consumers is stalled. Asked anew on every probe (the consumers' progress as last read, every few seconds).
+ * Ready means: Kafka answers, MongoDB answers, every configured role is deployed, and none of this process's
+ * consumers is stalled. Asked anew on every probe (the consumers' progress as last read, every few seconds).
  */
 public final class Readiness {
   /** A dependency that does not answer within this is DOWN (503), rather than a check that timed out (500). */
@@ -30,7 +29,7 @@ public final class Readiness {
   }
 
   public static HealthChecks checks(Vertx vertx, KafkaAdminClient kafka, MongoClient mongo, Set<Role> wanted, Supplier<Set<Role>> deployed,
-                             BooleanSupplier warmedUp, ConsumerLag consumers) {
+                             ConsumerLag consumers) {
     return HealthChecks.create(vertx)
         .register("kafka", CHECK_TIMEOUT_MS, promise -> report(promise, kafka.describeCluster()
             .map(cluster -> new JsonObject().put("brokers", cluster.getNodes().size()))))
@@ -42,9 +41,6 @@ public final class Readiness {
           missing.removeAll(deployed.get());
           promise.complete(missing.isEmpty() ? Status.OK() : Status.KO(new JsonObject().put("notDeployed", missing.toString())));
         })
-        // Until then the first browsers would pay for class loading and the JIT: probes wait instead.
-        .register("warm-up", promise -> promise.complete(warmedUp.getAsBoolean() ? Status.OK()
-            : Status.KO(new JsonObject().put("warmingUp", "the position path"))))
         // A consumer that cannot get past a record, or cannot store, leaves this instance unable to do its work.
         .register("consumers", promise -> {
           JsonObject stalled = new JsonObject();

@@ -96,7 +96,6 @@ public final class TestStack implements AutoCloseable {
     Map<Setting, String> settings = new EnumMap<>(other.settings);
     settings.putAll(isolatedSettings("code-delivery-test-tier"));
     settings.put(Setting.INSTANCE_ID, "test-" + settings.get(Setting.HTTP_PORT));
-    settings.put(Setting.WARMUP_POSITIONS, "0");
     settings.put(Setting.ROLES, roles.stream().map(Role::configName).collect(Collectors.joining(",")));
     settings.put(Setting.KAFKA_BOOTSTRAP_SERVERS, other.kafkaBootstrapServers());
     settings.put(Setting.MONGO_URI, other.app.config().mongoUri());
@@ -106,8 +105,6 @@ public final class TestStack implements AutoCloseable {
   private static Map<Setting, String> testSettings(Map<Setting, String> overrides) {
     Map<Setting, String> settings = isolatedSettings("code-delivery-test");
     settings.put(Setting.SIMULATION_INTERVAL_MS, FAST_INTERVAL_MS);
-    // Tests that probe readiness right after the start expect 200; PositionPathWarmupIT turns the warm-up on.
-    settings.put(Setting.WARMUP_POSITIONS, "0");
     settings.put(Setting.INSTANCE_ID, "test-" + settings.get(Setting.HTTP_PORT));
     settings.putAll(overrides);
     return settings;
