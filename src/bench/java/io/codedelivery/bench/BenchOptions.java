@@ -41,8 +41,8 @@ final class BenchOptions {
   boolean coldStart;
   /** Cold-start mode: JVM options the jar is started with (e.g. -XX:SharedArchiveFile=…), comma-separated. */
   String jarJvm = "";
-  /** Cold-start mode: the jar's warmup.positions; below 0 = its default. */
-  int jarWarmupPositions = -1;
+  /** Cold-start mode: settings of the jar's process, {@code key=value} comma-separated, to compare levers. */
+  String jarSettings = "";
   Path out = Path.of("target", "bench");
 
   static final String USAGE = String.join("\n",
@@ -73,7 +73,7 @@ final class BenchOptions {
       "                      delivery (REST) and follow it over SockJS for --duration S; again on the same process a",
       "                      minute later. Use with --interval 100",
       "  --jar-jvm OPTS      cold-start mode: JVM options of the jar's process, comma-separated (default none)",
-      "  --jar-warmup N      cold-start mode: the jar's warmup.positions (default: the application's)",
+      "  --jar-settings K=V  cold-start mode: the jar's settings by key, comma-separated (default none)",
       "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
       "  --verbose           keep the application's INFO logs",
       "Through Maven: mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
@@ -85,7 +85,7 @@ final class BenchOptions {
       "cold-start");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
-      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-warmup")).toList();
+      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings")).toList();
 
   static BenchOptions parse(String[] argv) {
     BenchOptions o = new BenchOptions();
@@ -161,7 +161,7 @@ final class BenchOptions {
       case "verbose" -> verbose = Boolean.parseBoolean(value);
       case "cold-start" -> coldStart = Boolean.parseBoolean(value);
       case "jar-jvm" -> jarJvm = value;
-      case "jar-warmup" -> jarWarmupPositions = Integer.parseInt(value);
+      case "jar-settings" -> jarSettings = value;
       default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
     }
   }

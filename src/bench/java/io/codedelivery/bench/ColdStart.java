@@ -24,8 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -55,9 +57,8 @@ final class ColdStart {
     System.out.printf(Locale.ROOT, "CPU: %s × %d; load average %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(), loadAverage());
     var settings = TestStack.isolatedSettings("code-delivery-bench-cold");
     settings.put(Setting.SIMULATION_INTERVAL_MS, String.valueOf(opts.intervalMs));
-    if (opts.jarWarmupPositions >= 0) {
-      settings.put(Setting.WARMUP_POSITIONS, String.valueOf(opts.jarWarmupPositions));
-    }
+    Map<Setting, String> levers = jarSettings(opts.jarSettings);
+    settings.putAll(levers);
     Path dataDir = Path.of(settings.get(Setting.DATA_DIR));
     List<String> jvmOptions = opts.jarJvm.isBlank() ? List.of() : Arrays.asList(opts.jarJvm.split(","));
     File log = opts.out.resolve("cold-start.log").toFile();
@@ -68,8 +69,8 @@ final class ColdStart {
       // A shared machine may take minutes: this measures what comes after ready, not how soon it comes.
       PipelineBenchmark.awaitReady(JarStartup.readyUrl(settings), Duration.ofMinutes(5));
       long readyMs = (System.nanoTime() - t0) / 1_000_000;
-      System.out.printf(Locale.ROOT, "java %s -jar %s (warmup.positions %s) ready after %d ms (log %s)%n", String.join(" ", jvmOptions),
-          JAR, settings.getOrDefault(Setting.WARMUP_POSITIONS, "default"), readyMs, log);
+      System.out.printf(Locale.ROOT, "java %s -jar %s (settings %s) ready after %d ms (log %s)%n", String.join(" ", jvmOptions),
+          JAR, levers, readyMs, log);
       int port = Integer.parseInt(settings.get(Setting.HTTP_PORT));
       String token = TestStack.signInAt("http://localhost:" + port, "admin", TestStack.ADMIN_PASSWORD);
       List<String> routeIds = new ArrayList<>();
@@ -83,7 +84,7 @@ final class ColdStart {
       Thread.sleep(PAUSE_BETWEEN_ROUNDS_MS);
       JsonObject warm = new Round(vertx, port, token, routeIds, opts).run("warm (same load, a minute later)");
       JsonObject result = new JsonObject().put("mode", "cold-start").put("cpu", cpuModel()).put("jvmOptions", jvmOptions)
-          .put("warmupPositions", settings.getOrDefault(Setting.WARMUP_POSITIONS, "default"))
+          .put("jarSettings", opts.jarSettings)
           .put("readyMs", readyMs).put("clients", opts.subscribers).put("intervalMs", opts.intervalMs)
           .put("cold", cold).put("warm", warm);
       System.out.println("JSON: " + Report.write(opts, result).toAbsolutePath());
@@ -92,6 +93,22 @@ final class ColdStart {
       vertx.close().await(10, TimeUnit.SECONDS);
       JarStartup.stop(process, dataDir);
     }
+  }
+
+  private static Map<Setting, String> jarSettings(String keyValues) {
+    Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    for (String pair : keyValues.split(",")) {
+      if (!pair.isBlank()) {
+        if (pair.indexOf('=') < 0) {
+          throw new IllegalArgumentException("--jar-settings takes key=value pairs, not '" + pair + "'");
+        }
+        String key = pair.substring(0, pair.indexOf('=')).trim();
+        Setting setting = Arrays.stream(Setting.values()).filter(s -> s.key().equals(key)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("--jar-settings: no setting '" + key + "'"));
+        settings.put(setting, pair.substring(pair.indexOf('=') + 1).trim());
+      }
+    }
+    return settings;
   }
 
   private static Future<HttpClientResponse> call(HttpClient http, int port, HttpMethod method, String uri, String token, JsonObject body) {
