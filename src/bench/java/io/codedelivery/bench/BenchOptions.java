@@ -37,6 +37,12 @@ final class BenchOptions {
   int connections = 256;
   /** ingest.instances for the devices mode; 0 = the application's default. */
   int ingestInstances;
+  /** Cold-start mode: the packaged jar started fresh, loaded at once by --subscribers browsers starting a delivery each. */
+  boolean coldStart;
+  /** Cold-start mode: JVM options the jar is started with (e.g. -XX:SharedArchiveFile=…), comma-separated. */
+  String jarJvm = "";
+  /** Cold-start mode: settings of the jar's process, {@code key=value} comma-separated, to compare levers. */
+  String jarSettings = "";
   Path out = Path.of("target", "bench");
 
   static final String USAGE = String.join("\n",
@@ -63,6 +69,11 @@ final class BenchOptions {
       "  --fix-rate R        devices mode: fixes a second from all the devices together (default 20000)",
       "  --connections C     devices mode: keep-alive HTTP connections the devices' process posts over (default 256)",
       "  --ingest-instances K  devices mode: ingest.instances (default: the application's)",
+      "  --cold-start        start target/code-delivery.jar fresh; once ready, --subscribers browsers each start a",
+      "                      delivery (REST) and follow it over SockJS for --duration S; again on the same process a",
+      "                      minute later. Use with --interval 100",
+      "  --jar-jvm OPTS      cold-start mode: JVM options of the jar's process, comma-separated (default none)",
+      "  --jar-settings K=V  cold-start mode: the jar's settings by key, comma-separated (default none)",
       "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
       "  --verbose           keep the application's INFO logs",
       "Through Maven: mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
@@ -70,10 +81,11 @@ final class BenchOptions {
       "Run with java directly, every flag also reads as a system property: -Dbench.vehicles=50, -Dbench.ramp=true …");
 
   /** Options that take no value: present means true. */
-  private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose");
+  private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose",
+      "cold-start");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
-      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances")).toList();
+      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings")).toList();
 
   static BenchOptions parse(String[] argv) {
     BenchOptions o = new BenchOptions();
@@ -147,6 +159,9 @@ final class BenchOptions {
       case "connections" -> connections = Integer.parseInt(value);
       case "ingest-instances" -> ingestInstances = Integer.parseInt(value);
       case "verbose" -> verbose = Boolean.parseBoolean(value);
+      case "cold-start" -> coldStart = Boolean.parseBoolean(value);
+      case "jar-jvm" -> jarJvm = value;
+      case "jar-settings" -> jarSettings = value;
       default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
     }
   }

@@ -6,8 +6,11 @@ import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,21 +28,11 @@ final class JarStartup {
     }
     Map<Setting, String> settings = TestStack.isolatedSettings("code-delivery-bench-jar");
     Path dataDir = Path.of(settings.get(Setting.DATA_DIR));
-    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", jar.toString());
-    // The application's own variables in the benchmark's environment (those --external needs, say) would
-    // point this jar at other infrastructure and groups: it starts on its defaults and these settings alone.
-    for (Setting setting : Setting.values()) {
-      builder.environment().remove(setting.envVar());
-    }
-    builder.environment().remove(AppConfig.CONFIG_FILE_ENV);
-    builder.environment().putAll(TestStack.asEnv(settings));
-    Files.createDirectories(logDir);
     File log = logDir.resolve("jar-startup.log").toFile();
-    builder.redirectErrorStream(true).redirectOutput(log);
-    String readyUrl = "http://localhost:" + builder.environment().get(Setting.MANAGEMENT_PORT.envVar()) + "/health/ready";
+    String readyUrl = readyUrl(settings);
 
     long t0 = System.nanoTime();
-    Process process = builder.start();
+    Process process = launch(jar, settings, List.of(), logDir, log);
     try {
       PipelineBenchmark.awaitReady(readyUrl);
       long readyMs = (System.nanoTime() - t0) / 1_000_000;
@@ -48,11 +41,38 @@ final class JarStartup {
           jar, readyMs, rssKb >> 10, log);
       return new JsonObject().put("readyMs", readyMs).put("rssAtReadyMB", rssKb >> 10);
     } finally {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-      TempDirs.deleteTree(dataDir);
+      stop(process, dataDir);
     }
+  }
+
+  /** {@code java [jvmOptions] -jar jar} on these settings alone, its output in {@code log}. */
+  static Process launch(Path jar, Map<Setting, String> settings, List<String> jvmOptions, Path logDir, File log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(System.getProperty("java.home") + "/bin/java");
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // The application's own variables in the benchmark's environment (those --external needs, say) would
+    // point this jar at other infrastructure and groups: it starts on its defaults and these settings alone.
+    for (Setting setting : Setting.values()) {
+      builder.environment().remove(setting.envVar());
+    }
+    builder.environment().remove(AppConfig.CONFIG_FILE_ENV);
+    builder.environment().putAll(TestStack.asEnv(settings));
+    Files.createDirectories(logDir);
+    builder.redirectErrorStream(true).redirectOutput(log);
+    return builder.start();
+  }
+
+  static String readyUrl(Map<Setting, String> settings) {
+    return "http://localhost:" + settings.get(Setting.MANAGEMENT_PORT) + "/health/ready";
+  }
+
+  static void stop(Process process, Path dataDir) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    TempDirs.deleteTree(dataDir);
   }
 }

@@ -70,7 +70,7 @@ public final class PipelineBenchmark {
     System.out.printf(Locale.ROOT, "Machine: %s; load average %.2f (1 min)%n", Machine.current().describe(), Machine.loadAverage());
     int status;
     try {
-      status = opts.devices > 0 ? DeviceBenchmark.single(opts) : opts.ramp ? ramp(opts) : single(opts);
+      status = opts.coldStart ? ColdStart.run(opts) : opts.devices > 0 ? DeviceBenchmark.single(opts) : opts.ramp ? ramp(opts) : single(opts);
     } catch (IllegalStateException e) {
       if (e.getCause() != null) {
         e.printStackTrace();
@@ -250,10 +250,14 @@ public final class PipelineBenchmark {
 
   /** Waits (up to a minute) until {@code url} answers 200; also times the packaged jar's start-up. */
   static void awaitReady(String url) {
+    awaitReady(url, Duration.ofSeconds(60));
+  }
+
+  static void awaitReady(String url, Duration atMost) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest ready = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
     // Polled every 50 ms: the poll interval bounds how exactly start-up is timed. Not listening yet is an exception.
-    Awaitility.await(url + " answering 200").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+    Awaitility.await(url + " answering 200").atMost(atMost).pollInterval(Duration.ofMillis(50))
         .ignoreExceptions()
         .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
   }

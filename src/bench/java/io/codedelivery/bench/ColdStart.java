@@ -1,0 +1,254 @@
+package io.codedelivery.bench;
+
+import io.codedelivery.config.Setting;
+import io.codedelivery.model.Addresses;
+import io.codedelivery.support.SockJsClient;
+import io.codedelivery.support.TestStack;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What the first users of a new instance see ({@code --cold-start}): the packaged jar, started fresh on its embedded
+ * defaults in a process of its own; as soon as {@code /health/ready} answers 200, N browsers at once each start a
+ * delivery through the REST API (signed in) and follow it over SockJS. Per delivery it measures the start request →
+ * its first position received, and each position's latency (its timestamp → received), split into the round's first
+ * 10 s and the rest. The same round again on the same process a minute later shows what a warm instance does.
+ */
+final class ColdStart {
+  private static final Path JAR = Path.of("target/code-delivery.jar");
+  private static final long EARLY_WINDOW_MICROS = TimeUnit.SECONDS.toMicros(10);
+  private static final long PAUSE_BETWEEN_ROUNDS_MS = 60_000;
+  /** The bridge closes a socket that sends nothing for 10 s; browsers ping every 5 s. */
+  private static final long PING_MS = 5_000;
+
+  private ColdStart() {
+  }
+
+  static int run(BenchOptions opts) throws Exception {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException("no " + JAR + ": package it first (mvn -B package -DskipTests)");
+    }
+    System.out.printf(Locale.ROOT, "CPU: %s × %d; load average %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(), loadAverage());
+    var settings = TestStack.isolatedSettings("code-delivery-bench-cold");
+    settings.put(Setting.SIMULATION_INTERVAL_MS, String.valueOf(opts.intervalMs));
+    Map<Setting, String> levers = jarSettings(opts.jarSettings);
+    settings.putAll(levers);
+    Path dataDir = Path.of(settings.get(Setting.DATA_DIR));
+    List<String> jvmOptions = opts.jarJvm.isBlank() ? List.of() : Arrays.asList(opts.jarJvm.split(","));
+    File log = opts.out.resolve("cold-start.log").toFile();
+    long t0 = System.nanoTime();
+    Process process = JarStartup.launch(JAR, settings, jvmOptions, opts.out, log);
+    Vertx vertx = Vertx.vertx();
+    try {
+      // A shared machine may take minutes: this measures what comes after ready, not how soon it comes.
+      PipelineBenchmark.awaitReady(JarStartup.readyUrl(settings), Duration.ofMinutes(5));
+      long readyMs = (System.nanoTime() - t0) / 1_000_000;
+      System.out.printf(Locale.ROOT, "java %s -jar %s (settings %s) ready after %d ms (log %s)%n", String.join(" ", jvmOptions),
+          JAR, levers, readyMs, log);
+      int port = Integer.parseInt(settings.get(Setting.HTTP_PORT));
+      String token = TestStack.signInAt("http://localhost:" + port, "admin", TestStack.ADMIN_PASSWORD);
+      List<String> routeIds = new ArrayList<>();
+      HttpClient http = vertx.createHttpClient();
+      for (Object route : new JsonArray(call(http, port, HttpMethod.GET, "/api/routes", token, null)
+          .compose(HttpClientResponse::body).await(10, TimeUnit.SECONDS))) {
+        routeIds.add(((JsonObject) route).getString("id"));
+      }
+      JsonObject cold = new Round(vertx, port, token, routeIds, opts).run("cold (first users of the ready instance)");
+      System.out.printf(Locale.ROOT, "Waiting %d s on the same process…%n", PAUSE_BETWEEN_ROUNDS_MS / 1_000);
+      Thread.sleep(PAUSE_BETWEEN_ROUNDS_MS);
+      JsonObject warm = new Round(vertx, port, token, routeIds, opts).run("warm (same load, a minute later)");
+      JsonObject result = new JsonObject().put("mode", "cold-start").put("cpu", cpuModel()).put("jvmOptions", jvmOptions)
+          .put("jarSettings", opts.jarSettings)
+          .put("readyMs", readyMs).put("clients", opts.subscribers).put("intervalMs", opts.intervalMs)
+          .put("cold", cold).put("warm", warm);
+      System.out.println("JSON: " + Report.write(opts, result).toAbsolutePath());
+      return 0;
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+      JarStartup.stop(process, dataDir);
+    }
+  }
+
+  private static Map<Setting, String> jarSettings(String keyValues) {
+    Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    for (String pair : keyValues.split(",")) {
+      if (!pair.isBlank()) {
+        if (pair.indexOf('=') < 0) {
+          throw new IllegalArgumentException("--jar-settings takes key=value pairs, not '" + pair + "'");
+        }
+        String key = pair.substring(0, pair.indexOf('=')).trim();
+        Setting setting = Arrays.stream(Setting.values()).filter(s -> s.key().equals(key)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("--jar-settings: no setting '" + key + "'"));
+        settings.put(setting, pair.substring(pair.indexOf('=') + 1).trim());
+      }
+    }
+    return settings;
+  }
+
+  private static Future<HttpClientResponse> call(HttpClient http, int port, HttpMethod method, String uri, String token, JsonObject body) {
+    RequestOptions request = new RequestOptions().setMethod(method).setHost("localhost").setPort(port).setURI(uri)
+        .putHeader("authorization", "Bearer " + token).putHeader("content-type", "application/json");
+    return http.request(request).compose(r -> body == null ? r.send() : r.send(body.toBuffer()));
+  }
+
+  /** N browsers at once, each starting one delivery and following it for --duration seconds. */
+  private static final class Round {
+    private final Vertx vertx;
+    private final int port;
+    private final String token;
+    private final List<String> routeIds;
+    private final BenchOptions opts;
+    private final HttpClient http;
+    private final WebSocketClient sockets;
+    private final Histogram startToFirst = new ConcurrentHistogram(3);
+    private final Histogram earlyLatency = new ConcurrentHistogram(3);
+    private final Histogram laterLatency = new ConcurrentHistogram(3);
+    private final LongAdder failures = new LongAdder();
+    private volatile String lastFailure = "";
+    private long roundStartMicros;
+
+    Round(Vertx vertx, int port, String token, List<String> routeIds, BenchOptions opts) {
+      this.vertx = vertx;
+      this.port = port;
+      this.token = token;
+      this.routeIds = routeIds;
+      this.opts = opts;
+      // A connection each, as separate browsers have: a shared pool would queue the starts behind each other.
+      this.http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(opts.subscribers));
+      this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(opts.subscribers + 16));
+    }
+
+    JsonObject run(String name) throws Exception {
+      String load = loadAverage();
+      roundStartMicros = nowMicros();
+      List<WebSocket> open = new ArrayList<>();
+      List<Future<?>> started = new ArrayList<>();
+      for (int i = 0; i < opts.subscribers; i++) {
+        started.add(browser(routeIds.get(i % routeIds.size())).onSuccess(open::add));
+      }
+      Future.join(started).otherwiseEmpty().await(opts.durationS + 30L, TimeUnit.SECONDS);
+      long leftMs = opts.durationS * 1_000L - (nowMicros() - roundStartMicros) / 1_000;
+      if (leftMs > 0) {
+        Thread.sleep(leftMs);
+      }
+      synchronized (open) {
+        open.forEach(WebSocket::close);
+      }
+      http.close();
+      sockets.close();
+      JsonObject result = new JsonObject().put("loadAverageBefore", load).put("loadAverageAfter", loadAverage())
+          .put("failures", failures.sum())
+          .put("startToFirstPositionMs", percentiles(startToFirst))
+          .put("positionLatencyFirst10sMs", percentiles(earlyLatency))
+          .put("positionLatencyLaterMs", percentiles(laterLatency));
+      System.out.printf(Locale.ROOT, "%n%s — load average %s before, %s after; %d failures%s%n", name, load,
+          result.getString("loadAverageAfter"), failures.sum(), failures.sum() == 0 ? "" : " (last: " + lastFailure + ")");
+      print("start → first position", startToFirst);
+      print("position latency, first 10 s", earlyLatency);
+      print("position latency, later", laterLatency);
+      return result;
+    }
+
+    /** One browser: POSTs the start while its SockJS session opens, registers to the delivery, counts what comes. */
+    private Future<WebSocket> browser(String routeId) {
+      long startMicros = nowMicros();
+      Future<String> deliveryId = call(http, port, HttpMethod.POST, "/api/deliveries", token, new JsonObject().put("routeId", routeId))
+          .compose(response -> response.body().compose(body -> response.statusCode() == 202
+              ? Future.succeededFuture(new JsonObject(body).getString("deliveryId"))
+              : Future.failedFuture("start answered " + response.statusCode() + ": " + body)));
+      Future<WebSocket> socket = SockJsClient.open(sockets, port);
+      return Future.all(deliveryId, socket).map(both -> {
+        WebSocket ws = socket.result();
+        boolean[] first = {true};
+        ws.textMessageHandler(frame -> {
+          if (!frame.startsWith("a[")) {
+            return;
+          }
+          long now = nowMicros();
+          for (Object text : new JsonArray(frame.substring(1))) {
+            JsonObject message = new JsonObject((String) text);
+            if ("err".equals(message.getString("type"))) {
+              fail(message.encode());
+            } else if (message.getJsonObject("body") != null && message.getJsonObject("body").containsKey("timestamp")) {
+              if (first[0]) {
+                first[0] = false;
+                startToFirst.recordValue(now - startMicros);
+              }
+              Instant ts = Instant.parse(message.getJsonObject("body").getString("timestamp"));
+              long latency = Math.max(0, now - (ts.getEpochSecond() * 1_000_000L + ts.getNano() / 1_000));
+              (now - roundStartMicros < EARLY_WINDOW_MICROS ? earlyLatency : laterLatency).recordValue(latency);
+            }
+          }
+        });
+        long ping = vertx.setPeriodic(PING_MS, id -> ws.writeTextMessage(Subscriber.PING));
+        ws.closeHandler(v -> vertx.cancelTimer(ping));
+        ws.writeTextMessage(SockJsClient.frame(SockJsClient.authorized(
+            new JsonObject().put("type", "register").put("address", Addresses.delivery(deliveryId.result())), token)));
+        return ws;
+      }).onFailure(e -> fail(e.toString()));
+    }
+
+    private void fail(String why) {
+      failures.increment();
+      lastFailure = why;
+    }
+  }
+
+  private static JsonObject percentiles(Histogram h) {
+    return new JsonObject().put("count", h.getTotalCount()).put("p50", h.getValueAtPercentile(50) / 1_000.0)
+        .put("p99", h.getValueAtPercentile(99) / 1_000.0).put("max", h.getMaxValue() / 1_000.0);
+  }
+
+  private static void print(String what, Histogram h) {
+    System.out.printf(Locale.ROOT, "  %-30s n=%6d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n", what, h.getTotalCount(),
+        h.getValueAtPercentile(50) / 1_000.0, h.getValueAtPercentile(99) / 1_000.0, h.getMaxValue() / 1_000.0);
+  }
+
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  static String cpuModel() {
+    try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+    } catch (Exception e) {
+      return System.getProperty("os.arch");
+    }
+  }
+}
