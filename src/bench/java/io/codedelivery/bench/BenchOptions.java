@@ -43,6 +43,10 @@ final class BenchOptions {
   String jarJvm = "";
   /** Cold-start mode: settings of the jar's process, {@code key=value} comma-separated, to compare levers. */
   String jarSettings = "";
+  /** Console mode when above 0: the operator console in headless Chromium with this many deliveries on the road. */
+  int console;
+  /** Console mode: a DevTools CPU profile of the page over the window. */
+  boolean profile;
   Path out = Path.of("target", "bench");
 
   static final String USAGE = String.join("\n",
@@ -74,6 +78,10 @@ final class BenchOptions {
       "                      minute later. Use with --interval 100",
       "  --jar-jvm OPTS      cold-start mode: JVM options of the jar's process, comma-separated (default none)",
       "  --jar-settings K=V  cold-start mode: the jar's settings by key, comma-separated (default none)",
+      "  --console N         console mode: N deliveries on the road and the operator console in headless Chromium,",
+      "                      measured in the page (frame times, main thread busy, fleet-feed states received)",
+      "  --profile           console mode: profile the page's scripts over the window (DevTools; console-N-<time>.cpuprofile",
+      "                      in --out, its top functions printed); the profiler's cost is in that run's figures",
       "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
       "  --verbose           keep the application's INFO logs",
       "Through Maven: mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
@@ -82,10 +90,11 @@ final class BenchOptions {
 
   /** Options that take no value: present means true. */
   private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose",
-      "cold-start");
+      "cold-start", "profile");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
-      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings")).toList();
+      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings",
+      "console")).toList();
 
   static BenchOptions parse(String[] argv) {
     BenchOptions o = new BenchOptions();
@@ -158,6 +167,8 @@ final class BenchOptions {
       case "fix-rate" -> fixRate = Integer.parseInt(value);
       case "connections" -> connections = Integer.parseInt(value);
       case "ingest-instances" -> ingestInstances = Integer.parseInt(value);
+      case "console" -> console = Integer.parseInt(value);
+      case "profile" -> profile = Boolean.parseBoolean(value);
       case "verbose" -> verbose = Boolean.parseBoolean(value);
       case "cold-start" -> coldStart = Boolean.parseBoolean(value);
       case "jar-jvm" -> jarJvm = value;
@@ -174,6 +185,9 @@ final class BenchOptions {
     if (devices < 0 || devices > 0 && (fixRate < 1 || fixRate > 1_000L * devices || connections < 1 || subscribers > devices || ramp)) {
       throw new IllegalArgumentException("--devices N needs 1 <= --fix-rate <= 1000 N, --connections >= 1, --subscribers <= N,"
           + " and no --ramp");
+    }
+    if (console < 0 || console > 0 && (devices > 0 || ramp)) {
+      throw new IllegalArgumentException("--console N needs N >= 1, and neither --devices nor --ramp");
     }
     if (intervalMs < 10 || intervalMs > 60_000) {
       throw new IllegalArgumentException("--interval must be 10..60000 ms (simulation.interval.ms)");
@@ -209,6 +223,8 @@ final class BenchOptions {
     c.fixRate = fixRate;
     c.connections = connections;
     c.ingestInstances = ingestInstances;
+    c.console = console;
+    c.profile = profile;
     return c;
   }
 

@@ -108,7 +108,8 @@ final class DeviceBenchmark {
         sum(registry, PipelineMetrics.BRIDGED), sum(registry, PipelineMetrics.PERSISTED), stats.delivered.sum());
   }
 
-  private static double sum(MeterRegistry registry, String name) {
+  /** The sum of every counter of this name (one per tag set) in the registry. */
+  static double sum(MeterRegistry registry, String name) {
     return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
   }
 

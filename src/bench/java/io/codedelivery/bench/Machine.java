@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
+import java.io.UncheckedIOException;
 
 /**
  * The machine a run measured, from {@code /proc/cpuinfo}: the same command gave p99 25 ms on a 2-core AMD EPYC and
@@ -82,6 +84,25 @@ record Machine(String cpuModel, int logicalCpus, int cores, double mhz) {
       return Double.parseDouble(Files.readString(LOADAVG).strip().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return -1;
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages as "1.02 0.87 0.65" (what the console's report shows), or "unknown". */
+  static String loadAverages() {
+    String line = firstLine(LOADAVG);
+    if (line == null) {
+      return "unknown";
+    }
+    String[] fields = line.split(" ");
+    return fields[0] + " " + fields[1] + " " + fields[2];
+  }
+
+  /** The first line of a (/proc) file, or null when it cannot be read (gone, or not Linux). */
+  static String firstLine(Path file) {
+    try (Stream<String> lines = Files.lines(file)) {
+      return lines.findFirst().orElse(null);
+    } catch (IOException | UncheckedIOException e) {
+      return null;
     }
   }
 }

@@ -70,7 +70,8 @@ public final class PipelineBenchmark {
     System.out.printf(Locale.ROOT, "Machine: %s; load average %.2f (1 min)%n", Machine.current().describe(), Machine.loadAverage());
     int status;
     try {
-      status = opts.coldStart ? ColdStart.run(opts) : opts.devices > 0 ? DeviceBenchmark.single(opts) : opts.ramp ? ramp(opts) : single(opts);
+      status = opts.coldStart ? ColdStart.run(opts) : opts.console > 0 ? ConsoleBenchmark.single(opts)
+          : opts.devices > 0 ? DeviceBenchmark.single(opts) : opts.ramp ? ramp(opts) : single(opts);
     } catch (IllegalStateException e) {
       if (e.getCause() != null) {
         e.printStackTrace();

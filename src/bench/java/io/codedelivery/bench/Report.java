@@ -337,6 +337,61 @@ final class Report {
     System.out.println(LINE);
   }
 
+  /** The console mode's result as a table on stdout. */
+  static void printConsoleTable(JsonObject r) {
+    JsonObject c = r.getJsonObject("config");
+    JsonObject w = r.getJsonObject("window");
+    JsonObject frames = w.getJsonObject("frames");
+    JsonObject busy = w.getJsonObject("busy");
+    JsonObject feed = w.getJsonObject("feed");
+    System.out.println();
+    System.out.println(LINE);
+    row("deliveries / window", fmt("%d on the road, a position every %d ms each, %s s after %d s%s", c.getInteger("deliveries"),
+        c.getInteger("intervalMs"), w.getValue("seconds"), c.getInteger("warmupS"), c.getBoolean("persistence") ? "" : ", no persistence"));
+    row("machine", fmt("%s, load %s (window %s → %s)", c.getString("cpu"), c.getString("loadAverageAtStart"),
+        w.getJsonObject("loadAverage").getString("windowStart"), w.getJsonObject("loadAverage").getString("windowEnd")));
+    row("Chromium", c.getString("chromium") + " headless, 1280×900, no map tiles");
+    row("frames p50 / p95 / p99 / max", fmt("%s / %s / %s / %s ms (%s frames/s, %d over 50 ms)", frames.getValue("p50"),
+        frames.getValue("p95"), frames.getValue("p99"), frames.getValue("max"), frames.getValue("perSecond"), frames.getLong("over50ms")));
+    row("main thread busy (tasks)", fmt("%.1f %% of the window (script %.1f %%, layout %.1f %%, style %.1f %%)",
+        busy.getDouble("tasks") * 100, busy.getDouble("script") * 100, busy.getDouble("layout") * 100, busy.getDouble("style") * 100));
+    row("  in long tasks (> 50 ms)", fmt("%.1f %% (%d long tasks; long animation frames blocking %.1f %%)",
+        busy.getDouble("longTasks") * 100, busy.getLong("longTaskCount"), busy.getDouble("loafBlocking") * 100));
+    row("  renderer main thread CPU", fmt("%.1f %% of a core (all of Chromium %.2f cores)", busy.getDouble("rendererMainCpu") * 100,
+        busy.getDouble("chromiumCores")));
+    row("fleet feed in the page", fmt("%s states/s in %s messages/s (produced %s/s), age p50 %s p99 %s ms",
+        feed.getValue("statesPerSecond"), feed.getValue("batchesPerSecond"), feed.getValue("producedPerSecond"),
+        feed.getJsonObject("ageMs").getValue("p50"), feed.getJsonObject("ageMs").getValue("p99")));
+    row("on the road / arrivals", fmt("%d–%d shown; %s deliveries started/s to replace arrivals",
+        w.getJsonObject("onTheRoad").getInteger("min"), w.getJsonObject("onTheRoad").getInteger("max"), w.getValue("startedPerSecond")));
+    JsonObject size = w.getJsonObject("pageSize");
+    row("page", fmt("%d elements (%d active, %d recent items; map %d, %d paths, %d clusters)", size.getLong("elements"),
+        size.getLong("activeItems"), size.getLong("recentItems"), size.getLong("mapElements"), size.getLong("mapPaths"),
+        size.getLong("clusters")));
+    row("", fmt("%d DOM nodes with garbage, JS heap %s MB, %s layouts/s", w.getLong("domNodes"), w.getValue("jsHeapUsedMB"),
+        w.getValue("layoutsPerSecond")));
+    row("server (this JVM)", fmt("%.2f cores, heap max %d MB", w.getJsonObject("server").getDouble("cores"),
+        w.getJsonObject("server").getLong("heapUsedMaxMB")));
+    System.out.println(LINE);
+    System.out.println("Scripts the long animation frames spent their time in (ms per second of the window):");
+    w.getJsonArray("scripts").forEach(s -> System.out.printf(Locale.ROOT, "  %8.1f  %s%n",
+        ((JsonObject) s).getDouble("msPerSecond"), ((JsonObject) s).getString("script")));
+    JsonObject profile = w.getJsonObject("profile");
+    if (profile != null) {
+      for (String kind : List.of("self", "total")) {
+        System.out.println("Profile, " + kind + " time (ms per second of the window; the profiler's own cost is in every figure above):");
+        profile.getJsonArray(kind).forEach(f -> System.out.printf(Locale.ROOT, "  %8.1f  %s%n",
+            ((JsonObject) f).getDouble("msPerSecond"), ((JsonObject) f).getString("function")));
+      }
+      System.out.println("Profile for DevTools: " + profile.getString("file"));
+    }
+    r.getJsonArray("problems").forEach(p -> System.out.println("Problem on the page: " + p));
+    System.out.println(LINE);
+    JsonObject v = r.getJsonObject("verdict");
+    row("verdict (busy <= 50 %, p95 <= 50)", v.getBoolean("pass") ? "PASS" : "FAIL: " + v.getString("reasons"));
+    System.out.println(LINE);
+  }
+
   /** The ramp's result: its goal, the highest N that met it, the lowest that did not, and every step's result. */
   static JsonObject rampSummary(BenchOptions opts, JsonObject jar, int best, int failed, JsonArray steps) {
     return new JsonObject()
