@@ -362,7 +362,7 @@ final class Report {
     row("fleet feed in the page", fmt("%s states/s in %s messages/s (produced %s/s), age p50 %s p99 %s ms",
         feed.getValue("statesPerSecond"), feed.getValue("batchesPerSecond"), feed.getValue("producedPerSecond"),
         feed.getJsonObject("ageMs").getValue("p50"), feed.getJsonObject("ageMs").getValue("p99")));
-    row("on the road / arrivals", fmt("%d–%d shown; %s deliveries started/s to replace arrivals",
+    row("on the road / arrivals", fmt("%d–%d shown at the progress lines; %s started/s to replace arrivals",
         w.getJsonObject("onTheRoad").getInteger("min"), w.getJsonObject("onTheRoad").getInteger("max"), w.getValue("startedPerSecond")));
     JsonObject size = w.getJsonObject("pageSize");
     row("page", fmt("%d elements (%d active, %d recent items; map %d, %d paths, %d clusters)", size.getLong("elements"),
