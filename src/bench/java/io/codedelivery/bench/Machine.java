@@ -2,6 +2,7 @@ package io.codedelivery.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.io.UncheckedIOException;
 
 /**
  * The machine a run measured, from {@code /proc/cpuinfo}: the same command gave p99 25 ms on a 2-core AMD EPYC and
