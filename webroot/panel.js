@@ -123,6 +123,7 @@ export function addDeliveryItem(delivery, onSelect,
     }
   });
   byId(list).append(item);
+  items.set(delivery.id, item);
   return item;
 }
 
@@ -211,8 +212,58 @@ function say(status, text) {
   }, LINK_STATUS_MS);
 }
 
-function itemOf(delivery) {
-  return document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(delivery.id)}"]`);
+// Each delivery's list item, by delivery id: a fleet's list holds thousands, and the page updates hundreds a second.
+const items = new Map();
+
+/** The delivery's list item, or null when it has none (a page that never listed it). */
+function itemOf(deliveryId) {
+  const item = items.get(deliveryId);
+  return item?.isConnected ? item : null;
+}
+
+/**
+ * The parts of an item its updates write, found once per item, and what was last written to each (`written`, by part
+ * and attribute): an update compares with that, not with the DOM, and writes only what changed, so an unchanged item
+ * costs neither DOM calls nor style and layout work, and a fleet batch or the clock's tick redraws only what changed.
+ */
+const partsOf = (() => {
+  const found = new WeakMap();
+  return (item) => {
+    let parts = found.get(item);
+    if (!parts) {
+      const part = (css) => item.querySelector(css);
+      parts = {
+        title: part('.delivery-title'), follow: part('.follow'), copy: part('.copy-link'), share: part('.share-link'),
+        renew: part('.renew-link'), linkText: part('.link-text'), progress: part('progress'),
+        remaining: part('.remaining'), eta: part('.eta'), freshness: part('.freshness'), written: new Map(),
+      };
+      found.set(item, parts);
+    }
+    return parts;
+  };
+})();
+
+/** Sets a part's text (`name` in parts), unless it was last set to the same. */
+function setText(parts, name, text) {
+  if (parts.written.get(name) !== text) {
+    parts[name].textContent = text;
+    parts.written.set(name, text);
+  }
+}
+
+/** Sets (or, for null, removes) an attribute of a part that exists, unless it was last set to the same. */
+function setAttribute(parts, name, attribute, value) {
+  const node = parts[name];
+  const key = `${name} ${attribute}`;
+  if (!node || parts.written.get(key) === value) {
+    return;
+  }
+  if (value === null) {
+    node.removeAttribute(attribute);
+  } else {
+    node.setAttribute(attribute, value);
+  }
+  parts.written.set(key, value);
 }
 
 /**
@@ -220,44 +271,37 @@ function itemOf(delivery) {
  * marked; null for none) from the delivery's latest position.
  */
 export function updateDeliveryItem(delivery, route, freshness = null) {
-  const item = itemOf(delivery);
+  const item = itemOf(delivery.id);
   if (!item) {
     return;
   }
   const text = deliveryItemText(delivery, route, Date.now());
-  item.querySelector('.freshness').textContent = freshness?.text ?? '';
+  const parts = partsOf(item);
+  setText(parts, 'freshness', freshness?.text ?? '');
   item.classList.toggle('stale', freshness?.stale === true);
   item.classList.toggle('finished', delivery.finished);
-  item.querySelector('.delivery-title').textContent = text.title;
-  item.querySelector('.follow').setAttribute('aria-label', text.followLabel);
-  item.querySelector('.copy-link').setAttribute('aria-label', text.copyLinkLabel);
-  item.querySelector('.share-link')?.setAttribute('aria-label', text.shareLinkLabel);
-  item.querySelector('.renew-link')?.setAttribute('aria-label', text.renewLinkLabel);
-  item.querySelector('.link-text').setAttribute('aria-label', text.linkTextLabel);
+  setText(parts, 'title', text.title);
+  setAttribute(parts, 'follow', 'aria-label', text.followLabel);
+  setAttribute(parts, 'copy', 'aria-label', text.copyLinkLabel);
+  setAttribute(parts, 'share', 'aria-label', text.shareLinkLabel);
+  setAttribute(parts, 'renew', 'aria-label', text.renewLinkLabel);
+  setAttribute(parts, 'linkText', 'aria-label', text.linkTextLabel);
 
-  const progress = item.querySelector('progress');
-  progress.setAttribute('aria-label', text.progressLabel);
+  setAttribute(parts, 'progress', 'aria-label', text.progressLabel);
   if (text.progress) {
-    progress.max = text.progress.max;
-    progress.value = text.progress.value;
+    setAttribute(parts, 'progress', 'max', String(text.progress.max));
+    setAttribute(parts, 'progress', 'value', String(text.progress.value));
   } else {
     // Route not known yet (a shared link before its first position): an indeterminate bar says "working".
-    progress.removeAttribute('value');
+    setAttribute(parts, 'progress', 'value', null);
   }
-  item.querySelector('.remaining').textContent = text.remaining;
-
-  const eta = item.querySelector('.eta');
-  if (text.eta) {
-    eta.textContent = text.eta.text;
-    eta.dateTime = text.eta.dateTime;
-  } else {
-    eta.textContent = '';
-    eta.removeAttribute('datetime');
-  }
+  setText(parts, 'remaining', text.remaining);
+  setText(parts, 'eta', text.eta?.text ?? '');
+  setAttribute(parts, 'eta', 'datetime', text.eta?.dateTime ?? null);
 }
 
 export function moveToRecent(delivery) {
-  const item = itemOf(delivery);
+  const item = itemOf(delivery.id);
   if (item) {
     byId('recent').prepend(item);
   }
@@ -270,15 +314,15 @@ export function markSelected(followedId, replayedId) {
     const replayed = item.dataset.deliveryId === replayedId;
     item.classList.toggle('followed', followed);
     item.classList.toggle('replaying', replayed);
-    item.querySelector('.follow').setAttribute('aria-pressed', String(followed || replayed));
+    setAttribute(partsOf(item), 'follow', 'aria-pressed', String(followed || replayed));
   }
 }
 
 /** The keyboard way back to a delivery's item (after closing its replay). */
 export function focusDeliveryItem(deliveryId) {
-  const item = document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(deliveryId)}"] .follow`);
+  const item = itemOf(deliveryId);
   if (item) {
-    item.focus();
+    partsOf(item).follow.focus();
   }
 }
 
@@ -323,12 +367,15 @@ export function renderRouteFilter(routes) {
 export function renderCounts(counts, chosenStatus, shown, total) {
   for (const button of byId('status-counts').querySelectorAll('button')) {
     const { status } = button.dataset;
-    button.querySelector('.count').textContent = String(status === 'all' ? total : counts[status]);
-    button.setAttribute('aria-pressed', String(status === chosenStatus));
+    changeText(button.querySelector('.count'), String(status === 'all' ? total : counts[status]));
+    const pressed = String(status === chosenStatus);
+    if (button.getAttribute('aria-pressed') !== pressed) {
+      button.setAttribute('aria-pressed', pressed);
+    }
   }
   const onTheRoad = counts.assigned + counts['en-route'] + counts.late;
-  byId('fleet-total').textContent = `(${onTheRoad} on the road)`;
-  byId('fleet-shown').textContent = shown === total ? '' : `Showing ${shown} of ${total}`;
+  changeText(byId('fleet-total'), `(${onTheRoad} on the road)`);
+  changeText(byId('fleet-shown'), shown === total ? '' : `Showing ${shown} of ${total}`);
 }
 
 /**
@@ -337,20 +384,19 @@ export function renderCounts(counts, chosenStatus, shown, total) {
  */
 export function arrangeList(listId, orderedIds, shown) {
   const list = byId(listId);
-  const items = new Map([...list.children].map((item) => [item.dataset.deliveryId, item]));
   if (orderedIds === null) {
-    items.forEach((item, id) => {
-      item.hidden = !shown.has(id);
-    });
+    for (const item of list.children) {
+      setHidden(item, !shown.has(item.dataset.deliveryId));
+    }
     return;
   }
   let expected = list.firstElementChild;
   for (const id of orderedIds) {
-    const item = items.get(id);
-    if (!item) {
+    const item = itemOf(id);
+    if (!item || item.parentElement !== list) {
       continue;
     }
-    item.hidden = !shown.has(id);
+    setHidden(item, !shown.has(id));
     if (item === expected) {
       expected = expected.nextElementSibling;
     } else {
@@ -359,12 +405,25 @@ export function arrangeList(listId, orderedIds, shown) {
   }
 }
 
+/** Sets an element's text unless it already says that (a rewrite would cost style and layout work all the same). */
+function changeText(node, text) {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}
+
+function setHidden(item, hidden) {
+  if (item.hidden !== hidden) {
+    item.hidden = hidden;
+  }
+}
+
 /**
  * A delivery just started (or picked on the map): shown (the caller cleared filters that hid it), scrolled into view and
  * highlighted until another one is.
  */
 export function revealDelivery(deliveryId) {
-  const item = document.querySelector(`li.delivery[data-delivery-id="${CSS.escape(deliveryId)}"]`);
+  const item = itemOf(deliveryId);
   if (!item) {
     return;
   }
