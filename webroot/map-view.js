@@ -7,6 +7,10 @@ const START_ZOOM = 13;
 const MAX_FIT_ZOOM = 17;
 // The closest zoom: the tiles' own limit, and one the map must know even without tiles (clustering needs it).
 const MAX_ZOOM = 19;
+// A trail is drawn in pieces of at most this many points, each starting where the one before ends: a new position
+// redraws the last piece only, not the whole trail (a fleet's thousand trails each grow twice a second, and Leaflet
+// projects, clips and writes out every point of a line it redraws).
+const TRAIL_PIECE_POINTS = 32;
 const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
 const prefersReducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -34,6 +38,11 @@ export class MapView {
     // delivery object so the state stays plain data.
     this.layers = new Map();
     this.animations = new Map();
+    // Where each gliding vehicle is going (delivery id -> LatLng).
+    this.glidingTo = new Map();
+    // Each trail's pieces, and how many of its delivery's positions it shows up to which one ({pieces, count, last};
+    // count and last are null when it shows other points: a replay's).
+    this.trailsDrawn = new WeakMap();
     this.onVehicleClick = onVehicleClick;
     // Where vehicles go: a cluster group on a fleet's console, else the map itself. Not animated: vehicles move
     // every second, and the plugin's fades would redraw the clusters each time.
@@ -44,6 +53,11 @@ export class MapView {
       : this.map;
     this.map.createPane(DEPOTS_PANE);
     this.raisedId = null;
+    // Clustered vehicles to add and to move, applied together once per animation frame (flushVehicles): the plugin
+    // re-clusters and redraws its icons after every single change, and a fleet batch moves a thousand vehicles at once.
+    this.vehiclesToAdd = new Set();
+    this.vehiclesToMove = new Map(); // vehicle layer -> LatLng it goes to
+    this.flushQueued = false;
 
     if (!tilesUrl) {
       onTilesOffline();
@@ -102,21 +116,60 @@ export class MapView {
     }), delivery);
   }
 
-  /** The travelled trail gets every exact point; only the vehicle marker is animated. */
+  /**
+   * The travelled trail gets every exact point; only the vehicle marker is animated. A trail that grew by one point at
+   * its end (a new latest position, the usual case) gets that point added to its last piece (see TRAIL_PIECE_POINTS).
+   */
   showTrail(delivery) {
-    this.showTrailPoints(delivery, delivery.positions.map((p) => [p.lat, p.lon]));
+    const held = delivery.positions;
+    const trail = this.layers.get(delivery.id)?.trail;
+    const drawn = trail ? this.trailsDrawn.get(trail) : null;
+    // Positions are only ever inserted, in seq order: the same object still at the old last index means none came
+    // before it.
+    if (drawn && held.length === drawn.count + 1 && held[drawn.count - 1] === drawn.last) {
+      const point = held[held.length - 1];
+      const tip = drawn.pieces[drawn.pieces.length - 1];
+      const tipPoints = tip.getLatLngs();
+      if (tipPoints.length < TRAIL_PIECE_POINTS) {
+        tip.addLatLng([point.lat, point.lon]);
+      } else {
+        const from = tipPoints[tipPoints.length - 1];
+        drawn.pieces.push(this.addTrailPiece(delivery, trail, [from, [point.lat, point.lon]]));
+      }
+      drawn.count = held.length;
+      drawn.last = point;
+      return;
+    }
+    this.showTrailPoints(delivery, held.map((p) => [p.lat, p.lon]));
+    const shown = this.trailsDrawn.get(this.layers.get(delivery.id).trail);
+    Object.assign(shown, { count: held.length, last: held[held.length - 1] });
   }
 
   /** The trail drawn through exactly these points (a replay shows only the part driven so far). */
   showTrailPoints(delivery, latLngs) {
     const layers = this.layersOf(delivery);
-    if (layers.trail) {
-      layers.trail.setLatLngs(latLngs);
-    } else {
-      layers.trail = this.addNamed(L.polyline(latLngs, {
-        color: delivery.colour, weight: 5, opacity: 0.9, interactive: false, className: 'trail',
-      }), delivery);
+    layers.trail ??= L.featureGroup().addTo(this.map);
+    const pieces = this.trailsDrawn.get(layers.trail)?.pieces ?? [];
+    const wanted = trailPieces(latLngs);
+    wanted.forEach((points, i) => {
+      if (i < pieces.length) {
+        pieces[i].setLatLngs(points);
+      } else {
+        pieces.push(this.addTrailPiece(delivery, layers.trail, points));
+      }
+    });
+    for (const extra of pieces.splice(wanted.length)) {
+      layers.trail.removeLayer(extra);
     }
+    this.trailsDrawn.set(layers.trail, { pieces, count: null, last: null });
+  }
+
+  addTrailPiece(delivery, trail, latLngs) {
+    const piece = L.polyline(latLngs, {
+      color: delivery.colour, weight: 5, opacity: 0.9, interactive: false, className: 'trail',
+    });
+    this.addNamed(piece, delivery, trail);
+    return piece;
   }
 
   /**
@@ -124,6 +177,14 @@ export class MapView {
    * again whenever it is drawn anew (a vehicle leaving a cluster gets a new element).
    */
   addNamed(layer, delivery, target = this.map) {
+    const mark = this.named(layer, delivery);
+    layer.addTo(target);
+    mark();
+    return layer;
+  }
+
+  /** Marks the layer's element with its delivery whenever it is drawn; returns the marking, for one drawn already. */
+  named(layer, delivery) {
     const mark = () => {
       const element = layer.getElement();
       if (element) {
@@ -131,9 +192,7 @@ export class MapView {
       }
     };
     layer.on('add', mark);
-    layer.addTo(target);
-    mark();
-    return layer;
+    return mark;
   }
 
   /**
@@ -168,6 +227,8 @@ export class MapView {
     if (this.raisedId === deliveryId) {
       return;
     }
+    // Vehicles waiting to be added or moved get there first, so the raised one leaves the clusters from where it is.
+    this.flushVehicles();
     const before = this.layers.get(this.raisedId)?.vehicle;
     this.raisedId = deliveryId;
     if (before) {
@@ -190,6 +251,10 @@ export class MapView {
 
   /** Takes a layer off the map, through the cluster group when it holds it (it alone knows where it drew it). */
   detach(layer) {
+    this.vehiclesToMove.delete(layer);
+    if (this.vehiclesToAdd.delete(layer)) {
+      return;
+    }
     if (this.vehicles !== this.map && this.vehicles.hasLayer(layer)) {
       this.vehicles.removeLayer(layer);
     } else {
@@ -219,11 +284,58 @@ export class MapView {
       return false;
     }
     const raised = this.raisedId === delivery.id;
-    layers.vehicle = this.addNamed(L.circleMarker(at, {
+    const vehicle = L.circleMarker(at, {
       ...(raised ? RAISED_STYLE : PLAIN_STYLE), fillColor: delivery.colour, fillOpacity: 1, className: 'vehicle',
-    }), delivery, raised ? this.map : this.vehicles);
-    layers.vehicle.on('click', () => this.onVehicleClick?.(delivery.id));
+    });
+    if (this.isClustered(delivery)) {
+      this.named(vehicle, delivery);
+      this.vehiclesToAdd.add(vehicle);
+      this.flushSoon();
+    } else {
+      this.addNamed(vehicle, delivery, raised ? this.map : this.vehicles);
+    }
+    layers.vehicle = vehicle;
+    vehicle.on('click', () => this.onVehicleClick?.(delivery.id));
     return true;
+  }
+
+  /** Whether the delivery's vehicle is drawn by the cluster group (all but the raised one, on a fleet's console). */
+  isClustered(delivery) {
+    return this.vehicles !== this.map && this.raisedId !== delivery.id;
+  }
+
+  /** Adds and moves the clustered vehicles waiting for it, all at once (in the next frame at the latest). */
+  flushVehicles() {
+    this.flushQueued = false;
+    if (this.vehiclesToAdd.size === 0 && this.vehiclesToMove.size === 0) {
+      return;
+    }
+    // Out of the group while they move, and back in all together. The group listens to its vehicles' moves to
+    // re-cluster each one on its own, and its removeLayers leaves that listener on them: it is told to ignore these
+    // moves, as the plugin does for its own (_ignoreMove, Leaflet.markercluster 1.4.1).
+    const moving = [...this.vehiclesToMove.keys()];
+    if (moving.length > 0) {
+      this.vehicles.removeLayers(moving);
+    }
+    this.vehicles._ignoreMove = true;
+    try {
+      for (const [vehicle, to] of this.vehiclesToMove) {
+        vehicle.setLatLng(to);
+      }
+    } finally {
+      this.vehicles._ignoreMove = false;
+    }
+    const adding = [...moving, ...this.vehiclesToAdd];
+    this.vehiclesToMove.clear();
+    this.vehiclesToAdd.clear();
+    this.vehicles.addLayers(adding);
+  }
+
+  flushSoon() {
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      requestAnimationFrame(() => this.flushVehicles());
+    }
   }
 
   /** Places the vehicle at the latest position, gliding there from where it is now. */
@@ -232,13 +344,28 @@ export class MapView {
     if (this.addMarkerIfMissing(delivery, to)) {
       return;
     }
+    if (this.glidingTo.get(delivery.id)?.equals(to)) {
+      // Told again where it is going (the fleet feed repeats the followed delivery's latest position): it glides on.
+      return;
+    }
     this.cancelAnimation(delivery);
     // Start from the marker's current (possibly mid-glide) spot so a new position never makes it jump.
     const vehicle = this.layersOf(delivery).vehicle;
     const from = vehicle.getLatLng();
-    // A clustered vehicle jumps: it moves once a fleet-feed interval, and each step would re-cluster it.
-    const clustered = this.vehicles !== this.map && this.raisedId !== delivery.id;
-    if (prefersReducedMotion.matches || durationMs <= 0 || from.equals(to) || clustered) {
+    // A clustered vehicle jumps: it moves once a fleet-feed interval, and each step would re-cluster it. It moves with
+    // the others of its frame (flushVehicles), unless it is still waiting to be added.
+    if (this.isClustered(delivery)) {
+      if (this.vehiclesToAdd.has(vehicle)) {
+        vehicle.setLatLng(to);
+      } else if (from.equals(to)) {
+        this.vehiclesToMove.delete(vehicle);
+      } else {
+        this.vehiclesToMove.set(vehicle, to);
+        this.flushSoon();
+      }
+      return;
+    }
+    if (prefersReducedMotion.matches || durationMs <= 0 || from.equals(to)) {
       vehicle.setLatLng(to);
       return;
     }
@@ -252,15 +379,18 @@ export class MapView {
         this.animations.set(delivery.id, requestAnimationFrame(step));
       } else {
         this.animations.delete(delivery.id);
+        this.glidingTo.delete(delivery.id);
       }
     };
     this.animations.set(delivery.id, requestAnimationFrame(step));
+    this.glidingTo.set(delivery.id, to);
   }
 
   /** Puts the vehicle exactly here at once (replay frames), stopping any glide in progress. */
   placeVehicle(delivery, lat, lon) {
     this.cancelAnimation(delivery);
     if (!this.addMarkerIfMissing(delivery, [lat, lon])) {
+      this.vehiclesToMove.delete(this.layersOf(delivery).vehicle);
       this.layersOf(delivery).vehicle.setLatLng([lat, lon]);
     }
     const { vehicle } = this.layersOf(delivery);
@@ -270,6 +400,7 @@ export class MapView {
   }
 
   cancelAnimation(delivery) {
+    this.glidingTo.delete(delivery.id);
     const frame = this.animations.get(delivery.id);
     if (frame !== undefined) {
       cancelAnimationFrame(frame);
@@ -297,7 +428,7 @@ export class MapView {
     const layers = this.layersOf(delivery);
     const bounds = L.latLngBounds([]);
     for (const line of [layers.plan, layers.trail]) {
-      if (line && line.getLatLngs().length > 0) {
+      if (line && line.getBounds().isValid()) {
         bounds.extend(line.getBounds());
       }
     }
@@ -343,4 +474,16 @@ if (window.L?.CircleMarker && !L.CircleMarker.prototype.clusterHide) {
       return this.setStyle(shown);
     },
   });
+}
+
+/** Points of a line cut into TRAIL_PIECE_POINTS-long pieces, each beginning with the last point of the one before. */
+function trailPieces(latLngs) {
+  if (latLngs.length <= TRAIL_PIECE_POINTS) {
+    return [latLngs];
+  }
+  const pieces = [];
+  for (let start = 0; start < latLngs.length - 1; start += TRAIL_PIECE_POINTS - 1) {
+    pieces.push(latLngs.slice(start, start + TRAIL_PIECE_POINTS));
+  }
+  return pieces;
 }
