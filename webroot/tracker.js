@@ -18,6 +18,11 @@ import {
 } from './state.js';
 import { PAGE_LIMIT } from './api.js';
 
+// The browser's next frame; a plain task where there are no frames (Node's test runner).
+const nextFrame = globalThis.requestAnimationFrame
+  ? (draw) => requestAnimationFrame(draw)
+  : (draw) => setTimeout(draw, 0);
+
 // Finished deliveries shown under Recent when the page opens.
 const RECENT_ON_LOAD = 10;
 // The store records a position shortly after it is published live (see catchUpSoon).
@@ -50,8 +55,13 @@ export class Tracker {
     this.tracksLoading = new Map();
     // Gap catch-ups waiting for the store to record what was just published live (see catchUpSoon).
     this.catchUpsPending = new Set();
-    // One list arrangement (counts, filters, order) per burst of changes, e.g. a fleet-feed batch.
-    this.listRefreshQueued = false;
+    // The views are brought up to date once per animation frame, for what changed since the last one: a fleet batch
+    // changes a thousand deliveries at once, and the screen shows at most one frame of it anyway. What each delivery
+    // waiting to be drawn needs ({trail, move, followed}, see drawSoon), the list's arrangement (counts, filters,
+    // order), and whether a frame is asked for already.
+    this.toDraw = new Map();
+    this.listChanged = false;
+    this.renderQueued = false;
     this.select = this.select.bind(this);
     this.start = this.start.bind(this);
     this.trackingUrlOf = this.trackingUrlOf.bind(this);
@@ -83,19 +93,17 @@ export class Tracker {
    * as finished history (Recent on load) gets its list item but is drawn once it is replayed.
    */
   showNew(delivery, created) {
+    refreshEta(this.state, delivery, Date.now());
     if (created) {
       this.panel.addDeliveryItem(delivery, this.select, {
         list: delivery.finished ? 'recent' : 'active',
         trackingUrlOf: this.trackingUrlOf,
         renewTrackingLink: this.controls.renewLinks ? this.renewTrackingLink : null,
       });
+      // Described at once, not in the next frame: a delivery just started is scrolled to at its full size.
+      this.showItem(delivery);
     }
-    const latest = latestPosition(delivery);
-    if (latest && this.isDrawn(delivery)) {
-      this.mapView.showTrail(delivery);
-      this.mapView.moveVehicle(delivery, latest, 0);
-    }
-    this.refreshItem(delivery);
+    this.drawSoon(delivery, { trail: true, move: 'jump' });
   }
 
   /** Whether the map shows the delivery: on the road, replayed, or finished while today's trails are asked for. */
@@ -107,28 +115,81 @@ export class Tracker {
     return this.state.cameraDeliveryId === delivery.id;
   }
 
-  /** The list item from the delivery's state; the ETA is worked out again unless told it still holds. */
+  /** The list item from the delivery's state, in the next frame; the ETA is worked out again unless told it holds. */
   refreshItem(delivery, { etaStillHolds = false } = {}) {
     if (!etaStillHolds) {
       refreshEta(this.state, delivery, Date.now());
     }
-    this.showItem(delivery);
-    this.refreshListSoon();
+    this.drawSoon(delivery);
   }
 
   showItem(delivery) {
     this.panel.updateDeliveryItem(delivery, this.routeOf(delivery), freshnessOf(delivery, Date.now()));
   }
 
-  /** Counts, filters and order of the lists, once after the changes being made now (a whole fleet batch). */
-  refreshListSoon() {
-    if (!this.listRefreshQueued) {
-      this.listRefreshQueued = true;
-      queueMicrotask(() => {
-        this.listRefreshQueued = false;
-        this.refreshList();
-      });
+  /**
+   * Draws the delivery in the next frame, with the others that changed meanwhile: its list item, and on the map
+   * (when it is drawn there) its trail if `trail`, its vehicle if `move` ('jump' to the latest position, or 'glide'
+   * there over an interval; a glide asked for since the last frame wins). A delivery `followed` when its news came
+   * keeps its planned route drawn and the camera panning with it, even if the camera has let go of it since (it
+   * arrived).
+   */
+  drawSoon(delivery, { trail = false, move = null } = {}) {
+    const followed = this.isFollowed(delivery);
+    const waiting = this.toDraw.get(delivery);
+    if (waiting) {
+      waiting.trail ||= trail;
+      waiting.move = waiting.move === 'glide' || move === 'glide' ? 'glide' : waiting.move ?? move;
+      waiting.followed ||= followed;
+    } else {
+      this.toDraw.set(delivery, { trail, move, followed });
     }
+    this.refreshListSoon();
+  }
+
+  /** Counts, filters and order of the lists, in the next frame (once for a whole fleet batch). */
+  refreshListSoon() {
+    this.listChanged = true;
+    if (!this.renderQueued) {
+      this.renderQueued = true;
+      nextFrame(() => this.render());
+    }
+  }
+
+  /** One frame's drawing: the deliveries that changed, the lists, and the clustered vehicles all moved at once. */
+  render() {
+    this.renderQueued = false;
+    const toDraw = this.toDraw;
+    this.toDraw = new Map();
+    for (const [delivery, { trail, move, followed }] of toDraw) {
+      this.draw(delivery, { trail, move, followed });
+    }
+    if (this.listChanged) {
+      this.listChanged = false;
+      this.refreshList();
+    }
+    this.mapView.flushVehicles();
+  }
+
+  /** See drawSoon. A replayed delivery's trail and vehicle are the replay's to draw. */
+  draw(delivery, { trail, move, followed }) {
+    const latest = latestPosition(delivery);
+    if (followed && trail) {
+      // The route may have become known through the positions themselves (a shared link).
+      this.mapView.showPlan(delivery, this.routeOf(delivery));
+    }
+    if (latest && (trail || move) && this.replay.deliveryId !== delivery.id && this.isDrawn(delivery)) {
+      if (trail) {
+        this.mapView.showTrail(delivery);
+      }
+      if (move) {
+        this.mapView.moveVehicle(delivery, latest, move === 'glide' ? this.state.intervalMs : 0);
+      }
+    }
+    if (latest && followed && move === 'glide') {
+      this.mapView.panTo(latest, this.state.intervalMs);
+    }
+    this.showItem(delivery);
   }
 
   refreshList() {
@@ -160,39 +221,24 @@ export class Tracker {
     }
   }
 
-  /** Merges positions (live or fetched) and brings the map and the list up to date with them. */
+  /** Merges positions (live or fetched) and brings the map and the list up to date with them (in the next frame). */
   applyPositions(delivery, messages) {
     const wasFinished = delivery.finished;
     const before = latestPosition(delivery);
     if (mergePositions(delivery, messages) === 0) {
       return;
     }
-    const replaying = this.replay.deliveryId === delivery.id;
-    const followed = this.isFollowed(delivery);
-    if (followed) {
-      // The route may have become known through the positions themselves (a shared link).
-      this.mapView.showPlan(delivery, this.routeOf(delivery));
-    }
-    const drawn = !replaying && this.isDrawn(delivery);
-    if (drawn) {
-      this.mapView.showTrail(delivery);
-    }
     const latest = latestPosition(delivery);
+    // Only a new latest position moves the ETA and the vehicle: older ones filling a gap say nothing of the arrival.
     if (latest !== before) {
-      if (drawn) {
-        this.mapView.moveVehicle(delivery, latest, this.state.intervalMs);
-      }
-      if (followed) {
-        this.mapView.panTo(latest, this.state.intervalMs);
-      }
+      refreshEta(this.state, delivery, Date.now());
     }
-    // Only a new latest position moves the ETA: older ones filling a gap say nothing about the arrival.
-    this.refreshItem(delivery, { etaStillHolds: latest === before });
+    this.drawSoon(delivery, { trail: true, move: latest !== before ? 'glide' : null });
 
     if (!wasFinished && delivery.finished) {
       this.finish(delivery);
     }
-    if (hasGap(delivery) && followed) {
+    if (hasGap(delivery) && this.isFollowed(delivery)) {
       // Missed positions of the followed delivery (registered late, or a dropped socket): fetch the stored ones.
       this.catchUpSoon(delivery);
     }
