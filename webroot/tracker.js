@@ -18,6 +18,9 @@ import {
 } from './state.js';
 import { PAGE_LIMIT } from './api.js';
 
+// How long one frame may spend drawing deliveries: a fleet batch (a thousand of them) is drawn over several frames,
+// so none is held up long, and the fleet feed's interval leaves about 30 frames to draw one batch in.
+const FRAME_BUDGET_MS = 8;
 // The browser's next frame; a plain task where there are no frames (Node's test runner).
 const nextFrame = globalThis.requestAnimationFrame
   ? (draw) => requestAnimationFrame(draw)
@@ -55,10 +58,10 @@ export class Tracker {
     this.tracksLoading = new Map();
     // Gap catch-ups waiting for the store to record what was just published live (see catchUpSoon).
     this.catchUpsPending = new Set();
-    // The views are brought up to date once per animation frame, for what changed since the last one: a fleet batch
-    // changes a thousand deliveries at once, and the screen shows at most one frame of it anyway. What each delivery
-    // waiting to be drawn needs ({trail, move, followed}, see drawSoon), the list's arrangement (counts, filters,
-    // order), and whether a frame is asked for already.
+    // The views are brought up to date in animation frames, for what changed since they were drawn (see render): a
+    // fleet batch changes a thousand deliveries at once, and the screen shows at most one frame of it anyway. What each
+    // delivery waiting to be drawn needs ({trail, move, followed}, see drawSoon), whether the lists' arrangement
+    // (counts, filters, order) changed, and whether a frame is asked for already.
     this.toDraw = new Map();
     this.listChanged = false;
     this.renderQueued = false;
@@ -104,6 +107,7 @@ export class Tracker {
       this.showItem(delivery);
     }
     this.drawSoon(delivery, { trail: true, move: 'jump' });
+    this.refreshListSoon();
   }
 
   /** Whether the map shows the delivery: on the road, replayed, or finished while today's trails are asked for. */
@@ -121,6 +125,7 @@ export class Tracker {
       refreshEta(this.state, delivery, Date.now());
     }
     this.drawSoon(delivery);
+    this.refreshListSoon();
   }
 
   showItem(delivery) {
@@ -128,11 +133,10 @@ export class Tracker {
   }
 
   /**
-   * Draws the delivery in the next frame, with the others that changed meanwhile: its list item, and on the map
-   * (when it is drawn there) its trail if `trail`, its vehicle if `move` ('jump' to the latest position, or 'glide'
-   * there over an interval; a glide asked for since the last frame wins). A delivery `followed` when its news came
-   * keeps its planned route drawn and the camera panning with it, even if the camera has let go of it since (it
-   * arrived).
+   * Draws the delivery soon, with the others that changed meanwhile (see render): its list item, and on the map (when
+   * it is drawn there) its trail if `trail`, its vehicle if `move` ('jump' to the latest position, or 'glide' there
+   * over an interval; a glide asked for since it was last drawn wins). A delivery `followed` when its news came keeps its
+   * planned route drawn and the camera panning with it, even if the camera has let go of it since (it arrived).
    */
   drawSoon(delivery, { trail = false, move = null } = {}) {
     const followed = this.isFollowed(delivery);
@@ -144,31 +148,49 @@ export class Tracker {
     } else {
       this.toDraw.set(delivery, { trail, move, followed });
     }
-    this.refreshListSoon();
+    this.renderSoon();
   }
 
   /** Counts, filters and order of the lists, in the next frame (once for a whole fleet batch). */
   refreshListSoon() {
     this.listChanged = true;
+    this.renderSoon();
+  }
+
+  renderSoon() {
     if (!this.renderQueued) {
       this.renderQueued = true;
       nextFrame(() => this.render());
     }
   }
 
-  /** One frame's drawing: the deliveries that changed, the lists, and the clustered vehicles all moved at once. */
+  /**
+   * One frame's drawing: the lists' arrangement when it changed, the deliveries waiting to be drawn (the followed one
+   * first) for FRAME_BUDGET_MS at most, the rest in the next frames, and the clustered vehicles moved all at once.
+   */
   render() {
     this.renderQueued = false;
-    const toDraw = this.toDraw;
-    this.toDraw = new Map();
-    for (const [delivery, { trail, move, followed }] of toDraw) {
-      this.draw(delivery, { trail, move, followed });
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    const followed = this.state.deliveries.get(this.state.cameraDeliveryId);
+    if (followed && this.toDraw.has(followed)) {
+      this.draw(followed, this.toDraw.get(followed));
+      this.toDraw.delete(followed);
+    }
+    for (const [delivery, how] of this.toDraw) {
+      if (performance.now() >= deadline) {
+        break;
+      }
+      this.toDraw.delete(delivery);
+      this.draw(delivery, how);
     }
     if (this.listChanged) {
       this.listChanged = false;
       this.refreshList();
     }
     this.mapView.flushVehicles();
+    if (this.toDraw.size > 0) {
+      this.renderSoon();
+    }
   }
 
   /** See drawSoon. A replayed delivery's trail and vehicle are the replay's to draw. */
@@ -216,7 +238,7 @@ export class Tracker {
   tick() {
     for (const delivery of this.state.deliveries.values()) {
       if (!delivery.finished) {
-        this.showItem(delivery);
+        this.drawSoon(delivery);
       }
     }
   }
@@ -234,6 +256,7 @@ export class Tracker {
       refreshEta(this.state, delivery, Date.now());
     }
     this.drawSoon(delivery, { trail: true, move: latest !== before ? 'glide' : null });
+    this.refreshListSoon();
 
     if (!wasFinished && delivery.finished) {
       this.finish(delivery);
