@@ -1,7 +1,7 @@
 // The side panel: connection state, route catalogue, delivery lists and notices.
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
-import { deliveryItemText, formatKm } from './format.js';
+import { deliveryItemText, formatKm, itemTitle } from './format.js';
 import { STATUSES, STATUS_WORDS } from './fleet.js';
 import { element } from './dom.js';
 import { absoluteTrackingUrl, copyToClipboard, linkAbilities, shareLink } from './tracking-link.js';
@@ -120,6 +120,13 @@ export function addDeliveryItem(delivery, onSelect,
   item.addEventListener('click', (event) => {
     if (!event.target.closest('.link-actions')) {
       onSelect(delivery.id);
+    }
+  });
+  // Whether the browser skips drawing the item, out of view (content-visibility in styles.css): see updateDeliveryItem.
+  item.addEventListener('contentvisibilityautostatechange', (event) => {
+    partsOf(item).skipped = event.skipped;
+    if (!event.skipped) {
+      applyPending(item);
     }
   });
   byId(list).append(item);
@@ -275,11 +282,21 @@ export function updateDeliveryItem(delivery, route, freshness = null) {
   if (!item) {
     return;
   }
-  const text = deliveryItemText(delivery, route, Date.now());
   const parts = partsOf(item);
-  setText(parts, 'freshness', freshness?.text ?? '');
   item.classList.toggle('stale', freshness?.stale === true);
   item.classList.toggle('finished', delivery.finished);
+  // An item out of view (not drawn by the browser, or hidden by the filters) keeps its title and state, and takes the
+  // rest (progress, distance, ETA, freshness) once it comes into view: a fleet's list is thousands of items, of which
+  // a screen shows ten.
+  if ((parts.skipped || item.hidden) && parts.written.get('title') === itemTitle(delivery, route)
+      && parts.written.get('finished') === delivery.finished) {
+    parts.pending = [delivery, route, freshness];
+    return;
+  }
+  parts.pending = null;
+  parts.written.set('finished', delivery.finished);
+  const text = deliveryItemText(delivery, route, Date.now());
+  setText(parts, 'freshness', freshness?.text ?? '');
   setText(parts, 'title', text.title);
   setAttribute(parts, 'follow', 'aria-label', text.followLabel);
   setAttribute(parts, 'copy', 'aria-label', text.copyLinkLabel);
@@ -415,6 +432,15 @@ function changeText(node, text) {
 function setHidden(item, hidden) {
   if (item.hidden !== hidden) {
     item.hidden = hidden;
+    applyPending(item);
+  }
+}
+
+/** An item come into view takes the update it was spared meanwhile (see updateDeliveryItem). */
+function applyPending(item) {
+  const { pending } = partsOf(item);
+  if (pending) {
+    updateDeliveryItem(...pending);
   }
 }
 

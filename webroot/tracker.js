@@ -18,9 +18,13 @@ import {
 } from './state.js';
 import { PAGE_LIMIT } from './api.js';
 
-// How long one frame may spend drawing deliveries: a fleet batch (a thousand of them) is drawn over several frames,
-// so none is held up long, and the fleet feed's interval leaves about 30 frames to draw one batch in.
-const FRAME_BUDGET_MS = 8;
+// The fleet is drawn at most this often, all its changes since at once (the followed delivery in every frame): each
+// drawing costs a layout of the list and a repaint of the map whatever the number of deliveries it changes, so one
+// drawing per fleet-feed interval costs a fraction of one per message or per delivery, and leaves the frames between
+// free.
+const FLEET_DRAW_GAP_MS = 500;
+// A delivery not drawn for this long is drawn again by the clock's tick (its ETA and "last update" move on).
+const REDRAW_AFTER_MS = 900;
 // The browser's next frame; a plain task where there are no frames (Node's test runner).
 const nextFrame = globalThis.requestAnimationFrame
   ? (draw) => requestAnimationFrame(draw)
@@ -64,7 +68,10 @@ export class Tracker {
     // (counts, filters, order) changed, and whether a frame is asked for already.
     this.toDraw = new Map();
     this.listChanged = false;
-    this.renderQueued = false;
+    this.frameQueued = false;
+    this.laterQueued = false;
+    this.fleetDrawnAt = -Infinity;
+    this.drawnAt = new WeakMap(); // delivery -> performance.now() of its last drawing
     this.select = this.select.bind(this);
     this.start = this.start.bind(this);
     this.trackingUrlOf = this.trackingUrlOf.bind(this);
@@ -157,40 +164,55 @@ export class Tracker {
     this.renderSoon();
   }
 
+  /** Draws in the next frame what is due (see render). */
   renderSoon() {
-    if (!this.renderQueued) {
-      this.renderQueued = true;
-      nextFrame(() => this.render());
+    if (!this.frameQueued) {
+      this.frameQueued = true;
+      nextFrame(() => {
+        this.frameQueued = false;
+        this.render();
+      });
+    }
+  }
+
+  renderAfter(ms) {
+    if (!this.laterQueued) {
+      this.laterQueued = true;
+      setTimeout(() => {
+        this.laterQueued = false;
+        this.renderSoon();
+      }, ms);
     }
   }
 
   /**
-   * One frame's drawing: the lists' arrangement when it changed, the deliveries waiting to be drawn (the followed one
-   * first) for FRAME_BUDGET_MS at most, the rest in the next frames, and the clustered vehicles moved all at once.
+   * One frame's drawing: the followed delivery when it changed; and, at most once per FLEET_DRAW_GAP_MS, every other
+   * delivery waiting to be drawn, the lists' arrangement when it changed, and the clustered vehicles moved all at once.
    */
   render() {
-    this.renderQueued = false;
-    const deadline = performance.now() + FRAME_BUDGET_MS;
     const followed = this.state.deliveries.get(this.state.cameraDeliveryId);
     if (followed && this.toDraw.has(followed)) {
       this.draw(followed, this.toDraw.get(followed));
       this.toDraw.delete(followed);
     }
-    for (const [delivery, how] of this.toDraw) {
-      if (performance.now() >= deadline) {
-        break;
+    const now = performance.now();
+    const wait = this.fleetDrawnAt + FLEET_DRAW_GAP_MS - now;
+    if (wait > 0) {
+      if (this.toDraw.size > 0 || this.listChanged) {
+        this.renderAfter(wait);
       }
-      this.toDraw.delete(delivery);
-      this.draw(delivery, how);
-    }
-    if (this.listChanged) {
-      this.listChanged = false;
-      this.refreshList();
+    } else if (this.toDraw.size > 0 || this.listChanged) {
+      this.fleetDrawnAt = now;
+      for (const [delivery, how] of this.toDraw) {
+        this.draw(delivery, how);
+      }
+      this.toDraw.clear();
+      if (this.listChanged) {
+        this.listChanged = false;
+        this.refreshList();
+      }
     }
     this.mapView.flushVehicles();
-    if (this.toDraw.size > 0) {
-      this.renderSoon();
-    }
   }
 
   /** See drawSoon. A replayed delivery's trail and vehicle are the replay's to draw. */
@@ -212,6 +234,7 @@ export class Tracker {
       this.mapView.panTo(latest, this.state.intervalMs);
     }
     this.showItem(delivery);
+    this.drawnAt.set(delivery, performance.now());
   }
 
   refreshList() {
@@ -233,11 +256,13 @@ export class Tracker {
 
   /**
    * Once a second: ETAs count down from the clock (each is an absolute time), "last update N s ago" moves on, and
-   * the paused note keeps its time; nothing is read from the server for it.
+   * the paused note keeps its time; nothing is read from the server for it. Deliveries drawn within the last
+   * REDRAW_AFTER_MS (those moving: each fleet batch draws them) are left alone.
    */
   tick() {
+    const now = performance.now();
     for (const delivery of this.state.deliveries.values()) {
-      if (!delivery.finished) {
+      if (!delivery.finished && !(now - this.drawnAt.get(delivery) < REDRAW_AFTER_MS)) {
         this.drawSoon(delivery);
       }
     }
