@@ -53,10 +53,11 @@ export class MapView {
       : this.map;
     this.map.createPane(DEPOTS_PANE);
     this.raisedId = null;
-    // Clustered vehicles to add and to move, applied together once per animation frame (flushVehicles): the plugin
+    // Clustered vehicles to add, move and remove, applied together once per animation frame (flushVehicles): the plugin
     // re-clusters and redraws its icons after every single change, and a fleet batch moves a thousand vehicles at once.
     this.vehiclesToAdd = new Set();
     this.vehiclesToMove = new Map(); // vehicle layer -> LatLng it goes to
+    this.vehiclesToRemove = new Set();
     this.flushQueued = false;
 
     if (!tilesUrl) {
@@ -117,8 +118,9 @@ export class MapView {
   }
 
   /**
-   * The travelled trail gets every exact point; only the vehicle marker is animated. A trail that grew by one point at
-   * its end (a new latest position, the usual case) gets that point added to its last piece (see TRAIL_PIECE_POINTS).
+   * The travelled trail gets every exact point; only the vehicle marker is animated. A trail whose positions only grew
+   * at the end since it was drawn (new latest positions, the usual case) gets the new points added to its last piece
+   * (see TRAIL_PIECE_POINTS); one that did not grow is left alone.
    */
   showTrail(delivery) {
     const held = delivery.positions;
@@ -126,23 +128,33 @@ export class MapView {
     const drawn = trail ? this.trailsDrawn.get(trail) : null;
     // Positions are only ever inserted, in seq order: the same object still at the old last index means none came
     // before it.
-    if (drawn && held.length === drawn.count + 1 && held[drawn.count - 1] === drawn.last) {
-      const point = held[held.length - 1];
-      const tip = drawn.pieces[drawn.pieces.length - 1];
-      const tipPoints = tip.getLatLngs();
-      if (tipPoints.length < TRAIL_PIECE_POINTS) {
-        tip.addLatLng([point.lat, point.lon]);
-      } else {
-        const from = tipPoints[tipPoints.length - 1];
-        drawn.pieces.push(this.addTrailPiece(delivery, trail, [from, [point.lat, point.lon]]));
-      }
-      drawn.count = held.length;
-      drawn.last = point;
-      return;
+    if (drawn && drawn.count !== null && held.length >= drawn.count && held[drawn.count - 1] === drawn.last) {
+      this.extendTrail(delivery, trail, drawn, held.slice(drawn.count));
+    } else {
+      this.showTrailPoints(delivery, held.map((p) => [p.lat, p.lon]));
     }
-    this.showTrailPoints(delivery, held.map((p) => [p.lat, p.lon]));
     const shown = this.trailsDrawn.get(this.layers.get(delivery.id).trail);
     Object.assign(shown, { count: held.length, last: held[held.length - 1] });
+  }
+
+  /** Adds positions at the end of a trail: to its last piece, and to new ones as each fills up. */
+  extendTrail(delivery, trail, drawn, positions) {
+    if (positions.length === 0) {
+      return;
+    }
+    let tip = drawn.pieces[drawn.pieces.length - 1];
+    let tipPoints = [...tip.getLatLngs()];
+    for (const position of positions) {
+      if (tipPoints.length >= TRAIL_PIECE_POINTS) {
+        tip.setLatLngs(tipPoints);
+        const from = tipPoints[tipPoints.length - 1];
+        tipPoints = [from];
+        tip = this.addTrailPiece(delivery, trail, tipPoints);
+        drawn.pieces.push(tip);
+      }
+      tipPoints.push([position.lat, position.lon]);
+    }
+    tip.setLatLngs(tipPoints);
   }
 
   /** The trail drawn through exactly these points (a replay shows only the part driven so far). */
@@ -250,13 +262,18 @@ export class MapView {
   }
 
   /** Takes a layer off the map, through the cluster group when it holds it (it alone knows where it drew it). */
-  detach(layer) {
+  detach(layer, { soon = false } = {}) {
     this.vehiclesToMove.delete(layer);
     if (this.vehiclesToAdd.delete(layer)) {
       return;
     }
     if (this.vehicles !== this.map && this.vehicles.hasLayer(layer)) {
-      this.vehicles.removeLayer(layer);
+      if (soon) {
+        this.vehiclesToRemove.add(layer);
+        this.flushSoon();
+      } else {
+        this.vehicles.removeLayer(layer);
+      }
     } else {
       this.map.removeLayer(layer);
     }
@@ -271,7 +288,8 @@ export class MapView {
     this.cancelAnimation(delivery);
     for (const layer of Object.values(layers)) {
       if (layer) {
-        this.detach(layer);
+        // A clustered vehicle leaves with the others of its frame (a fleet's deliveries arrive a dozen a second).
+        this.detach(layer, { soon: true });
       }
     }
     this.layers.delete(delivery.id);
@@ -304,31 +322,46 @@ export class MapView {
     return this.vehicles !== this.map && this.raisedId !== delivery.id;
   }
 
-  /** Adds and moves the clustered vehicles waiting for it, all at once (in the next frame at the latest). */
+  /** Adds, moves and removes the clustered vehicles waiting for it, all at once (in the next frame at the latest). */
   flushVehicles() {
     this.flushQueued = false;
-    if (this.vehiclesToAdd.size === 0 && this.vehiclesToMove.size === 0) {
+    if (this.vehiclesToAdd.size === 0 && this.vehiclesToMove.size === 0 && this.vehiclesToRemove.size === 0) {
       return;
     }
-    // Out of the group while they move, and back in all together. The group listens to its vehicles' moves to
-    // re-cluster each one on its own, and its removeLayers leaves that listener on them: it is told to ignore these
-    // moves, as the plugin does for its own (_ignoreMove, Leaflet.markercluster 1.4.1).
-    const moving = [...this.vehiclesToMove.keys()];
-    if (moving.length > 0) {
-      this.vehicles.removeLayers(moving);
-    }
-    this.vehicles._ignoreMove = true;
-    try {
+    const leaving = [...this.vehiclesToMove.keys(), ...this.vehiclesToRemove];
+    let adding;
+    if (leaving.length > this.layers.size / 2) {
+      // Most of the fleet changed (a fleet batch): the group is emptied and filled again, which costs the plugin much
+      // less than taking each vehicle out and back in. Emptied, it no longer listens to their moves.
+      adding = this.vehicles.getLayers().filter((vehicle) => !this.vehiclesToRemove.has(vehicle));
+      this.vehicles.clearLayers();
       for (const [vehicle, to] of this.vehiclesToMove) {
         vehicle.setLatLng(to);
       }
-    } finally {
-      this.vehicles._ignoreMove = false;
+    } else {
+      // Out of the group while they move, and back in all together. The group listens to its vehicles' moves to
+      // re-cluster each one on its own, and its removeLayers leaves that listener on them: it is told to ignore these
+      // moves, as the plugin does for its own (_ignoreMove, Leaflet.markercluster 1.4.1).
+      if (leaving.length > 0) {
+        this.vehicles.removeLayers(leaving);
+      }
+      this.vehicles._ignoreMove = true;
+      try {
+        for (const [vehicle, to] of this.vehiclesToMove) {
+          vehicle.setLatLng(to);
+        }
+      } finally {
+        this.vehicles._ignoreMove = false;
+      }
+      adding = [...this.vehiclesToMove.keys()];
     }
-    const adding = [...moving, ...this.vehiclesToAdd];
+    adding.push(...this.vehiclesToAdd);
     this.vehiclesToMove.clear();
     this.vehiclesToAdd.clear();
-    this.vehicles.addLayers(adding);
+    this.vehiclesToRemove.clear();
+    if (adding.length > 0) {
+      this.vehicles.addLayers(adding);
+    }
   }
 
   flushSoon() {
