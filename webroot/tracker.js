@@ -25,10 +25,13 @@ import { PAGE_LIMIT } from './api.js';
 const FLEET_DRAW_GAP_MS = 500;
 // A delivery not drawn for this long is drawn again by the clock's tick (its ETA and "last update" move on).
 const REDRAW_AFTER_MS = 900;
-// The browser's next frame; a plain task where there are no frames (Node's test runner).
-const nextFrame = globalThis.requestAnimationFrame
-  ? (draw) => requestAnimationFrame(draw)
-  : (draw) => setTimeout(draw, 0);
+// When the views are drawn: the browser's next frame (a plain task where there are none), a timer, and the clock the
+// two are measured by. Tests give their own.
+const BROWSER_FRAMES = Object.freeze({
+  next: globalThis.requestAnimationFrame ? (draw) => requestAnimationFrame(draw) : (draw) => setTimeout(draw, 0),
+  after: (ms, fn) => setTimeout(fn, ms),
+  now: () => performance.now(),
+});
 
 // Finished deliveries shown under Recent when the page opens.
 const RECENT_ON_LOAD = 10;
@@ -48,9 +51,13 @@ export class Tracker {
    * @param {{state: object, api: object, feed: import('./live-feed.js').LiveFeed,
    *          mapView: import('./map-view.js').MapView, replay: import('./replay.js').Replay,
    *          panel: typeof import('./panel.js'), controls?: {start: boolean, renewLinks: boolean}}} parts
-   *          controls: what the signed-in user may do (access.js controlsFor); the server refuses the rest anyway
+   *          controls: what the signed-in user may do (access.js controlsFor); the server refuses the rest anyway;
+   *          frames: when the views are drawn ({next(draw), after(ms, fn), now()}: the browser's frames by default)
    */
-  constructor({ state, api, feed, mapView, replay, panel, controls = { start: true, renewLinks: true } }) {
+  constructor({
+    state, api, feed, mapView, replay, panel, controls = { start: true, renewLinks: true }, frames = BROWSER_FRAMES,
+  }) {
+    this.frames = frames;
     this.state = state;
     this.controls = controls;
     this.api = api;
@@ -68,10 +75,13 @@ export class Tracker {
     // (counts, filters, order) changed, and whether a frame is asked for already.
     this.toDraw = new Map();
     this.listChanged = false;
+    // The list's half of a fleet drawing, for the frame after the map's (see render): its items, and whether it is due.
+    this.itemsToShow = new Set();
+    this.listHalfDue = false;
     this.frameQueued = false;
     this.laterQueued = false;
     this.fleetDrawnAt = -Infinity;
-    this.drawnAt = new WeakMap(); // delivery -> performance.now() of its last drawing
+    this.drawnAt = new WeakMap(); // delivery -> frames.now() of its last drawing
     this.select = this.select.bind(this);
     this.start = this.start.bind(this);
     this.trackingUrlOf = this.trackingUrlOf.bind(this);
@@ -137,6 +147,7 @@ export class Tracker {
 
   showItem(delivery) {
     this.panel.updateDeliveryItem(delivery, this.routeOf(delivery), freshnessOf(delivery, Date.now()));
+    this.drawnAt.set(delivery, this.frames.now());
   }
 
   /**
@@ -168,7 +179,7 @@ export class Tracker {
   renderSoon() {
     if (!this.frameQueued) {
       this.frameQueued = true;
-      nextFrame(() => {
+      this.frames.next(() => {
         this.frameQueued = false;
         this.render();
       });
@@ -178,44 +189,58 @@ export class Tracker {
   renderAfter(ms) {
     if (!this.laterQueued) {
       this.laterQueued = true;
-      setTimeout(() => {
+      this.frames.after(ms, () => {
         this.laterQueued = false;
         this.renderSoon();
-      }, ms);
+      });
     }
   }
 
   /**
    * One frame's drawing: the followed delivery when it changed; and, at most once per FLEET_DRAW_GAP_MS, every other
-   * delivery waiting to be drawn, the lists' arrangement when it changed, and the clustered vehicles moved all at once.
+   * delivery waiting to be drawn: on the map in one frame (trails, and the clustered vehicles moved all at once), in
+   * the list in the next (items, and the lists' arrangement when it changed). Split so, neither frame holds the page up
+   * long: the map's repaint and the list's layout are each a good part of a fleet drawing.
    */
   render() {
     const followed = this.state.deliveries.get(this.state.cameraDeliveryId);
     if (followed && this.toDraw.has(followed)) {
       this.draw(followed, this.toDraw.get(followed));
+      this.showItem(followed);
       this.toDraw.delete(followed);
     }
-    const now = performance.now();
-    const wait = this.fleetDrawnAt + FLEET_DRAW_GAP_MS - now;
-    if (wait > 0) {
-      if (this.toDraw.size > 0 || this.listChanged) {
-        this.renderAfter(wait);
+    if (this.listHalfDue) {
+      this.listHalfDue = false;
+      for (const delivery of this.itemsToShow) {
+        this.showItem(delivery);
       }
-    } else if (this.toDraw.size > 0 || this.listChanged) {
-      this.fleetDrawnAt = now;
-      for (const [delivery, how] of this.toDraw) {
-        this.draw(delivery, how);
-      }
-      this.toDraw.clear();
+      this.itemsToShow.clear();
       if (this.listChanged) {
         this.listChanged = false;
         this.refreshList();
+      }
+    } else {
+      const now = this.frames.now();
+      const wait = this.fleetDrawnAt + FLEET_DRAW_GAP_MS - now;
+      if (wait > 0) {
+        if (this.toDraw.size > 0 || this.listChanged) {
+          this.renderAfter(wait);
+        }
+      } else if (this.toDraw.size > 0 || this.listChanged) {
+        this.fleetDrawnAt = now;
+        for (const [delivery, how] of this.toDraw) {
+          this.draw(delivery, how);
+          this.itemsToShow.add(delivery);
+        }
+        this.toDraw.clear();
+        this.listHalfDue = true;
+        this.renderSoon();
       }
     }
     this.mapView.flushVehicles();
   }
 
-  /** See drawSoon. A replayed delivery's trail and vehicle are the replay's to draw. */
+  /** See drawSoon: the delivery on the map. A replayed delivery's trail and vehicle are the replay's to draw. */
   draw(delivery, { trail, move, followed }) {
     const latest = latestPosition(delivery);
     if (followed && trail) {
@@ -233,8 +258,6 @@ export class Tracker {
     if (latest && followed && move === 'glide') {
       this.mapView.panTo(latest, this.state.intervalMs);
     }
-    this.showItem(delivery);
-    this.drawnAt.set(delivery, performance.now());
   }
 
   refreshList() {
@@ -260,7 +283,7 @@ export class Tracker {
    * REDRAW_AFTER_MS (those moving: each fleet batch draws them) are left alone.
    */
   tick() {
-    const now = performance.now();
+    const now = this.frames.now();
     for (const delivery of this.state.deliveries.values()) {
       if (!delivery.finished && !(now - this.drawnAt.get(delivery) < REDRAW_AFTER_MS)) {
         this.drawSoon(delivery);

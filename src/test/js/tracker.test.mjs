@@ -208,3 +208,103 @@ test('Recent lists every delivery that ended, however it did, and pages on from 
   assert.equal(state.deliveries.size, 3);
   assert.equal(state.recentNext, null, 'no older page');
 });
+
+/** Frames that come only when the test draws one, on a clock it moves. */
+function manualFrames() {
+  const frames = {
+    time: 0,
+    queued: [],
+    timers: [],
+    next: (draw) => frames.queued.push(draw),
+    after: (ms, fn) => frames.timers.push({ at: frames.time + ms, fn }),
+    now: () => frames.time,
+    /** Moves the clock on (by a frame's time unless told), fires the timers then due, and draws one frame. */
+    frame(ms = 16) {
+      frames.time += ms;
+      const due = frames.timers.filter((timer) => timer.at <= frames.time);
+      frames.timers = frames.timers.filter((timer) => timer.at > frames.time);
+      due.forEach((timer) => timer.fn());
+      frames.queued.splice(0).forEach((draw) => draw());
+    },
+    idle: () => frames.queued.length === 0 && frames.timers.length === 0,
+  };
+  return frames;
+}
+
+/** A console page whose map and list record what they are asked to draw, on frames the test draws. */
+function drawnPage() {
+  const frames = manualFrames();
+  const drawn = { trails: [], vehicles: [], flushes: 0, items: [], arranged: 0 };
+  const ignore = () => {};
+  const mapView = new Proxy({
+    showTrail: (delivery) => drawn.trails.push(delivery.id),
+    moveVehicle: (delivery) => drawn.vehicles.push(delivery.id),
+    flushVehicles: () => drawn.flushes++,
+  }, { get: (target, name) => target[name] ?? ignore });
+  const panel = new Proxy({
+    updateDeliveryItem: (delivery) => drawn.items.push(delivery.id),
+    arrangeList: (listId) => listId === 'active' && drawn.arranged++,
+  }, { get: (target, name) => target[name] ?? ignore });
+  const state = createState();
+  setRoutes(state, [ROUTE]);
+  const feed = { isOpen: () => true, follow: ignore, unfollow: ignore };
+  const tracker = new Tracker({ state, api: { positions: async () => [] }, feed, mapView, replay: { deliveryId: null }, panel, frames });
+  const forget = () => Object.assign(drawn, { trails: [], vehicles: [], flushes: 0, items: [], arranged: 0 });
+  return { tracker, state, frames, drawn, forget };
+}
+
+const fleet = Array.from({ length: 50 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+const batch = (seq) => ({ deliveries: fleet.map((deliveryId) => ({ ...position(seq), deliveryId })) });
+
+test('a fleet batch is drawn in two frames, the map then the list, however many deliveries it moves', () => {
+  const { tracker, frames, drawn, forget } = drawnPage();
+  tracker.onFleet(batch(0));
+  frames.frame();
+  frames.frame();
+  forget();
+
+  frames.frame(500);
+  tracker.onFleet(batch(1));
+  assert.deepEqual(drawn.trails, [], 'nothing drawn before the next frame');
+  frames.frame();
+  assert.deepEqual(new Set(drawn.trails), new Set(fleet), 'every trail in the first frame');
+  assert.deepEqual(new Set(drawn.vehicles), new Set(fleet));
+  assert.equal(drawn.trails.length, fleet.length, 'each once');
+  assert.deepEqual(drawn.items, [], 'the list waits for the next frame');
+  frames.frame();
+  assert.deepEqual(new Set(drawn.items), new Set(fleet), 'every item in the second');
+  assert.equal(drawn.items.length, fleet.length);
+  assert.equal(drawn.arranged, 1, 'the list arranged once for the whole batch');
+  assert.ok(frames.idle(), 'nothing left to draw: no more frames asked for');
+});
+
+test('the fleet is drawn at most every 500 ms, the followed delivery in every frame', () => {
+  const { tracker, state, frames, drawn, forget } = drawnPage();
+  tracker.onFleet(batch(0));
+  frames.frame();
+  frames.frame();
+  tracker.select(fleet[0]);
+  forget();
+
+  tracker.onFleet(batch(1));
+  frames.frame(100);
+  assert.deepEqual(drawn.trails, [fleet[0]], 'the followed one at once, the rest wait');
+  assert.deepEqual(drawn.items, [fleet[0]]);
+  frames.frame(100);
+  assert.equal(drawn.trails.length, 1);
+
+  frames.frame(300);
+  frames.frame();
+  assert.equal(drawn.trails.length, fleet.length, 'the others 500 ms after the last fleet drawing');
+  assert.equal(drawn.items.length, fleet.length);
+  assert.ok(frames.idle());
+  assert.equal(state.deliveries.get(fleet[1]).positions.length, 2, 'the state itself took the batch at once');
+
+  forget();
+  tracker.applyPositions(state.deliveries.get(fleet[0]), [{ ...position(2), deliveryId: fleet[0] }]);
+  frames.frame(600);
+  frames.frame();
+  assert.deepEqual(drawn.trails, [fleet[0]]);
+  assert.equal(drawn.arranged, 1, 'the list arranged for the followed delivery alone too');
+  assert.ok(frames.idle());
+});
