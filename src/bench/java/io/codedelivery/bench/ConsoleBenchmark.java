@@ -59,11 +59,7 @@ final class ConsoleBenchmark {
 
   /** Runs the console mode once: the table on stdout and {@code result-<timestamp>.json}. */
   static int single(BenchOptions opts) throws Exception {
-    JsonObject result = new ConsoleBenchmark(opts).run();
-    Report.printConsoleTable(result);
-    Path file = Report.write(opts, result.copy().put("mode", "console"));
-    System.out.println("JSON: " + file.toAbsolutePath());
-    return 0;
+    return Report.printAndWrite(opts, new ConsoleBenchmark(opts).run(), "console", Report::printConsoleTable);
   }
 
   private JsonObject run() throws Exception {

@@ -6,7 +6,6 @@ import io.codedelivery.support.TestStack;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
@@ -131,10 +130,6 @@ final class DeviceBenchmark {
 
   /** Runs the devices mode once: the table on stdout and {@code result-<timestamp>.json}. */
   static int single(BenchOptions opts) throws Exception {
-    JsonObject result = new DeviceBenchmark(opts).run();
-    Report.printDeviceTable(result);
-    Path file = Report.write(opts, result.copy().put("mode", "devices"));
-    System.out.println("JSON: " + file.toAbsolutePath());
-    return 0;
+    return Report.printAndWrite(opts, new DeviceBenchmark(opts).run(), "devices", Report::printDeviceTable);
   }
 }

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -438,6 +439,14 @@ final class Report {
   private static double round(double value, int decimals) {
     double scale = Math.pow(10, decimals);
     return Math.round(value * scale) / scale;
+  }
+
+  /** A mode's result as its table on stdout and as {@code result-<timestamp>.json} (its mode named), whose path it prints. */
+  static int printAndWrite(BenchOptions opts, JsonObject result, String mode, Consumer<JsonObject> table) throws IOException {
+    table.accept(result);
+    Path file = write(opts, result.copy().put("mode", mode));
+    System.out.println("JSON: " + file.toAbsolutePath());
+    return 0;
   }
 
   /** Writes {@code result-<timestamp>.json} into {@code --out}; returns its path. */
