@@ -47,6 +47,8 @@ final class BenchOptions {
   int console;
   /** Console mode: a DevTools CPU profile of the page over the window. */
   boolean profile;
+  /** Console mode: CPUs (a taskset list) Chromium runs on, the server on the others; empty = no pinning. */
+  String browserCpus = "";
   Path out = Path.of("target", "bench");
 
   static final String USAGE = String.join("\n",
@@ -82,6 +84,8 @@ final class BenchOptions {
       "                      measured in the page (frame times, main thread busy, fleet-feed states received)",
       "  --profile           console mode: profile the page's scripts over the window (DevTools; console-N-<time>.cpuprofile",
       "                      in --out, its top functions printed); the profiler's cost is in that run's figures",
+      "  --browser-cpus L    console mode: Chromium on these CPUs (taskset list, e.g. 1), the server on the others,",
+      "                      as an operator's browser has its computer to itself (default: no pinning)",
       "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
       "  --verbose           keep the application's INFO logs",
       "Through Maven: mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
@@ -94,7 +98,7 @@ final class BenchOptions {
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
       "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings",
-      "console")).toList();
+      "console", "browser-cpus")).toList();
 
   static BenchOptions parse(String[] argv) {
     BenchOptions o = new BenchOptions();
@@ -169,6 +173,7 @@ final class BenchOptions {
       case "ingest-instances" -> ingestInstances = Integer.parseInt(value);
       case "console" -> console = Integer.parseInt(value);
       case "profile" -> profile = Boolean.parseBoolean(value);
+      case "browser-cpus" -> browserCpus = value;
       case "verbose" -> verbose = Boolean.parseBoolean(value);
       case "cold-start" -> coldStart = Boolean.parseBoolean(value);
       case "jar-jvm" -> jarJvm = value;
@@ -225,6 +230,7 @@ final class BenchOptions {
     c.ingestInstances = ingestInstances;
     c.console = console;
     c.profile = profile;
+    c.browserCpus = browserCpus;
     return c;
   }
 

@@ -83,6 +83,10 @@ final class ConsoleBenchmark {
       long spreadMs = (long) routes.stream().mapToInt(route -> route.points().size()).max().orElse(1) * opts.intervalMs;
       try (Fleet fleet = new Fleet(stack.app().vertx(), routes); ConsoleProbe console = ConsoleProbe.open(stack)) {
         String chromium = console.chromiumVersion();
+        String pinning = opts.browserCpus.isEmpty() ? null : CpuPinning.pin(opts.browserCpus);
+        if (pinning != null) {
+          System.out.println("Pinned: " + pinning);
+        }
         System.out.printf(Locale.ROOT, "Chromium %s shows the console; starting %d deliveries over %d s…%n",
             chromium, opts.console, spreadMs / 1000);
         Thread starter = new Thread(() -> {
@@ -99,7 +103,7 @@ final class ConsoleBenchmark {
           JsonObject window = measure(console, fleet, stack.app().metrics().registry(), server);
           List<String> problems = console.problems();
           console.screenshot("console-bench-" + opts.console);
-          return result(window, cpu, chromium, loadAtStart, problems);
+          return result(window, cpu, chromium, pinning, loadAtStart, problems);
         } finally {
           fleet.stopReplacing();
           starter.interrupt();
@@ -188,7 +192,8 @@ final class ConsoleBenchmark {
     }
   }
 
-  private JsonObject result(JsonObject window, String cpu, String chromium, String loadAtStart, List<String> problems) {
+  private JsonObject result(JsonObject window, String cpu, String chromium, String pinning, String loadAtStart,
+      List<String> problems) {
     JsonObject frames = window.getJsonObject("frames");
     JsonObject busy = window.getJsonObject("busy");
     List<String> reasons = new ArrayList<>();
@@ -201,7 +206,7 @@ final class ConsoleBenchmark {
     return new JsonObject()
         .put("config", new JsonObject().put("deliveries", opts.console).put("intervalMs", opts.intervalMs)
             .put("warmupS", opts.warmupS).put("durationS", opts.durationS).put("persistence", opts.persistence)
-            .put("cpu", cpu).put("chromium", chromium).put("loadAverageAtStart", loadAtStart).put("profiled", opts.profile))
+            .put("cpu", cpu).put("chromium", chromium).put("pinning", pinning).put("loadAverageAtStart", loadAtStart).put("profiled", opts.profile))
         .put("window", window)
         .put("problems", new JsonArray(problems))
         .put("goal", new JsonObject().put("busyAtMost", BUSY_GOAL).put("frameP95MsAtMost", FRAME_P95_GOAL_MS))

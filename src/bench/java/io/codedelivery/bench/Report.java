@@ -352,6 +352,9 @@ final class Report {
     row("machine", fmt("%s, load %s (window %s → %s)", c.getString("cpu"), c.getString("loadAverageAtStart"),
         w.getJsonObject("loadAverage").getString("windowStart"), w.getJsonObject("loadAverage").getString("windowEnd")));
     row("Chromium", c.getString("chromium") + " headless, 1280×900, no map tiles");
+    if (c.getString("pinning") != null) {
+      row("cores", c.getString("pinning"));
+    }
     row("frames p50 / p95 / p99 / max", fmt("%s / %s / %s / %s ms (%s frames/s, %d over 50 ms)", frames.getValue("p50"),
         frames.getValue("p95"), frames.getValue("p99"), frames.getValue("max"), frames.getValue("perSecond"), frames.getLong("over50ms")));
     row("main thread busy (tasks)", fmt("%.1f %% of the window (script %.1f %%, layout %.1f %%, style %.1f %%)",
