@@ -16,7 +16,11 @@ final class BrokerProcess {
   private BrokerProcess() {
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    ChildProcess.exitAfter(() -> run(args));
+  }
+
+  private static void run(String[] args) throws Exception {
     PrintWriter out = ChildJvm.linesToBenchmark();
     AppConfig config = AppConfig.load(Map.of());
     try (EmbeddedBroker broker = EmbeddedBroker.start(config.positionsPartitions(), config.directionsPartitions());
@@ -25,6 +29,5 @@ final class BrokerProcess {
       ChildProcess.awaitEnd();
       ChildProcess.say(out, "END", new JsonObject());
     }
-    System.exit(0);
   }
 }

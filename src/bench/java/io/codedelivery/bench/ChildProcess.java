@@ -82,6 +82,26 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** The body of a child's main. */
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * In the child: runs its main's body, then exits, also when the body failed (with status 1, its stack trace on
+   * stderr, which is the child's log): threads a failure left behind (a Kafka client's, say) must not keep it alive.
+   */
+  static void exitAfter(Body body) {
+    int status = 0;
+    try {
+      body.run();
+    } catch (Throwable e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
+  }
+
   /** In the child: blocks until the benchmark writes END to its stdin (or goes away). */
   static void awaitEnd() throws Exception {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

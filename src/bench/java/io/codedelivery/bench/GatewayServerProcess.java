@@ -19,7 +19,11 @@ final class GatewayServerProcess {
   private GatewayServerProcess() {
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    ChildProcess.exitAfter(() -> run(args));
+  }
+
+  private static void run(String[] args) throws Exception {
     PrintWriter out = ChildJvm.linesToBenchmark();
     Map<Setting, String> overrides = new EnumMap<>(Setting.class);
     overrides.put(Setting.ROLES, "bridge,web");
@@ -46,6 +50,5 @@ final class GatewayServerProcess {
       stats.interrupt();
       ChildProcess.say(out, "END", new JsonObject().put("bridged", (long) bridged.count()));
     }
-    System.exit(0);
   }
 }

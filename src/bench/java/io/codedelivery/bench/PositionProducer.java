@@ -56,7 +56,7 @@ final class PositionProducer {
    * Sends the k-th position of the schedule at {@code start + k × interval / N}: delivery {@code k mod N}, its next
    * seq. Sleeps between sends; more than an interval behind (the machine was busy), it moves the schedule to now.
    */
-  private void run() {
+  private void produce() {
     int n = deliveries.size();
     long start = System.nanoTime();
     long k = 0;
@@ -97,12 +97,16 @@ final class PositionProducer {
     return new JsonObject().put("sent", sent.get()).put("acked", acked.get()).put("failed", failed.get()).put("late", late.get());
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    ChildProcess.exitAfter(() -> run(args));
+  }
+
+  private static void run(String[] args) throws Exception {
     PrintWriter out = ChildJvm.linesToBenchmark();
     List<String> deliveries = Files.readAllLines(Path.of(args[1]));
     List<Route> routes = new ArrayList<>(RouteFiles.load(Path.of("conf/routes")).all());
     PositionProducer producer = new PositionProducer(args[0], deliveries, routes, Long.parseLong(args[2]));
-    Thread clock = new Thread(producer::run, "producer-clock");
+    Thread clock = new Thread(producer::produce, "producer-clock");
     clock.start();
     while (producer.acked.get() == 0 && producer.failed.get() == 0) {
       Thread.sleep(10);
@@ -126,6 +130,5 @@ final class PositionProducer {
     producer.producer.flush();
     producer.producer.close();
     ChildProcess.say(out, "END", producer.counts());
-    System.exit(0);
   }
 }
