@@ -22,14 +22,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +69,7 @@ public final class BridgeVerticle extends VerticleBase {
     producer.exceptionHandler(e -> LOG.debug("Direction send failed (answered to its requester): {}", e.toString()));
     // Stored tracks come from the read API; the bridge shows what happens from now on.
     consumer = ProcessConsumer.create(vertx, context.config(), groupId);
-    consumer.handler(this::onPosition);
+    ProcessConsumer.handleEach(consumer, commits, this::onPosition);
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
     fleetTimer = vertx.setPeriodic(context.config().bridgeFleetIntervalMs(), timer -> publishFleet());
     return ProcessConsumer.subscribe(vertx, consumer, commits, Topics.NEW_POSITION)
@@ -137,9 +136,7 @@ public final class BridgeVerticle extends VerticleBase {
     }
   }
 
-  private void onPosition(KafkaConsumerRecord<String, String> record) {
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    commits.begin(partition, record.offset());
+  private void onPosition(ConsumerRecord<String, String> record) {
     try {
       JsonObject json = Fields.parse(record.value());
       Position position = Position.fromJson(json);
@@ -159,8 +156,6 @@ public final class BridgeVerticle extends VerticleBase {
     } catch (InvalidMessageException e) {
       // Dead-lettering is the job of the shared-group consumers; every bridge group would repeat it.
       LOG.debug("Skipping unusable position {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-    } finally {
-      commits.done(partition, record.offset());
     }
   }
 }

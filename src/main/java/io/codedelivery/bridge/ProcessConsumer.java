@@ -6,7 +6,10 @@ import io.codedelivery.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,28 @@ final class ProcessConsumer {
   static KafkaConsumer<String, String> create(Vertx vertx, AppConfig config, String groupId) {
     return KafkaConsumer.create(vertx, KafkaClients.cooperative(
         KafkaClients.consumer(config.kafkaConnection(), groupId, "latest", config.instanceId())));
+  }
+
+  /**
+   * Hands each record to {@code handler} on the verticle's event loop, a poll's batch at a time: one hop from the
+   * consumer's thread per poll instead of a task per few records and a context per record, and the next poll asked
+   * for once the batch is through. A record is handled when the handler returns; one that throws is logged and
+   * skipped, the rest of its batch goes on.
+   */
+  static void handleEach(KafkaConsumer<String, String> consumer, CommitTracker commits, Consumer<ConsumerRecord<String, String>> handler) {
+    consumer.batchHandler(records -> {
+      for (ConsumerRecord<String, String> record : records.records()) {
+        try {
+          handler.accept(record);
+        } catch (RuntimeException e) {
+          LOG.error("Handling {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
+        }
+      }
+      records.records().partitions().forEach(partition -> {
+        var inPartition = records.records().records(partition);
+        commits.handled(new TopicPartition(partition.topic(), partition.partition()), inPartition.get(inPartition.size() - 1).offset());
+      });
+    });
   }
 
   /**
