@@ -48,6 +48,12 @@ public final class BridgeVerticle extends VerticleBase {
   private final DeliveryAdmission admission;
   private final CommitTracker commits = new CommitTracker();
   private final FleetFeed fleet = new FleetFeed();
+  /**
+   * How long a fetch of positions may wait for more: at most this much is added to a position's way to the browsers,
+   * and the consumer fetches at most 50 times a second however many positions flow (a third of the bridge's CPU
+   * per position went to fetches of a few records each).
+   */
+  static final int POSITIONS_FETCH_WAIT_MS = 20;
   private final DeliveryOptions publishOptions = ReadOnlyJsonCodec.options();
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
@@ -68,7 +74,7 @@ public final class BridgeVerticle extends VerticleBase {
     // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
     producer.exceptionHandler(e -> LOG.debug("Direction send failed (answered to its requester): {}", e.toString()));
     // Stored tracks come from the read API; the bridge shows what happens from now on.
-    consumer = ProcessConsumer.create(vertx, context.config(), groupId);
+    consumer = ProcessConsumer.createBatching(vertx, context.config(), groupId, POSITIONS_FETCH_WAIT_MS);
     ProcessConsumer.handleEach(consumer, commits, this::onPosition);
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
     fleetTimer = vertx.setPeriodic(context.config().bridgeFleetIntervalMs(), timer -> publishFleet());

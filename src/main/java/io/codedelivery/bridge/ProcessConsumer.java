@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -30,8 +31,25 @@ final class ProcessConsumer {
    * at the then-latest offset, skipping what came in between.
    */
   static KafkaConsumer<String, String> create(Vertx vertx, AppConfig config, String groupId) {
-    return KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(config.kafkaConnection(), groupId, "latest", config.instanceId())));
+    return KafkaConsumer.create(vertx, settings(config, groupId));
+  }
+
+  /**
+   * The same consumer, for a steady stream: the broker holds each fetch for {@code fetchWaitMs} (unless a megabyte is
+   * waiting), so a poll returns that long's records at once. Kafka's default answers a fetch as soon as one byte is
+   * there, and a stream of small producer batches is then read a few records at a time, each fetch with its fixed
+   * cost on the consumer's thread and its hop to the event loop. An idle topic costs a fetch every
+   * {@code fetchWaitMs}, so a sparse one keeps the default.
+   */
+  static KafkaConsumer<String, String> createBatching(Vertx vertx, AppConfig config, String groupId, int fetchWaitMs) {
+    Map<String, String> settings = settings(config, groupId);
+    settings.put("fetch.max.wait.ms", String.valueOf(fetchWaitMs));
+    settings.put("fetch.min.bytes", String.valueOf(1024 * 1024));
+    return KafkaConsumer.create(vertx, settings);
+  }
+
+  private static Map<String, String> settings(AppConfig config, String groupId) {
+    return KafkaClients.cooperative(KafkaClients.consumer(config.kafkaConnection(), groupId, "latest", config.instanceId()));
   }
 
   /**
