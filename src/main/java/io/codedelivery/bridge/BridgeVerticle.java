@@ -8,10 +8,11 @@ import io.codedelivery.model.Addresses;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeliveryUpdate;
 import io.codedelivery.model.Direction;
+import io.codedelivery.model.EncodedJson;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
-import io.codedelivery.model.ReadOnlyJsonCodec;
+import io.codedelivery.model.PositionReader;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.StartFailure;
 import io.codedelivery.model.Topics;
@@ -54,7 +55,7 @@ public final class BridgeVerticle extends VerticleBase {
    * per position went to fetches of a few records each).
    */
   static final int POSITIONS_FETCH_WAIT_MS = 20;
-  private final DeliveryOptions publishOptions = ReadOnlyJsonCodec.options();
+  private static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private long fleetTimer = -1;
@@ -136,19 +137,19 @@ public final class BridgeVerticle extends VerticleBase {
    * sent across a clustered bus would reach them once per process.
    */
   private void publishFleet() {
-    JsonObject batch = fleet.drain();
+    EncodedJson batch = fleet.drain();
     if (batch != null) {
-      vertx.eventBus().publish(Addresses.FLEET, batch, new DeliveryOptions(publishOptions).setLocalOnly(true));
+      vertx.eventBus().publish(Addresses.FLEET, batch, LOCAL_ONLY);
     }
   }
 
   private void onPosition(ConsumerRecord<String, String> record) {
     try {
-      JsonObject json = Fields.parse(record.value());
-      Position position = Position.fromJson(json);
+      // Checked, and passed on as the text it came as: the browsers get it as it is on the topic.
+      Position position = PositionReader.read(record.value());
+      EncodedJson json = new EncodedJson(record.value());
       EventBus bus = vertx.eventBus();
-      // Nothing changes it from here on, so the browsers watching this delivery share it (see the codec).
-      bus.publish(Addresses.delivery(position.deliveryId()), json, publishOptions);
+      bus.publish(Addresses.delivery(position.deliveryId()), json);
       fleet.take(position.deliveryId(), position.seq(), json);
       metrics.bridged(Duration.between(position.timestamp(), Instant.now()));
       admission.seen(position.deliveryId());

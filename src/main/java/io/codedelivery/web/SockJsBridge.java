@@ -1,11 +1,13 @@
 package io.codedelivery.web;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.codedelivery.access.Access;
 import io.codedelivery.access.Operator;
 import io.codedelivery.access.OperatorRole.Permission;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
+import io.codedelivery.model.EncodedJson;
 import io.codedelivery.ops.HttpServers;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.vertx.core.Future;
@@ -25,6 +27,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -388,13 +391,16 @@ final class SockJsBridge {
    * an event with only what says what happened, when and where ({@link #CUSTOMER_EVENT_FIELDS}).
    */
   private static JsonObject forCustomer(JsonObject message) {
-    if (!(message.getValue("body") instanceof JsonObject body)) {
+    Object value = message.getValue("body");
+    JsonObject body = value instanceof EncodedJson json ? json.toJsonObject() : value instanceof JsonObject object ? object.copy() : null;
+    if (body == null) {
       return message;
     }
-    JsonObject copy = message.copy();
+    // The bridge made this envelope for this connection alone: only its body is replaced, by a new one.
+    JsonObject copy = new JsonObject(new LinkedHashMap<>(message.getMap()));
     String address = message.getString("address");
     boolean event = address != null && DELIVERY_EVENTS_ADDRESS.matcher(address).matches();
-    copy.put("body", event ? eventForCustomer(body) : TrackApi.forCustomer(body.copy()));
+    copy.put("body", event ? eventForCustomer(body) : TrackApi.forCustomer(body));
     return copy;
   }
 
@@ -421,13 +427,34 @@ final class SockJsBridge {
     if (plain && body == lastBody && Objects.equals(address, lastAddress)) {
       return lastEncoded;
     }
-    String encoded = message.encode();
+    String encoded;
+    if (body instanceof EncodedJson json) {
+      // Its text is the body's JSON as it is: put in place, not parsed and encoded again.
+      encoded = plain && message.getValue("type") instanceof String type && address != null
+          ? "{\"type\":" + quoted(type) + ",\"address\":" + quoted(address) + ",\"body\":" + json.text() + "}"
+          : withEncodedBody(message, json);
+    } else {
+      encoded = message.encode();
+    }
     if (plain) {
       lastBody = body;
       lastAddress = address;
       lastEncoded = encoded;
     }
     return encoded;
+  }
+
+  /** A message whose body is already encoded, with headers or a reply address besides: the rest encoded around it. */
+  private static String withEncodedBody(JsonObject message, EncodedJson body) {
+    JsonObject rest = new JsonObject(new LinkedHashMap<>(message.getMap()));
+    rest.remove("body");
+    String head = rest.encode();
+    return head.length() == 2 ? "{\"body\":" + body.text() + "}"
+        : head.substring(0, head.length() - 1) + ",\"body\":" + body.text() + "}";
+  }
+
+  private static String quoted(String text) {
+    return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
   }
 
   /** A fixed number of permits per period, refilled continuously. */

@@ -6,6 +6,7 @@ import io.codedelivery.config.Setting;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.Direction;
+import io.codedelivery.model.EncodedJson;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.StartFailure;
 import io.codedelivery.model.Topics;
@@ -71,8 +72,8 @@ class BridgeVerticleTest {
     AtomicInteger nextPublished = new AtomicInteger();
     AtomicInteger nextUpdate = new AtomicInteger();
 
-    MessageConsumer<JsonObject> watcher = vertx.eventBus().consumer(Addresses.delivery(deliveryId), message -> testContext.verify(() -> {
-      assertThat(message.body()).isEqualTo(positions.get(nextPublished.getAndIncrement()).toJson());
+    MessageConsumer<EncodedJson> watcher = vertx.eventBus().consumer(Addresses.delivery(deliveryId), message -> testContext.verify(() -> {
+      assertThat(message.body().toJsonObject()).isEqualTo(positions.get(nextPublished.getAndIncrement()).toJson());
       published.flag();
     }));
     MessageConsumer<JsonObject> updates = vertx.eventBus().consumer(Addresses.DELIVERY_UPDATES, message -> {

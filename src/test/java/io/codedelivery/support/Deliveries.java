@@ -1,6 +1,7 @@
 package io.codedelivery.support;
 
 import io.codedelivery.model.Addresses;
+import io.codedelivery.model.EncodedJson;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
@@ -38,7 +39,8 @@ public final class Deliveries {
 
     private void observe(DeliveryContext<Object> context) {
       String address = context.message().address();
-      if (Addresses.isDeliveryAddress(address) && context.message().body() instanceof JsonObject position) {
+      if (Addresses.isDeliveryAddress(address) && context.message().body() instanceof EncodedJson text) {
+        JsonObject position = text.toJsonObject();
         byDelivery.computeIfAbsent(position.getString("deliveryId"), id -> new CopyOnWriteArrayList<>()).add(position);
       }
       context.next();
