@@ -25,6 +25,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -104,12 +105,16 @@ final class SockJsBridge {
     // The same frame limit as over WebSocket, so an oversized message reaches the bridge and is answered 413 there
     // on every transport.
     router.postWithRegex(PATH + "/[^/]+/[^/]+/xhr_send").handler(BodyHandler.create(false).setBodyLimit(HttpServers.maxSockJsFrameBytes(config)));
-    router.route(PATH + "/*").subRouter(router());
+    SockJSHandlerOptions sockJs = sockJsOptions();
+    // One bridge for every transport: WebSocket sessions of our own, the other transports Vert.x's.
+    EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, bridgeOptions(), this::onEventSafely);
+    router.getWithRegex(PATH + SockJsWebSocket.PATH_REGEX).handler(SockJsWebSocket.transport(vertx, sockJs, bridge));
+    router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(bridge));
     vertx.setPeriodic(RECHECK_MS, timer -> recheckGrants());
   }
 
-  private Router router() {
-    SockJSBridgeOptions options = new SockJSBridgeOptions()
+  private SockJSBridgeOptions bridgeOptions() {
+    return new SockJSBridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(Addresses.START_DELIVERY))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.DELIVERY_ADDRESS_REGEX))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_UPDATES))
@@ -118,13 +123,15 @@ final class SockJsBridge {
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.FLEET))
         .setMaxAddressLength(MAX_ADDRESS_LENGTH)
         .setMaxHandlersPerSocket(config.bridgeMaxRegistrations());
+  }
+
+  private SockJSHandlerOptions sockJsOptions() {
     // JSONP and htmlfile are loaded by <script>/<iframe> tags, which send no Origin: any site could read the
     // stream through them. Browsers without WebSocket use xhr-streaming, xhr-polling or eventsource instead.
-    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+    return new SockJSHandlerOptions()
         .addDisabledTransport(Transport.JSON_P.name())
         .addDisabledTransport(Transport.HTML_FILE.name())
         .setHeartbeatInterval(heartbeatMs());
-    return SockJSHandler.create(vertx, sockJs).bridge(options, this::onEventSafely);
   }
 
   /** A failure here is the server's own: logged as such, the frame declined (the bridge would log it as a client's). */
