@@ -169,9 +169,11 @@ final class GatewayBenchmark {
     ThreadGroupCpu.Usage cpu = ThreadGroupCpu.between(start.cpu(), end.cpu());
     JsonObject cores = new JsonObject();
     JsonObject micros = new JsonObject();
+    JsonObject kernel = new JsonObject();
     cpu.byGroup().forEach((group, nanos) -> {
       cores.put(group.label, Report.round(cpu.cores(nanos), 3));
       micros.put(group.label, perMessage(nanos, delivered));
+      kernel.put(group.label, Report.round(cpu.kernelShare().getOrDefault(group, 0.0), 2));
     });
     JsonObject busiest = new JsonObject();
     cpu.byThreadName().entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
@@ -251,6 +253,7 @@ final class GatewayBenchmark {
             .put("cores", Report.round(cpu.cores(cpu.total()), 3))
             .put("coresByThreadGroup", cores)
             .put("microsPerMessageByThreadGroup", micros)
+            .put("kernelShareByThreadGroup", kernel)
             .put("microsPerMessage", perMessage(cpu.total(), delivered))
             .put("microsPerMessageWithoutJit", microsWithoutJit)
             .put("busiestThreads", busiest))
@@ -290,8 +293,10 @@ final class GatewayBenchmark {
     Report.row("server CPU", Report.fmt("%.3f cores; %s µs/msg, %s µs/msg without JIT", cpu.getDouble("cores"), cpu.getValue("microsPerMessage"),
         cpu.getValue("microsPerMessageWithoutJit")));
     JsonObject micros = cpu.getJsonObject("microsPerMessageByThreadGroup");
+    JsonObject kernel = cpu.getJsonObject("kernelShareByThreadGroup");
     cpu.getJsonObject("coresByThreadGroup").forEach(group -> Report.row("  " + group.getKey(),
-        Report.fmt("%.3f cores, %s µs/msg", (Double) group.getValue(), micros.getValue(group.getKey()))));
+        Report.fmt("%.3f cores, %s µs/msg (%.0f%% in the kernel)", (Double) group.getValue(), micros.getValue(group.getKey()),
+            kernel.getDouble(group.getKey()) * 100)));
     Report.row("busiest threads (cores)", cpu.getJsonObject("busiestThreads").encode().replace("\"", ""));
     if (c.getString("jfr") != null) {
       Report.row("JFR recording of the window", c.getString("jfr"));
