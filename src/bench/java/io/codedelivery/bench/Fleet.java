@@ -1,11 +1,9 @@
 package io.codedelivery.bench;
 
+import io.codedelivery.bridge.LivePositions;
 import io.codedelivery.model.Addresses;
-import io.codedelivery.model.EncodedJson;
 import io.codedelivery.model.Route;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Keeps N vehicles on the road: starts deliveries in-process through {@code deliveries.start} (the same request
  * browsers and the REST API make, without their per-connection limits) and starts a new one each time one of its
- * deliveries finishes. It hears the finishes on {@code deliveries.updates}, and taps the bus for the highest seq
- * bridged per delivery (used to check the store afterwards).
+ * deliveries finishes. It hears the finishes on {@code deliveries.updates}, and taps what the bridge hands its browsers
+ * for the highest seq bridged per delivery (used to check the store afterwards).
  */
 final class Fleet implements AutoCloseable {
   private static final int MAX_STARTS_IN_FLIGHT = 256;
@@ -32,7 +30,7 @@ final class Fleet implements AutoCloseable {
   private volatile String lastStartFailure;
   private volatile boolean replacing = true;
   private final MessageConsumer<Object> updates;
-  private final Handler<DeliveryContext<Object>> tap = this::observe;
+  private final Runnable stopTap;
 
   Fleet(Vertx vertx, List<Route> routes) {
     this.vertx = vertx;
@@ -42,21 +40,17 @@ final class Fleet implements AutoCloseable {
         onFinished(update.getString("deliveryId"), update.getLong("seq", -1L));
       }
     });
-    vertx.eventBus().addOutboundInterceptor(tap);
+    stopTap = LivePositions.of(vertx).listen(vertx.getOrCreateContext(), batch -> batch.forEach(this::observe));
   }
 
-  private void observe(DeliveryContext<Object> context) {
-    String address = context.message().address();
-    if (address.startsWith("delivery.") && context.message().body() instanceof EncodedJson position) {
-      Watchlist.Delivery d = watchlist.get(address.substring("delivery.".length()));
-      if (d != null) {
-        long seq = seq(position.text());
-        if (seq > d.maxBridgedSeq) {
-          d.maxBridgedSeq = seq;
-        }
+  private void observe(LivePositions.Live position) {
+    Watchlist.Delivery d = watchlist.get(position.deliveryId());
+    if (d != null) {
+      long seq = seq(position.json().text());
+      if (seq > d.maxBridgedSeq) {
+        d.maxBridgedSeq = seq;
       }
     }
-    context.next();
   }
 
   /**
@@ -135,7 +129,7 @@ final class Fleet implements AutoCloseable {
   @Override
   public void close() {
     replacing = false;
-    vertx.eventBus().removeOutboundInterceptor(tap);
+    stopTap.run();
     updates.unregister();
   }
 }

@@ -28,6 +28,8 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -35,11 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka ↔ event bus. Inbound, {@code deliveries.start} requests become {@code route.new-direction} records.
- * Outbound, every {@code route.new-position} record is published to {@code delivery.<id>}, plus lifecycle events
- * on {@code deliveries.updates}, and every {@code bridge.fleet.interval.ms} the latest state of each delivery that
- * moved on {@code deliveries.fleet} (to this process's browsers; see {@link FleetFeed}). Each process consumes
- * positions in a group of its own, because its event bus
- * (and the browsers on it) must see every position; bridge instances inside one process share that group.
+ * Outbound, every {@code route.new-position} record goes to the browsers watching {@code delivery.<id>} (a poll's
+ * batch at a time, through {@link LivePositions}), plus lifecycle events on {@code deliveries.updates}, and every
+ * {@code bridge.fleet.interval.ms} the latest state of each delivery that moved on {@code deliveries.fleet} (to this
+ * process's browsers; see {@link FleetFeed}). Each process consumes positions in a group of its own, because its
+ * browsers must see every position; bridge instances inside one process share that group.
  */
 public final class BridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
@@ -56,6 +58,10 @@ public final class BridgeVerticle extends VerticleBase {
    */
   static final int POSITIONS_FETCH_WAIT_MS = 20;
   private static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
+  /** The positions of the batch being handled, for the browsers ({@link LivePositions}); a new list each batch. */
+  private List<LivePositions.Live> batch = new ArrayList<>();
+  private final List<JsonObject> updates = new ArrayList<>();
+  private LivePositions live;
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private long fleetTimer = -1;
@@ -76,7 +82,8 @@ public final class BridgeVerticle extends VerticleBase {
     producer.exceptionHandler(e -> LOG.debug("Direction send failed (answered to its requester): {}", e.toString()));
     // Stored tracks come from the read API; the bridge shows what happens from now on.
     consumer = ProcessConsumer.createBatching(vertx, context.config(), groupId, POSITIONS_FETCH_WAIT_MS);
-    ProcessConsumer.handleEach(consumer, commits, this::onPosition);
+    live = LivePositions.of(vertx);
+    ProcessConsumer.handleEach(consumer, commits, this::onPosition, this::afterBatch);
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
     fleetTimer = vertx.setPeriodic(context.config().bridgeFleetIntervalMs(), timer -> publishFleet());
     return ProcessConsumer.subscribe(vertx, consumer, commits, Topics.NEW_POSITION)
@@ -148,21 +155,34 @@ public final class BridgeVerticle extends VerticleBase {
       // Checked, and passed on as the text it came as: the browsers get it as it is on the topic.
       Position position = PositionReader.read(record.value());
       EncodedJson json = new EncodedJson(record.value());
-      EventBus bus = vertx.eventBus();
-      bus.publish(Addresses.delivery(position.deliveryId()), json);
+      batch.add(new LivePositions.Live(Addresses.delivery(position.deliveryId()), position.deliveryId(), json));
       fleet.take(position.deliveryId(), position.seq(), json);
       metrics.bridged(Duration.between(position.timestamp(), Instant.now()));
       admission.seen(position.deliveryId());
       if (position.seq() == 0) {
-        bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.STARTED, position).toJson());
+        updates.add(DeliveryUpdate.of(DeliveryUpdate.Kind.STARTED, position).toJson());
       }
       if (position.finished()) {
         admission.release(position.deliveryId());
-        bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.FINISHED, position).toJson());
+        updates.add(DeliveryUpdate.of(DeliveryUpdate.Kind.FINISHED, position).toJson());
       }
     } catch (InvalidMessageException e) {
       // Dead-lettering is the job of the shared-group consumers; every bridge group would repeat it.
       LOG.debug("Skipping unusable position {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
     }
+  }
+
+  /**
+   * A poll's positions to the browsers, then its lifecycle updates: each browser's event loop gets them in that
+   * order, so a delivery's finishing position comes before the update that says it finished.
+   */
+  private void afterBatch() {
+    if (!batch.isEmpty()) {
+      live.publish(batch);
+      batch = new ArrayList<>();
+    }
+    EventBus bus = vertx.eventBus();
+    updates.forEach(update -> bus.publish(Addresses.DELIVERY_UPDATES, update));
+    updates.clear();
   }
 }

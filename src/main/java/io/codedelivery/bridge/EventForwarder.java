@@ -42,7 +42,7 @@ public final class EventForwarder extends VerticleBase {
   public Future<?> start() {
     String groupId = ConsumerGroups.bridgeEvents(context.config().instanceId());
     consumer = ProcessConsumer.create(vertx, context.config(), groupId);
-    ProcessConsumer.handleEach(consumer, commits, this::onEvent);
+    ProcessConsumer.handleEach(consumer, commits, this::onEvent, () -> { });
     return ProcessConsumer.subscribe(vertx, consumer, commits, Topics.DELIVERY_EVENTS)
         .onSuccess(v -> LOG.info("Forwarding {} to the event bus as group {}", Topics.DELIVERY_EVENTS, groupId));
   }

@@ -56,9 +56,10 @@ final class ProcessConsumer {
    * Hands each record to {@code handler} on the verticle's event loop, a poll's batch at a time: one hop from the
    * consumer's thread per poll instead of a task per few records and a context per record, and the next poll asked
    * for once the batch is through. A record is handled when the handler returns; one that throws is logged and
-   * skipped, the rest of its batch goes on.
+   * skipped, the rest of its batch goes on. {@code afterBatch} runs once a batch's records are all handled.
    */
-  static void handleEach(KafkaConsumer<String, String> consumer, CommitTracker commits, Consumer<ConsumerRecord<String, String>> handler) {
+  static void handleEach(KafkaConsumer<String, String> consumer, CommitTracker commits, Consumer<ConsumerRecord<String, String>> handler,
+      Runnable afterBatch) {
     consumer.batchHandler(records -> {
       for (ConsumerRecord<String, String> record : records.records()) {
         try {
@@ -67,6 +68,7 @@ final class ProcessConsumer {
           LOG.error("Handling {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
         }
       }
+      afterBatch.run();
       records.records().partitions().forEach(partition -> {
         var inPartition = records.records().records(partition);
         commits.handled(new TopicPartition(partition.topic(), partition.partition()), inPartition.get(inPartition.size() - 1).offset());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.codedelivery.access.Access;
 import io.codedelivery.access.Operator;
 import io.codedelivery.access.OperatorRole.Permission;
+import io.codedelivery.bridge.LivePositions;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
@@ -27,8 +28,10 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -80,6 +83,11 @@ final class SockJsBridge {
   private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
   /** Per connection, its registrations that needed someone, and who; same event loop. */
   private final Map<SockJSSocket, Map<String, Granted>> grants = new HashMap<>();
+  /**
+   * Per {@code delivery.<id>} address, the connections on this event loop registered to it, which the bridge's
+   * positions are written to ({@link LivePositions}); same event loop.
+   */
+  private final Map<String, List<SockJSSocket>> watching = new HashMap<>();
   /** Per connection, messages handed to it and not yet written out; same event loop. */
   private final Map<SockJSSocket, int[]> unwritten = new HashMap<>();
   /** The last message encoded for a browser, by body and address; same event loop (see {@link #encode}). */
@@ -111,6 +119,7 @@ final class SockJsBridge {
     router.getWithRegex(PATH + SockJsWebSocket.PATH_REGEX).handler(SockJsWebSocket.transport(vertx, sockJs, bridge));
     router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(bridge));
     vertx.setPeriodic(RECHECK_MS, timer -> recheckGrants());
+    LivePositions.of(vertx).listen(vertx.getOrCreateContext(), this::onPositions);
   }
 
   private SockJSBridgeOptions bridgeOptions() {
@@ -190,9 +199,21 @@ final class SockJsBridge {
         return;
       }
       case UNREGISTER -> {
+        String address = event.getRawMessage().getString("address");
         Map<String, Granted> byAddress = grants.get(event.socket());
         if (byAddress != null) {
-          byAddress.remove(event.getRawMessage().getString("address"));
+          byAddress.remove(address);
+        }
+        List<SockJSSocket> sockets = watching.get(address);
+        if (sockets != null && sockets.remove(event.socket()) && sockets.isEmpty()) {
+          watching.remove(address);
+        }
+      }
+      case REGISTERED -> {
+        // Vert.x's bridge has registered it (allowed, not yet registered, within the connection's limit).
+        String address = event.getRawMessage().getString("address");
+        if (Addresses.isDeliveryAddress(address)) {
+          watching.computeIfAbsent(address, a -> new ArrayList<>(1)).add(event.socket());
         }
       }
       case REGISTER -> {
@@ -310,7 +331,15 @@ final class SockJsBridge {
   /** Whether the connection listens with a customer's tracking link (and so is not shown the device's id). */
   private boolean isCustomer(SockJSSocket socket) {
     Map<String, Granted> byAddress = grants.get(socket);
-    return byAddress != null && byAddress.values().stream().anyMatch(granted -> granted.grant() == Grant.TRACKING_LINK);
+    if (byAddress != null) {
+      // Asked for every message a connection gets: a loop, not a stream.
+      for (Granted granted : byAddress.values()) {
+        if (granted.grant() == Grant.TRACKING_LINK) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
 
@@ -376,10 +405,29 @@ final class SockJsBridge {
    * stopped reading would make the server buffer without bound; past the limit it is cut off instead.
    */
   private void deliverBounded(BridgeEvent event) {
-    SockJSSocket socket = event.socket();
-    int[] pending = unwritten.computeIfAbsent(socket, s -> new int[1]);
     // Declined to the bridge either way: delivered here, or not at all.
     event.complete(false);
+    deliver(event.socket(), event.getRawMessage());
+  }
+
+  /**
+   * A batch of positions from this process's bridge, to the connections on this event loop that watch their
+   * delivery: each as the message Vert.x's bridge would make of it, encoded once for all of them.
+   */
+  private void onPositions(List<LivePositions.Live> batch) {
+    for (LivePositions.Live position : batch) {
+      List<SockJSSocket> sockets = watching.get(position.address());
+      if (sockets != null) {
+        JsonObject message = new JsonObject().put("type", "rec").put("address", position.address()).put("body", position.json());
+        for (int i = 0; i < sockets.size(); i++) {
+          deliver(sockets.get(i), message);
+        }
+      }
+    }
+  }
+
+  private void deliver(SockJSSocket socket, JsonObject message) {
+    int[] pending = unwritten.computeIfAbsent(socket, s -> new int[1]);
     if (pending[0] >= MAX_UNWRITTEN_MESSAGES) {
       if (unwritten.remove(socket) != null) {
         LOG.warn("Closing SockJS connection from {}: {} messages not taken, it is not reading", socket.remoteAddress(), pending[0]);
@@ -389,8 +437,8 @@ final class SockJsBridge {
       return;
     }
     pending[0]++;
-    JsonObject message = isCustomer(socket) ? forCustomer(event.getRawMessage()) : event.getRawMessage();
-    socket.write(encode(message)).onComplete(written -> pending[0]--);
+    JsonObject shown = isCustomer(socket) ? forCustomer(message) : message;
+    socket.write(encode(shown)).onComplete(written -> pending[0]--);
   }
 
   /**
