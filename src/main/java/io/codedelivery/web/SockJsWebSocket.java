@@ -25,8 +25,8 @@ import java.util.List;
 
 /**
  * A SockJS session over WebSocket, the transport every browser with WebSocket takes: the SockJS protocol's frames
- * ({@code o} on opening, {@code h} heartbeats, {@code a[…]} messages, {@code c[code,"reason"]} on closing) written
- * straight to the WebSocket. Vert.x's own session serves every transport alike: each message it sends takes a
+ * ({@code o} on opening, {@code h} heartbeats when it is otherwise quiet, {@code a[…]} messages,
+ * {@code c[code,"reason"]} on closing) written straight to the WebSocket. Vert.x's own session serves every transport alike: each message it sends takes a
  * synchronized queue, a write promise, a task on the event loop and a character-by-character encoding, which was a
  * fifth of the bridge's event-loop time delivering positions. The other transports (xhr-streaming, xhr-polling,
  * eventsource, raw WebSocket) stay Vert.x's; all of them feed the same bridge.
@@ -49,6 +49,8 @@ final class SockJsWebSocket extends SockJSSocketBase {
   private Handler<Void> closeHandler;
   private MultiMap headers;
   private boolean closed;
+  /** Whether a message went out since the last heartbeat was due. */
+  private boolean wroteSince;
 
   private SockJsWebSocket(Vertx vertx, RoutingContext rc, SockJSHandlerOptions options, ServerWebSocket ws) {
     super(vertx, rc, options);
@@ -62,10 +64,14 @@ final class SockJsWebSocket extends SockJSSocketBase {
       }
       ended();
     });
-    heartbeatTimer = vertx.setPeriodic(options.getHeartbeatInterval(), id -> {
-      if (!closed) {
+    long heartbeatMs = options.getHeartbeatInterval();
+    heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> {
+      // A heartbeat keeps a quiet connection open through proxies and idle timeouts; one that had a message within
+      // the interval needs none (a watched delivery's connection gets two a second, and each frame is a system call).
+      if (!closed && !wroteSince) {
         ws.writeTextMessage("h");
       }
+      wroteSince = false;
     });
   }
 
@@ -148,7 +154,11 @@ final class SockJsWebSocket extends SockJSSocketBase {
 
   @Override
   public Future<Void> write(String message) {
-    return closed ? Future.failedFuture(NetSocketInternal.CLOSED_EXCEPTION) : ws.writeTextMessage(frame(message));
+    if (closed) {
+      return Future.failedFuture(NetSocketInternal.CLOSED_EXCEPTION);
+    }
+    wroteSince = true;
+    return ws.writeTextMessage(frame(message));
   }
 
   @Override
