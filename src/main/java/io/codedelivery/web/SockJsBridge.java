@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,17 +80,13 @@ final class SockJsBridge {
   private final PipelineMetrics metrics;
   private final Access access;
   private final DeliveryQueries deliveries;
-  /** Start requests each connection may still make; touched only on this verticle's event loop. */
-  private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
-  /** Per connection, its registrations that needed someone, and who; same event loop. */
-  private final Map<SockJSSocket, Map<String, Granted>> grants = new HashMap<>();
+  /** The open connections of this verticle's event loop (everything below is touched only there). */
+  private final Map<SockJSSocket, Connection> connections = new HashMap<>();
   /**
-   * Per {@code delivery.<id>} address, the connections on this event loop registered to it, which the bridge's
-   * positions are written to ({@link LivePositions}); same event loop.
+   * Per {@code delivery.<id>} address, the connections registered to it, which the bridge's positions are written
+   * to ({@link LivePositions}).
    */
-  private final Map<String, List<SockJSSocket>> watching = new HashMap<>();
-  /** Per connection, messages handed to it and not yet written out; same event loop. */
-  private final Map<SockJSSocket, int[]> unwritten = new HashMap<>();
+  private final Map<String, List<Connection>> watching = new HashMap<>();
   /** The last message encoded for a browser, by body and address; same event loop (see {@link #encode}). */
   private Object lastBody;
   private String lastAddress;
@@ -167,7 +164,7 @@ final class SockJsBridge {
     switch (event.type()) {
       case SOCKET_CREATED -> {
         metrics.sockJsOpened();
-        startAllowance.put(event.socket(), new TokenBucket(config.bridgeMaxStartsPerMinute(), 60_000));
+        connections.put(event.socket(), new Connection(event.socket(), new TokenBucket(config.bridgeMaxStartsPerMinute(), 60_000)));
       }
       case SOCKET_ERROR -> {
         // A broken connection (reset, half-closed proxy): the client's doing, counted, not logged as an error.
@@ -176,9 +173,7 @@ final class SockJsBridge {
       }
       case SOCKET_CLOSED -> {
         metrics.sockJsClosed();
-        startAllowance.remove(event.socket());
-        unwritten.remove(event.socket());
-        grants.remove(event.socket());
+        connections.remove(event.socket());
       }
       case SEND, PUBLISH -> {
         if (tooLarge(event.getRawMessage())) {
@@ -200,20 +195,21 @@ final class SockJsBridge {
       }
       case UNREGISTER -> {
         String address = event.getRawMessage().getString("address");
-        Map<String, Granted> byAddress = grants.get(event.socket());
-        if (byAddress != null) {
-          byAddress.remove(address);
-        }
-        List<SockJSSocket> sockets = watching.get(address);
-        if (sockets != null && sockets.remove(event.socket()) && sockets.isEmpty()) {
-          watching.remove(address);
+        Connection connection = connections.get(event.socket());
+        if (connection != null) {
+          connection.revoke(address);
+          List<Connection> watchers = watching.get(address);
+          if (watchers != null && watchers.remove(connection) && watchers.isEmpty()) {
+            watching.remove(address);
+          }
         }
       }
       case REGISTERED -> {
         // Vert.x's bridge has registered it (allowed, not yet registered, within the connection's limit).
         String address = event.getRawMessage().getString("address");
-        if (Addresses.isDeliveryAddress(address)) {
-          watching.computeIfAbsent(address, a -> new ArrayList<>(1)).add(event.socket());
+        Connection connection = connections.get(event.socket());
+        if (connection != null && Addresses.isDeliveryAddress(address)) {
+          watching.computeIfAbsent(address, a -> new ArrayList<>(1)).add(connection);
         }
       }
       case REGISTER -> {
@@ -260,8 +256,9 @@ final class SockJsBridge {
         deny(event, why(connectionToken, token));
         return false;
       }
-      if (registering) {
-        grants.computeIfAbsent(event.socket(), s -> new HashMap<>()).put(address, new Granted(credential, grant));
+      Connection connection = connections.get(event.socket());
+      if (registering && connection != null) {
+        connection.grant(address, new Granted(credential, grant));
       }
       return true;
     });
@@ -292,15 +289,64 @@ final class SockJsBridge {
   private record Granted(String credential, Grant grant) {
   }
 
+  /** What this event loop keeps of one open connection. */
+  private static final class Connection {
+    final SockJSSocket socket;
+    /** Start requests it may still make. */
+    final TokenBucket startAllowance;
+    /** Its registrations that needed someone, and who. */
+    final Map<String, Granted> grants = new HashMap<>();
+    /** Whether it listens with a customer's tracking link (and so is not shown the device's id). */
+    boolean customer;
+    /** Messages handed to it and not yet written out. */
+    int unwritten;
+    /** Cut off for not reading: nothing more is written to it. */
+    boolean cutOff;
+    /** Its access ended: it is being closed. */
+    private boolean accessEnded;
+
+    Connection(SockJSSocket socket, TokenBucket startAllowance) {
+      this.socket = socket;
+      this.startAllowance = startAllowance;
+    }
+
+    void grant(String address, Granted granted) {
+      grants.put(address, granted);
+      customer |= granted.grant() == Grant.TRACKING_LINK;
+    }
+
+    void revoke(String address) {
+      if (grants.remove(address) != null) {
+        customer = grants.values().stream().anyMatch(granted -> granted.grant() == Grant.TRACKING_LINK);
+      }
+    }
+
+    /** True the first time only: its registrations are forgotten, and the caller closes it. */
+    boolean endAccess() {
+      if (accessEnded) {
+        return false;
+      }
+      accessEnded = true;
+      grants.clear();
+      return true;
+    }
+  }
+
   /**
    * An operator whose roles permit it; or, for listening to one delivery with a token of the frame's own, that
    * delivery's tracking link.
    */
   private Future<Grant> decide(String address, Permission needed, String credential, boolean linkMayWatch) {
+    return decide(address, needed, credential, linkMayWatch, access::operator);
+  }
+
+  /** @param operatorOf who a credential is, if an operator ({@link Access#operator}, or a round's memo of it) */
+  private Future<Grant> decide(String address, Permission needed, String credential, boolean linkMayWatch,
+      Function<String, Future<Optional<Operator>>> operatorOf) {
     if (credential == null) {
       return Future.succeededFuture(Grant.DENIED);
     }
-    return access.operator(credential).compose(found -> {
+    return operatorOf.apply(credential).compose(found -> {
       if (found.isPresent()) {
         return Future.succeededFuture(found.get().may(needed) ? Grant.OPERATOR : Grant.DENIED);
       }
@@ -318,28 +364,21 @@ final class SockJsBridge {
    * is closed (the page then learns why when it connects again).
    */
   private void recheckGrants() {
-    grants.forEach((socket, byAddress) -> byAddress.forEach((address, granted) ->
-        decide(address, Permission.SEE_FLEET, granted.credential(), granted.grant() == Grant.TRACKING_LINK).onSuccess(grant -> {
-          if (grant == Grant.DENIED && grants.remove(socket) != null) {
-            metrics.clientFault("bridge_access_ended");
-            LOG.debug("Closing SockJS connection from {}: its access to {} ended", socket.remoteAddress(), address);
-            SockJsClose.close(socket, CLOSE_ACCESS_ENDED, "access ended: sign in again or ask for a new link");
-          }
-        })));
-  }
-
-  /** Whether the connection listens with a customer's tracking link (and so is not shown the device's id). */
-  private boolean isCustomer(SockJSSocket socket) {
-    Map<String, Granted> byAddress = grants.get(socket);
-    if (byAddress != null) {
-      // Asked for every message a connection gets: a loop, not a stream.
-      for (Granted granted : byAddress.values()) {
-        if (granted.grant() == Grant.TRACKING_LINK) {
-          return true;
-        }
-      }
+    // Who an operator's token is, looked up once a round however many registrations it made: checking a token's
+    // signature for each registration of thousands of connections was a tenth of the event loops' time.
+    Map<String, Future<Optional<Operator>>> operators = new HashMap<>();
+    Function<String, Future<Optional<Operator>>> operatorOf = credential -> operators.computeIfAbsent(credential, access::operator);
+    // Over a copy: a decision already known closes its connection at once, which changes the connections.
+    for (Connection connection : new ArrayList<>(connections.values())) {
+      new HashMap<>(connection.grants).forEach((address, granted) ->
+          decide(address, Permission.SEE_FLEET, granted.credential(), granted.grant() == Grant.TRACKING_LINK, operatorOf).onSuccess(grant -> {
+            if (grant == Grant.DENIED && connection.endAccess()) {
+              metrics.clientFault("bridge_access_ended");
+              LOG.debug("Closing SockJS connection from {}: its access to {} ended", connection.socket.remoteAddress(), address);
+              SockJsClose.close(connection.socket, CLOSE_ACCESS_ENDED, "access ended: sign in again or ask for a new link");
+            }
+          }));
     }
-    return false;
   }
 
 
@@ -363,8 +402,8 @@ final class SockJsBridge {
   }
 
   private boolean allowStart(SockJSSocket socket) {
-    TokenBucket allowance = startAllowance.get(socket);
-    return allowance == null || allowance.tryTake(System.currentTimeMillis());
+    Connection connection = connections.get(socket);
+    return connection == null || connection.startAllowance.tryTake(System.currentTimeMillis());
   }
 
   /** Vert.x's bridge reads {@code headers} as an object of strings and drops a frame without a word otherwise. */
@@ -407,7 +446,10 @@ final class SockJsBridge {
   private void deliverBounded(BridgeEvent event) {
     // Declined to the bridge either way: delivered here, or not at all.
     event.complete(false);
-    deliver(event.socket(), event.getRawMessage());
+    Connection connection = connections.get(event.socket());
+    if (connection != null) {
+      deliver(connection, event.getRawMessage());
+    }
   }
 
   /**
@@ -416,29 +458,31 @@ final class SockJsBridge {
    */
   private void onPositions(List<LivePositions.Live> batch) {
     for (LivePositions.Live position : batch) {
-      List<SockJSSocket> sockets = watching.get(position.address());
-      if (sockets != null) {
+      List<Connection> watchers = watching.get(position.address());
+      if (watchers != null) {
         JsonObject message = new JsonObject().put("type", "rec").put("address", position.address()).put("body", position.json());
-        for (int i = 0; i < sockets.size(); i++) {
-          deliver(sockets.get(i), message);
+        for (int i = 0; i < watchers.size(); i++) {
+          deliver(watchers.get(i), message);
         }
       }
     }
   }
 
-  private void deliver(SockJSSocket socket, JsonObject message) {
-    int[] pending = unwritten.computeIfAbsent(socket, s -> new int[1]);
-    if (pending[0] >= MAX_UNWRITTEN_MESSAGES) {
-      if (unwritten.remove(socket) != null) {
-        LOG.warn("Closing SockJS connection from {}: {} messages not taken, it is not reading", socket.remoteAddress(), pending[0]);
-        metrics.sockJsDropped();
-        SockJsClose.close(socket, CLOSE_TOO_SLOW, "too slow: messages were not being read");
-      }
+  private void deliver(Connection connection, JsonObject message) {
+    if (connection.cutOff) {
       return;
     }
-    pending[0]++;
-    JsonObject shown = isCustomer(socket) ? forCustomer(message) : message;
-    socket.write(encode(shown)).onComplete(written -> pending[0]--);
+    if (connection.unwritten >= MAX_UNWRITTEN_MESSAGES) {
+      connection.cutOff = true;
+      LOG.warn("Closing SockJS connection from {}: {} messages not taken, it is not reading", connection.socket.remoteAddress(),
+          connection.unwritten);
+      metrics.sockJsDropped();
+      SockJsClose.close(connection.socket, CLOSE_TOO_SLOW, "too slow: messages were not being read");
+      return;
+    }
+    connection.unwritten++;
+    JsonObject shown = connection.customer ? forCustomer(message) : message;
+    connection.socket.write(encode(shown)).onComplete(written -> connection.unwritten--);
   }
 
   /**
