@@ -51,33 +51,19 @@ public final class EncodedJson {
     return text;
   }
 
-  private static final class Codec implements MessageCodec<EncodedJson, EncodedJson> {
-    @Override
-    public void encodeToWire(Buffer buffer, EncodedJson json) {
-      Buffer encoded = Buffer.buffer(json.text);
-      buffer.appendInt(encoded.length()).appendBuffer(encoded);
+  private static final class Codec extends SharedBodyCodec<EncodedJson> {
+    Codec() {
+      super("encoded-json");
     }
 
     @Override
-    public EncodedJson decodeFromWire(int position, Buffer buffer) {
-      int length = buffer.getInt(position);
-      int start = position + Integer.BYTES;
-      return new EncodedJson(buffer.getString(start, start + length));
+    Buffer toBytes(EncodedJson json) {
+      return Buffer.buffer(json.text);
     }
 
     @Override
-    public EncodedJson transform(EncodedJson json) {
-      return json;
-    }
-
-    @Override
-    public String name() {
-      return "encoded-json";
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
+    EncodedJson fromBytes(Buffer bytes) {
+      return new EncodedJson(bytes.toString());
     }
   }
 }
