@@ -102,18 +102,11 @@ final class GatewayBenchmark {
       String loadAtStart = Machine.loadAverages();
       Profile profile = opts.jfr ? Profile.start(serverPid, opts.out) : null;
       stats.takeInterval(); // forget the warm-up's latencies
-      Histogram latency = new Histogram(3);
       Reading start = read(producer, server, stats, serverPid);
-      previous = start;
       long windowEnd = start.nanos() + TimeUnit.SECONDS.toNanos(opts.durationS);
-      while (System.nanoTime() < windowEnd) {
-        Metering.sleepUntil(Math.min(windowEnd, System.nanoTime() + TimeUnit.SECONDS.toNanos(opts.progressS)));
-        Histogram interval = stats.takeInterval();
-        latency.add(interval);
-        Reading now = read(producer, server, stats, serverPid);
-        progress("window " + (now.nanos() - start.nanos()) / 1_000_000_000L + "/" + opts.durationS + "s", previous, now, interval, stats);
-        previous = now;
-      }
+      Histogram latency = Metering.window(windowEnd, opts.progressS, stats, start, () -> read(producer, server, stats, serverPid),
+          (before, now, interval) -> progress("window " + (now.nanos() - start.nanos()) / 1_000_000_000L + "/" + opts.durationS + "s",
+              before, now, interval, stats));
       Reading end = read(producer, server, stats, serverPid);
       String loadAtEnd = Machine.loadAverages();
       String recording = profile == null ? null : profile.stop();
