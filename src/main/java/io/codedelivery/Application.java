@@ -15,6 +15,7 @@ import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.kafka.TopicSetup;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
+import io.codedelivery.model.EncodedJson;
 import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.ops.AppContext;
@@ -116,6 +117,7 @@ public final class Application implements AutoCloseable {
       LOG.info("Sockets use Java NIO: no native transport here ({})", cause == null ? "none for this system" : cause.toString());
     }
     vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
+    vertx.eventBus().registerDefaultCodec(EncodedJson.class, EncodedJson.CODEC);
     RouteCatalog routes = prepareStore(Store.client(vertx, config, Store.Pool.READS));
     kafkaAdmin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaConnection()));
     PipelineMetrics metrics = new PipelineMetrics(registry);

@@ -2,8 +2,10 @@ package io.codedelivery.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +51,16 @@ final class BenchOptions {
   boolean profile;
   /** Console mode: CPUs (a taskset list) Chromium runs on, the server on the others; empty = no pinning. */
   String browserCpus = "";
+  /** Gateway mode: only the web and bridge roles under test, fed by a producer of their own (see GatewayBenchmark). */
+  boolean gatewayOnly;
+  /** Gateway mode: subscribers watching each delivery. */
+  int watchers = 1;
+  /** Gateway mode: record the server's window with Java Flight Recorder. */
+  boolean jfr;
+  /** Gateway mode: the server JVM's options. */
+  List<String> serverJvm = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC");
+  /** Options given on the command line or as properties, so a mode can tell its own defaults from the user's. */
+  private final Set<String> given = new HashSet<>();
   Path out = Path.of("target", "bench");
 
   static final String USAGE = String.join("\n",
@@ -86,6 +98,13 @@ final class BenchOptions {
       "                      in --out, its top functions printed); the profiler's cost is in that run's figures",
       "  --browser-cpus L    console mode: Chromium on these CPUs (taskset list, e.g. 1), the server on the others,",
       "                      as an operator's browser has its computer to itself (default: no pinning)",
+      "  --gateway-only      the Kafka -> browser path alone: web and bridge roles in one JVM, the broker in another,",
+      "                      a producer process writing each delivery's positions every --interval ms, and",
+      "                      --subscribers (default 2000) in a JVM of their own; CPU per delivered message by thread",
+      "                      group of the server, latency from the producer's timestamp, lost and duplicated",
+      "  --watchers M        gateway mode: subscribers per delivery (default 1; --subscribers / M deliveries)",
+      "  --jfr               gateway mode: record the server's window with JFR (settings=profile) into --out",
+      "  --server-jvm OPTS   gateway mode: the server JVM's options, comma-separated (default -Xms512m,-Xmx2g,-XX:+UseG1GC)",
       "  --out DIR           where result-<timestamp>.json goes (default target/bench)",
       "  --verbose           keep the application's INFO logs",
       "Through Maven: mvn -B -q -Pbench package -DskipTests exec:exec -Dbench.args=\"--vehicles 50 --duration 10\"",
@@ -94,11 +113,11 @@ final class BenchOptions {
 
   /** Options that take no value: present means true. */
   private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose",
-      "cold-start", "profile");
+      "cold-start", "profile", "gateway-only", "jfr");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
       "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings",
-      "console", "browser-cpus")).toList();
+      "console", "browser-cpus", "watchers", "server-jvm")).toList();
 
   static BenchOptions parse(String[] argv) {
     BenchOptions o = new BenchOptions();
@@ -150,6 +169,7 @@ final class BenchOptions {
   }
 
   private void set(String name, String value) {
+    given.add(name.toLowerCase(Locale.ROOT));
     switch (name.toLowerCase(Locale.ROOT)) {
       case "vehicles" -> vehicles = Integer.parseInt(value);
       case "interval" -> intervalMs = Integer.parseInt(value);
@@ -178,11 +198,21 @@ final class BenchOptions {
       case "cold-start" -> coldStart = Boolean.parseBoolean(value);
       case "jar-jvm" -> jarJvm = value;
       case "jar-settings" -> jarSettings = value;
+      case "gateway-only" -> gatewayOnly = Boolean.parseBoolean(value);
+      case "watchers" -> watchers = Integer.parseInt(value);
+      case "jfr" -> jfr = Boolean.parseBoolean(value);
+      case "server-jvm" -> serverJvm = List.of(value.split(","));
       default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
     }
   }
 
   private void check() {
+    if (gatewayOnly && !given.contains("subscribers")) {
+      subscribers = 2_000; // the workload: 2,000 browsers, one delivery each, 2 positions a second
+    }
+    if (gatewayOnly && (watchers < 1 || subscribers < watchers || subscribers % watchers != 0 || ramp || devices > 0)) {
+      throw new IllegalArgumentException("--gateway-only needs --watchers M >= 1 dividing --subscribers, and no --ramp or --devices");
+    }
     if (vehicles < 1 || subscribers < 0 || durationS < 1 || warmupS < 0 || progressS < 1) {
       throw new IllegalArgumentException("vehicles >= 1, subscribers >= 0, duration >= 1, warmup >= 0, progress >= 1\n" + USAGE);
     }
@@ -231,6 +261,11 @@ final class BenchOptions {
     c.console = console;
     c.profile = profile;
     c.browserCpus = browserCpus;
+    c.gatewayOnly = gatewayOnly;
+    c.watchers = watchers;
+    c.jfr = jfr;
+    c.serverJvm = serverJvm;
+    c.given.addAll(given);
     return c;
   }
 

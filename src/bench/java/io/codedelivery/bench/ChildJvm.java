@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A load generator's JVM of its own ({@link SubscriberProcess}, {@link DeviceLoadProcess}): this benchmark's class
- * path, a 1 GB heap, its GC log and stderr in the output directory (a pause of the load tells itself apart from one of
- * the server there); lines from its stdout go to a handler on a reader thread, commands to its stdin.
+ * A JVM of its own for a load generator ({@link SubscriberProcess}, {@link DeviceLoadProcess}) or a part of the
+ * gateway mode ({@link GatewayBenchmark}): this benchmark's class path, a 1 GB heap unless told otherwise, its GC log
+ * and stderr in the output directory (a pause of the load tells itself apart from one of the server there); lines
+ * from its stdout go to a handler on a reader thread, commands to its stdin.
  */
 final class ChildJvm {
   /** How the admin's session token reaches a child: in its environment, not on a command line anyone may list. */
@@ -32,9 +33,17 @@ final class ChildJvm {
    */
   ChildJvm(Path logDir, String name, Class<?> main, List<String> args, String token, Consumer<String> onLine,
       Consumer<Exception> onExit) throws IOException {
+    this(logDir, name, List.of("-Xmx1g"), main, args, token, onLine, onExit);
+  }
+
+  /** @param jvmOptions heap and collector options of its own, in place of the load generators' 1 GB heap */
+  ChildJvm(Path logDir, String name, List<String> jvmOptions, Class<?> main, List<String> args, String token,
+      Consumer<String> onLine, Consumer<Exception> onExit) throws IOException {
     Files.createDirectories(logDir);
-    List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx1g",
-        "-Xlog:gc:file=" + logDir.resolve(name + "-gc.log") + ":time", "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Xlog:gc:file=" + logDir.resolve(name + "-gc.log") + ":time", "-cp",
+        System.getProperty("java.class.path"), main.getName()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put(TOKEN_ENV, token);
@@ -76,6 +85,10 @@ final class ChildJvm {
 
   static Path log(Path logDir, String name) {
     return logDir.resolve(name + ".log");
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   void command(String line) {

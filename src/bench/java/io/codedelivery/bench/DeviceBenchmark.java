@@ -78,18 +78,10 @@ final class DeviceBenchmark {
         stats.takeInterval();
         resources.reset();
         ThreadCpu threadCpu = new ThreadCpu();
-        Histogram latency = new Histogram(3);
         Reading start = read(registry, load, stats);
-        previous = start;
         long windowEnd = start.nanos() + TimeUnit.SECONDS.toNanos(opts.durationS);
-        while (System.nanoTime() < windowEnd) {
-          Metering.sleepUntil(Math.min(windowEnd, System.nanoTime() + TimeUnit.SECONDS.toNanos(opts.progressS)));
-          Histogram interval = stats.takeInterval();
-          latency.add(interval);
-          Reading now = read(registry, load, stats);
-          progress("window", now, previous, interval, resources);
-          previous = now;
-        }
+        Histogram latency = Metering.window(windowEnd, opts.progressS, stats, start, () -> read(registry, load, stats),
+            (before, now, interval) -> progress("window", now, before, interval, resources));
         Reading end = read(registry, load, stats);
         ResourceSampler.Snapshot used = resources.snapshot();
         JsonObject cores = threadCpu.coresByGroup();

@@ -166,6 +166,37 @@ final class Metering {
         resources.lastCpuLoad() * 100, resources.heapUsedNow() >> 20, ResourceSampler.statusKb("VmRSS") >> 10);
   }
 
+  /** A benchmark's counters at one instant, read again for each progress line. */
+  @FunctionalInterface
+  interface Reader<R> {
+    R read() throws Exception;
+  }
+
+  /** Prints a progress line: the counters as the interval began and now, and the latencies received in it. */
+  @FunctionalInterface
+  interface ProgressLine<R> {
+    void print(R before, R now, Histogram interval);
+  }
+
+  /**
+   * Paces a measured window that began with {@code start} and ends at {@code windowEnd} ({@link System#nanoTime()}):
+   * a progress line every {@code progressS} seconds, each interval's latencies added to the window's, which it returns.
+   */
+  static <R> Histogram window(long windowEnd, int progressS, Subscriber.Stats stats, R start, Reader<R> reader,
+      ProgressLine<R> line) throws Exception {
+    Histogram latency = new Histogram(3);
+    R previous = start;
+    while (System.nanoTime() < windowEnd) {
+      sleepUntil(Math.min(windowEnd, System.nanoTime() + TimeUnit.SECONDS.toNanos(progressS)));
+      Histogram interval = stats.takeInterval();
+      latency.add(interval);
+      R now = reader.read();
+      line.print(previous, now, interval);
+      previous = now;
+    }
+    return latency;
+  }
+
   static void sleepUntil(long nanoTime) throws InterruptedException {
     long wait = nanoTime - System.nanoTime();
     if (wait > 0) {

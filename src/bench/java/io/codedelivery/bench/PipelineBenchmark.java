@@ -71,7 +71,8 @@ public final class PipelineBenchmark {
     int status;
     try {
       status = opts.coldStart ? ColdStart.run(opts) : opts.console > 0 ? ConsoleBenchmark.single(opts)
-          : opts.devices > 0 ? DeviceBenchmark.single(opts) : opts.ramp ? ramp(opts) : single(opts);
+          : opts.gatewayOnly ? GatewayBenchmark.single(opts) : opts.devices > 0 ? DeviceBenchmark.single(opts)
+          : opts.ramp ? ramp(opts) : single(opts);
     } catch (IllegalStateException e) {
       if (e.getCause() != null) {
         e.printStackTrace();

@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
  * is the benchmark's interface to whoever compares runs, so it lives here alone.
  */
 final class Report {
-  private static final String LINE = "+" + "-".repeat(34) + "+" + "-".repeat(64) + "+";
+  static final String LINE = "+" + "-".repeat(34) + "+" + "-".repeat(64) + "+";
 
   private Report() {
   }
@@ -427,19 +427,19 @@ final class Report {
         opts.durationS, opts.p99LimitMs, best == 0 ? "none (the first step failed)" : String.valueOf(best));
   }
 
-  private static void row(String key, String value) {
+  static void row(String key, String value) {
     System.out.printf(Locale.ROOT, "| %-32s | %-62s |%n", key, value);
   }
 
-  private static String fmt(String format, Object... args) {
+  static String fmt(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }
 
-  private static double ms(long micros) {
+  static double ms(long micros) {
     return round(micros / 1000.0, 2);
   }
 
-  private static double round(double value, int decimals) {
+  static double round(double value, int decimals) {
     double scale = Math.pow(10, decimals);
     return Math.round(value * scale) / scale;
   }

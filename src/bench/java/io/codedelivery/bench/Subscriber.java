@@ -143,6 +143,8 @@ final class Subscriber {
           closed = true;
         });
         socket.exceptionHandler(e -> { });
+        // The bridge closes a connection that has not pinged within 10 s of opening: the first ping goes at once.
+        socket.writeTextMessage(PING);
         done.complete();
       });
     });

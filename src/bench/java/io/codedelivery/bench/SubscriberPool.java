@@ -39,10 +39,18 @@ final class SubscriberPool implements SubscriberLoad {
     for (int i = 0; i < loops; i++) {
       contexts.add(((VertxInternal) vertx).createEventLoopContext());
     }
-    List<Future<Void>> connecting = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Subscriber s = new Subscriber(contexts.get(i % loops), token, watchlist, stats, fixes);
-      subscribers.add(s);
+      subscribers.add(new Subscriber(contexts.get(i % loops), token, watchlist, stats, fixes));
+    }
+    // Ticking while they connect: the bridge closes a connection that has not pinged within 10 s of opening, and
+    // thousands of connections can take longer than that to open on a busy machine.
+    long[] ticks = {0};
+    ticker = vertx.setPeriodic(1_000, id -> {
+      boolean ping = ticks[0]++ % 5 == 0;
+      subscribers.forEach(s -> s.tick(ping));
+    });
+    List<Future<Void>> connecting = new ArrayList<>();
+    for (Subscriber s : subscribers) {
       connecting.add(s.connect(client, port));
     }
     try {
@@ -51,11 +59,6 @@ final class SubscriberPool implements SubscriberLoad {
       close();
       throw e;
     }
-    long[] ticks = {0};
-    ticker = vertx.setPeriodic(1_000, id -> {
-      boolean ping = ticks[0]++ % 5 == 0;
-      subscribers.forEach(s -> s.tick(ping));
-    });
   }
 
   /** The Vert.x of this load, for the subscriber process's own timers (and the devices' requests). */

@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,7 @@ import java.util.zip.DataFormatException;
 /**
  * Subscribers in a JVM of their own: for more subscribers than one process's file descriptors allow (each holds a
  * socket on both sides when the server shares the process), and to keep their work out of the server's JVM. Like
- * the map page, the process learns which deliveries run from {@code deliveries.updates}.
+ * the map page, the process learns which deliveries run (unless given them) and finish from {@code deliveries.updates}.
  *
  * <p>The benchmark reads its stdout: {@code CONNECTED} once every subscriber is connected, then every second
  * {@code STATS <json>} (counters so far, latencies since the last report). On stdin, {@code ASSIGN} makes idle
@@ -32,9 +33,19 @@ final class SubscriberProcess implements SubscriberLoad {
 
   /** Starts the process, and returns once all its subscribers are connected. */
   static SubscriberProcess start(int count, int port, String token, Subscriber.Stats stats, Path logDir) throws Exception {
+    return start(count, port, token, stats, logDir, null);
+  }
+
+  /**
+   * @param deliveries a file of the deliveries that run, one id a line, known before the first subscriber picks one (so
+   *     that they share them out evenly); null to learn them from {@code deliveries.updates} as they start
+   */
+  static SubscriberProcess start(int count, int port, String token, Subscriber.Stats stats, Path logDir, Path deliveries) throws Exception {
     SubscriberProcess subscribers = new SubscriberProcess();
     JsonObject[] previous = {new JsonObject()};
-    subscribers.jvm = new ChildJvm(logDir, "subscribers", SubscriberProcess.class, List.of(String.valueOf(port), String.valueOf(count)), token,
+    List<String> args = deliveries == null ? List.of(String.valueOf(port), String.valueOf(count))
+        : List.of(String.valueOf(port), String.valueOf(count), deliveries.toString());
+    subscribers.jvm = new ChildJvm(logDir, "subscribers", SubscriberProcess.class, args, token,
         line -> subscribers.read(line, stats, previous), exited -> {
           subscribers.connected.completeExceptionally(exited);
           subscribers.ended.completeExceptionally(exited);
@@ -80,12 +91,15 @@ final class SubscriberProcess implements SubscriberLoad {
     jvm.close(ended.isDone());
   }
 
-  /** The subscriber process itself: {@code <http port> <subscribers>}. */
+  /** The subscriber process itself: {@code <http port> <subscribers> [<deliveries file>]}. */
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     int count = Integer.parseInt(args[1]);
     PrintWriter out = ChildJvm.linesToBenchmark();
     Watchlist watchlist = new Watchlist();
+    if (args.length > 2) {
+      Files.readAllLines(Path.of(args[2])).forEach(id -> watchlist.started(new Watchlist.Delivery(id, null, -1)));
+    }
     Subscriber.Stats stats = new Subscriber.Stats();
     String token = ChildJvm.token();
     SubscriberPool pool = new SubscriberPool(count, port, token, watchlist, stats);

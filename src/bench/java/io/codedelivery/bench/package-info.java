@@ -6,5 +6,7 @@
  * ({@link io.codedelivery.bench.SubscriberPool} in this JVM, {@link io.codedelivery.bench.SubscriberProcess} in
  * another); {@link io.codedelivery.bench.Metering} measures the window, {@link io.codedelivery.bench.StoreCheck}
  * checks the store afterwards and {@link io.codedelivery.bench.Report} prints and writes the result.
+ * {@link io.codedelivery.bench.GatewayBenchmark} ({@code --gateway-only}) measures the Kafka → browser path alone,
+ * its server, broker, producer and subscribers each in a JVM of their own.
  */
 package io.codedelivery.bench;

@@ -8,10 +8,11 @@ import io.codedelivery.model.Addresses;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeliveryUpdate;
 import io.codedelivery.model.Direction;
+import io.codedelivery.model.EncodedJson;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
-import io.codedelivery.model.ReadOnlyJsonCodec;
+import io.codedelivery.model.PositionReader;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.StartFailure;
 import io.codedelivery.model.Topics;
@@ -22,24 +23,25 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Kafka ↔ event bus. Inbound, {@code deliveries.start} requests become {@code route.new-direction} records.
- * Outbound, every {@code route.new-position} record is published to {@code delivery.<id>}, plus lifecycle events
- * on {@code deliveries.updates}, and every {@code bridge.fleet.interval.ms} the latest state of each delivery that
- * moved on {@code deliveries.fleet} (to this process's browsers; see {@link FleetFeed}). Each process consumes
- * positions in a group of its own, because its event bus
- * (and the browsers on it) must see every position; bridge instances inside one process share that group.
+ * Outbound, every {@code route.new-position} record goes to the browsers watching {@code delivery.<id>} (a poll's
+ * batch at a time, through {@link LivePositions}), plus lifecycle events on {@code deliveries.updates}, and every
+ * {@code bridge.fleet.interval.ms} the latest state of each delivery that moved on {@code deliveries.fleet} (to this
+ * process's browsers; see {@link FleetFeed}). Each process consumes positions in a group of its own, because its
+ * browsers must see every position; bridge instances inside one process share that group.
  */
 public final class BridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
@@ -49,7 +51,17 @@ public final class BridgeVerticle extends VerticleBase {
   private final DeliveryAdmission admission;
   private final CommitTracker commits = new CommitTracker();
   private final FleetFeed fleet = new FleetFeed();
-  private final DeliveryOptions publishOptions = ReadOnlyJsonCodec.options();
+  /**
+   * How long a fetch of positions may wait for more: at most this much is added to a position's way to the browsers,
+   * and the consumer fetches at most 50 times a second however many positions flow (a third of the bridge's CPU
+   * per position went to fetches of a few records each).
+   */
+  static final int POSITIONS_FETCH_WAIT_MS = 20;
+  private static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
+  /** The positions of the batch being handled, for the browsers ({@link LivePositions}); a new list each batch. */
+  private List<LivePositions.Live> batch = new ArrayList<>();
+  private final List<JsonObject> updates = new ArrayList<>();
+  private LivePositions live;
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private long fleetTimer = -1;
@@ -69,8 +81,9 @@ public final class BridgeVerticle extends VerticleBase {
     // A failed send is answered to its requester; without a handler Vert.x would log each one again as unhandled.
     producer.exceptionHandler(e -> LOG.debug("Direction send failed (answered to its requester): {}", e.toString()));
     // Stored tracks come from the read API; the bridge shows what happens from now on.
-    consumer = ProcessConsumer.create(vertx, context.config(), groupId);
-    consumer.handler(this::onPosition);
+    consumer = ProcessConsumer.createBatching(vertx, context.config(), groupId, POSITIONS_FETCH_WAIT_MS);
+    live = LivePositions.of(vertx);
+    ProcessConsumer.handleEach(consumer, commits, this::onPosition, this::afterBatch);
     vertx.eventBus().<Object>consumer(Addresses.START_DELIVERY, this::startDelivery);
     fleetTimer = vertx.setPeriodic(context.config().bridgeFleetIntervalMs(), timer -> publishFleet());
     return ProcessConsumer.subscribe(vertx, consumer, commits, Topics.NEW_POSITION)
@@ -131,36 +144,45 @@ public final class BridgeVerticle extends VerticleBase {
    * sent across a clustered bus would reach them once per process.
    */
   private void publishFleet() {
-    JsonObject batch = fleet.drain();
+    EncodedJson batch = fleet.drain();
     if (batch != null) {
-      vertx.eventBus().publish(Addresses.FLEET, batch, new DeliveryOptions(publishOptions).setLocalOnly(true));
+      vertx.eventBus().publish(Addresses.FLEET, batch, LOCAL_ONLY);
     }
   }
 
-  private void onPosition(KafkaConsumerRecord<String, String> record) {
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    commits.begin(partition, record.offset());
+  private void onPosition(ConsumerRecord<String, String> record) {
     try {
-      JsonObject json = Fields.parse(record.value());
-      Position position = Position.fromJson(json);
-      EventBus bus = vertx.eventBus();
-      // Nothing changes it from here on, so the browsers watching this delivery share it (see the codec).
-      bus.publish(Addresses.delivery(position.deliveryId()), json, publishOptions);
+      // Checked, and passed on as the text it came as: the browsers get it as it is on the topic.
+      Position position = PositionReader.read(record.value());
+      EncodedJson json = new EncodedJson(record.value());
+      batch.add(new LivePositions.Live(Addresses.delivery(position.deliveryId()), position.deliveryId(), json));
       fleet.take(position.deliveryId(), position.seq(), json);
       metrics.bridged(Duration.between(position.timestamp(), Instant.now()));
       admission.seen(position.deliveryId());
       if (position.seq() == 0) {
-        bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.STARTED, position).toJson());
+        updates.add(DeliveryUpdate.of(DeliveryUpdate.Kind.STARTED, position).toJson());
       }
       if (position.finished()) {
         admission.release(position.deliveryId());
-        bus.publish(Addresses.DELIVERY_UPDATES, DeliveryUpdate.of(DeliveryUpdate.Kind.FINISHED, position).toJson());
+        updates.add(DeliveryUpdate.of(DeliveryUpdate.Kind.FINISHED, position).toJson());
       }
     } catch (InvalidMessageException e) {
       // Dead-lettering is the job of the shared-group consumers; every bridge group would repeat it.
       LOG.debug("Skipping unusable position {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-    } finally {
-      commits.done(partition, record.offset());
     }
+  }
+
+  /**
+   * A poll's positions to the browsers, then its lifecycle updates: each browser's event loop gets them in that
+   * order, so a delivery's finishing position comes before the update that says it finished.
+   */
+  private void afterBatch() {
+    if (!batch.isEmpty()) {
+      live.publish(batch);
+      batch = new ArrayList<>();
+    }
+    EventBus bus = vertx.eventBus();
+    updates.forEach(update -> bus.publish(Addresses.DELIVERY_UPDATES, update));
+    updates.clear();
   }
 }

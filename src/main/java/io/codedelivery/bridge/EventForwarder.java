@@ -14,9 +14,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ public final class EventForwarder extends VerticleBase {
   public Future<?> start() {
     String groupId = ConsumerGroups.bridgeEvents(context.config().instanceId());
     consumer = ProcessConsumer.create(vertx, context.config(), groupId);
-    consumer.handler(this::onEvent);
+    ProcessConsumer.handleEach(consumer, commits, this::onEvent, () -> { });
     return ProcessConsumer.subscribe(vertx, consumer, commits, Topics.DELIVERY_EVENTS)
         .onSuccess(v -> LOG.info("Forwarding {} to the event bus as group {}", Topics.DELIVERY_EVENTS, groupId));
   }
@@ -53,9 +52,7 @@ public final class EventForwarder extends VerticleBase {
     return commits.closeAfterLastCommit(consumer);
   }
 
-  private void onEvent(KafkaConsumerRecord<String, String> record) {
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    commits.begin(partition, record.offset());
+  private void onEvent(ConsumerRecord<String, String> record) {
     try {
       JsonObject json = DeliveryEvent.fromJson(record.value()).toJson();
       EventBus bus = vertx.eventBus();
@@ -66,8 +63,6 @@ public final class EventForwarder extends VerticleBase {
       // Dead-lettering is the job of the shared-group consumers (the events' own); every process would repeat it.
       metrics.skipped(record.topic());
       LOG.warn("Skipping unusable event {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-    } finally {
-      commits.done(partition, record.offset());
     }
   }
 }

@@ -1,8 +1,6 @@
 package io.codedelivery.bridge;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import io.codedelivery.model.EncodedJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,22 +11,25 @@ import java.util.Map;
  * delivery however many positions arrived meanwhile. Used on one event loop only (its bridge verticle's).
  */
 final class FleetFeed {
-  private final Map<String, JsonObject> latest = new LinkedHashMap<>();
+  private record Latest(long seq, EncodedJson position) {
+  }
+
+  private final Map<String, Latest> latest = new LinkedHashMap<>();
 
   /** A position just consumed: kept unless this batch already holds a later one of its delivery (by seq). */
-  void take(String deliveryId, long seq, JsonObject position) {
-    JsonObject held = latest.get(deliveryId);
-    if (held == null || held.getLong("seq", Long.MIN_VALUE) <= seq) {
-      latest.put(deliveryId, position);
+  void take(String deliveryId, long seq, EncodedJson position) {
+    Latest held = latest.get(deliveryId);
+    if (held == null || held.seq() <= seq) {
+      latest.put(deliveryId, new Latest(seq, position));
     }
   }
 
   /** The batch gathered so far, as {@code {"deliveries":[…]}}, then forgotten; null when nothing moved. */
-  JsonObject drain() {
+  EncodedJson drain() {
     if (latest.isEmpty()) {
       return null;
     }
-    JsonObject batch = new JsonObject().put("deliveries", new JsonArray(new ArrayList<>(latest.values())));
+    EncodedJson batch = EncodedJson.arrayField("deliveries", latest.values().stream().map(Latest::position).toList());
     latest.clear();
     return batch;
   }

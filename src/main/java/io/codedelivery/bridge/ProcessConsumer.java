@@ -6,7 +6,11 @@ import io.codedelivery.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +31,49 @@ final class ProcessConsumer {
    * at the then-latest offset, skipping what came in between.
    */
   static KafkaConsumer<String, String> create(Vertx vertx, AppConfig config, String groupId) {
-    return KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(config.kafkaConnection(), groupId, "latest", config.instanceId())));
+    return KafkaConsumer.create(vertx, settings(config, groupId));
+  }
+
+  /**
+   * The same consumer, for a steady stream: the broker holds each fetch for {@code fetchWaitMs} (unless a megabyte is
+   * waiting), so a poll returns that long's records at once. Kafka's default answers a fetch as soon as one byte is
+   * there, and a stream of small producer batches is then read a few records at a time, each fetch with its fixed
+   * cost on the consumer's thread and its hop to the event loop. An idle topic costs a fetch every
+   * {@code fetchWaitMs}, so a sparse one keeps the default.
+   */
+  static KafkaConsumer<String, String> createBatching(Vertx vertx, AppConfig config, String groupId, int fetchWaitMs) {
+    Map<String, String> settings = settings(config, groupId);
+    settings.put("fetch.max.wait.ms", String.valueOf(fetchWaitMs));
+    settings.put("fetch.min.bytes", String.valueOf(1024 * 1024));
+    return KafkaConsumer.create(vertx, settings);
+  }
+
+  private static Map<String, String> settings(AppConfig config, String groupId) {
+    return KafkaClients.cooperative(KafkaClients.consumer(config.kafkaConnection(), groupId, "latest", config.instanceId()));
+  }
+
+  /**
+   * Hands each record to {@code handler} on the verticle's event loop, a poll's batch at a time: one hop from the
+   * consumer's thread per poll instead of a task per few records and a context per record, and the next poll asked
+   * for once the batch is through. A record is handled when the handler returns; one that throws is logged and
+   * skipped, the rest of its batch goes on. {@code afterBatch} runs once a batch's records are all handled.
+   */
+  static void handleEach(KafkaConsumer<String, String> consumer, CommitTracker commits, Consumer<ConsumerRecord<String, String>> handler,
+      Runnable afterBatch) {
+    consumer.batchHandler(records -> {
+      for (ConsumerRecord<String, String> record : records.records()) {
+        try {
+          handler.accept(record);
+        } catch (RuntimeException e) {
+          LOG.error("Handling {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
+        }
+      }
+      afterBatch.run();
+      records.records().partitions().forEach(partition -> {
+        var inPartition = records.records().records(partition);
+        commits.handled(new TopicPartition(partition.topic(), partition.partition()), inPartition.get(inPartition.size() - 1).offset());
+      });
+    });
   }
 
   /**

@@ -35,6 +35,11 @@ public final class CommitTracker {
     nextToRead.merge(partition, offset + 1, Math::max);
   }
 
+  /** A record begun and done at once, as a consumer whose work on it is over when its handler returns marks it. */
+  public void handled(TopicPartition partition, long offset) {
+    nextToRead.merge(partition, offset + 1, Math::max);
+  }
+
   public void done(TopicPartition partition, long offset) {
     TreeSet<Long> offsets = inProgress.get(partition);
     if (offsets != null) {

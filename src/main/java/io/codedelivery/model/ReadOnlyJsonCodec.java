@@ -2,7 +2,6 @@ package io.codedelivery.model;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  * body for each consumer, the largest allocation of the fan-out to thousands of browsers. Between processes it
  * is plain JSON.
  */
-public final class ReadOnlyJsonCodec implements MessageCodec<JsonObject, JsonObject> {
+public final class ReadOnlyJsonCodec extends SharedBodyCodec<JsonObject> {
   public static final String NAME = "read-only-json";
 
   /** Options to publish with; the codec must be registered first (the application does it at start-up). */
@@ -19,31 +18,17 @@ public final class ReadOnlyJsonCodec implements MessageCodec<JsonObject, JsonObj
     return new DeliveryOptions().setCodecName(NAME);
   }
 
-  @Override
-  public void encodeToWire(Buffer buffer, JsonObject json) {
-    Buffer encoded = json.toBuffer();
-    buffer.appendInt(encoded.length()).appendBuffer(encoded);
+  public ReadOnlyJsonCodec() {
+    super(NAME);
   }
 
   @Override
-  public JsonObject decodeFromWire(int position, Buffer buffer) {
-    int length = buffer.getInt(position);
-    int start = position + Integer.BYTES;
-    return new JsonObject(buffer.slice(start, start + length));
+  Buffer toBytes(JsonObject json) {
+    return json.toBuffer();
   }
 
   @Override
-  public JsonObject transform(JsonObject json) {
-    return json;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
+  JsonObject fromBytes(Buffer bytes) {
+    return new JsonObject(bytes);
   }
 }

@@ -1,11 +1,14 @@
 package io.codedelivery.web;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.codedelivery.access.Access;
 import io.codedelivery.access.Operator;
 import io.codedelivery.access.OperatorRole.Permission;
+import io.codedelivery.bridge.LivePositions;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
+import io.codedelivery.model.EncodedJson;
 import io.codedelivery.ops.HttpServers;
 import io.codedelivery.persistence.DeliveryQueries;
 import io.vertx.core.Future;
@@ -23,12 +26,17 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,12 +80,13 @@ final class SockJsBridge {
   private final PipelineMetrics metrics;
   private final Access access;
   private final DeliveryQueries deliveries;
-  /** Start requests each connection may still make; touched only on this verticle's event loop. */
-  private final Map<SockJSSocket, TokenBucket> startAllowance = new HashMap<>();
-  /** Per connection, its registrations that needed someone, and who; same event loop. */
-  private final Map<SockJSSocket, Map<String, Granted>> grants = new HashMap<>();
-  /** Per connection, messages handed to it and not yet written out; same event loop. */
-  private final Map<SockJSSocket, int[]> unwritten = new HashMap<>();
+  /** The open connections of this verticle's event loop (everything below is touched only there). */
+  private final Map<SockJSSocket, Connection> connections = new HashMap<>();
+  /**
+   * Per {@code delivery.<id>} address, the connections registered to it, which the bridge's positions are written
+   * to ({@link LivePositions}).
+   */
+  private final Map<String, List<Connection>> watching = new HashMap<>();
   /** The last message encoded for a browser, by body and address; same event loop (see {@link #encode}). */
   private Object lastBody;
   private String lastAddress;
@@ -101,12 +110,17 @@ final class SockJsBridge {
     // The same frame limit as over WebSocket, so an oversized message reaches the bridge and is answered 413 there
     // on every transport.
     router.postWithRegex(PATH + "/[^/]+/[^/]+/xhr_send").handler(BodyHandler.create(false).setBodyLimit(HttpServers.maxSockJsFrameBytes(config)));
-    router.route(PATH + "/*").subRouter(router());
+    SockJSHandlerOptions sockJs = sockJsOptions();
+    // One bridge for every transport: WebSocket sessions of our own, the other transports Vert.x's.
+    EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, bridgeOptions(), this::onEventSafely);
+    router.getWithRegex(PATH + SockJsWebSocket.PATH_REGEX).handler(SockJsWebSocket.transport(vertx, sockJs, bridge));
+    router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(bridge));
     vertx.setPeriodic(RECHECK_MS, timer -> recheckGrants());
+    LivePositions.of(vertx).listen(vertx.getOrCreateContext(), this::onPositions);
   }
 
-  private Router router() {
-    SockJSBridgeOptions options = new SockJSBridgeOptions()
+  private SockJSBridgeOptions bridgeOptions() {
+    return new SockJSBridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(Addresses.START_DELIVERY))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.DELIVERY_ADDRESS_REGEX))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DELIVERY_UPDATES))
@@ -115,13 +129,15 @@ final class SockJsBridge {
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.FLEET))
         .setMaxAddressLength(MAX_ADDRESS_LENGTH)
         .setMaxHandlersPerSocket(config.bridgeMaxRegistrations());
+  }
+
+  private SockJSHandlerOptions sockJsOptions() {
     // JSONP and htmlfile are loaded by <script>/<iframe> tags, which send no Origin: any site could read the
     // stream through them. Browsers without WebSocket use xhr-streaming, xhr-polling or eventsource instead.
-    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+    return new SockJSHandlerOptions()
         .addDisabledTransport(Transport.JSON_P.name())
         .addDisabledTransport(Transport.HTML_FILE.name())
         .setHeartbeatInterval(heartbeatMs());
-    return SockJSHandler.create(vertx, sockJs).bridge(options, this::onEventSafely);
   }
 
   /** A failure here is the server's own: logged as such, the frame declined (the bridge would log it as a client's). */
@@ -148,7 +164,7 @@ final class SockJsBridge {
     switch (event.type()) {
       case SOCKET_CREATED -> {
         metrics.sockJsOpened();
-        startAllowance.put(event.socket(), new TokenBucket(config.bridgeMaxStartsPerMinute(), 60_000));
+        connections.put(event.socket(), new Connection(event.socket(), new TokenBucket(config.bridgeMaxStartsPerMinute(), 60_000)));
       }
       case SOCKET_ERROR -> {
         // A broken connection (reset, half-closed proxy): the client's doing, counted, not logged as an error.
@@ -157,9 +173,7 @@ final class SockJsBridge {
       }
       case SOCKET_CLOSED -> {
         metrics.sockJsClosed();
-        startAllowance.remove(event.socket());
-        unwritten.remove(event.socket());
-        grants.remove(event.socket());
+        connections.remove(event.socket());
       }
       case SEND, PUBLISH -> {
         if (tooLarge(event.getRawMessage())) {
@@ -180,9 +194,22 @@ final class SockJsBridge {
         return;
       }
       case UNREGISTER -> {
-        Map<String, Granted> byAddress = grants.get(event.socket());
-        if (byAddress != null) {
-          byAddress.remove(event.getRawMessage().getString("address"));
+        String address = event.getRawMessage().getString("address");
+        Connection connection = connections.get(event.socket());
+        if (connection != null) {
+          connection.revoke(address);
+          List<Connection> watchers = watching.get(address);
+          if (watchers != null && watchers.remove(connection) && watchers.isEmpty()) {
+            watching.remove(address);
+          }
+        }
+      }
+      case REGISTERED -> {
+        // Vert.x's bridge has registered it (allowed, not yet registered, within the connection's limit).
+        String address = event.getRawMessage().getString("address");
+        Connection connection = connections.get(event.socket());
+        if (connection != null && Addresses.isDeliveryAddress(address)) {
+          watching.computeIfAbsent(address, a -> new ArrayList<>(1)).add(connection);
         }
       }
       case REGISTER -> {
@@ -229,8 +256,9 @@ final class SockJsBridge {
         deny(event, why(connectionToken, token));
         return false;
       }
-      if (registering) {
-        grants.computeIfAbsent(event.socket(), s -> new HashMap<>()).put(address, new Granted(credential, grant));
+      Connection connection = connections.get(event.socket());
+      if (registering && connection != null) {
+        connection.grant(address, new Granted(credential, grant));
       }
       return true;
     });
@@ -261,15 +289,64 @@ final class SockJsBridge {
   private record Granted(String credential, Grant grant) {
   }
 
+  /** What this event loop keeps of one open connection. */
+  private static final class Connection {
+    final SockJSSocket socket;
+    /** Start requests it may still make. */
+    final TokenBucket startAllowance;
+    /** Its registrations that needed someone, and who. */
+    final Map<String, Granted> grants = new HashMap<>();
+    /** Whether it listens with a customer's tracking link (and so is not shown the device's id). */
+    boolean customer;
+    /** Messages handed to it and not yet written out. */
+    int unwritten;
+    /** Cut off for not reading: nothing more is written to it. */
+    boolean cutOff;
+    /** Its access ended: it is being closed. */
+    private boolean accessEnded;
+
+    Connection(SockJSSocket socket, TokenBucket startAllowance) {
+      this.socket = socket;
+      this.startAllowance = startAllowance;
+    }
+
+    void grant(String address, Granted granted) {
+      grants.put(address, granted);
+      customer |= granted.grant() == Grant.TRACKING_LINK;
+    }
+
+    void revoke(String address) {
+      if (grants.remove(address) != null) {
+        customer = grants.values().stream().anyMatch(granted -> granted.grant() == Grant.TRACKING_LINK);
+      }
+    }
+
+    /** True the first time only: its registrations are forgotten, and the caller closes it. */
+    boolean endAccess() {
+      if (accessEnded) {
+        return false;
+      }
+      accessEnded = true;
+      grants.clear();
+      return true;
+    }
+  }
+
   /**
    * An operator whose roles permit it; or, for listening to one delivery with a token of the frame's own, that
    * delivery's tracking link.
    */
   private Future<Grant> decide(String address, Permission needed, String credential, boolean linkMayWatch) {
+    return decide(address, needed, credential, linkMayWatch, access::operator);
+  }
+
+  /** @param operatorOf who a credential is, if an operator ({@link Access#operator}, or a round's memo of it) */
+  private Future<Grant> decide(String address, Permission needed, String credential, boolean linkMayWatch,
+      Function<String, Future<Optional<Operator>>> operatorOf) {
     if (credential == null) {
       return Future.succeededFuture(Grant.DENIED);
     }
-    return access.operator(credential).compose(found -> {
+    return operatorOf.apply(credential).compose(found -> {
       if (found.isPresent()) {
         return Future.succeededFuture(found.get().may(needed) ? Grant.OPERATOR : Grant.DENIED);
       }
@@ -287,20 +364,21 @@ final class SockJsBridge {
    * is closed (the page then learns why when it connects again).
    */
   private void recheckGrants() {
-    grants.forEach((socket, byAddress) -> byAddress.forEach((address, granted) ->
-        decide(address, Permission.SEE_FLEET, granted.credential(), granted.grant() == Grant.TRACKING_LINK).onSuccess(grant -> {
-          if (grant == Grant.DENIED && grants.remove(socket) != null) {
-            metrics.clientFault("bridge_access_ended");
-            LOG.debug("Closing SockJS connection from {}: its access to {} ended", socket.remoteAddress(), address);
-            SockJsClose.close(socket, CLOSE_ACCESS_ENDED, "access ended: sign in again or ask for a new link");
-          }
-        })));
-  }
-
-  /** Whether the connection listens with a customer's tracking link (and so is not shown the device's id). */
-  private boolean isCustomer(SockJSSocket socket) {
-    Map<String, Granted> byAddress = grants.get(socket);
-    return byAddress != null && byAddress.values().stream().anyMatch(granted -> granted.grant() == Grant.TRACKING_LINK);
+    // Who an operator's token is, looked up once a round however many registrations it made: checking a token's
+    // signature for each registration of thousands of connections was a tenth of the event loops' time.
+    Map<String, Future<Optional<Operator>>> operators = new HashMap<>();
+    Function<String, Future<Optional<Operator>>> operatorOf = credential -> operators.computeIfAbsent(credential, access::operator);
+    // Over a copy: a decision already known closes its connection at once, which changes the connections.
+    for (Connection connection : new ArrayList<>(connections.values())) {
+      new HashMap<>(connection.grants).forEach((address, granted) ->
+          decide(address, Permission.SEE_FLEET, granted.credential(), granted.grant() == Grant.TRACKING_LINK, operatorOf).onSuccess(grant -> {
+            if (grant == Grant.DENIED && connection.endAccess()) {
+              metrics.clientFault("bridge_access_ended");
+              LOG.debug("Closing SockJS connection from {}: its access to {} ended", connection.socket.remoteAddress(), address);
+              SockJsClose.close(connection.socket, CLOSE_ACCESS_ENDED, "access ended: sign in again or ask for a new link");
+            }
+          }));
+    }
   }
 
 
@@ -324,8 +402,8 @@ final class SockJsBridge {
   }
 
   private boolean allowStart(SockJSSocket socket) {
-    TokenBucket allowance = startAllowance.get(socket);
-    return allowance == null || allowance.tryTake(System.currentTimeMillis());
+    Connection connection = connections.get(socket);
+    return connection == null || connection.startAllowance.tryTake(System.currentTimeMillis());
   }
 
   /** Vert.x's bridge reads {@code headers} as an object of strings and drops a frame without a word otherwise. */
@@ -366,21 +444,45 @@ final class SockJsBridge {
    * stopped reading would make the server buffer without bound; past the limit it is cut off instead.
    */
   private void deliverBounded(BridgeEvent event) {
-    SockJSSocket socket = event.socket();
-    int[] pending = unwritten.computeIfAbsent(socket, s -> new int[1]);
     // Declined to the bridge either way: delivered here, or not at all.
     event.complete(false);
-    if (pending[0] >= MAX_UNWRITTEN_MESSAGES) {
-      if (unwritten.remove(socket) != null) {
-        LOG.warn("Closing SockJS connection from {}: {} messages not taken, it is not reading", socket.remoteAddress(), pending[0]);
-        metrics.sockJsDropped();
-        SockJsClose.close(socket, CLOSE_TOO_SLOW, "too slow: messages were not being read");
+    Connection connection = connections.get(event.socket());
+    if (connection != null) {
+      deliver(connection, event.getRawMessage());
+    }
+  }
+
+  /**
+   * A batch of positions from this process's bridge, to the connections on this event loop that watch their
+   * delivery: each as the message Vert.x's bridge would make of it, encoded once for all of them.
+   */
+  private void onPositions(List<LivePositions.Live> batch) {
+    for (LivePositions.Live position : batch) {
+      List<Connection> watchers = watching.get(position.address());
+      if (watchers != null) {
+        JsonObject message = new JsonObject().put("type", "rec").put("address", position.address()).put("body", position.json());
+        for (int i = 0; i < watchers.size(); i++) {
+          deliver(watchers.get(i), message);
+        }
       }
+    }
+  }
+
+  private void deliver(Connection connection, JsonObject message) {
+    if (connection.cutOff) {
       return;
     }
-    pending[0]++;
-    JsonObject message = isCustomer(socket) ? forCustomer(event.getRawMessage()) : event.getRawMessage();
-    socket.write(encode(message)).onComplete(written -> pending[0]--);
+    if (connection.unwritten >= MAX_UNWRITTEN_MESSAGES) {
+      connection.cutOff = true;
+      LOG.warn("Closing SockJS connection from {}: {} messages not taken, it is not reading", connection.socket.remoteAddress(),
+          connection.unwritten);
+      metrics.sockJsDropped();
+      SockJsClose.close(connection.socket, CLOSE_TOO_SLOW, "too slow: messages were not being read");
+      return;
+    }
+    connection.unwritten++;
+    JsonObject shown = connection.customer ? forCustomer(message) : message;
+    connection.socket.write(encode(shown)).onComplete(written -> connection.unwritten--);
   }
 
   /**
@@ -388,13 +490,16 @@ final class SockJsBridge {
    * an event with only what says what happened, when and where ({@link #CUSTOMER_EVENT_FIELDS}).
    */
   private static JsonObject forCustomer(JsonObject message) {
-    if (!(message.getValue("body") instanceof JsonObject body)) {
+    Object value = message.getValue("body");
+    JsonObject body = value instanceof EncodedJson json ? json.toJsonObject() : value instanceof JsonObject object ? object.copy() : null;
+    if (body == null) {
       return message;
     }
-    JsonObject copy = message.copy();
+    // The bridge made this envelope for this connection alone: only its body is replaced, by a new one.
+    JsonObject copy = new JsonObject(new LinkedHashMap<>(message.getMap()));
     String address = message.getString("address");
     boolean event = address != null && DELIVERY_EVENTS_ADDRESS.matcher(address).matches();
-    copy.put("body", event ? eventForCustomer(body) : TrackApi.forCustomer(body.copy()));
+    copy.put("body", event ? eventForCustomer(body) : TrackApi.forCustomer(body));
     return copy;
   }
 
@@ -421,13 +526,34 @@ final class SockJsBridge {
     if (plain && body == lastBody && Objects.equals(address, lastAddress)) {
       return lastEncoded;
     }
-    String encoded = message.encode();
+    String encoded;
+    if (body instanceof EncodedJson json) {
+      // Its text is the body's JSON as it is: put in place, not parsed and encoded again.
+      encoded = plain && message.getValue("type") instanceof String type && address != null
+          ? "{\"type\":" + quoted(type) + ",\"address\":" + quoted(address) + ",\"body\":" + json.text() + "}"
+          : withEncodedBody(message, json);
+    } else {
+      encoded = message.encode();
+    }
     if (plain) {
       lastBody = body;
       lastAddress = address;
       lastEncoded = encoded;
     }
     return encoded;
+  }
+
+  /** A message whose body is already encoded, with headers or a reply address besides: the rest encoded around it. */
+  private static String withEncodedBody(JsonObject message, EncodedJson body) {
+    JsonObject rest = new JsonObject(new LinkedHashMap<>(message.getMap()));
+    rest.remove("body");
+    String head = rest.encode();
+    return head.length() == 2 ? "{\"body\":" + body.text() + "}"
+        : head.substring(0, head.length() - 1) + ",\"body\":" + body.text() + "}";
+  }
+
+  private static String quoted(String text) {
+    return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
   }
 
   /** A fixed number of permits per period, refilled continuously. */

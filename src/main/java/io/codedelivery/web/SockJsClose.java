@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes a SockJS connection with a code and reason the browser sees in its close event. Vert.x 5.0's SockJS
- * sessions (every transport but raw WebSocket) do not override {@link SockJSSocket#close(int, String)}, whose
+ * Closes a SockJS connection with a code and reason the browser sees in its close event. Our WebSocket sessions
+ * ({@link SockJsWebSocket}) and raw WebSocket connections honour {@link SockJSSocket#close(int, String)}; Vert.x
+ * 5.0's SockJS sessions (its other transports) do not override it, whose
  * default drops both and closes with SockJS's fixed {@code c[3000,"Go away!"]} frame. So the close frame with
  * the real code is sent first through the session's transport (its first close frame is the one a SockJS
  * client reports), then the session is closed as usual. Vert.x keeps that transport private: if a later
@@ -55,7 +56,7 @@ final class SockJsClose {
       socket.close();
       return;
     }
-    // Raw WebSocket connections honour the code themselves.
+    // Our WebSocket sessions and raw WebSocket connections honour the code themselves.
     socket.close(code, reason);
   }
 }

@@ -61,6 +61,11 @@ class SlowReaderIT {
           .put("headers", new JsonObject().put("authorization", "Bearer " + token));
       stuck.writeTextMessage(new JsonArray().add(register.encode()).encode());
     }
+    // It keeps pinging, as a browser whose tab still runs does, so that only not reading can get it closed: the bridge
+    // closes a connection that has not pinged for 10 s, before the cut-off on a loaded machine.
+    String ping = new JsonArray().add(new JsonObject().put("type", "ping").encode()).encode();
+    stuck.writeTextMessage(ping);
+    long pings = stack.app().vertx().setPeriodic(5_000, id -> stuck.writeTextMessage(ping));
     stuck.pause();
 
     try (SockJsClient healthy = SockJsClient.connect(stack.app().vertx(), stack.httpPort()).authorizedAs(token)) {
@@ -89,6 +94,7 @@ class SlowReaderIT {
       }
       assertThat(healthy.isClosedByServer()).isFalse();
     } finally {
+      stack.app().vertx().cancelTimer(pings);
       stuckClient.close();
     }
   }

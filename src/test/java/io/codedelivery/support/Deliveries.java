@@ -1,9 +1,8 @@
 package io.codedelivery.support;
 
+import io.codedelivery.bridge.LivePositions;
 import io.codedelivery.model.Addresses;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** Starting deliveries and watching their positions on the event bus, in-process. */
+/** Starting deliveries and watching their positions as the bridge hands them on, in-process. */
 public final class Deliveries {
   private Deliveries() {
   }
@@ -23,25 +22,16 @@ public final class Deliveries {
   }
 
   /**
-   * Every position the bridge publishes to a {@code delivery.<id>} address, by delivery id. It sees the bus
-   * traffic itself, so it misses nothing between a start reply and a test's own registration.
+   * Every position the bridge hands to this process's browsers ({@link LivePositions}), by delivery id. It sees them
+   * as the bridge hands them on, so it misses nothing between a start reply and a test's own registration.
    */
   public static final class Tap implements AutoCloseable {
-    private final Vertx vertx;
     private final Map<String, List<JsonObject>> byDelivery = new ConcurrentHashMap<>();
-    private final Handler<DeliveryContext<Object>> interceptor = this::observe;
+    private final Runnable stop;
 
     public Tap(Vertx vertx) {
-      this.vertx = vertx;
-      vertx.eventBus().addOutboundInterceptor(interceptor);
-    }
-
-    private void observe(DeliveryContext<Object> context) {
-      String address = context.message().address();
-      if (Addresses.isDeliveryAddress(address) && context.message().body() instanceof JsonObject position) {
-        byDelivery.computeIfAbsent(position.getString("deliveryId"), id -> new CopyOnWriteArrayList<>()).add(position);
-      }
-      context.next();
+      stop = LivePositions.of(vertx).listen(vertx.getOrCreateContext(), batch -> batch.forEach(position ->
+          byDelivery.computeIfAbsent(position.deliveryId(), id -> new CopyOnWriteArrayList<>()).add(position.json().toJsonObject())));
     }
 
     public List<JsonObject> positions(String deliveryId) {
@@ -58,7 +48,7 @@ public final class Deliveries {
 
     @Override
     public void close() {
-      vertx.eventBus().removeOutboundInterceptor(interceptor);
+      stop.run();
     }
   }
 }

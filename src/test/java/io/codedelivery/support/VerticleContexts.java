@@ -4,6 +4,7 @@ import io.codedelivery.bridge.DeliveryAdmission;
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.config.Setting;
 import io.codedelivery.metrics.PipelineMetrics;
+import io.codedelivery.model.EncodedJson;
 import io.codedelivery.model.LatLon;
 import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.Route;
@@ -33,8 +34,8 @@ public final class VerticleContexts {
   }
 
   /**
-   * A context like the one the application gives its verticles, on this Vert.x instance. Registers the codec the
-   * application registers at start-up, which the bridge publishes positions with.
+   * A context like the one the application gives its verticles, on this Vert.x instance. Registers the codecs the
+   * application registers at start-up, which the bridge publishes positions and events with.
    */
   public static AppContext create(Vertx vertx, Map<Setting, String> settings) {
     Map<Setting, String> all = new EnumMap<>(Setting.class);
@@ -43,6 +44,7 @@ public final class VerticleContexts {
     all.putAll(settings);
     AppConfig config = AppConfig.load(Map.of()).with(all);
     vertx.eventBus().registerCodec(new ReadOnlyJsonCodec());
+    vertx.eventBus().registerDefaultCodec(EncodedJson.class, EncodedJson.CODEC);
     return new AppContext(config, new RouteCatalog(List.of(SHORT_ROUTE, TWO_POINT_ROUTE)),
         new PipelineMetrics(new SimpleMeterRegistry()), HealthChecks.create(vertx));
   }

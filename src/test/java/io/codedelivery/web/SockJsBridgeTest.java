@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.metrics.PipelineMetrics;
+import io.codedelivery.model.EncodedJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -95,6 +96,19 @@ class SockJsBridgeTest {
     assertThat(new JsonObject(bridge.encode(withReply))).isEqualTo(withReply);
     assertThat(new JsonObject(bridge.encode(withHeaders))).isEqualTo(withHeaders);
     assertThat(bridge.encode(message("delivery.a", position))).isSameAs(plain);
+  }
+
+  @Test
+  void aBodyPassedOnAsTextReachesTheBrowserAsThatJsonWithOrWithoutHeadersOrAReplyAddress() {
+    JsonObject position = position(0);
+    EncodedJson text = new EncodedJson(position.encode());
+
+    String plain = bridge.encode(new JsonObject().put("type", "rec").put("address", "delivery.a").put("body", text));
+    assertThat(new JsonObject(plain)).isEqualTo(message("delivery.a", position));
+    JsonObject withBoth = new JsonObject().put("type", "rec").put("address", "delivery.a").put("body", text)
+        .put("replyAddress", "reply-1").put("headers", new JsonObject().put("h", "v"));
+    assertThat(new JsonObject(bridge.encode(withBoth)))
+        .isEqualTo(message("delivery.a", position).put("replyAddress", "reply-1").put("headers", new JsonObject().put("h", "v")));
   }
 
   private static JsonObject message(String address, JsonObject body) {
