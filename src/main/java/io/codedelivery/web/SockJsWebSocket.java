@@ -87,7 +87,13 @@ final class SockJsWebSocket extends SockJSSocketBase {
         ctx.next();
         return;
       }
-      request.toWebSocket().onFailure(ctx::fail).onSuccess(ws -> {
+      request.toWebSocket().onFailure(failure -> {
+        // Vert.x answers a handshake it refuses itself (and a client may go away mid-handshake): only a request not
+        // yet answered is failed here, or the error handler would log "Response head already sent".
+        if (!ctx.response().headWritten()) {
+          ctx.fail(failure);
+        }
+      }).onSuccess(ws -> {
         SockJsWebSocket socket = new SockJsWebSocket(vertx, ctx, options, ws);
         ws.writeTextMessage("o");
         sessions.handle(socket);
