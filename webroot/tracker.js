@@ -322,6 +322,8 @@ export class Tracker {
     delivery.finishedAt ??= Date.now();
     this.refreshItem(delivery);
     this.panel.moveToRecent(delivery);
+    // Drawn at once, not with the next fleet drawing: an item that moved to Recent must not still say "0.3 km left".
+    this.showItem(delivery);
     this.feed.unfollow(delivery.id);
     if (wasFollowed) {
       this.mapView.raise(this.replay.deliveryId);

@@ -308,3 +308,14 @@ test('the fleet is drawn at most every 500 ms, the followed delivery in every fr
   assert.equal(drawn.arranged, 1, 'the list arranged for the followed delivery alone too');
   assert.ok(frames.idle());
 });
+
+test('a delivery that arrives is drawn in Recent at once, with no frame in between', () => {
+  const { tracker, drawn, forget } = drawnPage();
+  tracker.onFleet(batch(8));
+  forget();
+  const moved = [];
+  tracker.panel.moveToRecent = (delivery) => moved.push([delivery.id, drawn.items.includes(delivery.id)]);
+  tracker.onFleet({ deliveries: [{ ...position(9), deliveryId: fleet[0] }] });
+  assert.deepEqual(moved, [[fleet[0], false]]);
+  assert.deepEqual(drawn.items, [fleet[0]], 'its item drawn (as arrived) in the same task that moved it');
+});
