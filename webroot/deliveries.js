@@ -54,7 +54,7 @@ function toPoint(message) {
   if (!Number.isInteger(seq) || seq < 0 || !Number.isFinite(lat) || !Number.isFinite(lon)) {
     return null;
   }
-  return { seq, lat, lon, timestamp: message.timestamp ?? null, estimate: estimateOf(message) };
+  return { seq, lat, lon, timestamp: message.timestamp ?? null, estimate: estimateOf(message), finished: message.finished === true };
 }
 
 /**
@@ -129,6 +129,14 @@ export function latestPosition(delivery) {
 export function hasGap(delivery) {
   const latest = latestPosition(delivery);
   return !delivery.device && latest !== null && latest.seq !== delivery.positions.length - 1;
+}
+
+/**
+ * Whether a finished simulated delivery's track is whole: no gap, and its last position (the one marked finished)
+ * held. Its arrival can reach the page (deliveries.updates, the fleet feed) before its last positions do.
+ */
+export function holdsWholeTrack(delivery) {
+  return delivery.positions.length > 0 && !hasGap(delivery) && latestPosition(delivery).finished === true;
 }
 
 /**

@@ -6,7 +6,7 @@
 // size); only the followed delivery (the camera's) has its own address registered, with every position and catch-up
 // by seq, and a finished one's whole track is read once when it arrives.
 
-import { firstMissingSeq, hasGap, isDeliveryId, latestPosition, mergePositions } from './deliveries.js';
+import { firstMissingSeq, hasGap, holdsWholeTrack, isDeliveryId, latestPosition, mergePositions } from './deliveries.js';
 import { apiErrorText } from './access.js';
 import { describeBusError, titleOf } from './format.js';
 import { applyEvent, countByStatus, fleetStates, freshnessOf, matches, pausedText, sortDeliveries } from './fleet.js';
@@ -345,7 +345,7 @@ export class Tracker {
         this.catchUp(delivery, 0);
         return;
       }
-      if (!hasGap(delivery) && delivery.positions.length > 0) {
+      if (holdsWholeTrack(delivery)) {
         return;
       }
       try {
@@ -355,7 +355,7 @@ export class Tracker {
       }
       // The store writes a position shortly after the live feed carries it, longer on a busy machine (the delivered
       // event can come first): a track still incomplete is read again, a little later each time.
-      const incomplete = hasGap(delivery) || delivery.positions.length === 0;
+      const incomplete = !holdsWholeTrack(delivery);
       if (incomplete && attempt + 1 < TRACK_READ_ATTEMPTS) {
         this.completeTrackSoon(delivery, attempt + 1);
       }
@@ -508,7 +508,7 @@ export class Tracker {
     if (delivery.device) {
       // What a device's delivery is missing cannot be told from its seqs (fix times): a replay loads it whole.
       await this.catchUp(delivery, 0);
-    } else if (delivery.positions.length === 0 || hasGap(delivery) || !latestPosition(delivery).finished) {
+    } else if (!holdsWholeTrack(delivery)) {
       await this.catchUp(delivery);
     }
     const title = titleOf(delivery, this.routeOf(delivery));

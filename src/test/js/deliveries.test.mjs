@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  colourFor, createDelivery, firstMissingSeq, hasGap, isDeliveryId, latestEstimate, latestPosition, mergePositions,
+  colourFor, createDelivery, firstMissingSeq, hasGap, holdsWholeTrack, isDeliveryId, latestEstimate, latestPosition, mergePositions,
   remainingPoints,
 } from '../../../webroot/deliveries.js';
 
@@ -179,5 +179,19 @@ describe('a device\'s delivery (seqs are fix times)', () => {
     assert.equal(latestEstimate(delivery), null);
     mergePositions(delivery, [fix(2, { progress: 0.5, distanceRemainingMetres: 9, eta: 'soon' })]);
     assert.deepEqual(latestEstimate(delivery), { progress: 0.5, remainingMetres: 9, etaAt: null });
+  });
+});
+
+describe('holdsWholeTrack', () => {
+  test('a track without a gap is whole only once it holds the position marked finished (an arrival can come before it)', () => {
+    const delivery = fresh();
+    assert.equal(holdsWholeTrack(delivery), false, 'nothing held');
+    mergePositions(delivery, [position(0), position(1)]);
+    assert.equal(hasGap(delivery), false);
+    assert.equal(holdsWholeTrack(delivery), false, 'no gap, but the last position is still to come');
+    mergePositions(delivery, [position(3, { finished: true })]);
+    assert.equal(holdsWholeTrack(delivery), false, 'the last position, after a gap');
+    mergePositions(delivery, [position(2)]);
+    assert.equal(holdsWholeTrack(delivery), true);
   });
 });
