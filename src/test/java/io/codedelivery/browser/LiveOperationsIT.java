@@ -334,7 +334,7 @@ class LiveOperationsIT extends MapPageTestBase {
       browser.screenshot("vehicle-clicked");
 
       waitUpTo().until(() -> browser.delivery(id).finished());
-      assertThat(browser.delivery(id).seqs()).as("followed: every position").isEqualTo(allSeqsOf(route("3")));
+      waitUpTo().alias("followed: every position").until(() -> browser.delivery(id).seqs(), seqs -> seqs.equals(allSeqsOf(route("3"))));
       assertThat(browser.severeConsoleEntries()).isEmpty();
     }
   }
