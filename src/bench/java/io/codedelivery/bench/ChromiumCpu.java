@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * CPU time Chromium used, read from {@code /proc} for the browser this JVM started (its processes are this JVM's
@@ -32,12 +33,8 @@ final class ChromiumCpu {
     long now = System.nanoTime();
     double main = 0;
     double all = 0;
-    for (ProcessHandle process : ProcessHandle.current().descendants().toList()) {
-      Path proc = Path.of("/proc", String.valueOf(process.pid()));
-      String name = Machine.firstLine(proc.resolve("comm"));
-      if (name == null || !name.startsWith("chrom") || name.equals("chromedriver")) {
-        continue;
-      }
+    for (long pid : processes()) {
+      Path proc = Path.of("/proc", String.valueOf(pid));
       all += cpuSeconds(proc.resolve("stat"));
       if (isRenderer(proc)) {
         // Chromium names its main threads (CrRendererMain) only inside the process: in /proc the main thread is
@@ -46,6 +43,14 @@ final class ChromiumCpu {
       }
     }
     return new Reading(now, main, all);
+  }
+
+  /** The pids of the Chromium this JVM started (its descendants named chrom*, chromedriver aside). */
+  static List<Long> processes() {
+    return ProcessHandle.current().descendants().map(ProcessHandle::pid).filter(pid -> {
+      String name = Machine.firstLine(Path.of("/proc", String.valueOf(pid), "comm"));
+      return name != null && name.startsWith("chrom") && !name.equals("chromedriver");
+    }).toList();
   }
 
   private static boolean isRenderer(Path proc) {

@@ -1,7 +1,6 @@
 package io.codedelivery.bench;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,12 +28,7 @@ final class CpuPinning {
       throw new IllegalArgumentException("--browser-cpus " + browserCpus + ": give some of CPUs 0.." + (cpus - 1)
           + " and leave at least one to the server");
     }
-    List<Long> chromium = ProcessHandle.current().descendants()
-        .filter(process -> {
-          String name = Machine.firstLine(Path.of("/proc", String.valueOf(process.pid()), "comm"));
-          return name != null && name.startsWith("chrom") && !name.equals("chromedriver");
-        })
-        .map(ProcessHandle::pid).toList();
+    List<Long> chromium = ChromiumCpu.processes();
     if (chromium.isEmpty()) {
       throw new IllegalStateException("--browser-cpus: no Chromium process found to pin");
     }
