@@ -9,6 +9,7 @@ import io.codedelivery.model.ConsumerGroups;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,6 +45,11 @@ public final class TestStack implements AutoCloseable {
   private volatile String adminToken;
   private static TestStack shared;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  // freePort(): below Linux's default ephemeral range (32768-60999, /proc/sys/net/ipv4/ip_local_port_range) and above the
+  // registered services most machines run.
+  private static final int LISTEN_PORTS_START = 20_000;
+  private static final int LISTEN_PORTS_SIZE = 12_000;
+  private static final AtomicInteger NEXT_LISTEN_PORT = new AtomicInteger(ThreadLocalRandom.current().nextInt(LISTEN_PORTS_SIZE));
 
   private final Map<Setting, String> settings;
   private final EmbeddedBroker broker;
@@ -310,11 +318,22 @@ public final class TestStack implements AutoCloseable {
     TempDirs.deleteTree(Path.of(settings.get(Setting.DATA_DIR)));
   }
 
+  /**
+   * A port nothing listens on, for a server a test starts a moment later. Taken below the kernel's ephemeral range: a
+   * port the kernel hands out (ServerSocket(0)) is as likely to be given to the next outgoing connection (a Kafka
+   * client's, a browser's) before the server binds it, and the stack then failed to start with "Address already in
+   * use". Ports are handed out in turn from a random start, so no two asked for by this JVM are the same.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < LISTEN_PORTS_SIZE; attempt++) {
+      int port = LISTEN_PORTS_START + Math.floorMod(NEXT_LISTEN_PORT.getAndIncrement(), LISTEN_PORTS_SIZE);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress(port));
+        return port;
+      } catch (IOException inUse) {
+        // taken by another process: the next one
+      }
     }
+    throw new IllegalStateException("no free port in " + LISTEN_PORTS_START + "-" + (LISTEN_PORTS_START + LISTEN_PORTS_SIZE - 1));
   }
 }
