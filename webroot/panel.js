@@ -4,6 +4,7 @@
 import { deliveryItemText, formatKm, itemTitle } from './format.js';
 import { STATUSES, STATUS_WORDS } from './fleet.js';
 import { element } from './dom.js';
+import { ListWindow } from './list-window.js';
 import { absoluteTrackingUrl, copyToClipboard, linkAbilities, shareLink } from './tracking-link.js';
 
 const NOTICE_MS = 8000;
@@ -89,7 +90,8 @@ export function routesUnavailable() {
 }
 
 /**
- * Adds the delivery's list item to the end of #active (or, for one already finished, to the end of #recent).
+ * Adds the delivery's item to the end of #active (or, for one already finished, to the end of #recent); it is in the
+ * page while its row is in view (list-window.js).
  * Clicking anywhere on the item except its link buttons selects it: an active delivery toggles camera
  * follow, a finished one opens its replay. The inner button makes the same action reachable by keyboard.
  * trackingUrlOf(id) answers (a promise of) the delivery's customer link path, or null while it is not known;
@@ -122,16 +124,26 @@ export function addDeliveryItem(delivery, onSelect,
       onSelect(delivery.id);
     }
   });
-  // Whether the browser skips drawing the item, out of view (content-visibility in styles.css): see updateDeliveryItem.
-  item.addEventListener('contentvisibilityautostatechange', (event) => {
-    partsOf(item).skipped = event.skipped;
-    if (!event.skipped) {
-      applyPending(item);
-    }
-  });
-  byId(list).append(item);
   items.set(delivery.id, item);
+  listWindow(list).append(delivery.id);
   return item;
+}
+
+// The two lists' windows (list-window.js), made on first use.
+const windows = new Map();
+
+function listWindow(listId) {
+  let rows = windows.get(listId);
+  if (!rows) {
+    rows = new ListWindow(byId(listId), { itemOf: (id) => items.get(id), onShown: applyPending });
+    windows.set(listId, rows);
+  }
+  return rows;
+}
+
+/** The window of the list that holds the delivery, or null. */
+function windowHolding(deliveryId) {
+  return [...windows.values()].find((rows) => rows.has(deliveryId)) ?? null;
 }
 
 /**
@@ -214,19 +226,17 @@ function linkActions(deliveryId, trackingUrlOf, renewTrackingLink) {
 function say(status, text) {
   clearTimeout(status.clearTimer);
   status.textContent = text;
+  // The line is shortened to fit its row; the whole of it on hover (and read out whole: role=status).
+  status.title = text;
   status.clearTimer = setTimeout(() => {
     status.textContent = '';
+    status.title = '';
   }, LINK_STATUS_MS);
 }
 
-// Each delivery's list item, by delivery id: a fleet's list holds thousands, and the page updates hundreds a second.
+// Each delivery's list item, by delivery id, in the page or not: a fleet's lists hold thousands, and the page updates
+// hundreds a second.
 const items = new Map();
-
-/** The delivery's list item, or null when it has none (a page that never listed it). */
-function itemOf(deliveryId) {
-  const item = items.get(deliveryId);
-  return item?.isConnected ? item : null;
-}
 
 /**
  * The parts of an item its updates write, found once per item, and what was last written to each (`written`, by part
@@ -278,26 +288,25 @@ function setAttribute(parts, name, attribute, value) {
  * marked; null for none) from the delivery's latest position.
  */
 export function updateDeliveryItem(delivery, route, freshness = null) {
-  const item = itemOf(delivery.id);
+  const item = items.get(delivery.id);
   if (!item) {
     return;
   }
   const parts = partsOf(item);
-  item.classList.toggle('stale', freshness?.stale === true);
-  item.classList.toggle('finished', delivery.finished);
-  // An item out of view (not drawn by the browser, or hidden by the filters) keeps its title and state, and takes the
-  // rest (progress, distance, ETA, freshness) once it comes into view: a fleet's list is thousands of items, of which
-  // a screen shows ten.
-  if ((parts.skipped || item.hidden) && parts.written.get('title') === itemTitle(delivery, route)
-      && parts.written.get('finished') === delivery.finished) {
+  // An item out of the page (its row is out of view, or the filters hide it) takes the update once it comes back in:
+  // a fleet's list is thousands of items, of which a screen shows ten.
+  if (!item.isConnected) {
     parts.pending = [delivery, route, freshness];
     return;
   }
+  item.classList.toggle('stale', freshness?.stale === true);
+  item.classList.toggle('finished', delivery.finished);
   parts.pending = null;
-  parts.written.set('finished', delivery.finished);
   const text = deliveryItemText(delivery, route, Date.now());
   setText(parts, 'freshness', freshness?.text ?? '');
   setText(parts, 'title', text.title);
+  // The title shows two lines at most (every row has the same height); the whole of it on hover.
+  setAttribute(parts, 'title', 'title', text.title);
   setAttribute(parts, 'follow', 'aria-label', text.followLabel);
   setAttribute(parts, 'copy', 'aria-label', text.copyLinkLabel);
   setAttribute(parts, 'share', 'aria-label', text.shareLinkLabel);
@@ -318,26 +327,26 @@ export function updateDeliveryItem(delivery, route, freshness = null) {
 }
 
 export function moveToRecent(delivery) {
-  const item = itemOf(delivery.id);
-  if (item) {
-    byId('recent').prepend(item);
+  if (items.has(delivery.id)) {
+    windowHolding(delivery.id)?.remove(delivery.id);
+    listWindow('recent').prepend(delivery.id);
   }
 }
 
 /** Marks which delivery the camera follows and which one is being replayed (at most one each). */
 export function markSelected(followedId, replayedId) {
-  for (const item of document.querySelectorAll('li.delivery')) {
-    const followed = item.dataset.deliveryId === followedId;
-    const replayed = item.dataset.deliveryId === replayedId;
+  for (const [id, item] of items) {
+    const followed = id === followedId;
+    const replayed = id === replayedId;
     item.classList.toggle('followed', followed);
     item.classList.toggle('replaying', replayed);
     setAttribute(partsOf(item), 'follow', 'aria-pressed', String(followed || replayed));
   }
 }
 
-/** The keyboard way back to a delivery's item (after closing its replay). */
+/** The keyboard way back to a delivery's item (after closing its replay): scrolled to, if need be. */
 export function focusDeliveryItem(deliveryId) {
-  const item = itemOf(deliveryId);
+  const item = windowHolding(deliveryId)?.reveal(deliveryId);
   if (item) {
     partsOf(item).follow.focus();
   }
@@ -396,43 +405,21 @@ export function renderCounts(counts, chosenStatus, shown, total) {
 }
 
 /**
- * Puts a list's items in this order (ids of its deliveries; null keeps theirs), hiding those not in `shown`. Items are
- * moved only when out of place, so a fleet-feed batch that changes nothing costs no layout.
+ * Puts a list's rows in this order (ids of its deliveries; null keeps theirs), showing only those in `shown`. A
+ * fleet-feed batch that changes neither touches nothing.
  */
 export function arrangeList(listId, orderedIds, shown) {
-  const list = byId(listId);
-  if (orderedIds === null) {
-    for (const item of list.children) {
-      setHidden(item, !shown.has(item.dataset.deliveryId));
-    }
-    return;
+  const rows = listWindow(listId);
+  if (orderedIds !== null) {
+    rows.order(orderedIds);
   }
-  let expected = list.firstElementChild;
-  for (const id of orderedIds) {
-    const item = itemOf(id);
-    if (!item || item.parentElement !== list) {
-      continue;
-    }
-    setHidden(item, !shown.has(id));
-    if (item === expected) {
-      expected = expected.nextElementSibling;
-    } else {
-      list.insertBefore(item, expected);
-    }
-  }
+  rows.filter(shown);
 }
 
 /** Sets an element's text unless it already says that (a rewrite would cost style and layout work all the same). */
 function changeText(node, text) {
   if (node.textContent !== text) {
     node.textContent = text;
-  }
-}
-
-function setHidden(item, hidden) {
-  if (item.hidden !== hidden) {
-    item.hidden = hidden;
-    applyPending(item);
   }
 }
 
@@ -449,16 +436,16 @@ function applyPending(item) {
  * highlighted until another one is.
  */
 export function revealDelivery(deliveryId) {
-  const item = itemOf(deliveryId);
-  if (!item) {
+  const rows = windowHolding(deliveryId);
+  if (!rows) {
     return;
   }
-  for (const marked of document.querySelectorAll('li.delivery.just-started')) {
-    marked.classList.remove('just-started');
+  // The caller has just cleared the filters: the row is shown from now on, before the list's next arrangement.
+  rows.filter(null);
+  for (const item of items.values()) {
+    item.classList.remove('just-started');
   }
-  item.hidden = false;
-  item.scrollIntoView({ block: 'nearest' });
-  item.classList.add('just-started');
+  rows.reveal(deliveryId)?.classList.add('just-started');
 }
 
 /** The filters' controls showing these values (after the page cleared them itself). */

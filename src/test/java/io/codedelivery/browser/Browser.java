@@ -164,9 +164,44 @@ final class Browser implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  /** Ids of the delivery items in a list ({@code active} or {@code recent}), in page order. */
+  /**
+   * Ids of the deliveries a list ({@code active} or {@code recent}) shows under the chosen search and filters, in page
+   * order. The page holds only the rows in view and a margin (list-window.js); a longer list is scrolled through, as a
+   * user would, and scrolled back.
+   */
+  @SuppressWarnings("unchecked")
   List<String> deliveryIdsIn(String listId) {
-    return findAll("#" + listId + " li.delivery").stream().map(li -> li.getDomAttribute("data-delivery-id")).toList();
+    return (List<String>) ((JavascriptExecutor) driver).executeAsyncScript("""
+        const [listId, done] = arguments;
+        const list = document.getElementById(listId);
+        const ids = [];
+        const collect = () => {
+          for (const item of list.querySelectorAll(':scope > li.delivery')) {
+            if (!ids.includes(item.dataset.deliveryId)) { ids.push(item.dataset.deliveryId); }
+          }
+        };
+        collect();
+        const style = getComputedStyle(list);
+        if (parseFloat(style.paddingTop) === 0 && parseFloat(style.paddingBottom) === 0) { done(ids); return; }
+        let scroller = list.parentElement;
+        while (scroller && !(/auto|scroll/.test(getComputedStyle(scroller).overflowY) && scroller.scrollHeight > scroller.clientHeight)) {
+          scroller = scroller.parentElement;
+        }
+        scroller ??= document.scrollingElement;
+        const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        (async () => {
+          const before = scroller.scrollTop;
+          const scrollerTop = scroller === document.scrollingElement ? 0 : scroller.getBoundingClientRect().top;
+          const listStart = list.getBoundingClientRect().top - scrollerTop + scroller.scrollTop;
+          for (let top = listStart; top < listStart + list.offsetHeight; top += scroller.clientHeight) {
+            scroller.scrollTop = top;
+            await frame();
+            collect();
+          }
+          scroller.scrollTop = before;
+          await frame();
+          done(ids);
+        })();""", listId);
   }
 
   /** Texts of the notices on screen now (they disappear after a few seconds). */
@@ -432,10 +467,6 @@ final class Browser implements AutoCloseable {
     return Integer.parseInt(find("#status-counts button[data-status='" + status + "'] .count").getText());
   }
 
-  /** Ids of the delivery items a list shows under the chosen search and filters (the rest are hidden), in page order. */
-  List<String> shownDeliveryIdsIn(String listId) {
-    return findAll("#" + listId + " li.delivery:not([hidden])").stream().map(li -> li.getDomAttribute("data-delivery-id")).toList();
-  }
 
   /**
    * What is drawn on top at the centre of each depot square of the route catalogue, in the catalogue's order:
