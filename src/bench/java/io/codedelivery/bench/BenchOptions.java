@@ -45,6 +45,8 @@ final class BenchOptions {
   String jarJvm = "";
   /** Cold-start mode: settings of the jar's process, {@code key=value} comma-separated, to compare levers. */
   String jarSettings = "";
+  /** Cold-start mode: the new instance joins a running one on a broker and store of their own, as a scale-out does. */
+  boolean scaleOut;
   /** Console mode when above 0: the operator console in headless Chromium with this many deliveries on the road. */
   int console;
   /** Console mode: a DevTools CPU profile of the page over the window. */
@@ -92,6 +94,9 @@ final class BenchOptions {
       "                      minute later. Use with --interval 100",
       "  --jar-jvm OPTS      cold-start mode: JVM options of the jar's process, comma-separated (default none)",
       "  --jar-settings K=V  cold-start mode: the jar's settings by key, comma-separated (default none)",
+      "  --scale-out         cold-start mode: a broker and store in a JVM of their own and an instance already running",
+      "                      on them (its own round first, so they are warm); the new instance joins it, as when",
+      "                      Kubernetes adds a pod under load. Without it the jar runs on its embedded defaults",
       "  --console N         console mode: N deliveries on the road and the operator console in headless Chromium,",
       "                      measured in the page (frame times, main thread busy, fleet-feed states received)",
       "  --profile           console mode: profile the page's scripts over the window (DevTools; console-N-<time>.cpuprofile",
@@ -113,7 +118,7 @@ final class BenchOptions {
 
   /** Options that take no value: present means true. */
   private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose",
-      "cold-start", "profile", "gateway-only", "jfr");
+      "cold-start", "profile", "gateway-only", "jfr", "scale-out");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
       "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings",
@@ -198,6 +203,7 @@ final class BenchOptions {
       case "cold-start" -> coldStart = Boolean.parseBoolean(value);
       case "jar-jvm" -> jarJvm = value;
       case "jar-settings" -> jarSettings = value;
+      case "scale-out" -> scaleOut = Boolean.parseBoolean(value);
       case "gateway-only" -> gatewayOnly = Boolean.parseBoolean(value);
       case "watchers" -> watchers = Integer.parseInt(value);
       case "jfr" -> jfr = Boolean.parseBoolean(value);

@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -55,42 +56,90 @@ final class ColdStart {
       throw new IllegalStateException("no " + JAR + ": package it first (mvn -B package -DskipTests)");
     }
     System.out.printf(Locale.ROOT, "CPU: %s × %d; load average %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(), loadAverage());
-    var settings = TestStack.isolatedSettings("code-delivery-bench-cold");
-    settings.put(Setting.SIMULATION_INTERVAL_MS, String.valueOf(opts.intervalMs));
     Map<Setting, String> levers = jarSettings(opts.jarSettings);
-    settings.putAll(levers);
-    Path dataDir = Path.of(settings.get(Setting.DATA_DIR));
     List<String> jvmOptions = opts.jarJvm.isBlank() ? List.of() : Arrays.asList(opts.jarJvm.split(","));
-    File log = opts.out.resolve("cold-start.log").toFile();
-    long t0 = System.nanoTime();
-    Process process = JarStartup.launch(JAR, settings, jvmOptions, opts.out, log);
     Vertx vertx = Vertx.vertx();
+    List<AutoCloseable> running = new ArrayList<>();
     try {
-      // A shared machine may take minutes: this measures what comes after ready, not how soon it comes.
-      PipelineBenchmark.awaitReady(JarStartup.readyUrl(settings), Duration.ofMinutes(5));
-      long readyMs = (System.nanoTime() - t0) / 1_000_000;
-      System.out.printf(Locale.ROOT, "java %s -jar %s (settings %s) ready after %d ms (log %s)%n", String.join(" ", jvmOptions),
-          JAR, levers, readyMs, log);
-      int port = Integer.parseInt(settings.get(Setting.HTTP_PORT));
-      String token = TestStack.signInAt("http://localhost:" + port, "admin", TestStack.ADMIN_PASSWORD);
-      List<String> routeIds = new ArrayList<>();
-      HttpClient http = vertx.createHttpClient();
-      for (Object route : new JsonArray(call(http, port, HttpMethod.GET, "/api/routes", token, null)
-          .compose(HttpClientResponse::body).await(10, TimeUnit.SECONDS))) {
-        routeIds.add(((JsonObject) route).getString("id"));
+      Map<Setting, String> infrastructure = new EnumMap<>(Setting.class);
+      if (opts.scaleOut) {
+        ChildProcess broker = ChildProcess.start(opts.out, "broker", List.of("-Xmx1g"), BrokerProcess.class, List.of(), "", 120);
+        // Told to end (it closes the broker and store itself) rather than killed, once the instances on it are stopped.
+        running.add(0, () -> {
+          broker.end();
+          broker.close();
+        });
+        infrastructure.put(Setting.KAFKA_BOOTSTRAP_SERVERS, broker.ready().getString("kafka"));
+        infrastructure.put(Setting.MONGO_URI, broker.ready().getString("mongo"));
+        System.out.printf(Locale.ROOT, "Broker and store (own JVM) at %s, %s%n", infrastructure.get(Setting.KAFKA_BOOTSTRAP_SERVERS),
+            infrastructure.get(Setting.MONGO_URI));
+        Instance existing = Instance.start(vertx, "existing", infrastructure, Map.of(), List.of(), opts);
+        running.add(0, existing);
+        new Round(vertx, existing, opts).run("existing instance (warms the broker and store, then keeps its deliveries)");
       }
-      JsonObject cold = new Round(vertx, port, token, routeIds, opts).run("cold (first users of the ready instance)");
+      Instance fresh = Instance.start(vertx, "new", infrastructure, levers, jvmOptions, opts);
+      running.add(0, fresh);
+      JsonObject cold = new Round(vertx, fresh, opts).run("cold (first users of the ready instance)");
       System.out.printf(Locale.ROOT, "Waiting %d s on the same process…%n", PAUSE_BETWEEN_ROUNDS_MS / 1_000);
       Thread.sleep(PAUSE_BETWEEN_ROUNDS_MS);
-      JsonObject warm = new Round(vertx, port, token, routeIds, opts).run("warm (same load, a minute later)");
+      JsonObject warm = new Round(vertx, fresh, opts).run("warm (same load, a minute later)");
       JsonObject result = new JsonObject().put("mode", "cold-start").put("cpu", cpuModel()).put("jvmOptions", jvmOptions)
-          .put("jarSettings", opts.jarSettings)
-          .put("readyMs", readyMs).put("clients", opts.subscribers).put("intervalMs", opts.intervalMs)
+          .put("jarSettings", opts.jarSettings).put("scaleOut", opts.scaleOut)
+          .put("readyMs", fresh.readyMs()).put("clients", opts.subscribers).put("intervalMs", opts.intervalMs)
           .put("cold", cold).put("warm", warm);
       System.out.println("JSON: " + Report.write(opts, result).toAbsolutePath());
       return 0;
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
+      for (AutoCloseable process : running) {
+        process.close();
+      }
+    }
+  }
+
+  /** The packaged jar in a process of its own, ready, with the admin signed in and the route catalogue read. */
+  private record Instance(Process process, Path dataDir, int port, String token, List<String> routeIds, long readyMs)
+      implements AutoCloseable {
+
+    /**
+     * Started on its own ports and data directory, on the given infrastructure (none: its embedded defaults), as
+     * instance {@code name} (the bridge's consumer group is the instance's own).
+     */
+    static Instance start(Vertx vertx, String name, Map<Setting, String> infrastructure, Map<Setting, String> levers, List<String> jvmOptions,
+                          BenchOptions opts) throws Exception {
+      var settings = TestStack.isolatedSettings("code-delivery-bench-" + name);
+      settings.put(Setting.SIMULATION_INTERVAL_MS, String.valueOf(opts.intervalMs));
+      settings.put(Setting.INSTANCE_ID, name);
+      settings.putAll(infrastructure);
+      settings.putAll(levers);
+      Path dataDir = Path.of(settings.get(Setting.DATA_DIR));
+      File log = opts.out.resolve("cold-start-" + name + ".log").toFile();
+      long t0 = System.nanoTime();
+      Process process = JarStartup.launch(JAR, settings, jvmOptions, opts.out, log);
+      try {
+        // A shared machine may take minutes: this measures what comes after ready, not how soon it comes.
+        PipelineBenchmark.awaitReady(JarStartup.readyUrl(settings), Duration.ofMinutes(5));
+        long readyMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf(Locale.ROOT, "Instance '%s': java %s -jar %s (settings %s) ready after %d ms (log %s)%n", name,
+            String.join(" ", jvmOptions), JAR, levers, readyMs, log);
+        int port = Integer.parseInt(settings.get(Setting.HTTP_PORT));
+        String token = TestStack.signInAt("http://localhost:" + port, "admin", TestStack.ADMIN_PASSWORD);
+        List<String> routeIds = new ArrayList<>();
+        HttpClient http = vertx.createHttpClient();
+        for (Object route : new JsonArray(call(http, port, HttpMethod.GET, "/api/routes", token, null)
+            .compose(HttpClientResponse::body).await(10, TimeUnit.SECONDS))) {
+          routeIds.add(((JsonObject) route).getString("id"));
+        }
+        http.close();
+        return new Instance(process, dataDir, port, token, List.copyOf(routeIds), readyMs);
+      } catch (Exception e) {
+        JarStartup.stop(process, dataDir);
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
       JarStartup.stop(process, dataDir);
     }
   }
@@ -129,15 +178,19 @@ final class ColdStart {
     private final Histogram startToFirst = new ConcurrentHistogram(3);
     private final Histogram earlyLatency = new ConcurrentHistogram(3);
     private final Histogram laterLatency = new ConcurrentHistogram(3);
+    /** Position latency by second of the round, to tell a burst at the start from a slow first ten seconds. */
+    private final Histogram[] latencyBySecond;
     private final LongAdder failures = new LongAdder();
     private volatile String lastFailure = "";
     private long roundStartMicros;
 
-    Round(Vertx vertx, int port, String token, List<String> routeIds, BenchOptions opts) {
+    Round(Vertx vertx, Instance instance, BenchOptions opts) {
       this.vertx = vertx;
-      this.port = port;
-      this.token = token;
-      this.routeIds = routeIds;
+      this.port = instance.port();
+      this.token = instance.token();
+      this.routeIds = instance.routeIds();
+      this.latencyBySecond = new Histogram[Math.max(1, opts.durationS)];
+      Arrays.setAll(latencyBySecond, second -> new ConcurrentHistogram(3));
       this.opts = opts;
       // A connection each, as separate browsers have: a shared pool would queue the starts behind each other.
       this.http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(opts.subscribers));
@@ -166,12 +219,15 @@ final class ColdStart {
           .put("failures", failures.sum())
           .put("startToFirstPositionMs", percentiles(startToFirst))
           .put("positionLatencyFirst10sMs", percentiles(earlyLatency))
-          .put("positionLatencyLaterMs", percentiles(laterLatency));
+          .put("positionLatencyLaterMs", percentiles(laterLatency))
+          .put("positionLatencyP99BySecondMs", new JsonArray(Arrays.stream(latencyBySecond).map(ColdStart::p99Ms).toList()));
       System.out.printf(Locale.ROOT, "%n%s — load average %s before, %s after; %d failures%s%n", name, load,
           result.getString("loadAverageAfter"), failures.sum(), failures.sum() == 0 ? "" : " (last: " + lastFailure + ")");
       print("start → first position", startToFirst);
       print("position latency, first 10 s", earlyLatency);
       print("position latency, later", laterLatency);
+      System.out.printf(Locale.ROOT, "  %-30s %s%n", "p99 by second of the round", Arrays.stream(latencyBySecond)
+          .map(h -> String.format(Locale.ROOT, "%.0f", p99Ms(h))).collect(Collectors.joining(" ")));
       return result;
     }
 
@@ -203,6 +259,10 @@ final class ColdStart {
               Instant ts = Instant.parse(message.getJsonObject("body").getString("timestamp"));
               long latency = Math.max(0, now - (ts.getEpochSecond() * 1_000_000L + ts.getNano() / 1_000));
               (now - roundStartMicros < EARLY_WINDOW_MICROS ? earlyLatency : laterLatency).recordValue(latency);
+              int second = (int) ((now - roundStartMicros) / 1_000_000);
+              if (second < latencyBySecond.length) {
+                latencyBySecond[second].recordValue(latency);
+              }
             }
           }
         });
@@ -223,6 +283,10 @@ final class ColdStart {
   private static JsonObject percentiles(Histogram h) {
     return new JsonObject().put("count", h.getTotalCount()).put("p50", h.getValueAtPercentile(50) / 1_000.0)
         .put("p99", h.getValueAtPercentile(99) / 1_000.0).put("max", h.getMaxValue() / 1_000.0);
+  }
+
+  private static double p99Ms(Histogram h) {
+    return h.getValueAtPercentile(99) / 1_000.0;
   }
 
   private static void print(String what, Histogram h) {
