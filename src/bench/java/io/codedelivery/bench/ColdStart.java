@@ -176,6 +176,9 @@ final class ColdStart {
     private final HttpClient http;
     private final WebSocketClient sockets;
     private final Histogram startToFirst = new ConcurrentHistogram(3);
+    /** The steps of start → first position: the start answered (202), and the session opened and registered. */
+    private final Histogram startAnswered = new ConcurrentHistogram(3);
+    private final Histogram startToRegistered = new ConcurrentHistogram(3);
     private final Histogram earlyLatency = new ConcurrentHistogram(3);
     private final Histogram laterLatency = new ConcurrentHistogram(3);
     /** Position latency by second of the round, to tell a burst at the start from a slow first ten seconds. */
@@ -218,12 +221,16 @@ final class ColdStart {
       JsonObject result = new JsonObject().put("loadAverageBefore", load).put("loadAverageAfter", loadAverage())
           .put("failures", failures.sum())
           .put("startToFirstPositionMs", percentiles(startToFirst))
+          .put("startAnsweredMs", percentiles(startAnswered))
+          .put("startToRegisteredMs", percentiles(startToRegistered))
           .put("positionLatencyFirst10sMs", percentiles(earlyLatency))
           .put("positionLatencyLaterMs", percentiles(laterLatency))
           .put("positionLatencyP99BySecondMs", new JsonArray(Arrays.stream(latencyBySecond).map(ColdStart::p99Ms).toList()));
       System.out.printf(Locale.ROOT, "%n%s — load average %s before, %s after; %d failures%s%n", name, load,
           result.getString("loadAverageAfter"), failures.sum(), failures.sum() == 0 ? "" : " (last: " + lastFailure + ")");
       print("start → first position", startToFirst);
+      print("  of which start answered (202)", startAnswered);
+      print("  and session open, registering", startToRegistered);
       print("position latency, first 10 s", earlyLatency);
       print("position latency, later", laterLatency);
       System.out.printf(Locale.ROOT, "  %-30s %s%n", "p99 by second of the round", Arrays.stream(latencyBySecond)
@@ -237,10 +244,12 @@ final class ColdStart {
       Future<String> deliveryId = call(http, port, HttpMethod.POST, "/api/deliveries", token, new JsonObject().put("routeId", routeId))
           .compose(response -> response.body().compose(body -> response.statusCode() == 202
               ? Future.succeededFuture(new JsonObject(body).getString("deliveryId"))
-              : Future.failedFuture("start answered " + response.statusCode() + ": " + body)));
+              : Future.failedFuture("start answered " + response.statusCode() + ": " + body)))
+          .onSuccess(id -> startAnswered.recordValue(nowMicros() - startMicros));
       Future<WebSocket> socket = SockJsClient.open(sockets, port);
       return Future.all(deliveryId, socket).map(both -> {
         WebSocket ws = socket.result();
+        startToRegistered.recordValue(nowMicros() - startMicros);
         boolean[] first = {true};
         ws.textMessageHandler(frame -> {
           if (!frame.startsWith("a[")) {
