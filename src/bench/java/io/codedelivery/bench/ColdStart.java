@@ -57,7 +57,7 @@ final class ColdStart {
     }
     System.out.printf(Locale.ROOT, "CPU: %s × %d; load average %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(), loadAverage());
     Map<Setting, String> levers = jarSettings(opts.jarSettings);
-    List<String> jvmOptions = opts.jarJvm.isBlank() ? List.of() : Arrays.asList(opts.jarJvm.split(","));
+    List<String> jvmOptions = opts.jarJvm.isBlank() ? List.of() : Arrays.asList(opts.jarJvm.split(",(?=-)"));
     Vertx vertx = Vertx.vertx();
     List<AutoCloseable> running = new ArrayList<>();
     try {
