@@ -155,8 +155,9 @@ export class ListWindow {
       expected.remove();
       expected = next;
     }
-    // An empty <ul> says why it is empty (styles.css): not one whose rows are all out of view.
-    this.list.classList.toggle('holds-rows', this.rows.length > 0);
+    // An empty <ul> says why it is empty (styles.css): not one whose rows are out of view or hidden by the filters
+    // ("Showing 0 of 40" says that).
+    this.list.classList.toggle('holds-rows', this.ids.length > 0);
     this.list.style.paddingTop = `${first * rowHeight}px`;
     this.list.style.paddingBottom = `${(this.rows.length - end) * rowHeight}px`;
     if (this.rowHeight === null && end > first) {
