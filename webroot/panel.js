@@ -1,7 +1,7 @@
 // The side panel: connection state, route catalogue, delivery lists and notices.
 // All text goes in through textContent, so nothing from the server is ever parsed as HTML.
 
-import { deliveryItemText, formatKm, itemTitle } from './format.js';
+import { deliveryItemText, formatKm } from './format.js';
 import { STATUSES, STATUS_WORDS } from './fleet.js';
 import { element } from './dom.js';
 import { ListWindow } from './list-window.js';
