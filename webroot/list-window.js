@@ -39,6 +39,7 @@ export class ListWindow {
     this.members = new Set();
     this.shown = null;
     this.rows = [];
+    this.rowsStale = false;
     this.rowHeight = null;
     this.renderPending = false;
     // Any scroll that moves the list (the panel's, the page's on a phone) fires before the frame that shows it.
@@ -93,20 +94,36 @@ export class ListWindow {
     this.rowsChanged();
   }
 
+  /**
+   * The rows are worked out again, and put in the page, once in the next frame however many changes come before it:
+   * the page's first load appends a thousand deliveries one by one.
+   */
   rowsChanged() {
-    const rows = this.shown ? this.ids.filter((id) => this.shown.has(id)) : this.ids;
-    if (rows.length === this.rows.length && rows.every((id, index) => id === this.rows[index])) {
-      return;
-    }
-    this.rows = rows === this.ids ? [...rows] : rows;
-    // A batch of changes (the page's first load lists hundreds) is put in the page once, in the next frame.
+    this.rowsStale = true;
     if (!this.renderPending) {
       this.renderPending = true;
       requestAnimationFrame(() => {
         this.renderPending = false;
-        this.render();
+        // A fleet-feed batch that changed neither order nor filter touches nothing.
+        if (this.refreshRows()) {
+          this.render();
+        }
       });
     }
+  }
+
+  /** Brings the rows up to date with the list's order and the filter; whether they changed. */
+  refreshRows() {
+    if (!this.rowsStale) {
+      return false;
+    }
+    this.rowsStale = false;
+    const rows = this.shown ? this.ids.filter((id) => this.shown.has(id)) : [...this.ids];
+    if (rows.length === this.rows.length && rows.every((id, index) => id === this.rows[index])) {
+      return false;
+    }
+    this.rows = rows;
+    return true;
   }
 
   /**
@@ -114,6 +131,7 @@ export class ListWindow {
    * hides it).
    */
   reveal(id) {
+    this.refreshRows();
     const index = this.rows.indexOf(id);
     if (index < 0) {
       return null;
@@ -129,6 +147,7 @@ export class ListWindow {
     if (!this.list.isConnected) {
       return;
     }
+    this.refreshRows();
     const listTop = this.list.getBoundingClientRect().top + this.list.clientTop;
     this.place(rowsInView({ listTop, viewportHeight: window.innerHeight, rowHeight: this.rowHeightPx(), count: this.rows.length }));
   }
