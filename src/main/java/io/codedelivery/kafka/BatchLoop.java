@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The poll loop of a stage that reads a topic in a shared consumer group and keeps state of its own per key (the
  * tracking stage, the events stage): poll a batch, parse each record (one that does not parse goes to the dead
- * letters), hand the parsed ones to the stage in order, and once the stage is done with them (produced, saved) mark
- * them done for the commit, made every {@link CommitTracker#COMMIT_INTERVAL_MS}. A batch that fails is read again from
- * its start, after the stage has forgotten what it holds in memory (it was not saved); a rebalance makes it forget as
- * well, since the keys of partitions that moved may have been handled elsewhere meanwhile.
+ * letters), hand the parsed ones to the stage in order, and once the stage has saved what they changed (at once, or at
+ * its next {@linkplain Stage#checkpoint() checkpoint}) mark them done for the commit, made every
+ * {@link CommitTracker#COMMIT_INTERVAL_MS}. A batch or checkpoint that fails makes the stage forget what it holds in
+ * memory (it was not saved) and read again every batch handled since the last checkpoint; so does a rebalance, since
+ * the keys of partitions that moved may have been handled elsewhere meanwhile.
  */
 public final class BatchLoop<T> {
   private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
@@ -47,8 +48,27 @@ public final class BatchLoop<T> {
 
   /** What the stage does with the records. */
   public interface Stage<T> {
-    /** Handles a batch's parsed records, in order; succeeds once all it changed is saved. */
+    /**
+     * Handles a batch's parsed records, in order; succeeds once what they yield is produced and, for a stage without
+     * checkpoints, all they changed is saved.
+     */
     Future<Void> handle(List<Read<T>> batch);
+
+    /**
+     * Saves what the batches handled since the last checkpoint changed in memory; their records are committed once it
+     * succeeds. A crash in between reads them all again from the state saved before them.
+     */
+    default Future<Void> checkpoint() {
+      return Future.succeededFuture();
+    }
+
+    /**
+     * How long handled batches may wait for their {@link #checkpoint()}, in ms (0: after each batch). The loop takes
+     * one sooner when it has caught up with the topic, so a quiet topic's work is saved at once.
+     */
+    default long checkpointIntervalMs() {
+      return 0;
+    }
 
     /** Drops what it holds in memory, to read it again from the store. */
     void forget();
@@ -72,8 +92,13 @@ public final class BatchLoop<T> {
   private final Function<String, T> parse;
   private final Stage<T> stage;
   private final CommitTracker commits = new CommitTracker();
+  /** Batches handled since the last checkpoint, oldest first: done for the commit once it succeeds. */
+  private final List<KafkaConsumerRecords<String, String>> unsaved = new ArrayList<>();
+  private long oldestUnsavedMs;
   private volatile boolean running;
   private boolean caughtUp;
+  /** Partitions moved since the loop last started over from the saved state. */
+  private boolean rebalanced;
   private Future<Void> batchInProgress = Future.succeededFuture();
 
   private BatchLoop(Vertx vertx, String name, String groupId, KafkaConsumer<String, String> consumer,
@@ -113,11 +138,14 @@ public final class BatchLoop<T> {
 
   /** Subscribes and starts polling. */
   public Future<Void> start(String topic) {
+    // A partition's keys are only ever in memory while this member holds it: forgotten when it goes, so one that
+    // comes (back) needs nothing.
     consumer.partitionsRevokedHandler(revoked -> {
-      commits.forget(revoked);
-      stage.forget();
+      if (!revoked.isEmpty()) {
+        commits.forget(revoked);
+        rebalanced = true;
+      }
     });
-    consumer.partitionsAssignedHandler(assigned -> stage.forget());
     vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitDone());
     running = true;
     return consumer.subscribe(topic).onSuccess(v -> {
@@ -132,7 +160,8 @@ public final class BatchLoop<T> {
     if (deadLetters != null) {
       deadLetters.stop();
     }
-    return batchInProgress.transform(done -> commits.closeAfterLastCommit(consumer))
+    return batchInProgress.transform(done -> unsaved.isEmpty() ? Future.succeededFuture() : checkpoint())
+        .transform(saved -> commits.closeAfterLastCommit(consumer))
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
   }
 
@@ -140,21 +169,60 @@ public final class BatchLoop<T> {
     if (!running) {
       return;
     }
-    batchInProgress = stage.betweenBatches(caughtUp).compose(v -> consumer.poll(POLL_TIMEOUT).compose(records -> {
-      caughtUp = records.isEmpty();
-      return handle(records).recover(error -> Rewind.toStartOf(consumer, records).transform(rewound -> Future.failedFuture(error)));
-    }));
+    Future<Void> batch = rebalanced ? startOverFromSaved() : Future.succeededFuture();
+    batchInProgress = batch
+        .compose(v -> stage.betweenBatches(caughtUp))
+        .compose(v -> consumer.poll(POLL_TIMEOUT))
+        .compose(records -> {
+          caughtUp = records.isEmpty();
+          return handle(records);
+        })
+        .compose(v -> checkpointIfDue());
     batchInProgress.onComplete(done -> {
       if (done.succeeded()) {
         vertx.runOnContext(v -> pollNext());
       } else {
         if (running) {
-          LOG.warn("{} batch not done, reading it again: {}", name, done.cause().getMessage());
+          LOG.warn("{} batch not done, reading again all since the last checkpoint: {}", name, done.cause().getMessage());
         }
-        // What the failed batch changed in memory was not saved: start again from the store.
-        stage.forget();
-        vertx.setTimer(RETRY_AFTER_FAILURE_MS, id -> pollNext());
+        startOverFromSaved().onComplete(v -> vertx.setTimer(RETRY_AFTER_FAILURE_MS, id -> pollNext()));
       }
+    });
+  }
+
+  /**
+   * What the stage changed in memory since its last checkpoint is dropped, and the batches it came from are read
+   * again (those of the partitions still held), from the state the store has.
+   */
+  private Future<Void> startOverFromSaved() {
+    rebalanced = false;
+    List<KafkaConsumerRecords<String, String>> toRead = List.copyOf(unsaved);
+    unsaved.clear();
+    stage.forget();
+    return Rewind.toStartOf(consumer, toRead)
+        .onFailure(e -> LOG.warn("{} could not rewind to the last checkpoint: {}", name, e.getMessage()));
+  }
+
+  private Future<Void> checkpointIfDue() {
+    boolean due = !unsaved.isEmpty()
+        && (caughtUp || System.currentTimeMillis() - oldestUnsavedMs >= stage.checkpointIntervalMs());
+    return due ? checkpoint() : Future.succeededFuture();
+  }
+
+  /** Saves the stage's changes, then marks the records they came from done and commits. */
+  private Future<Void> checkpoint() {
+    return stage.checkpoint().onSuccess(v -> {
+      for (KafkaConsumerRecords<String, String> records : unsaved) {
+        for (int i = 0; i < records.size(); i++) {
+          KafkaConsumerRecord<String, String> record = records.recordAt(i);
+          commits.done(new TopicPartition(record.topic(), record.partition()), record.offset());
+        }
+      }
+      unsaved.clear();
+      if (stage.remembered() > MAX_REMEMBERED_KEYS) {
+        stage.forget();
+      }
+      commitDone();
     });
   }
 
@@ -178,16 +246,11 @@ public final class BatchLoop<T> {
         }
       }
     }
-    return Future.all(rejected).compose(v -> stage.handle(reads)).onSuccess(v -> {
-      if (stage.remembered() > MAX_REMEMBERED_KEYS) {
-        stage.forget();
-      }
-      for (int i = 0; i < records.size(); i++) {
-        KafkaConsumerRecord<String, String> record = records.recordAt(i);
-        commits.done(new TopicPartition(record.topic(), record.partition()), record.offset());
-      }
-      commitDone();
-    });
+    if (unsaved.isEmpty()) {
+      oldestUnsavedMs = System.currentTimeMillis();
+    }
+    unsaved.add(records);
+    return Future.all(rejected).compose(v -> stage.handle(reads));
   }
 
   private void commitDone() {

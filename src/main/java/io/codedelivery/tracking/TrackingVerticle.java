@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * Devices' fixes in, positions of their deliveries out. A poll loop in a shared consumer group (device.positions is
  * keyed by device, so one member sees all of a device's fixes, in order): poll a batch, attach each fix to its
  * device's active delivery ({@link FixAttacher}), produce the positions and wait for Kafka's acknowledgement, end the
- * deliveries that arrived, save the devices' state and last fixes, and only then mark the batch done for the commit.
- * A crash before the commit reads the batch again from the state saved before it, which yields the same positions.
+ * deliveries that arrived. The devices' state and last fixes are saved once a {@linkplain #CHECKPOINT_INTERVAL_MS
+ * second}, one write per device however many fixes it sent, and only then are the batches marked done for the commit.
+ * A crash before the commit reads those batches again from the state saved before them, which yields the same
+ * positions.
  */
 public final class TrackingVerticle extends VerticleBase implements BatchLoop.Stage<DeviceFix> {
   private static final Logger LOG = LoggerFactory.getLogger(TrackingVerticle.class);
@@ -49,12 +50,21 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
    * or ending a delivery in this process tells this process's instances at once; other processes notice within this.
    */
   static final long ASSIGNMENT_STALENESS_MS = 5_000;
+  /**
+   * How often the devices' state is saved. Saving after every batch cost more than the rest of the stage (the
+   * embedded store's worker was the busiest thread): a device sends a fix every second or so, and each batch wrote
+   * its state and its last fix. The device list's last fix is this much older at most.
+   */
+  static final long CHECKPOINT_INTERVAL_MS = 1_000;
 
   private final AppContext context;
   private final PipelineMetrics metrics;
   /** Device id → its state, as saved; loaded on first sight, forgotten when partitions move. */
   private final Map<String, DeviceState> states = new HashMap<>();
   private final Map<String, CachedAssignment> assignments = new HashMap<>();
+  /** What changed since the last checkpoint: the devices' states, and each device's newest fix if it has a newer one. */
+  private final Set<DeviceState> unsavedStates = new LinkedHashSet<>();
+  private final Map<String, DeviceFix> unsavedNewestFixes = new HashMap<>();
   private FixAttacher attacher;
   private RouteCatalog routes;
   private KafkaProducer<String, String> producer;
@@ -102,6 +112,23 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   public void forget() {
     states.clear();
     assignments.clear();
+    unsavedStates.clear();
+    unsavedNewestFixes.clear();
+  }
+
+  @Override
+  public long checkpointIntervalMs() {
+    return CHECKPOINT_INTERVAL_MS;
+  }
+
+  /** The state and the last fixes are in two collections, independent of each other: one round trip, not two in a row. */
+  @Override
+  public Future<Void> checkpoint() {
+    List<DeviceState> changed = List.copyOf(unsavedStates);
+    List<DeviceFix> newestFixes = List.copyOf(unsavedNewestFixes.values());
+    unsavedStates.clear();
+    unsavedNewestFixes.clear();
+    return Future.all(savedStates.save(changed), deviceStore.recordNewest(newestFixes)).mapEmpty();
   }
 
   @Override
@@ -152,23 +179,22 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   }
 
   /**
-   * Attaches the batch's fixes in order, then: positions produced and acknowledged, arrived deliveries ended, state
-   * and last fixes saved. The finishing position is produced before the delivery is ended in the store, so a crash
-   * in between produces it again (the same position) rather than leaving an ended delivery without its end.
+   * Attaches the batch's fixes in order, then: positions produced and acknowledged, arrived deliveries ended; the
+   * state and last fixes wait for the checkpoint. The finishing position is produced before the delivery is ended in
+   * the store, so a crash in between produces it again (the same position) rather than leaving an ended delivery
+   * without its end.
    */
   private Future<Void> attachAll(List<BatchLoop.Read<DeviceFix>> fixes, Map<String, Assignment> active) {
     List<Position> positions = new ArrayList<>();
     List<Assignment> arrived = new ArrayList<>();
-    Set<DeviceState> changed = new LinkedHashSet<>();
-    Map<String, DeviceFix> newestFixes = new LinkedHashMap<>();
     for (BatchLoop.Read<DeviceFix> read : fixes) {
       DeviceFix fix = read.value();
       DeviceState state = states.get(fix.deviceId());
       long fixMs = fix.fixTime().toEpochMilli();
       if (fixMs > state.deviceNewestFixMs) {
         state.deviceNewestFixMs = fixMs;
-        newestFixes.put(fix.deviceId(), fix);
-        changed.add(state);
+        unsavedNewestFixes.put(fix.deviceId(), fix);
+        unsavedStates.add(state);
       }
       Assignment delivery = active.get(fix.deviceId());
       if (delivery == null) {
@@ -178,7 +204,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
       }
       FixAttacher.Attached attached = attacher.attach(state, fix, delivery);
       metrics.fixTracked(attached.kind().name().toLowerCase(Locale.ROOT));
-      changed.add(state);
+      unsavedStates.add(state);
       if (attached.position() == null) {
         continue;
       }
@@ -189,10 +215,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
         active.remove(fix.deviceId());
       }
     }
-    // The state and the last fixes are in two collections, independent of each other: one round trip, not two in a row.
-    return produce(positions)
-        .compose(v -> endArrived(arrived))
-        .compose(v -> Future.all(savedStates.save(changed), deviceStore.recordNewest(newestFixes.values())).mapEmpty());
+    return produce(positions).compose(v -> endArrived(arrived));
   }
 
   /** Sent in order, so each delivery's positions keep it on its partition; done once Kafka acknowledged them all. */
