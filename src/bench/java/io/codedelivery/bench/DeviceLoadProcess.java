@@ -41,7 +41,7 @@ final class DeviceLoadProcess implements AutoCloseable {
     DeviceLoadProcess load = new DeviceLoadProcess();
     JsonObject[] previous = {new JsonObject()};
     load.jvm = new ChildJvm(opts.out, "devices", DeviceLoadProcess.class, Stream.of(httpPort, ingestPort, opts.devices,
-        opts.fixRate, opts.subscribers, opts.connections).map(String::valueOf).toList(), token,
+        opts.fixRate, opts.subscribers, opts.connections, rampSeconds(opts)).map(String::valueOf).toList(), token,
         line -> load.read(line, stats, previous), exited -> {
           load.ready.completeExceptionally(exited);
           load.ended.completeExceptionally(exited);
@@ -92,7 +92,15 @@ final class DeviceLoadProcess implements AutoCloseable {
     jvm.close(ended.isDone());
   }
 
-  /** The process itself: {@code <http port> <ingest port> <devices> <fixes/s> <subscribers> <connections>}. */
+  /** How long the offered rate takes to rise to its full value: the first half of the warm-up. */
+  static int rampSeconds(BenchOptions opts) {
+    return opts.warmupS / 2;
+  }
+
+  /**
+   * The process itself: {@code <http port> <ingest port> <devices> <fixes/s> <subscribers> <connections> <ramp
+   * seconds>}.
+   */
   public static void main(String[] args) throws Exception {
     int httpPort = Integer.parseInt(args[0]);
     int ingestPort = Integer.parseInt(args[1]);
@@ -100,6 +108,7 @@ final class DeviceLoadProcess implements AutoCloseable {
     int fixRate = Integer.parseInt(args[3]);
     int subscribers = Integer.parseInt(args[4]);
     int connections = Integer.parseInt(args[5]);
+    int rampSeconds = Integer.parseInt(args[6]);
     PrintWriter out = ChildJvm.linesToBenchmark();
 
     Subscriber.Stats stats = new Subscriber.Stats();
@@ -112,7 +121,7 @@ final class DeviceLoadProcess implements AutoCloseable {
     Set<String> watched = new HashSet<>(deliveries.subList(0, subscribers));
     watched.forEach(id -> watchlist.started(new Watchlist.Delivery(id, null, -1)));
     pool.assignNow();
-    phones.start(fixRate, 2, watched, ledger);
+    phones.start(fixRate, rampSeconds, 2, watched, ledger);
     out.println("READY " + new JsonObject().put("devices", devices).put("watched", watched.size()).encode());
     pool.vertx().setPeriodic(1_000, id -> out.println("STATS " + stats.report().put("phones", phones.counters()).encode()));
 

@@ -117,9 +117,12 @@ final class Phones {
 
   /**
    * Starts posting {@code fixesPerSecond} fixes, round-robin over the phones, from {@code contexts} event loops (each
-   * its share of the phones); the fixes of watched deliveries answered 200 go to the ledger.
+   * its share of the phones); the fixes of watched deliveries answered 200 go to the ledger. The rate rises from 0
+   * over the first {@code rampSeconds}: a server just started compiles its hot paths meanwhile, where the full rate at
+   * once would leave it a backlog the measured window inherits.
    */
-  void start(int fixesPerSecond, int contexts, Set<String> watched, FixLedger ledger) {
+  void start(int fixesPerSecond, int rampSeconds, int contexts, Set<String> watched, FixLedger ledger) {
+    double rampNanos = rampSeconds * 1e9;
     for (int c = 0; c < contexts; c++) {
       List<Phone> share = new ArrayList<>();
       for (int i = c; i < phones.size(); i += contexts) {
@@ -132,7 +135,7 @@ final class Phones {
         long[] due = {0};
         int[] cursor = {0};
         timers.add(vertx.setPeriodic(TICK_MS, id -> {
-          long target = (long) (rate * (System.nanoTime() - begin) / 1e9);
+          long target = (long) (rate * rampedSeconds(System.nanoTime() - begin, rampNanos));
           if (target - due[0] > rate) {
             skipped.add(target - due[0] - (long) rate);
             due[0] = target - (long) rate;
@@ -144,6 +147,11 @@ final class Phones {
         }));
       });
     }
+  }
+
+  /** Seconds at the full rate that a linear ramp of this length amounts to after {@code elapsedNanos}. */
+  static double rampedSeconds(long elapsedNanos, double rampNanos) {
+    return elapsedNanos >= rampNanos ? (elapsedNanos - rampNanos / 2) / 1e9 : elapsedNanos * (elapsedNanos / rampNanos) / 2 / 1e9;
   }
 
   private void send(Phone phone, Set<String> watched, FixLedger ledger) {

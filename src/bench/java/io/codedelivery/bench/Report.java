@@ -262,9 +262,15 @@ final class Report {
     if (duplicates > 0) {
       reasons.add(duplicates + " seen twice");
     }
+    int backlog = start.phones().getInteger("inFlight", 0);
+    if (backlog > opts.fixRate) {
+      reasons.add(fmt("the window began with %d fixes unanswered, more than a second's worth: the warm-up's backlog, "
+          + "whose queue the latency measures", backlog));
+    }
     return new JsonObject()
         .put("timestamp", java.time.Instant.now().toString())
         .put("config", new JsonObject().put("devices", opts.devices).put("fixRate", opts.fixRate)
+            .put("rampS", DeviceLoadProcess.rampSeconds(opts)).put("inFlightAtWindowStart", backlog)
             .put("connections", opts.connections).put("subscribers", opts.subscribers).put("durationS", opts.durationS)
             .put("warmupS", opts.warmupS).put("persistence", opts.persistence).put("cores", res.cores())
             .put("machine", Machine.current().toJson()).put("javaVersion", System.getProperty("java.version")))
@@ -316,8 +322,10 @@ final class Report {
     System.out.println();
     System.out.println(LINE);
     row("machine", describeMachine(c, res));
-    row("devices / fixes offered", fmt("%d devices, %d fixes/s over %d connections, %d s after %d s", c.getInteger("devices"),
-        c.getInteger("fixRate"), c.getInteger("connections"), c.getInteger("durationS"), c.getInteger("warmupS")));
+    row("devices / fixes offered", fmt("%d devices, %d fixes/s over %d connections, %d s after %d s (ramp %d s)",
+        c.getInteger("devices"), c.getInteger("fixRate"), c.getInteger("connections"), c.getInteger("durationS"),
+        c.getInteger("warmupS"), c.getInteger("rampS")));
+    row("unanswered at window start", String.valueOf(c.getInteger("inFlightAtWindowStart")));
     row("sent / answered 200 / accepted", fmt("%.0f/s / %.0f/s / %.0f/s", rate.getDouble("sent"), rate.getDouble("answered200"),
         rate.getDouble("accepted")));
     row("other answers (whole run)", r.getJsonObject("phones").getJsonObject("refused", new JsonObject()).encode()

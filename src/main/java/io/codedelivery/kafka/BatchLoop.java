@@ -56,7 +56,8 @@ public final class BatchLoop<T> {
 
     /**
      * Saves what the batches handled since the last checkpoint changed in memory; their records are committed once it
-     * succeeds. A crash in between reads them all again from the state saved before them.
+     * succeeds. A crash in between reads them all again from the state saved before them. It takes what it saves
+     * before it returns: the loop handles the next batches while the store writes (one checkpoint at a time).
      */
     default Future<Void> checkpoint() {
       return Future.succeededFuture();
@@ -92,13 +93,19 @@ public final class BatchLoop<T> {
   private final Function<String, T> parse;
   private final Stage<T> stage;
   private final CommitTracker commits = new CommitTracker();
-  /** Batches handled since the last checkpoint, oldest first: done for the commit once it succeeds. */
+  /** Batches handled since the last checkpoint began, oldest first. */
   private final List<KafkaConsumerRecords<String, String>> unsaved = new ArrayList<>();
+  /** The batches the checkpoint in flight covers (or the failed one covered): done for the commit once it succeeds. */
+  private final List<KafkaConsumerRecords<String, String>> saving = new ArrayList<>();
+  private Future<Void> checkpointInFlight = Future.succeededFuture();
   private long oldestUnsavedMs;
   private volatile boolean running;
   private boolean caughtUp;
-  /** Partitions moved since the loop last started over from the saved state. */
-  private boolean rebalanced;
+  /**
+   * The stage's memory is to be rebuilt from the store before the next batch: partitions moved, a checkpoint failed,
+   * or the stage holds too many keys.
+   */
+  private boolean startOver;
   private Future<Void> batchInProgress = Future.succeededFuture();
 
   private BatchLoop(Vertx vertx, String name, String groupId, KafkaConsumer<String, String> consumer,
@@ -143,7 +150,7 @@ public final class BatchLoop<T> {
     consumer.partitionsRevokedHandler(revoked -> {
       if (!revoked.isEmpty()) {
         commits.forget(revoked);
-        rebalanced = true;
+        startOver = true;
       }
     });
     vertx.setPeriodic(CommitTracker.COMMIT_INTERVAL_MS, id -> commitDone());
@@ -160,7 +167,8 @@ public final class BatchLoop<T> {
     if (deadLetters != null) {
       deadLetters.stop();
     }
-    return batchInProgress.transform(done -> unsaved.isEmpty() ? Future.succeededFuture() : checkpoint())
+    return batchInProgress.transform(done -> checkpointInFlight)
+        .transform(saved -> startOver || unsaved.isEmpty() ? Future.succeededFuture() : startCheckpoint())
         .transform(saved -> commits.closeAfterLastCommit(consumer))
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
   }
@@ -169,15 +177,15 @@ public final class BatchLoop<T> {
     if (!running) {
       return;
     }
-    Future<Void> batch = rebalanced ? startOverFromSaved() : Future.succeededFuture();
-    batchInProgress = batch
+    Future<Void> ready = startOver ? startOverFromSaved() : Future.succeededFuture();
+    batchInProgress = ready
         .compose(v -> stage.betweenBatches(caughtUp))
         .compose(v -> consumer.poll(POLL_TIMEOUT))
         .compose(records -> {
           caughtUp = records.isEmpty();
           return handle(records);
         })
-        .compose(v -> checkpointIfDue());
+        .onSuccess(v -> checkpointIfDue());
     batchInProgress.onComplete(done -> {
       if (done.succeeded()) {
         vertx.runOnContext(v -> pollNext());
@@ -191,39 +199,58 @@ public final class BatchLoop<T> {
   }
 
   /**
-   * What the stage changed in memory since its last checkpoint is dropped, and the batches it came from are read
-   * again (those of the partitions still held), from the state the store has.
+   * Once the checkpoint in flight is over (so the store holds all it saves), what the stage changed in memory and has
+   * not saved is dropped, and the batches it came from are read again (those of the partitions still held), from
+   * the state the store has.
    */
   private Future<Void> startOverFromSaved() {
-    rebalanced = false;
-    List<KafkaConsumerRecords<String, String>> toRead = List.copyOf(unsaved);
-    unsaved.clear();
-    stage.forget();
-    return Rewind.toStartOf(consumer, toRead)
-        .onFailure(e -> LOG.warn("{} could not rewind to the last checkpoint: {}", name, e.getMessage()));
+    startOver = false;
+    return checkpointInFlight.transform(saved -> {
+      List<KafkaConsumerRecords<String, String>> toRead = new ArrayList<>(saving);
+      toRead.addAll(unsaved);
+      saving.clear();
+      unsaved.clear();
+      stage.forget();
+      return Rewind.toStartOf(consumer, toRead)
+          .onFailure(e -> LOG.warn("{} could not rewind to the last checkpoint: {}", name, e.getMessage()));
+    });
   }
 
-  private Future<Void> checkpointIfDue() {
-    boolean due = !unsaved.isEmpty()
+  /** One checkpoint at a time; the loop goes on with the next batches while it saves. */
+  private void checkpointIfDue() {
+    boolean due = !unsaved.isEmpty() && checkpointInFlight.isComplete() && !startOver
         && (caughtUp || System.currentTimeMillis() - oldestUnsavedMs >= stage.checkpointIntervalMs());
-    return due ? checkpoint() : Future.succeededFuture();
+    if (due) {
+      startCheckpoint();
+    }
   }
 
-  /** Saves the stage's changes, then marks the records they came from done and commits. */
-  private Future<Void> checkpoint() {
-    return stage.checkpoint().onSuccess(v -> {
-      for (KafkaConsumerRecords<String, String> records : unsaved) {
+  /**
+   * Saves what the stage changed in the batches handled so far (it takes their snapshot at once), then marks their
+   * records done and commits; a failure has the loop start over from the checkpoint before.
+   */
+  private Future<Void> startCheckpoint() {
+    saving.addAll(unsaved);
+    unsaved.clear();
+    checkpointInFlight = stage.checkpoint().onComplete(saved -> {
+      if (saved.failed()) {
+        LOG.warn("{} checkpoint failed, reading again all since the one before: {}", name, saved.cause().getMessage());
+        startOver = true;
+        return;
+      }
+      for (KafkaConsumerRecords<String, String> records : saving) {
         for (int i = 0; i < records.size(); i++) {
           KafkaConsumerRecord<String, String> record = records.recordAt(i);
           commits.done(new TopicPartition(record.topic(), record.partition()), record.offset());
         }
       }
-      unsaved.clear();
+      saving.clear();
       if (stage.remembered() > MAX_REMEMBERED_KEYS) {
-        stage.forget();
+        startOver = true;
       }
       commitDone();
     });
+    return checkpointInFlight;
   }
 
   private Future<Void> handle(KafkaConsumerRecords<String, String> records) {

@@ -1,32 +1,33 @@
 package io.codedelivery.persistence;
 
 import io.codedelivery.config.AppConfig;
-import io.codedelivery.model.DeviceFix;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.BulkOperation;
-import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Registered devices in {@link Store#DEVICES}: {@code {_id: <uniqueId>, name, createdAt, secretHash?, lastFix?}}.
- * Registration and removal come from the REST API; {@code lastFix} is written by the tracking stage only;
- * {@code secretHash} (see {@code access.DeviceSecret}) is read by the ingestion role only, never shown. The unique id is the
+ * Registered devices in {@link Store#DEVICES}: {@code {_id: <uniqueId>, name, createdAt, secretHash?}}, each with its
+ * last fix from the tracking stage's state in {@link Store#TRACKING} (under the same {@code _id}, field
+ * {@value #LAST_FIX}), which that stage saves at its checkpoints with the rest of the device's state: one write per
+ * device, not two. Registration and removal come from the REST API; {@code secretHash} (see {@code access.DeviceSecret}) is read by the ingestion role only, never shown. The unique id is the
  * {@code _id}, so its index is the only one needed and a second registration of the same id cannot slip in.
  */
 public final class DeviceStore {
+  /** The field of a device's tracking state that holds its last fix. */
+  public static final String LAST_FIX = "lastFix";
   private static final String SECRET_HASH = "secretHash";
+  private static final JsonObject LAST_FIX_FIELD = new JsonObject().put(LAST_FIX, 1);
   private static final JsonObject LOGIN_FIELDS = new JsonObject().put("_id", 1).put(SECRET_HASH, 1);
-  private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
 
   private final MongoClient reads;
   private final MongoClient writes;
@@ -47,9 +48,9 @@ public final class DeviceStore {
    * and whether it has a secret (not the secret's hash).
    */
   public record Device(String uniqueId, String name, Instant createdAt, JsonObject lastFix, boolean hasSecret) {
-    static Device of(JsonObject stored) {
+    static Device of(JsonObject stored, JsonObject lastFix) {
       return new Device(stored.getString("_id"), stored.getString("name"), Store.instant(stored.getValue("createdAt")),
-          stored.getJsonObject("lastFix"), stored.getString(SECRET_HASH) != null);
+          lastFix, stored.getString(SECRET_HASH) != null);
     }
   }
 
@@ -66,35 +67,42 @@ public final class DeviceStore {
   }
 
   public Future<Optional<Device>> find(String uniqueId) {
-    return reads.findOne(Store.DEVICES, byId(uniqueId), null).map(found -> Optional.ofNullable(found).map(Device::of));
+    return reads.findOne(Store.DEVICES, byId(uniqueId), null)
+        .compose(found -> found == null ? Future.succeededFuture(Optional.empty())
+            : withLastFixes(List.of(found)).map(devices -> Optional.of(devices.get(0))));
   }
 
   /** Up to {@code limit} devices in unique-id order, those after {@code after} when it is given (the next page). */
   public Future<List<Device>> page(String after, int limit) {
     JsonObject query = after == null ? new JsonObject() : new JsonObject().put("_id", new JsonObject().put("$gt", after));
-    return reads.findWithOptions(Store.DEVICES, query, kind.inIdOrder(limit))
-        .map(found -> found.stream().map(Device::of).toList());
+    return reads.findWithOptions(Store.DEVICES, query, kind.inIdOrder(limit)).compose(this::withLastFixes);
   }
 
-  /** False when no device has this unique id. */
-  public Future<Boolean> remove(String uniqueId) {
-    return writes.removeDocument(Store.DEVICES, byId(uniqueId)).map(result -> result.getRemovedCount() > 0);
+  private Future<List<Device>> withLastFixes(List<JsonObject> stored) {
+    if (stored.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    JsonArray ids = new JsonArray(stored.stream().map(device -> (Object) device.getString("_id")).toList());
+    return reads.findWithOptions(Store.TRACKING, new JsonObject().put("_id", new JsonObject().put("$in", ids)),
+            new FindOptions().setFields(LAST_FIX_FIELD))
+        .map(states -> {
+          Map<String, JsonObject> lastFixes = new HashMap<>();
+          states.forEach(state -> {
+            if (state.getJsonObject(LAST_FIX) != null) {
+              lastFixes.put(state.getString("_id"), state.getJsonObject(LAST_FIX));
+            }
+          });
+          return stored.stream().map(device -> Device.of(device, lastFixes.get(device.getString("_id")))).toList();
+        });
   }
 
   /**
-   * One bulk write, by {@code _id}, of each device's last fix, for the tracking stage. Its caller passes only fixes
-   * newer than any it wrote before for the device (it keeps each device's newest fix time), so the stored one never
-   * goes back; a device that is not registered is not created.
+   * False when no device has this unique id. Its tracking state goes too, so a device registered again under the id
+   * starts without the old one's last fix.
    */
-  public Future<Void> recordNewest(Collection<DeviceFix> newest) {
-    if (newest.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<BulkOperation> updates = newest.stream()
-        .map(fix -> BulkOperation.createUpdate(byId(fix.deviceId()),
-            new JsonObject().put("$set", new JsonObject().put("lastFix", fix.toJson())), false, false))
-        .toList();
-    return writes.bulkWriteWithOptions(Store.DEVICES, updates, UNORDERED).mapEmpty();
+  public Future<Boolean> remove(String uniqueId) {
+    return writes.removeDocument(Store.DEVICES, byId(uniqueId))
+        .compose(result -> writes.removeDocument(Store.TRACKING, byId(uniqueId)).map(result.getRemovedCount() > 0));
   }
 
   /**

@@ -39,7 +39,9 @@ public final class Migrations {
       // ended deliveries stay, so without this index the check would read every delivery ever followed.
       new Migration(4, "index: event_states of deliveries en route by partition",
           mongo -> mongo.createIndexWithOptions(Store.EVENT_STATES, new JsonObject().put("enRoute", 1).put("partition", 1),
-              new IndexOptions().name("enRoute_partition"))));
+              new IndexOptions().name("enRoute_partition"))),
+      new Migration(5, "devices' last fixes kept in their tracking state, which saves both in one write",
+          Migrations::moveLastFixesToTrackingState));
 
   private Migrations() {
   }
@@ -110,6 +112,30 @@ public final class Migrations {
       }
     });
     return done.future();
+  }
+
+  /**
+   * Each device's last fix joins its tracking state (created if the device has none, with the fix's time as its newest
+   * so a late fix does not replace it), and leaves the device's document.
+   */
+  private static Future<?> moveLastFixesToTrackingState(MongoClient mongo) {
+    JsonObject withLastFix = new JsonObject().put(DeviceStore.LAST_FIX, new JsonObject().put("$exists", true));
+    return mongo.findWithOptions(Store.DEVICES, withLastFix, new FindOptions().setFields(new JsonObject().put(DeviceStore.LAST_FIX, 1)))
+        .compose(devices -> {
+          List<BulkOperation> moves = devices.stream().map(device -> {
+            JsonObject lastFix = device.getJsonObject(DeviceStore.LAST_FIX);
+            Instant fixTime = Store.instant(lastFix.getValue("fixTime"));
+            JsonObject update = new JsonObject().put("$set", new JsonObject().put(DeviceStore.LAST_FIX, lastFix));
+            if (fixTime != null) {
+              update.put("$max", new JsonObject().put("deviceNewestFixMs", fixTime.toEpochMilli()));
+            }
+            return BulkOperation.createUpdate(new JsonObject().put("_id", device.getString("_id")), update, true, false);
+          }).toList();
+          return moves.isEmpty() ? Future.succeededFuture()
+              : mongo.bulkWriteWithOptions(Store.TRACKING, moves, new BulkWriteOptions(false));
+        })
+        .compose(v -> mongo.updateCollectionWithOptions(Store.DEVICES, withLastFix,
+            new JsonObject().put("$unset", new JsonObject().put(DeviceStore.LAST_FIX, "")), new UpdateOptions().setMulti(true)));
   }
 
   /** Writes the chunk's entries and empties it. */

@@ -1,6 +1,8 @@
 package io.codedelivery.tracking;
 
+import io.codedelivery.model.DeviceFix;
 import io.codedelivery.model.LatLon;
+import io.codedelivery.persistence.DeviceStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -8,7 +10,8 @@ import java.util.Deque;
 
 /**
  * What the tracking stage remembers of one device between fixes, and saves (as {@link #toDocument()}) before it
- * commits: the newest fix time it has seen at all (for the device's last fix), and about its active delivery the
+ * commits: the newest fix it has seen at all (the device's last fix, which the device list shows), and about its
+ * active delivery the
  * newest fix time, where and since when the vehicle has stayed near the destination, its recent speeds, and the
  * times of the fixes whose positions were produced lately (so a phone's resend is not produced again). Fix times are
  * epoch ms.
@@ -18,9 +21,13 @@ final class DeviceState {
   /** A phone resends what went unanswered within seconds; this many fixes cover minutes of a busy phone's traffic. */
   static final int RECENT_FIXES = 64;
   static final long NONE = -1;
+  /** The field of the device's last fix, which {@code DeviceStore} reads for the device list. */
+  static final String LAST_FIX = DeviceStore.LAST_FIX;
 
   final String deviceId;
   long deviceNewestFixMs = NONE;
+  /** The fix of {@link #deviceNewestFixMs}, null before the first. */
+  DeviceFix deviceNewestFix;
   String deliveryId;
   long newestFixMs = NONE;
   long dwellStartMs = NONE;
@@ -69,8 +76,17 @@ final class DeviceState {
     return recentSpeeds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
 
+  /** A fix newer than any the device sent before: its last fix now. */
+  void newestOfDevice(DeviceFix fix) {
+    deviceNewestFixMs = fix.fixTime().toEpochMilli();
+    deviceNewestFix = fix;
+  }
+
   JsonObject toDocument() {
     JsonObject document = new JsonObject().put("_id", deviceId).put("deviceNewestFixMs", deviceNewestFixMs);
+    if (deviceNewestFix != null) {
+      document.put(LAST_FIX, deviceNewestFix.toJson());
+    }
     if (deliveryId == null) {
       return document;
     }
@@ -89,6 +105,8 @@ final class DeviceState {
   static DeviceState fromDocument(JsonObject document) {
     DeviceState state = new DeviceState(document.getString("_id"));
     state.deviceNewestFixMs = document.getLong("deviceNewestFixMs", NONE);
+    JsonObject lastFix = document.getJsonObject(LAST_FIX);
+    state.deviceNewestFix = lastFix == null ? null : DeviceFix.fromJson(lastFix);
     state.deliveryId = document.getString("deliveryId");
     state.newestFixMs = document.getLong("newestFixMs", NONE);
     state.dwellStartMs = document.getLong("dwellStartMs", NONE);

@@ -29,7 +29,7 @@ final class TrackingStates {
         .map(DeviceState::fromDocument).collect(Collectors.toMap(state -> state.deviceId, state -> state)));
   }
 
-  /** Replaces each device's saved state with this one; one bulk write. */
+  /** Replaces each device's saved state with this one; one bulk write, whose documents are made before it returns. */
   Future<Void> save(Collection<DeviceState> states) {
     if (states.isEmpty()) {
       return Future.succeededFuture();

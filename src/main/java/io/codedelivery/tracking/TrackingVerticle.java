@@ -14,7 +14,6 @@ import io.codedelivery.ops.AppContext;
 import io.codedelivery.persistence.DeliveryStatus;
 import io.codedelivery.persistence.DeviceDeliveries.Assignment;
 import io.codedelivery.persistence.DeviceDeliveries;
-import io.codedelivery.persistence.DeviceStore;
 import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Devices' fixes in, positions of their deliveries out. A poll loop in a shared consumer group (device.positions is
  * keyed by device, so one member sees all of a device's fixes, in order): poll a batch, attach each fix to its
  * device's active delivery ({@link FixAttacher}), produce the positions and wait for Kafka's acknowledgement, end the
- * deliveries that arrived. The devices' state and last fixes are saved once a {@linkplain #CHECKPOINT_INTERVAL_MS
+ * deliveries that arrived. The devices' state, each with its last fix, is saved once a {@linkplain #CHECKPOINT_INTERVAL_MS
  * second}, one write per device however many fixes it sent, and only then are the batches marked done for the commit.
  * A crash before the commit reads those batches again from the state saved before them, which yields the same
  * positions.
@@ -62,16 +61,14 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   /** Device id → its state, as saved; loaded on first sight, forgotten when partitions move. */
   private final Map<String, DeviceState> states = new HashMap<>();
   private final Map<String, CachedAssignment> assignments = new HashMap<>();
-  /** What changed since the last checkpoint: the devices' states, and each device's newest fix if it has a newer one. */
+  /** The devices whose state changed since the last checkpoint. */
   private final Set<DeviceState> unsavedStates = new LinkedHashSet<>();
-  private final Map<String, DeviceFix> unsavedNewestFixes = new HashMap<>();
   private FixAttacher attacher;
   private RouteCatalog routes;
   private KafkaProducer<String, String> producer;
   private BatchLoop<DeviceFix> loop;
   private DeviceDeliveries deliveries;
   private TrackingStates savedStates;
-  private DeviceStore deviceStore;
 
   private record CachedAssignment(Optional<Assignment> assignment, long loadedAtMs) {
   }
@@ -89,7 +86,6 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     MongoClient mongo = Store.client(vertx, config, Store.Pool.WRITES);
     deliveries = new DeviceDeliveries(mongo);
     savedStates = new TrackingStates(mongo);
-    deviceStore = DeviceStore.create(vertx, config);
     producer = KafkaProducer.createShared(vertx, "code-delivery-tracking", KafkaClients.producer(config.kafkaConnection()));
     loop = BatchLoop.create(vertx, "Tracking", config, ConsumerGroups.TRACKING, producer, metrics, DeviceFix::fromJson,
         BatchLoop.Unusable.DEAD_LETTER, this);
@@ -113,7 +109,6 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     states.clear();
     assignments.clear();
     unsavedStates.clear();
-    unsavedNewestFixes.clear();
   }
 
   @Override
@@ -121,14 +116,12 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     return CHECKPOINT_INTERVAL_MS;
   }
 
-  /** The state and the last fixes are in two collections, independent of each other: one round trip, not two in a row. */
+  /** One write per device, its last fix included. */
   @Override
   public Future<Void> checkpoint() {
-    List<DeviceState> changed = List.copyOf(unsavedStates);
-    List<DeviceFix> newestFixes = List.copyOf(unsavedNewestFixes.values());
+    Future<Void> saved = savedStates.save(unsavedStates);
     unsavedStates.clear();
-    unsavedNewestFixes.clear();
-    return Future.all(savedStates.save(changed), deviceStore.recordNewest(newestFixes)).mapEmpty();
+    return saved;
   }
 
   @Override
@@ -192,8 +185,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
       DeviceState state = states.get(fix.deviceId());
       long fixMs = fix.fixTime().toEpochMilli();
       if (fixMs > state.deviceNewestFixMs) {
-        state.deviceNewestFixMs = fixMs;
-        unsavedNewestFixes.put(fix.deviceId(), fix);
+        state.newestOfDevice(fix);
         unsavedStates.add(state);
       }
       Assignment delivery = active.get(fix.deviceId());

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.codedelivery.config.Role;
 import io.codedelivery.config.Setting;
 import io.codedelivery.model.ConsumerGroups;
+import io.codedelivery.model.DeviceFix;
+import io.codedelivery.model.LatLon;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.Topics;
@@ -190,6 +192,26 @@ abstract class PersistenceContract {
     assertThat(newestOfRoute1(10)).containsSubsequence(newer, twiceStarted, older);
   }
 
+  @Test
+  void aDevicesLastFixKeptWithTheDeviceBeforeTheTrackingStateHeldItIsStillShownAfterTheMigration() {
+    String deviceId = "migrated-" + java.util.UUID.randomUUID();
+    Instant at = Instant.parse("2031-02-01T00:00:00Z");
+    JsonObject lastFix = new DeviceFix(deviceId, at, at.plusMillis(300), new LatLon(-15.8, -47.9), 10.0, null, null, 5.0,
+        64.0, "osmand", null).toJson();
+    await(store.mongo().insert(Store.DEVICES, new JsonObject().put("_id", deviceId).put("name", "Old van").put("lastFix", lastFix)));
+    await(store.mongo().removeDocument(Store.MIGRATIONS, new JsonObject().put("_id", 5)));
+
+    await(Migrations.run(store.mongo()));
+
+    DeviceStore devices = DeviceStore.create(stack.app().vertx(), stack.app().config());
+    JsonObject shown = await(devices.find(deviceId)).orElseThrow().lastFix();
+    assertThat(shown.getString("fixTime")).isEqualTo(at.toString());
+    assertThat(shown.getDouble("battery")).isEqualTo(64.0);
+    assertThat(await(store.mongo().findOne(Store.DEVICES, new JsonObject().put("_id", deviceId), null)).containsKey("lastFix")).isFalse();
+    assertThat(await(store.mongo().findOne(Store.TRACKING, new JsonObject().put("_id", deviceId), null)).getLong("deviceNewestFixMs"))
+        .isEqualTo(at.toEpochMilli());
+  }
+
   /** Ids of the newest deliveries of route 1 with a start in 2031 or later, following {@code next} across pages of two. */
   private static List<String> newestOfRoute1(int atMost) {
     List<String> ids = new ArrayList<>();
@@ -224,7 +246,7 @@ abstract class PersistenceContract {
     assertThat(await(store.mongo().listIndexes(Store.POSITIONS))).isEqualTo(indexesBefore);
     assertThat(indexesBefore.stream().map(i -> ((JsonObject) i).getString("name"))).contains("deliveryId_seq").doesNotContain("deliveryId_seq_unique");
     assertThat(await(store.mongo().find(Store.ROUTES, new JsonObject()))).isEqualTo(routesBefore).hasSize(3);
-    assertThat(await(store.mongo().count(Store.MIGRATIONS, new JsonObject()))).isEqualTo(4);
+    assertThat(await(store.mongo().count(Store.MIGRATIONS, new JsonObject()))).isEqualTo(5);
     assertThat(await(store.mongo().listIndexes(Store.EVENT_STATES)).stream().map(i -> ((JsonObject) i).getString("name")))
         .contains("enRoute_partition");
   }

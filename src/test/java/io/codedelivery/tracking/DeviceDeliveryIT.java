@@ -134,6 +134,14 @@ class DeviceDeliveryIT {
     assertThat(storedTrack).hasSize(stored.size());
     long fromSeq = stored.get(stored.size() - 3);
     assertThat(new JsonArray(get("/api/deliveries/" + id + "/positions?fromSeq=" + fromSeq).body())).hasSize(3);
+    // The device list shows the track's newest fix as the device's last, with its battery; received an hour ago (as
+    // the test's fixes say), it is offline.
+    String newestFixTime = track.get(track.size() - 1).fixTime().toString();
+    await().atMost(WAIT).until(() -> newestFixTime.equals(
+        getJson("/api/devices/" + deviceId).getJsonObject("lastFix", new JsonObject()).getString("fixTime")));
+    JsonObject device = getJson("/api/devices/" + deviceId);
+    assertThat(device.getDouble("battery")).isEqualTo(77.0);
+    assertThat(device.getBoolean("online")).isFalse();
     // The device is free again.
     assertError(get("/api/devices/" + deviceId + "/delivery"), 404, "no active delivery");
     HttpResponse<String> next = post("/api/deliveries", new JsonObject().put("deviceId", deviceId)

@@ -11,6 +11,7 @@ import io.codedelivery.model.LatLon;
 import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
 import io.codedelivery.persistence.DeviceDeliveries;
+import io.codedelivery.persistence.DeviceStore;
 import io.codedelivery.persistence.Migrations;
 import io.codedelivery.persistence.Store;
 import io.codedelivery.support.EmbeddedBroker;
@@ -52,6 +53,7 @@ class TrackingVerticleTest {
   private static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
   private static EmbeddedBroker broker;
   private static EmbeddedStore store;
+  private Vertx vertx;
   private AppContext context;
   private MongoClient mongo;
   private KafkaProducer<String, String> producer;
@@ -75,6 +77,7 @@ class TrackingVerticleTest {
 
   @BeforeEach
   void deployTracking(Vertx vertx) {
+    this.vertx = vertx;
     Map<Setting, String> settings = new EnumMap<>(store.settings());
     settings.put(Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
     settings.put(Setting.ARRIVAL_RADIUS_METRES, "50");
@@ -225,9 +228,9 @@ class TrackingVerticleTest {
     return mongo.findOne(Store.DELIVERIES, new JsonObject().put("_id", deliveryId), null).await();
   }
 
+  /** The device's last fix time as the device list shows it. */
   private String lastFixTime() {
-    JsonObject device = mongo.findOne(Store.DEVICES, new JsonObject().put("_id", deviceId), null).await();
-    JsonObject lastFix = device.getJsonObject("lastFix");
+    JsonObject lastFix = DeviceStore.create(vertx, context.config()).find(deviceId).await().orElseThrow().lastFix();
     return lastFix == null ? null : lastFix.getString("fixTime");
   }
 }
