@@ -2,12 +2,21 @@ package io.codedelivery.infra;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +27,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedMongo implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMongo.class);
+  /** Shared by every store of the process; its memory is weak and synchronized. */
+  private static final IndexKeyType INDEX_KEYS = new IndexKeyType();
+  /**
+   * mongo-java-server's own unique index over an H2 map, whose constructor is package-private: the map it is given is
+   * all that changes.
+   */
+  private static final Constructor<H2UniqueIndex> UNIQUE_INDEX = uniqueIndexConstructor();
 
   private final MongoServer server;
   private final H2Backend backend;
@@ -53,12 +69,47 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+      return new Database(databaseName);
+    }
+
+    /** H2's database, its unique indexes keyed by {@link IndexKeyType}. */
+    private final class Database extends H2Database {
+      Database(String name) {
+        super(name, getMvStore(), getCursorRegistry());
+      }
+
+      // Called by the super constructor too, as it opens the indexes already in the file: only the outer backend's
+      // state is used here, which is complete by then.
+      @Override
+      protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+        MVMap<KeyValue, Object> map = getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName,
+            new MVMap.Builder<KeyValue, Object>().keyType(INDEX_KEYS));
+        try {
+          return UNIQUE_INDEX.newInstance(map, indexName, keys, sparse);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot open unique index " + indexName + " of " + collectionName, e);
+        }
+      }
+    }
+
+    @Override
     public synchronized Document handleCommand(Channel channel, String databaseName, String command, Document query) {
       try {
         return super.handleCommand(channel, databaseName, command, query);
       } finally {
         commit();
       }
+    }
+  }
+
+  private static Constructor<H2UniqueIndex> uniqueIndexConstructor() {
+    try {
+      Constructor<H2UniqueIndex> constructor = H2UniqueIndex.class.getDeclaredConstructor(MVMap.class, String.class, List.class, boolean.class);
+      constructor.setAccessible(true);
+      return constructor;
+    } catch (NoSuchMethodException e) {
+      throw new ExceptionInInitializerError(e);
     }
   }
 
