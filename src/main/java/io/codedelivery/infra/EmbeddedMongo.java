@@ -80,7 +80,8 @@ public final class EmbeddedMongo implements AutoCloseable {
       }
 
       // Called by the super constructor too, as it opens the indexes already in the file: only the outer backend's
-      // state is used here, which is complete by then.
+      // state is used here, which is complete by then. The map's name is H2Database's own, so an existing file's
+      // index is the one opened (IndexKeyTypeTest reads a file the plain backend wrote).
       @Override
       protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
         MVMap<KeyValue, Object> map = getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName,

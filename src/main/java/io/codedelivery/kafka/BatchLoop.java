@@ -107,6 +107,8 @@ public final class BatchLoop<T> {
    */
   private boolean startOver;
   private Future<Void> batchInProgress = Future.succeededFuture();
+  /** The start over after the last failed batch, which a stop waits for before its last checkpoint. */
+  private Future<Void> recovery = Future.succeededFuture();
 
   private BatchLoop(Vertx vertx, String name, String groupId, KafkaConsumer<String, String> consumer,
                     KafkaProducer<String, String> producer, DeadLetters deadLetters, Function<String, T> parse, Stage<T> stage) {
@@ -167,7 +169,9 @@ public final class BatchLoop<T> {
     if (deadLetters != null) {
       deadLetters.stop();
     }
-    return batchInProgress.transform(done -> checkpointInFlight)
+    // A failed batch's start over is set going before this runs (its handler was registered first).
+    return batchInProgress.transform(done -> recovery)
+        .transform(recovered -> checkpointInFlight)
         .transform(saved -> startOver || unsaved.isEmpty() ? Future.succeededFuture() : startCheckpoint())
         .transform(saved -> commits.closeAfterLastCommit(consumer))
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
@@ -193,7 +197,7 @@ public final class BatchLoop<T> {
         if (running) {
           LOG.warn("{} batch not done, reading again all since the last checkpoint: {}", name, done.cause().getMessage());
         }
-        startOverFromSaved().onComplete(v -> vertx.setTimer(RETRY_AFTER_FAILURE_MS, id -> pollNext()));
+        recovery = startOverFromSaved().onComplete(v -> vertx.setTimer(RETRY_AFTER_FAILURE_MS, id -> pollNext()));
       }
     });
   }

@@ -9,12 +9,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * What the tracking stage remembers of one device between fixes, and saves (as {@link #toDocument()}) before it
- * commits: the newest fix it has seen at all (the device's last fix, which the device list shows), and about its
- * active delivery the
- * newest fix time, where and since when the vehicle has stayed near the destination, its recent speeds, and the
- * times of the fixes whose positions were produced lately (so a phone's resend is not produced again). Fix times are
- * epoch ms.
+ * What the tracking stage remembers of one device between fixes, and saves (as {@link #toDocument()}) at its
+ * checkpoints: the newest fix it has seen at all (the device's last fix, which the device list shows), and about its
+ * active delivery the newest fix time, where and since when the vehicle has stayed near the destination, its recent
+ * speeds, and the times of the fixes whose positions were produced lately (so a phone's resend is not produced
+ * again). Fix times are epoch ms.
  */
 final class DeviceState {
   static final int SPEED_SAMPLES = 5;

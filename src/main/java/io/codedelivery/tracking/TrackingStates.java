@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 /** The tracking stage's state per device in {@link Store#TRACKING}, read and written by {@code _id} (the device's id). */
 final class TrackingStates {
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
+  static final int WRITE_CHUNK = 100;
 
   private final MongoClient mongo;
 
@@ -29,14 +30,21 @@ final class TrackingStates {
         .map(DeviceState::fromDocument).collect(Collectors.toMap(state -> state.deviceId, state -> state)));
   }
 
-  /** Replaces each device's saved state with this one; one bulk write, whose documents are made before it returns. */
+  /**
+   * Replaces each device's saved state with this one, its documents made before it returns. Written
+   * {@value #WRITE_CHUNK} at a time, one bulk write after another: the embedded store runs one command at a time, and a
+   * second's worth of states in one command held up every reader behind it (a first sight's state, the device list)
+   * for a quarter of a second.
+   */
   Future<Void> save(Collection<DeviceState> states) {
-    if (states.isEmpty()) {
-      return Future.succeededFuture();
-    }
     List<BulkOperation> replacements = states.stream()
         .map(state -> BulkOperation.createReplace(new JsonObject().put("_id", state.deviceId), state.toDocument(), true))
         .toList();
-    return mongo.bulkWriteWithOptions(Store.TRACKING, replacements, UNORDERED).mapEmpty();
+    Future<Void> written = Future.succeededFuture();
+    for (int from = 0; from < replacements.size(); from += WRITE_CHUNK) {
+      List<BulkOperation> chunk = replacements.subList(from, Math.min(from + WRITE_CHUNK, replacements.size()));
+      written = written.compose(v -> mongo.bulkWriteWithOptions(Store.TRACKING, chunk, UNORDERED).mapEmpty());
+    }
+    return written;
   }
 }

@@ -61,6 +61,8 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   /** Device id → its state, as saved; loaded on first sight, forgotten when partitions move. */
   private final Map<String, DeviceState> states = new HashMap<>();
   private final Map<String, CachedAssignment> assignments = new HashMap<>();
+  /** Devices whose active delivery the store is being asked for again. */
+  private final Set<String> refreshing = new HashSet<>();
   /** The devices whose state changed since the last checkpoint. */
   private final Set<DeviceState> unsavedStates = new LinkedHashSet<>();
   private FixAttacher attacher;
@@ -108,6 +110,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   public void forget() {
     states.clear();
     assignments.clear();
+    refreshing.clear();
     unsavedStates.clear();
   }
 
@@ -144,18 +147,29 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     });
   }
 
-  /** Each device's active delivery, from the cache while it is fresh, else from the store in one query. */
+  /**
+   * Each device's active delivery: from the cache, the store asked in one query for devices seen for the first time.
+   * A cached one older than {@link #ASSIGNMENT_STALENESS_MS} still serves while the store is asked again beside the
+   * batch: the store may be busy with a checkpoint, and a batch that waited for it held every fix behind it.
+   */
   private Future<Map<String, Assignment>> activeDeliveries(Set<String> devices) {
     long now = System.currentTimeMillis();
-    List<String> stale = devices.stream().filter(device -> {
+    List<String> unknown = new ArrayList<>();
+    List<String> stale = new ArrayList<>();
+    for (String device : devices) {
       CachedAssignment cached = assignments.get(device);
-      return cached == null || now - cached.loadedAtMs() > ASSIGNMENT_STALENESS_MS;
-    }).toList();
-    Future<Void> refreshed = stale.isEmpty() ? Future.succeededFuture() : deliveries.active(stale).map(found -> {
-      stale.forEach(device -> assignments.put(device, new CachedAssignment(Optional.ofNullable(found.get(device)), now)));
+      if (cached == null) {
+        unknown.add(device);
+      } else if (now - cached.loadedAtMs() > ASSIGNMENT_STALENESS_MS && !refreshing.contains(device)) {
+        stale.add(device);
+      }
+    }
+    refreshBesideTheBatch(stale);
+    Future<Void> loaded = unknown.isEmpty() ? Future.succeededFuture() : deliveries.active(unknown).map(found -> {
+      unknown.forEach(device -> assignments.put(device, new CachedAssignment(Optional.ofNullable(found.get(device)), now)));
       return null;
     });
-    return refreshed.map(v -> {
+    return loaded.map(v -> {
       Map<String, Assignment> active = new HashMap<>();
       devices.forEach(device -> assignments.get(device).assignment().ifPresent(a -> active.put(device, a)));
       return active;
@@ -168,6 +182,32 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
         }
       });
       return routes.learn(planned).map(active);
+    });
+  }
+
+  /**
+   * Asks the store again for these devices' active deliveries; an answer replaces only an entry left as it was
+   * meanwhile (one dropped because its delivery changed in this process stays dropped, and is read afresh).
+   */
+  private void refreshBesideTheBatch(List<String> stale) {
+    if (stale.isEmpty()) {
+      return;
+    }
+    long askedAt = System.currentTimeMillis();
+    Map<String, CachedAssignment> asked = new HashMap<>();
+    stale.forEach(device -> asked.put(device, assignments.get(device)));
+    refreshing.addAll(stale);
+    deliveries.active(stale).onComplete(found -> {
+      refreshing.removeAll(stale);
+      if (found.failed()) {
+        LOG.debug("Active deliveries not refreshed, asked again next batch: {}", found.cause().getMessage());
+        return;
+      }
+      asked.forEach((device, before) -> {
+        if (assignments.get(device) == before) {
+          assignments.put(device, new CachedAssignment(Optional.ofNullable(found.result().get(device)), askedAt));
+        }
+      });
     });
   }
 
