@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * Registered devices in {@link Store#DEVICES}: {@code {_id: <uniqueId>, name, createdAt, secretHash?}}, each with its
  * last fix from the tracking stage's state in {@link Store#TRACKING} (under the same {@code _id}, field
  * {@value #LAST_FIX}), which that stage saves at its checkpoints with the rest of the device's state: one write per
- * device, not two. Registration and removal come from the REST API; {@code secretHash} (see {@code access.DeviceSecret}) is read by the ingestion role only, never shown. The unique id is the
+ * device, not two. Registration and removal come from the REST API; {@code secretHash} (see
+ * {@code access.DeviceSecret}) is read by the ingestion role only, never shown. The unique id is the
  * {@code _id}, so its index is the only one needed and a second registration of the same id cannot slip in.
  */
 public final class DeviceStore {

@@ -20,8 +20,6 @@ final class DeviceState {
   /** A phone resends what went unanswered within seconds; this many fixes cover minutes of a busy phone's traffic. */
   static final int RECENT_FIXES = 64;
   static final long NONE = -1;
-  /** The field of the device's last fix, which {@code DeviceStore} reads for the device list. */
-  static final String LAST_FIX = DeviceStore.LAST_FIX;
 
   final String deviceId;
   long deviceNewestFixMs = NONE;
@@ -84,7 +82,7 @@ final class DeviceState {
   JsonObject toDocument() {
     JsonObject document = new JsonObject().put("_id", deviceId).put("deviceNewestFixMs", deviceNewestFixMs);
     if (deviceNewestFix != null) {
-      document.put(LAST_FIX, deviceNewestFix.toJson());
+      document.put(DeviceStore.LAST_FIX, deviceNewestFix.toJson());
     }
     if (deliveryId == null) {
       return document;
@@ -104,7 +102,7 @@ final class DeviceState {
   static DeviceState fromDocument(JsonObject document) {
     DeviceState state = new DeviceState(document.getString("_id"));
     state.deviceNewestFixMs = document.getLong("deviceNewestFixMs", NONE);
-    JsonObject lastFix = document.getJsonObject(LAST_FIX);
+    JsonObject lastFix = document.getJsonObject(DeviceStore.LAST_FIX);
     state.deviceNewestFix = lastFix == null ? null : DeviceFix.fromJson(lastFix);
     state.deliveryId = document.getString("deliveryId");
     state.newestFixMs = document.getLong("newestFixMs", NONE);
