@@ -47,6 +47,10 @@ final class BenchOptions {
   String jarSettings = "";
   /** Cold-start mode: the new instance joins a running one on a broker and store of their own, as a scale-out does. */
   boolean scaleOut;
+  /** Cold-start mode: the jar started without the class-data archive the build writes beside it. */
+  boolean noClassArchive;
+  /** Cold-start mode: seconds of real traffic (a fifth of the browsers) before the cold round, unmeasured; 0 = none. */
+  int preRoundS;
   /** Console mode when above 0: the operator console in headless Chromium with this many deliveries on the road. */
   int console;
   /** Console mode: a DevTools CPU profile of the page over the window. */
@@ -95,6 +99,10 @@ final class BenchOptions {
       "  --jar-jvm OPTS      cold-start mode: JVM options of the jar's process, comma-separated (a comma inside an",
       "                      option stays: -XX:StartFlightRecording:filename=a.jfr,settings=profile) (default none)",
       "  --jar-settings K=V  cold-start mode: the jar's settings by key, comma-separated (default none)",
+      "  --no-class-archive  cold-start mode: start the jar without the class-data archive beside it (target/",
+      "                      code-delivery.jsa, written by the build), which the README's command maps",
+      "  --pre-round S       cold-start mode: S seconds of real traffic from a fifth of the browsers before the cold",
+      "                      round, unmeasured: what a warm-up of the real path that long would buy (default 0)",
       "  --scale-out         cold-start mode: a broker and store in a JVM of their own and an instance already running",
       "                      on them (its own round first, so they are warm); the new instance joins it, as when",
       "                      Kubernetes adds a pod under load. Without it the jar runs on its embedded defaults",
@@ -119,10 +127,10 @@ final class BenchOptions {
 
   /** Options that take no value: present means true. */
   private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose",
-      "cold-start", "profile", "gateway-only", "jfr", "scale-out");
+      "cold-start", "profile", "gateway-only", "jfr", "scale-out", "no-class-archive");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
-      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings",
+      "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings", "pre-round",
       "console", "browser-cpus", "watchers", "server-jvm")).toList();
 
   static BenchOptions parse(String[] argv) {
@@ -205,6 +213,8 @@ final class BenchOptions {
       case "jar-jvm" -> jarJvm = value;
       case "jar-settings" -> jarSettings = value;
       case "scale-out" -> scaleOut = Boolean.parseBoolean(value);
+      case "pre-round" -> preRoundS = Integer.parseInt(value);
+      case "no-class-archive" -> noClassArchive = Boolean.parseBoolean(value);
       case "gateway-only" -> gatewayOnly = Boolean.parseBoolean(value);
       case "watchers" -> watchers = Integer.parseInt(value);
       case "jfr" -> jfr = Boolean.parseBoolean(value);

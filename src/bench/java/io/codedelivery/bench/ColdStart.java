@@ -57,7 +57,9 @@ final class ColdStart {
     }
     System.out.printf(Locale.ROOT, "CPU: %s × %d; load average %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(), loadAverage());
     Map<Setting, String> levers = jarSettings(opts.jarSettings);
-    List<String> jvmOptions = opts.jarJvm.isBlank() ? List.of() : Arrays.asList(opts.jarJvm.split(",(?=-)"));
+    List<String> leverOptions = opts.jarJvm.isBlank() ? List.of() : Arrays.asList(opts.jarJvm.split(",(?=-)"));
+    // As the README's command starts it, unless the comparison asks for the jar without its class-data archive.
+    List<String> jvmOptions = opts.noClassArchive ? leverOptions : JarStartup.withClassArchive(JAR, leverOptions);
     Vertx vertx = Vertx.vertx();
     List<AutoCloseable> running = new ArrayList<>();
     try {
@@ -79,6 +81,11 @@ final class ColdStart {
       }
       Instance fresh = Instance.start(vertx, "new", infrastructure, levers, jvmOptions, opts);
       running.add(0, fresh);
+      if (opts.preRoundS > 0) {
+        int browsers = Math.max(1, opts.subscribers / 5);
+        new Round(vertx, fresh, opts, browsers, opts.preRoundS).run(String.format(Locale.ROOT,
+            "pre-round (%d browsers for %d s: what that much real traffic before the users warms)", browsers, opts.preRoundS));
+      }
       JsonObject cold = new Round(vertx, fresh, opts).run("cold (first users of the ready instance)");
       System.out.printf(Locale.ROOT, "Waiting %d s on the same process…%n", PAUSE_BETWEEN_ROUNDS_MS / 1_000);
       Thread.sleep(PAUSE_BETWEEN_ROUNDS_MS);
@@ -186,18 +193,26 @@ final class ColdStart {
     private final LongAdder failures = new LongAdder();
     private volatile String lastFailure = "";
     private long roundStartMicros;
+    private final int subscribers;
+    private final int durationS;
 
     Round(Vertx vertx, Instance instance, BenchOptions opts) {
+      this(vertx, instance, opts, opts.subscribers, opts.durationS);
+    }
+
+    Round(Vertx vertx, Instance instance, BenchOptions opts, int subscribers, int durationS) {
       this.vertx = vertx;
+      this.subscribers = subscribers;
+      this.durationS = durationS;
       this.port = instance.port();
       this.token = instance.token();
       this.routeIds = instance.routeIds();
-      this.latencyBySecond = new Histogram[Math.max(1, opts.durationS)];
+      this.latencyBySecond = new Histogram[Math.max(1, durationS)];
       Arrays.setAll(latencyBySecond, second -> new ConcurrentHistogram(3));
       this.opts = opts;
       // A connection each, as separate browsers have: a shared pool would queue the starts behind each other.
-      this.http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(opts.subscribers));
-      this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(opts.subscribers + 16));
+      this.http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(subscribers));
+      this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(subscribers + 16));
     }
 
     JsonObject run(String name) throws Exception {
@@ -205,11 +220,11 @@ final class ColdStart {
       roundStartMicros = nowMicros();
       List<WebSocket> open = new ArrayList<>();
       List<Future<?>> started = new ArrayList<>();
-      for (int i = 0; i < opts.subscribers; i++) {
+      for (int i = 0; i < subscribers; i++) {
         started.add(browser(routeIds.get(i % routeIds.size())).onSuccess(open::add));
       }
-      Future.join(started).otherwiseEmpty().await(opts.durationS + 30L, TimeUnit.SECONDS);
-      long leftMs = opts.durationS * 1_000L - (nowMicros() - roundStartMicros) / 1_000;
+      Future.join(started).otherwiseEmpty().await(durationS + 30L, TimeUnit.SECONDS);
+      long leftMs = durationS * 1_000L - (nowMicros() - roundStartMicros) / 1_000;
       if (leftMs > 0) {
         Thread.sleep(leftMs);
       }

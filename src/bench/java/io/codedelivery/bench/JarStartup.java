@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Times what an operator sees: the packaged jar, launched as {@code java -jar} in a process of its own on fresh
@@ -22,27 +24,54 @@ final class JarStartup {
   private JarStartup() {
   }
 
+  /**
+   * The README's command (with the class-data archive the build writes beside the jar, when it is there), and the
+   * same without the archive, to show what it buys.
+   */
   static JsonObject measure(Path jar, Path logDir) throws Exception {
     if (!Files.isRegularFile(jar)) {
       return new JsonObject().put("skipped", "no " + jar + " (the benchmark command packages it)");
     }
+    JsonObject result = timeToReady(jar, logDir, withClassArchive(jar, List.of()));
+    if (classArchive(jar).isPresent()) {
+      JsonObject without = timeToReady(jar, logDir, List.of());
+      result.put("withoutClassArchive", without);
+    }
+    return result;
+  }
+
+  private static JsonObject timeToReady(Path jar, Path logDir, List<String> jvmOptions) throws Exception {
     Map<Setting, String> settings = TestStack.isolatedSettings("code-delivery-bench-jar");
     Path dataDir = Path.of(settings.get(Setting.DATA_DIR));
     File log = logDir.resolve("jar-startup.log").toFile();
     String readyUrl = readyUrl(settings);
 
     long t0 = System.nanoTime();
-    Process process = launch(jar, settings, List.of(), logDir, log);
+    Process process = launch(jar, settings, jvmOptions, logDir, log);
     try {
       PipelineBenchmark.awaitReady(readyUrl);
       long readyMs = (System.nanoTime() - t0) / 1_000_000;
       long rssKb = ResourceSampler.statusKb(process.pid(), "VmRSS");
-      System.out.printf("Jar start-up: java -jar %s answered /health/ready 200 after %d ms (RSS %d MB); log in %s%n",
-          jar, readyMs, rssKb >> 10, log);
-      return new JsonObject().put("readyMs", readyMs).put("rssAtReadyMB", rssKb >> 10);
+      System.out.printf("Jar start-up: java %s-jar %s answered /health/ready 200 after %d ms (RSS %d MB); log in %s%n",
+          jvmOptions.stream().map(o -> o + " ").collect(Collectors.joining()), jar, readyMs, rssKb >> 10, log);
+      return new JsonObject().put("jvmOptions", jvmOptions).put("readyMs", readyMs).put("rssAtReadyMB", rssKb >> 10);
     } finally {
       stop(process, dataDir);
     }
+  }
+
+  /** The class-data archive the build writes beside the jar ({@code ClassArchiveTraining}), if it is there. */
+  static Optional<Path> classArchive(Path jar) {
+    Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
+    return Files.isRegularFile(archive) ? Optional.of(archive) : Optional.empty();
+  }
+
+  /** {@code jvmOptions} after the option that maps the jar's class-data archive, as the README's command has it. */
+  static List<String> withClassArchive(Path jar, List<String> jvmOptions) {
+    List<String> options = new ArrayList<>();
+    classArchive(jar).ifPresent(archive -> options.add("-XX:SharedArchiveFile=" + archive));
+    options.addAll(jvmOptions);
+    return options;
   }
 
   /** {@code java [jvmOptions] -jar jar} on these settings alone, its output in {@code log}. */

@@ -216,8 +216,10 @@ final class Report {
     row("in-process stack to ready", fmt("%d ms (TestStack.start %d ms)", up.getLong("readyMs"), up.getLong("testStackStartMs")));
     JsonObject jar = r.getJsonObject("jarStartup");
     if (jar != null) {
+      JsonObject without = jar.getJsonObject("withoutClassArchive");
       row("java -jar to /health/ready 200", jar.containsKey("skipped") ? "not measured: " + jar.getString("skipped")
-          : fmt("%d ms (RSS %d MB at ready)", jar.getLong("readyMs"), jar.getLong("rssAtReadyMB")));
+          : fmt("%d ms (RSS %d MB at ready)%s", jar.getLong("readyMs"), jar.getLong("rssAtReadyMB"), without == null
+              ? ", no class-data archive beside the jar" : fmt("; %d ms without the class-data archive", without.getLong("readyMs"))));
     }
     System.out.println(LINE);
     row("verdict", v.getBoolean("pass") ? "PASS" : "FAIL: " + v.getString("reasons"));
