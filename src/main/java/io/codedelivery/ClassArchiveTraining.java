@@ -37,9 +37,8 @@ import org.slf4j.LoggerFactory;
  * delivery through it — sign-in, a start over REST, a SockJS session registered to the delivery, its first position —
  * then stops it and exits, and the JVM archives every class it loaded. A process started with
  * {@code -XX:SharedArchiveFile=code-delivery.jsa} maps those classes instead of reading, verifying and linking them
- * again: on two cores it was ready in 5.1–5.6 s instead of 8.1–10.2 s, and its first users met fewer classes still to
- * load (README Performance, {@code --cold-start}). With an archive from another build or JDK the JVM says so in one
- * line and starts as it always did; with none, it starts as always.
+ * again: on two cores it was ready in 5.1–5.9 s instead of 8.7–10.7 s (README Performance). With an archive from
+ * another build or JDK the JVM says so in one line and starts as it always did; with none, it starts as always.
  */
 public final class ClassArchiveTraining {
   private static final Logger LOG = LoggerFactory.getLogger(ClassArchiveTraining.class);

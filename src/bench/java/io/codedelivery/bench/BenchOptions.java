@@ -47,6 +47,8 @@ final class BenchOptions {
   String jarSettings = "";
   /** Cold-start mode: the new instance joins a running one on a broker and store of their own, as a scale-out does. */
   boolean scaleOut;
+  /** Cold-start mode: the browsers' JVM left as cold as the server, not warmed first against a throwaway instance. */
+  boolean coldClient;
   /** Cold-start mode: the jar started without the class-data archive the build writes beside it. */
   boolean noClassArchive;
   /** Cold-start mode: seconds of real traffic (a fifth of the browsers) before the cold round, unmeasured; 0 = none. */
@@ -101,6 +103,9 @@ final class BenchOptions {
       "  --jar-settings K=V  cold-start mode: the jar's settings by key, comma-separated (default none)",
       "  --no-class-archive  cold-start mode: start the jar without the class-data archive beside it (target/",
       "                      code-delivery.jsa, written by the build), which the README's command maps",
+      "  --cold-client       cold-start mode: leave the browsers' own JVM cold; by default a 15 s round against a",
+      "                      throwaway instance warms it first, so that only the server is cold (with --scale-out the",
+      "                      existing instance's round does that)",
       "  --pre-round S       cold-start mode: S seconds of real traffic from a fifth of the browsers before the cold",
       "                      round, unmeasured: what a warm-up of the real path that long would buy (default 0)",
       "  --scale-out         cold-start mode: a broker and store in a JVM of their own and an instance already running",
@@ -127,7 +132,8 @@ final class BenchOptions {
 
   /** Options that take no value: present means true. */
   private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose",
-      "cold-start", "profile", "gateway-only", "jfr", "scale-out", "no-class-archive");
+      "cold-start", "profile", "gateway-only", "jfr", "scale-out", "no-class-archive",
+      "cold-client");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
       "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings", "pre-round",
@@ -215,6 +221,7 @@ final class BenchOptions {
       case "scale-out" -> scaleOut = Boolean.parseBoolean(value);
       case "pre-round" -> preRoundS = Integer.parseInt(value);
       case "no-class-archive" -> noClassArchive = Boolean.parseBoolean(value);
+      case "cold-client" -> coldClient = Boolean.parseBoolean(value);
       case "gateway-only" -> gatewayOnly = Boolean.parseBoolean(value);
       case "watchers" -> watchers = Integer.parseInt(value);
       case "jfr" -> jfr = Boolean.parseBoolean(value);

@@ -43,6 +43,7 @@ import org.HdrHistogram.Histogram;
  */
 final class ColdStart {
   private static final Path JAR = Path.of("target/code-delivery.jar");
+  private static final int CLIENT_WARM_UP_S = 15;
   private static final long EARLY_WINDOW_MICROS = TimeUnit.SECONDS.toMicros(10);
   private static final long PAUSE_BETWEEN_ROUNDS_MS = 60_000;
   /** The bridge closes a socket that sends nothing for 10 s; browsers ping every 5 s. */
@@ -78,6 +79,13 @@ final class ColdStart {
         Instance existing = Instance.start(vertx, "existing", infrastructure, Map.of(), List.of(), opts);
         running.add(0, existing);
         new Round(vertx, existing, opts).run("existing instance (warms the broker and store, then keeps its deliveries)");
+      }
+      if (!opts.coldClient && !opts.scaleOut) {
+        // Browsers are not a JVM started a moment ago, and this one's JIT would otherwise be measured with the
+        // server's (half of the cold round's p99 in the first 10 s): a round against a throwaway instance warms it alone.
+        try (Instance throwaway = Instance.start(vertx, "client-warm-up", Map.of(), Map.of(), jvmOptions, opts)) {
+          new Round(vertx, throwaway, opts, opts.subscribers, CLIENT_WARM_UP_S).run("client warm-up (a throwaway instance, unmeasured)");
+        }
       }
       Instance fresh = Instance.start(vertx, "new", infrastructure, levers, jvmOptions, opts);
       running.add(0, fresh);
