@@ -132,8 +132,7 @@ final class BenchOptions {
 
   /** Options that take no value: present means true. */
   private static final List<String> FLAGS = List.of("ramp", "no-persistence", "separate-subscribers", "external", "verbose",
-      "cold-start", "profile", "gateway-only", "jfr", "scale-out", "no-class-archive",
-      "cold-client");
+      "cold-start", "profile", "gateway-only", "jfr", "scale-out", "no-class-archive", "cold-client");
   private static final List<String> KNOWN = Stream.concat(FLAGS.stream(), Stream.of("vehicles", "interval",
       "subscribers", "duration", "warmup", "progress", "ramp-max", "ramp-steps", "p99-limit", "store-sample",
       "store-wait", "out", "devices", "fix-rate", "connections", "ingest-instances", "jar-jvm", "jar-settings", "pre-round",

@@ -39,7 +39,8 @@ import org.HdrHistogram.Histogram;
  * defaults in a process of its own; as soon as {@code /health/ready} answers 200, N browsers at once each start a
  * delivery through the REST API (signed in) and follow it over SockJS. Per delivery it measures the start request →
  * its first position received, and each position's latency (its timestamp → received), split into the round's first
- * 10 s and the rest. The same round again on the same process a minute later shows what a warm instance does.
+ * 10 s and the rest. The same round again on the same process a minute later shows what a warm instance does. The
+ * browsers' own JVM is warmed first against a throwaway instance, so that the server is the only cold party.
  */
 final class ColdStart {
   private static final Path JAR = Path.of("target/code-delivery.jar");
