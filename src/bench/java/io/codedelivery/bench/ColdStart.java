@@ -84,7 +84,9 @@ final class ColdStart {
       if (!opts.coldClient && !opts.scaleOut) {
         // Browsers are not a JVM started a moment ago, and this one's JIT would otherwise be measured with the
         // server's (half of the cold round's p99 in the first 10 s): a round against a throwaway instance warms it alone.
-        try (Instance throwaway = Instance.start(vertx, "client-warm-up", Map.of(), Map.of(), jvmOptions, opts)) {
+        // Started as the README's command starts it: the levers under test (a JFR recording, say) are the new one's.
+        try (Instance throwaway = Instance.start(vertx, "client-warm-up", Map.of(), Map.of(),
+            JarStartup.withClassArchive(JAR, List.of()), opts)) {
           new Round(vertx, throwaway, opts, opts.subscribers, CLIENT_WARM_UP_S).run("client warm-up (a throwaway instance, unmeasured)");
         }
       }
