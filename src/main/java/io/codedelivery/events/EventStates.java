@@ -4,8 +4,6 @@ import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.BulkOperation;
-import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.Collection;
@@ -18,7 +16,6 @@ import java.util.stream.Collectors;
  * deliveries from {@link Store#DELIVERIES}.
  */
 final class EventStates {
-  private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
   private static final JsonObject FACT_FIELDS = new JsonObject().put("destination", 1).put("routeId", 1).put("promisedBy", 1);
 
   private final MongoClient mongo;
@@ -45,15 +42,9 @@ final class EventStates {
     return mongo.find(Store.EVENT_STATES, query).map(found -> found.stream().map(EventState::fromDocument).toList());
   }
 
-  /** Replaces each delivery's saved state with this one; one bulk write. */
+  /** Replaces each delivery's saved state with this one, its documents made before it returns. */
   Future<Void> save(Collection<EventState> states) {
-    if (states.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<BulkOperation> replacements = states.stream()
-        .map(state -> BulkOperation.createReplace(new JsonObject().put("_id", state.deliveryId), state.toDocument(), true))
-        .toList();
-    return mongo.bulkWriteWithOptions(Store.EVENT_STATES, replacements, UNORDERED).mapEmpty();
+    return Store.replaceAll(mongo, Store.EVENT_STATES, states.stream().map(EventState::toDocument).toList());
   }
 
   /** The facts of each of these device deliveries that is stored, by delivery id. */

@@ -21,7 +21,6 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,9 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Positions in, delivery events out. A poll loop in a shared consumer group on route.new-position (keyed by delivery,
  * so one member sees all of a delivery's positions, in order): poll a batch, apply {@link EventRules} to each position
- * over its delivery's state, produce the events on delivery.events and wait for Kafka's acknowledgement, record them
- * in the deliveries' timelines, save the states, and only then mark the batch done for the commit. A crash before the
- * commit reads the batch again from the states saved before it, which raises the same events under the same ids.
+ * over its delivery's state, produce the events on delivery.events and wait for Kafka's acknowledgement, and record
+ * them in the deliveries' timelines. The deliveries' states are saved once a {@linkplain #CHECKPOINT_INTERVAL_MS
+ * second}, one write per delivery however many positions it had, and only then are the batches marked done for the
+ * commit. A crash before the commit reads them again from the states saved before them, which raises the same events
+ * under the same ids.
  * Between batches, every few seconds, the deliveries en route on this member's partitions that have gone silent for
  * {@code stalled.after.seconds} are found in the store (so a restart does not forget them) and raise {@code stalled}.
  */
@@ -46,11 +47,20 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
   /** How often silences are looked for: a stall is raised at most this much after {@code stalled.after.seconds}. */
   static final long SILENCE_CHECK_INTERVAL_MS = 2_000;
+  /**
+   * How often the deliveries' states are saved. Saved after every batch, they were one write per position (each moves
+   * its delivery's newest seq), most of the embedded store's work with devices feeding deliveries.
+   */
+  static final long CHECKPOINT_INTERVAL_MS = 1_000;
 
   private final AppContext context;
   private final PipelineMetrics metrics;
   /** Delivery id → its state, as saved; loaded on first sight, forgotten when partitions move. */
   private final Map<String, EventState> states = new HashMap<>();
+  /** The deliveries whose state changed since the last checkpoint. */
+  private final Set<EventState> unsavedStates = new LinkedHashSet<>();
+  /** Whether some of them changed in a silence check rather than in a batch. */
+  private boolean silencesUnsaved;
   private EventRules rules;
   private RouteCatalog routes;
   private KafkaProducer<String, String> producer;
@@ -96,6 +106,27 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   @Override
   public void forget() {
     states.clear();
+    unsavedStates.clear();
+    silencesUnsaved = false;
+  }
+
+  @Override
+  public long checkpointIntervalMs() {
+    return CHECKPOINT_INTERVAL_MS;
+  }
+
+  @Override
+  public boolean changedBetweenBatches() {
+    return silencesUnsaved;
+  }
+
+  /** One write per delivery. */
+  @Override
+  public Future<Void> checkpoint() {
+    Future<Void> saved = savedStates.save(unsavedStates);
+    unsavedStates.clear();
+    silencesUnsaved = false;
+    return saved;
   }
 
   @Override
@@ -185,7 +216,7 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
         changed.add(state);
       }
     }
-    return publish(events, changed);
+    return publish(events).onSuccess(v -> unsavedStates.addAll(changed));
   }
 
   private Optional<Route> planned(EventState state) {
@@ -195,7 +226,8 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   /**
    * {@code stalled} for the deliveries en route on this member's partitions that have been silent for too long. The
    * candidates come from the store, where every state is saved: deliveries this member followed before a restart or
-   * that a rebalance gave it are found as well as those it has in memory (whose in-memory state, as fresh, decides).
+   * that a rebalance gave it are found as well as those it has in memory, whose in-memory state decides. A state saved
+   * at the last checkpoint was last seen no later than the one in memory, so the store finds every silent delivery.
    */
   private Future<Void> checkSilences() {
     nextSilenceCheckMs = System.currentTimeMillis() + SILENCE_CHECK_INTERVAL_MS;
@@ -215,22 +247,25 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
           changed.add(state);
         });
       }
-      return publish(events, changed);
+      return publish(events).onSuccess(v -> {
+        silencesUnsaved |= !changed.isEmpty();
+        unsavedStates.addAll(changed);
+      });
     });
   }
 
   /**
    * The events produced in order (each delivery's stay on its partition) and acknowledged, then recorded in the
-   * timelines, then the states saved: a crash before the save raises them again, under the same ids.
+   * timelines; the states that raised them are saved at the next checkpoint, and a crash before it raises them again,
+   * under the same ids.
    */
-  private Future<Void> publish(List<DeliveryEvent> events, Collection<EventState> changed) {
+  private Future<Void> publish(List<DeliveryEvent> events) {
     List<Future<?>> sent = new ArrayList<>(events.size());
     for (DeliveryEvent event : events) {
       sent.add(producer.send(KafkaProducerRecord.create(Topics.DELIVERY_EVENTS, event.deliveryId(), event.toJson().encode())));
     }
     return Future.all(sent)
         .compose(v -> timeline.record(events))
-        .compose(v -> savedStates.save(changed))
         .onSuccess(v -> events.forEach(event -> {
           metrics.eventRaised(event.type().wireName());
           LOG.debug("Delivery {}: {} ({})", event.deliveryId(), event.type().wireName(), event.eventId());

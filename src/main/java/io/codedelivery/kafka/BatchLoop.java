@@ -71,6 +71,14 @@ public final class BatchLoop<T> {
       return 0;
     }
 
+    /**
+     * Whether it changed state outside the batches (in {@link #betweenBatches}) that its next checkpoint saves: one is
+     * then taken even while no batch waits for it.
+     */
+    default boolean changedBetweenBatches() {
+      return false;
+    }
+
     /** Drops what it holds in memory, to read it again from the store. */
     void forget();
 
@@ -172,7 +180,7 @@ public final class BatchLoop<T> {
     // A failed batch's start over is set going before this runs (its handler was registered first).
     return batchInProgress.transform(done -> recovery)
         .transform(recovered -> checkpointInFlight)
-        .transform(saved -> startOver || unsaved.isEmpty() ? Future.succeededFuture() : startCheckpoint())
+        .transform(saved -> startOver || !somethingUnsaved() ? Future.succeededFuture() : startCheckpoint())
         .transform(saved -> commits.closeAfterLastCommit(consumer))
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
   }
@@ -222,11 +230,15 @@ public final class BatchLoop<T> {
 
   /** One checkpoint at a time; the loop goes on with the next batches while it saves. */
   private void checkpointIfDue() {
-    boolean due = !unsaved.isEmpty() && checkpointInFlight.isComplete() && !startOver
-        && (caughtUp || System.currentTimeMillis() - oldestUnsavedMs >= stage.checkpointIntervalMs());
+    boolean due = somethingUnsaved() && checkpointInFlight.isComplete() && !startOver
+        && (caughtUp || unsaved.isEmpty() || System.currentTimeMillis() - oldestUnsavedMs >= stage.checkpointIntervalMs());
     if (due) {
       startCheckpoint();
     }
+  }
+
+  private boolean somethingUnsaved() {
+    return !unsaved.isEmpty() || stage.changedBetweenBatches();
   }
 
   /**

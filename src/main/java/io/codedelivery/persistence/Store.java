@@ -3,11 +3,15 @@ package io.codedelivery.persistence;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoServerException;
 import io.codedelivery.config.AppConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.time.Instant;
+import java.util.List;
 
 /** Collection names and the shared clients; documents keep dates as BSON dates through the {@code $date} form. */
 public final class Store {
@@ -49,6 +53,9 @@ public final class Store {
   public static final String SESSIONS = "sessions";
   /** Generated secrets every process shares (the token signing key), {@code _id} their name. */
   public static final String SECRETS = "secrets";
+  /** Documents a {@link #replaceAll} writes per command. */
+  static final int REPLACE_CHUNK = 100;
+  private static final BulkWriteOptions UNORDERED = new BulkWriteOptions(false);
   /** Inverted start times count down from here (the year 2286), so they keep a fixed width of 13 digits. */
   private static final long LAST_MILLIS = 9_999_999_999_999L;
   /** The latest start time {@link #newestFirstKey} can order. */
@@ -155,6 +162,24 @@ public final class Store {
       return value instanceof Number millis ? Instant.ofEpochMilli(millis.longValue()).toString() : Instant.parse(value.toString()).toString();
     }
     return stored == null ? null : stored.toString();
+  }
+
+  /**
+   * Replaces (or inserts) each document by its {@code _id}, {@value #REPLACE_CHUNK} per bulk write, one after another:
+   * the embedded store runs one command at a time, and a stage's second's worth of states in one command held every
+   * reader behind it (a first sight's state, the device list) for a quarter of a second. The documents are taken as
+   * they are now; done once all are written.
+   */
+  public static Future<Void> replaceAll(MongoClient mongo, String collection, List<JsonObject> documents) {
+    List<BulkOperation> replacements = documents.stream()
+        .map(document -> BulkOperation.createReplace(new JsonObject().put("_id", document.getValue("_id")), document, true))
+        .toList();
+    Future<Void> written = Future.succeededFuture();
+    for (int from = 0; from < replacements.size(); from += REPLACE_CHUNK) {
+      List<BulkOperation> chunk = replacements.subList(from, Math.min(from + REPLACE_CHUNK, replacements.size()));
+      written = written.compose(v -> mongo.bulkWriteWithOptions(collection, chunk, UNORDERED).mapEmpty());
+    }
+    return written;
   }
 
   /** The store refused a write because its {@code _id} (or another unique key) is taken. */

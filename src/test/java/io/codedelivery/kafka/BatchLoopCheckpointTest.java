@@ -116,17 +116,8 @@ class BatchLoopCheckpointTest {
       }
       producer.close().await();
 
-      Map<Setting, String> settings = new EnumMap<>(Setting.class);
-      settings.put(Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
-      AppContext context = VerticleContexts.create(vertx, settings);
       CheckpointingStage stage = new CheckpointingStage();
-      Context loopContext = vertx.getOrCreateContext();
-      AtomicReference<BatchLoop<Integer>> loop = new AtomicReference<>();
-      loopContext.runOnContext(v -> {
-        loop.set(BatchLoop.create(vertx, "Checkpoint test", context.config(), group, null, context.metrics(),
-            BatchLoopCheckpointTest::parse, BatchLoop.Unusable.SKIP, stage));
-        loop.get().start(topic);
-      });
+      RunningLoop loop = start(vertx, stage);
 
       // Caught up, the loop checkpoints at once; the first checkpoint fails: everything handled is read again.
       await().atMost(WAIT).until(() -> stage.handled.size() >= 2 * RECORDS);
@@ -139,14 +130,91 @@ class BatchLoopCheckpointTest {
       assertThat(committedRecords(admin)).isZero();
       assertThat(stage.saved).isEmpty();
 
-      loopContext.runOnContext(v -> stage.secondCheckpoint.complete());
+      loop.context().runOnContext(v -> stage.secondCheckpoint.complete());
       await().atMost(WAIT).until(() -> committedRecords(admin) == RECORDS);
       assertThat(stage.saved).containsExactlyInAnyOrderElementsOf(IntStream.range(0, RECORDS).boxed().toList());
       assertThat(stage.handled).hasSize(2 * RECORDS);
+      loop.stop();
+    }
+  }
+
+  /** Changes a state between batches once (as a silence check does), and counts the checkpoints that save it. */
+  private static final class BetweenBatchesStage implements BatchLoop.Stage<Integer> {
+    volatile boolean changed;
+    volatile boolean changedOnce;
+    volatile int checkpoints;
+
+    @Override
+    public Future<Void> handle(List<BatchLoop.Read<Integer>> batch) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> betweenBatches(boolean caughtUp) {
+      if (caughtUp && !changedOnce) {
+        changedOnce = true;
+        changed = true;
+      }
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public boolean changedBetweenBatches() {
+      return changed;
+    }
+
+    @Override
+    public Future<Void> checkpoint() {
+      checkpoints++;
+      changed = false;
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public void forget() {
+    }
+
+    @Override
+    public int remembered() {
+      return 0;
+    }
+  }
+
+  @Test
+  void aChangeMadeBetweenBatchesIsSavedWhileNoRecordArrives(Vertx vertx) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    BetweenBatchesStage stage = new BetweenBatchesStage();
+    RunningLoop loop = start(vertx, stage);
+
+    await().atMost(WAIT).until(() -> stage.changedOnce && stage.checkpoints == 1);
+    assertThat(stage.changed).isFalse();
+    loop.stop();
+    // Nothing left to save: the stop took no checkpoint of its own.
+    assertThat(stage.checkpoints).isEqualTo(1);
+  }
+
+  /** A loop of the test's group on the test's topic, on a context of its own. */
+  private record RunningLoop(Context context, AtomicReference<BatchLoop<Integer>> loop) {
+    void stop() {
       Promise<Void> stopped = Promise.promise();
-      loopContext.runOnContext(v -> loop.get().stop().onComplete(stopped));
+      context.runOnContext(v -> loop.get().stop().onComplete(stopped));
       stopped.future().await();
     }
+  }
+
+  private RunningLoop start(Vertx vertx, BatchLoop.Stage<Integer> stage) {
+    Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    settings.put(Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+    AppContext context = VerticleContexts.create(vertx, settings);
+    RunningLoop loop = new RunningLoop(vertx.getOrCreateContext(), new AtomicReference<>());
+    loop.context().runOnContext(v -> {
+      loop.loop().set(BatchLoop.create(vertx, "Checkpoint test", context.config(), group, null, context.metrics(),
+          BatchLoopCheckpointTest::parse, BatchLoop.Unusable.SKIP, stage));
+      loop.loop().get().start(topic);
+    });
+    return loop;
   }
 
   /** How many of the topic's records the group has committed, over both partitions. */
