@@ -34,18 +34,9 @@ final class ProcessConsumer {
     return KafkaConsumer.create(vertx, settings(config, groupId));
   }
 
-  /**
-   * The same consumer, for a steady stream: the broker holds each fetch for {@code fetchWaitMs} (unless a megabyte is
-   * waiting), so a poll returns that long's records at once. Kafka's default answers a fetch as soon as one byte is
-   * there, and a stream of small producer batches is then read a few records at a time, each fetch with its fixed
-   * cost on the consumer's thread and its hop to the event loop. An idle topic costs a fetch every
-   * {@code fetchWaitMs}, so a sparse one keeps the default.
-   */
+  /** The same consumer, for a steady stream: {@link KafkaClients#batching}. */
   static KafkaConsumer<String, String> createBatching(Vertx vertx, AppConfig config, String groupId, int fetchWaitMs) {
-    Map<String, String> settings = settings(config, groupId);
-    settings.put("fetch.max.wait.ms", String.valueOf(fetchWaitMs));
-    settings.put("fetch.min.bytes", String.valueOf(1024 * 1024));
-    return KafkaConsumer.create(vertx, settings);
+    return KafkaConsumer.create(vertx, KafkaClients.batching(settings(config, groupId), fetchWaitMs));
   }
 
   private static Map<String, String> settings(AppConfig config, String groupId) {

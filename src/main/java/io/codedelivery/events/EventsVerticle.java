@@ -52,6 +52,11 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
    * its delivery's newest seq), most of the embedded store's work with devices feeding deliveries.
    */
   static final long CHECKPOINT_INTERVAL_MS = 1_000;
+  /**
+   * The broker holds each fetch this long for more positions: browsers read positions from the bridge, not from here,
+   * so an event raised a tenth of a second later costs no one, and each batch costs a produce and a store write.
+   */
+  static final int FETCH_WAIT_MS = 100;
 
   private final AppContext context;
   private final PipelineMetrics metrics;
@@ -113,6 +118,11 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   @Override
   public long checkpointIntervalMs() {
     return CHECKPOINT_INTERVAL_MS;
+  }
+
+  @Override
+  public int fetchWaitMs() {
+    return FETCH_WAIT_MS;
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -79,6 +80,14 @@ public final class BatchLoop<T> {
       return false;
     }
 
+    /**
+     * How long the broker may hold a fetch for more records, in ms ({@link KafkaClients#batching}); 0, Kafka's
+     * default, answers as soon as there is one. Each batch costs the stage a produce and its acknowledgement.
+     */
+    default int fetchWaitMs() {
+      return 0;
+    }
+
     /** Drops what it holds in memory, to read it again from the store. */
     void forget();
 
@@ -142,8 +151,10 @@ public final class BatchLoop<T> {
   public static <T> BatchLoop<T> create(Vertx vertx, String name, AppConfig config, String groupId,
                                         KafkaProducer<String, String> producer, PipelineMetrics metrics,
                                         Function<String, T> parse, Unusable unusable, Stage<T> stage) {
-    KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
-        KafkaClients.consumer(config.kafkaConnection(), groupId, "earliest", config.instanceId())));
+    Map<String, String> settings = KafkaClients.cooperative(
+        KafkaClients.consumer(config.kafkaConnection(), groupId, "earliest", config.instanceId()));
+    KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx,
+        stage.fetchWaitMs() > 0 ? KafkaClients.batching(settings, stage.fetchWaitMs()) : settings);
     DeadLetters deadLetters = unusable == Unusable.DEAD_LETTER ? new DeadLetters(vertx, producer, metrics) : null;
     return new BatchLoop<>(vertx, name, groupId, consumer, producer, deadLetters, parse, stage);
   }

@@ -54,6 +54,19 @@ public final class KafkaClients {
   }
 
   /**
+   * The same consumer, for a steady stream: the broker holds each fetch for {@code fetchWaitMs} (unless a megabyte is
+   * waiting), so a poll returns that long's records at once. Kafka's default answers a fetch as soon as one byte is
+   * there, and a stream of small producer batches is then read a few records at a time, each fetch with its fixed
+   * cost on the consumer's thread, its hop to the event loop and, for a stage, its produce and acknowledgement. An
+   * idle topic costs a fetch every {@code fetchWaitMs}, so a sparse one keeps the default.
+   */
+  public static Map<String, String> batching(Map<String, String> consumerConfig, int fetchWaitMs) {
+    consumerConfig.put("fetch.max.wait.ms", String.valueOf(fetchWaitMs));
+    consumerConfig.put("fetch.min.bytes", String.valueOf(1024 * 1024));
+    return consumerConfig;
+  }
+
+  /**
    * A consumer of one of this process's roles: its client id names the process, so that what the group's members
    * hold can be told apart by process ({@link #heldBy}).
    */
