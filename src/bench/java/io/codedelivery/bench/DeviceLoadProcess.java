@@ -135,6 +135,7 @@ final class DeviceLoadProcess implements AutoCloseable {
         long windowEndMs = System.currentTimeMillis();
         phones.stop(ANSWERS_WAIT_MS).toCompletionStage().toCompletableFuture().get(ANSWERS_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
         int unanswered = phones.inFlight.get();
+        ledger.loadStopped();
         Thread.sleep(GRACE_MS);
         out.println("STATS " + stats.report().put("phones", phones.counters()).encode());
         out.println("END " + new JsonObject().put("lost", ledger.lost(windowStartMs, windowEndMs))
