@@ -2,6 +2,8 @@ package io.codedelivery.model;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * One fix as a device reported it: the value of {@link Topics#DEVICE_POSITIONS}, keyed by the device's unique id.
@@ -12,6 +14,11 @@ import java.time.Instant;
 public record DeviceFix(String deviceId, Instant fixTime, Instant receivedAt, LatLon position, Double speed,
                         Double heading, Double altitude, Double accuracy, Double battery, String source,
                         JsonObject attributes) {
+  /** The fields {@link #fromJson(JsonObject)} reads; the extra attributes whole, whatever they hold. */
+  private static final StreamingRecord.Shape SHAPE = new StreamingRecord.Shape(
+      Set.of("deviceId", "fixTime", "receivedAt", "position", "speed", "heading", "altitude", "accuracy", "battery",
+          "source", "attributes"),
+      Map.of("position", Set.of("lat", "lon")), Set.of("attributes"));
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
@@ -41,7 +48,11 @@ public record DeviceFix(String deviceId, Instant fixTime, Instant receivedAt, La
         json.getValue("attributes") == null ? null : Fields.object(json, "attributes"));
   }
 
+  /**
+   * A record's value, read in one pass without a tree of its fields ({@link StreamingRecord}; the tracking stage reads
+   * every fix), checked as above.
+   */
   public static DeviceFix fromJson(String value) {
-    return fromJson(Fields.parse(value));
+    return fromJson(StreamingRecord.read(value, SHAPE));
   }
 }

@@ -3,11 +3,8 @@ package io.codedelivery.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -23,10 +20,7 @@ class PositionReaderTest {
   private static final List<String> FIELDS = List.of("deliveryId", "routeId", "clientId", "seq", "position", "finished",
       "timestamp", "deviceId", "fixTime", "speed", "heading", "accuracy", "battery", "distanceRemainingMetres",
       "progress", "eta");
-  private static final List<Object> ODD_VALUES = List.of("", " ", "text", "2026-12-01T06:10:00Z", UUID.randomUUID().toString(),
-      "ABCDEF00-0000-4000-8000-000000000000", 0, -1, 7, Integer.MAX_VALUE, Long.MAX_VALUE, new BigInteger("99999999999999999999"),
-      0.5, -0.5, 1e9, 361.0, 1001.0, true, false, new JsonObject(), new JsonObject().put("lat", 1).put("lon", 2),
-      new JsonArray(), new JsonArray().add(1));
+  private static final List<Object> ODD_VALUES = TreeJudgement.ODD_VALUES;
 
   private static JsonObject simulated() {
     return new Position(UUID.randomUUID().toString(), "1", "client-7", 42, new LatLon(-15.82594, -47.92923), false,
@@ -104,20 +98,10 @@ class PositionReaderTest {
   }
 
   private static JsonObject without(JsonObject json, String field) {
-    JsonObject copy = json.copy();
-    copy.remove(field);
-    return copy;
+    return TreeJudgement.without(json, field);
   }
 
   private static void assertSameOutcome(String text) {
-    List<Object> outcomes = new ArrayList<>();
-    for (boolean streaming : new boolean[] {false, true}) {
-      try {
-        outcomes.add(streaming ? PositionReader.read(text) : Position.fromJson(Fields.parse(text)));
-      } catch (InvalidMessageException e) {
-        outcomes.add("refused: " + e.getMessage());
-      }
-    }
-    assertThat(outcomes.get(1)).as("read from %s", Fields.abbreviate(text)).isEqualTo(outcomes.get(0));
+    TreeJudgement.assertSameOutcome(text, PositionReader::read, Position::fromJson);
   }
 }

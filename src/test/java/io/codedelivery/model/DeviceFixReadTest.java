@@ -1,0 +1,86 @@
+package io.codedelivery.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tracking stage reads each fix from its record's text in one streaming pass ({@link DeviceFix#fromJson(String)});
+ * it must accept the same fixes as {@link DeviceFix#fromJson(JsonObject)} on a parsed tree, extra attributes and all,
+ * and refuse the same ones for the same reason.
+ */
+class DeviceFixReadTest {
+  private static final List<String> FIELDS = List.of("deviceId", "fixTime", "receivedAt", "position", "speed", "heading",
+      "altitude", "accuracy", "battery", "source", "attributes");
+
+  private static JsonObject fix(boolean withAttributes) {
+    JsonObject attributes = withAttributes ? new JsonObject().put("ignition", true).put("sat", 9).put("odometer", 12_345_678_901L)
+        .put("hdop", 0.8).put("note", "gate 3").put("empty", null)
+        .put("nested", new JsonObject().put("a", new JsonArray().add(1).add("two").add(new JsonObject().put("b", false))))
+        .put("list", new JsonArray().add(1.5).add(new JsonArray())) : null;
+    return new DeviceFix("phone-1", Instant.parse("2026-12-01T06:09:59.250Z"), Instant.parse("2026-12-01T06:10:00.123Z"),
+        new LatLon(51.5, -0.12), 12.5, 270.0, 35.0, 8.0, 55.0, "osmand", attributes).toJson();
+  }
+
+  @Test
+  void aFixWithAndWithoutExtraAttributesReadsAsItsTreeDoes() {
+    for (boolean withAttributes : new boolean[] {false, true}) {
+      JsonObject fix = fix(withAttributes);
+      assertSameOutcome(fix.encode());
+      assertThat(DeviceFix.fromJson(fix.encode())).isEqualTo(DeviceFix.fromJson(fix));
+    }
+    assertThat(DeviceFix.fromJson(fix(true).encode()).attributes().getJsonObject("nested").getJsonArray("a").getJsonObject(2)
+        .getBoolean("b")).isFalse();
+  }
+
+  @Test
+  void everyFieldMissingNullOrOfAnotherValueIsJudgedAsTheTreeJudgesIt() {
+    for (JsonObject valid : List.of(fix(false), fix(true))) {
+      for (String field : FIELDS) {
+        assertSameOutcome(TreeJudgement.without(valid, field).encode());
+        assertSameOutcome(valid.copy().put(field, null).encode());
+        TreeJudgement.ODD_VALUES.forEach(odd -> assertSameOutcome(valid.copy().put(field, odd).encode()));
+      }
+      TreeJudgement.ODD_VALUES.forEach(odd -> {
+        assertSameOutcome(valid.copy().put("position", new JsonObject().put("lat", odd).put("lon", 1)).encode());
+        assertSameOutcome(valid.copy().put("attributes", new JsonObject().put("x", odd)).encode());
+      });
+    }
+  }
+
+  @Test
+  void unknownAndRepeatedFieldsAndTextsThatAreNoObjectAreJudgedAsTheTreeJudgesThem() {
+    String valid = fix(true).encode();
+    String open = valid.substring(0, valid.length() - 1);
+    List.of(open + ",\"extra\":{\"deviceId\":\"nested\",\"a\":[1,{\"b\":null}]}}", open + ",\"deviceId\":\"phone-2\"}",
+            open + ",\"attributes\":{\"only\":1}}", open + ",\"position\":{\"lat\":1,\"lon\":2,\"alt\":3}}",
+            "{}", "[]", "42", "null", "", "{", open, "{\"deviceId\":}", "x".repeat(Fields.MAX_VALUE_CHARS + 1))
+        .forEach(DeviceFixReadTest::assertSameOutcome);
+  }
+
+  @Test
+  void randomFixesAreJudgedAsTheTreeJudgesThem() {
+    Random random = new Random(15);
+    for (int i = 0; i < 3_000; i++) {
+      JsonObject fix = fix(random.nextBoolean());
+      for (int c = 1 + random.nextInt(3); c > 0; c--) {
+        String field = FIELDS.get(random.nextInt(FIELDS.size()));
+        switch (random.nextInt(3)) {
+          case 0 -> fix.remove(field);
+          case 1 -> fix.put(field, null);
+          default -> fix.put(field, TreeJudgement.ODD_VALUES.get(random.nextInt(TreeJudgement.ODD_VALUES.size())));
+        }
+      }
+      assertSameOutcome(fix.encode());
+    }
+  }
+
+  private static void assertSameOutcome(String text) {
+    TreeJudgement.assertSameOutcome(text, DeviceFix::fromJson, DeviceFix::fromJson);
+  }
+}
