@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,22 @@ class DeviceFixReadTest {
         }
       }
       assertSameOutcome(fix.encode());
+    }
+  }
+
+  @Test
+  void coordinatesOfEveryPrecisionReadAsTheTreeReadsThem() {
+    Random random = new Random(7);
+    for (int i = 0; i < 5_000; i++) {
+      double lat = random.nextDouble() * 180 - 90;
+      double lon = random.nextDouble() * 360 - 180;
+      // Full precision, shortest form, and the six or seven decimals phones send.
+      for (String digits : List.of("%.17g", "%s", "%.6f", "%.7f")) {
+        String position = "{\"lat\":" + String.format(Locale.ROOT, digits, lat) + ",\"lon\":"
+            + String.format(Locale.ROOT, digits, lon) + "}";
+        String valid = fix(false).encode();
+        assertSameOutcome(valid.substring(0, valid.length() - 1) + ",\"position\":" + position + "}");
+      }
     }
   }
 
