@@ -12,7 +12,6 @@ import io.codedelivery.model.EncodedJson;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.InvalidMessageException;
 import io.codedelivery.model.Position;
-import io.codedelivery.model.PositionReader;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.StartFailure;
 import io.codedelivery.model.Topics;
@@ -153,7 +152,7 @@ public final class BridgeVerticle extends VerticleBase {
   private void onPosition(ConsumerRecord<String, String> record) {
     try {
       // Checked, and passed on as the text it came as: the browsers get it as it is on the topic.
-      Position position = PositionReader.read(record.value());
+      Position position = Position.fromJson(record.value());
       EncodedJson json = new EncodedJson(record.value());
       batch.add(new LivePositions.Live(Addresses.delivery(position.deliveryId()), position.deliveryId(), json));
       fleet.take(position.deliveryId(), position.seq(), json);

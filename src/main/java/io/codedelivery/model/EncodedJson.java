@@ -7,7 +7,7 @@ import java.util.Collection;
 
 /**
  * A JSON object as text, already checked, passed on as it is: a position as it came off its topic (checked by
- * {@link PositionReader}), or a batch made of such positions. The browsers get this very text inside their bridge
+ * {@link Position#fromJson(String)}), or a batch made of such positions. The browsers get this very text inside their bridge
  * message, so the bridge neither builds a tree of it nor encodes one again. A consumer that needs fields reads
  * {@link #toJsonObject()}. Immutable, so every consumer in this process shares the one instance ({@link #CODEC},
  * the default codec of this type once registered); between processes it is the text.

@@ -2,6 +2,8 @@ package io.codedelivery.model;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * One vehicle position: the value of {@link Topics#NEW_POSITION}, keyed by delivery id. With the delivery id,
@@ -13,6 +15,11 @@ import java.time.Instant;
  */
 public record Position(String deliveryId, String routeId, String clientId, long seq, LatLon position,
                        boolean finished, Instant timestamp, Fix fix, Estimate estimate) {
+  /** The top-level fields {@link #fromJson(JsonObject)} reads, and those of its point; any other is passed over. */
+  private static final StreamingRecord.Shape SHAPE = new StreamingRecord.Shape(
+      Set.of("deliveryId", "routeId", "clientId", "seq", "position", "finished", "timestamp", "deviceId", "fixTime",
+          "speed", "heading", "accuracy", "battery", "distanceRemainingMetres", "progress", "eta"),
+      Map.of("position", Set.of("lat", "lon")), Set.of());
 
   /** A simulated vehicle's position: a point of a route, nothing reported by a device. */
   public Position(String deliveryId, String routeId, String clientId, long seq, LatLon position, boolean finished,
@@ -119,8 +126,14 @@ public record Position(String deliveryId, String routeId, String clientId, long 
         Fields.instant(json, "timestamp"), fix, Estimate.fromJson(json));
   }
 
-  /** A record's value: read in one pass without a tree of its fields ({@link PositionReader}), checked as above. */
+  /**
+   * A record's value, read in one pass without a tree of its fields ({@link StreamingRecord}: every consumer of
+   * positions reads every record), checked as above. The bridge passes the text on as it came ({@link EncodedJson}),
+   * so, unlike a tree's parser, this refuses anything after the object, on which browsers would choke.
+   *
+   * @throws InvalidMessageException as {@code fromJson(Fields.parse(value))} would, naming the first bad field
+   */
   public static Position fromJson(String value) {
-    return PositionReader.read(value);
+    return fromJson(StreamingRecord.read(value, SHAPE));
   }
 }

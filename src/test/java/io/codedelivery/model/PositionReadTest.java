@@ -11,12 +11,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bridge reads positions with {@link PositionReader}, the rest of the application with
- * {@link Position#fromJson(JsonObject)} on a parsed tree: the two must accept the same records as the same position
- * and refuse the same ones for the same reason. Checked on every field of a simulated and of a device's position,
+ * Every consumer reads a position's record in one streaming pass ({@link Position#fromJson(String)}); it must accept
+ * the same records as {@link Position#fromJson(JsonObject)} on a parsed tree, as the same position, and refuse the
+ * same ones for the same reason. Checked on every field of a simulated and of a device's position,
  * each missing, null, of every wrong type, out of range, and at random.
  */
-class PositionReaderTest {
+class PositionReadTest {
   private static final List<String> FIELDS = List.of("deliveryId", "routeId", "clientId", "seq", "position", "finished",
       "timestamp", "deviceId", "fixTime", "speed", "heading", "accuracy", "battery", "distanceRemainingMetres",
       "progress", "eta");
@@ -38,7 +38,7 @@ class PositionReaderTest {
   void aSimulatedAndADevicesPositionReadAsTheirTreesDo() {
     assertSameOutcome(simulated().encode());
     assertSameOutcome(device().encode());
-    assertThat(PositionReader.read(simulated().encode())).isNotNull();
+    assertThat(Position.fromJson(simulated().encode())).isNotNull();
   }
 
   @Test
@@ -68,7 +68,7 @@ class PositionReaderTest {
         valid.substring(0, valid.length() - 1) + ",\"position\":{\"lat\":1,\"lon\":2,\"alt\":3}}",
         "{}", "[]", "[" + valid + "]", "42", "\"text\"", "null", "", " ", "{", valid.substring(0, valid.length() - 1),
         "{\"deliveryId\":}", "{'deliveryId':'x'}", "x".repeat(Fields.MAX_VALUE_CHARS + 1));
-    texts.forEach(PositionReaderTest::assertSameOutcome);
+    texts.forEach(PositionReadTest::assertSameOutcome);
   }
 
   @Test
@@ -92,9 +92,9 @@ class PositionReaderTest {
   @Test
   void anythingAfterTheObjectIsRefusedSinceTheTextIsPassedOnAsItIs() {
     // The tree's parser stops at the end of the object; this text goes to browsers, who would choke on the rest.
-    assertThatThrownBy(() -> PositionReader.read(simulated().encode() + " {}"))
+    assertThatThrownBy(() -> Position.fromJson(simulated().encode() + " {}"))
         .isInstanceOf(InvalidMessageException.class).hasMessage("not a JSON object");
-    assertThat(PositionReader.read(simulated().encode() + " \n")).isNotNull();
+    assertThat(Position.fromJson(simulated().encode() + " \n")).isNotNull();
   }
 
   private static JsonObject without(JsonObject json, String field) {
@@ -102,6 +102,6 @@ class PositionReaderTest {
   }
 
   private static void assertSameOutcome(String text) {
-    TreeJudgement.assertSameOutcome(text, PositionReader::read, Position::fromJson);
+    TreeJudgement.assertSameOutcome(text, Position::fromJson, Position::fromJson);
   }
 }
