@@ -62,10 +62,8 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   private final PipelineMetrics metrics;
   /** Delivery id → its state, as saved; loaded on first sight, forgotten when partitions move. */
   private final Map<String, EventState> states = new HashMap<>();
-  /** The deliveries whose state changed since the last checkpoint. */
+  /** The deliveries whose state changed since the last checkpoint, in a batch or in a silence check. */
   private final Set<EventState> unsavedStates = new LinkedHashSet<>();
-  /** Whether some of them changed in a silence check rather than in a batch. */
-  private boolean silencesUnsaved;
   private EventRules rules;
   private RouteCatalog routes;
   private KafkaProducer<String, String> producer;
@@ -112,7 +110,6 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   public void forget() {
     states.clear();
     unsavedStates.clear();
-    silencesUnsaved = false;
   }
 
   @Override
@@ -126,8 +123,8 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   }
 
   @Override
-  public boolean changedBetweenBatches() {
-    return silencesUnsaved;
+  public boolean hasUnsavedChanges() {
+    return !unsavedStates.isEmpty();
   }
 
   /** One write per delivery. */
@@ -135,7 +132,6 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   public Future<Void> checkpoint() {
     Future<Void> saved = savedStates.save(unsavedStates);
     unsavedStates.clear();
-    silencesUnsaved = false;
     return saved;
   }
 
@@ -257,10 +253,7 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
           changed.add(state);
         });
       }
-      return publish(events).onSuccess(v -> {
-        silencesUnsaved |= !changed.isEmpty();
-        unsavedStates.addAll(changed);
-      });
+      return publish(events).onSuccess(v -> unsavedStates.addAll(changed));
     });
   }
 

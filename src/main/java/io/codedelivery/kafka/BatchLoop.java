@@ -73,10 +73,11 @@ public final class BatchLoop<T> {
     }
 
     /**
-     * Whether it changed state outside the batches (in {@link #betweenBatches}) that its next checkpoint saves: one is
-     * then taken even while no batch waits for it.
+     * Whether it holds changes its next checkpoint would save. The loop knows the batches it handled; a stage that also
+     * changes state between them ({@link #betweenBatches}) says so here, and a checkpoint is then taken even while no
+     * batch waits for it.
      */
-    default boolean changedBetweenBatches() {
+    default boolean hasUnsavedChanges() {
       return false;
     }
 
@@ -249,7 +250,7 @@ public final class BatchLoop<T> {
   }
 
   private boolean somethingUnsaved() {
-    return !unsaved.isEmpty() || stage.changedBetweenBatches();
+    return !unsaved.isEmpty() || stage.hasUnsavedChanges();
   }
 
   /**

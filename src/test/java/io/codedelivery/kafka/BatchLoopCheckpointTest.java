@@ -159,7 +159,7 @@ class BatchLoopCheckpointTest {
     }
 
     @Override
-    public boolean changedBetweenBatches() {
+    public boolean hasUnsavedChanges() {
       return changed;
     }
 
