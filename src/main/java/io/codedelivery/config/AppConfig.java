@@ -427,6 +427,10 @@ public final class AppConfig {
     return values.get(Setting.INGEST_PUBLIC_URL);
   }
 
+  public int warmupSeconds() {
+    return integer(Setting.WARMUP_SECONDS);
+  }
+
   public String logLevel() {
     return values.get(Setting.LOG_LEVEL).toUpperCase(java.util.Locale.ROOT);
   }

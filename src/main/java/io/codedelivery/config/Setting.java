@@ -86,6 +86,7 @@ public enum Setting {
   OIDC_CLIENT_SECRET("oidc.client.secret", "OpenID Connect client secret, for the sign-in redirect", Rule.OPTIONAL),
   OIDC_REDIRECT_URL("oidc.redirect.url", "address the provider sends browsers back to after sign-in (register it at the provider); blank = <the address the browser used>/api/session/oidc/callback. Set it behind a proxy that ends TLS", Rule.URL),
   OIDC_ROLES_CLAIM("oidc.roles.claim", "claim of an OpenID Connect token that holds the user's roles (admin, dispatcher, viewer); dots reach into objects (realm_access.roles)", Rule.NOT_BLANK),
+  WARMUP_SECONDS("warmup.seconds", "seconds of rehearsal on a private copy of the application (embedded, temporary, free ports) before this one starts, so the JIT compiles the position path before the first users: readiness comes this much later; 0 = none", Rule.range(0, 600)),
   LOG_LEVEL("log.level", "level of the application's own logs", Rule.LOG_LEVEL);
 
   private final String key;

@@ -116,6 +116,7 @@ class AppConfigTest {
         Arguments.of(Setting.API_MAX_CONCURRENT_TRACK_READS, List.of("0", "1001", "four")),
         Arguments.of(Setting.CORS_ALLOWED_ORIGINS, List.of("*", "example.com", "https://a.example/path", "https://a.example,,https://b.example")),
         Arguments.of(Setting.INGEST_PUBLIC_URL, List.of("ingest.example:5055", "ftp://ingest.example", "https://", "https://a b.example/")),
+        Arguments.of(Setting.WARMUP_SECONDS, List.of("-1", "601", "half a minute")),
         Arguments.of(Setting.LOG_LEVEL, List.of("LOUD", "")));
   }
 
