@@ -50,7 +50,7 @@ final class WarmUp {
   private static final long FIRST_POSITION_TIMEOUT_SECONDS = 60;
   private static final String PHONE = "warm-up-phone";
   /** Browsers following deliveries at once during a timed rehearsal. */
-  static final int BROWSERS = 50;
+  private static final int BROWSERS = 50;
   /**
    * A vehicle's interval in the private copy: 50 browsers then see about 1,000 positions a second, the traffic of
    * 100 browsers at 100 ms, and a route's 120–200 points end within seconds, so starts recur too.

@@ -1,13 +1,12 @@
 package io.codedelivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.config.Setting;
+import io.codedelivery.support.AppProcess;
 import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +32,8 @@ class WarmUpIT {
       "Warm-up done: (\\d+) deliveries followed over SockJS \\((\\d+) positions\\), (\\d+) fixes accepted");
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, String> env = new HashMap<>();
-  private final Path log = Path.of("target/warm-up-it.log");
+  private static final String LOG_NAME = "warm-up-it.log";
+  private final Path log = Path.of("target", LOG_NAME);
   private Process app;
 
   @AfterEach
@@ -50,13 +50,7 @@ class WarmUpIT {
     env.putAll(TestStack.asEnv(TestStack.isolatedSettings("code-delivery-warm-up")));
     env.put(Setting.WARMUP_SECONDS.envVar(), "4");
     String base = "http://localhost:" + env.get(Setting.HTTP_PORT.envVar());
-    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName());
-    builder.environment().putAll(env);
-    builder.redirectErrorStream(true).redirectOutput(new File(log.toString()));
-    app = builder.start();
-    await().atMost(WAIT).ignoreExceptions().until(() -> get("http://localhost:" + env.get(Setting.MANAGEMENT_PORT.envVar())
-        + "/health/ready", null).statusCode() == 200);
+    app = AppProcess.startReady(env, LOG_NAME, WAIT);
 
     String output = Files.readString(log);
     Matcher done = DONE.matcher(output);

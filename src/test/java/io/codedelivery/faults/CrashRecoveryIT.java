@@ -3,13 +3,12 @@ package io.codedelivery.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Main;
 import io.codedelivery.config.Setting;
+import io.codedelivery.support.AppProcess;
 import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,17 +51,7 @@ class CrashRecoveryIT {
   }
 
   private void startApp(String log) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName());
-    builder.environment().putAll(env);
-    builder.redirectErrorStream(true).redirectOutput(new File("target/" + log));
-    app = builder.start();
-    await().atMost(WAIT).ignoreExceptions()
-        .until(() -> get("http://localhost:" + env.get(Setting.MANAGEMENT_PORT.envVar()) + "/health/ready").statusCode() == 200);
-  }
-
-  private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    app = AppProcess.startReady(env, log, WAIT);
   }
 
   /** A request to the application's API as its admin. */

@@ -3,19 +3,14 @@ package io.codedelivery.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.codedelivery.Main;
 import io.codedelivery.config.Setting;
 import io.codedelivery.model.Topics;
+import io.codedelivery.support.AppProcess;
 import io.codedelivery.support.Deliveries;
 import io.codedelivery.support.StoreProbe;
 import io.codedelivery.support.TempDirs;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +33,6 @@ class InstanceKilledIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final String INTERVAL_MS = "50";
   private static final int DELIVERIES = 20;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private TestStack survivor;
   private Process victim;
   private Map<String, String> victimEnv;
@@ -90,14 +84,7 @@ class InstanceKilledIT {
     victimEnv.put(Setting.INSTANCE_ID.envVar(), "victim");
     victimEnv.put(Setting.KAFKA_BOOTSTRAP_SERVERS.envVar(), survivor.kafkaBootstrapServers());
     victimEnv.put(Setting.MONGO_URI.envVar(), survivor.app().config().mongoUri());
-    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName());
-    builder.environment().putAll(victimEnv);
-    builder.redirectErrorStream(true).redirectOutput(new File("target/instance-killed-victim.log"));
-    victim = builder.start();
-    String ready = "http://localhost:" + victimEnv.get(Setting.MANAGEMENT_PORT.envVar()) + "/health/ready";
-    await().atMost(WAIT).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(URI.create(ready))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    victim = AppProcess.startReady(victimEnv, "instance-killed-victim.log", WAIT);
   }
 
   /** Every position on the topic, by delivery, in partition order: what the bridge and Connect read. */
