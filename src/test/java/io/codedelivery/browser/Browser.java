@@ -193,10 +193,17 @@ final class Browser implements AutoCloseable {
           const before = scroller.scrollTop;
           const scrollerTop = scroller === document.scrollingElement ? 0 : scroller.getBoundingClientRect().top;
           const listStart = list.getBoundingClientRect().top - scrollerTop + scroller.scrollTop;
-          for (let top = listStart; top < listStart + list.offsetHeight; top += scroller.clientHeight) {
+          // Each step scrolls so that the last screen of items the page held comes to the top: the rows the list puts
+          // in next overlap those (it holds a margin beyond the screen), and a long list takes a few steps, not one per
+          // screen (a loaded browser draws a fleet's console at a few frames a second).
+          for (let top = listStart; ; ) {
             scroller.scrollTop = top;
             await frame();
             collect();
+            const heldEnd = listStart + list.offsetHeight - parseFloat(getComputedStyle(list).paddingBottom);
+            const next = Math.max(top + scroller.clientHeight, heldEnd - scroller.clientHeight);
+            if (heldEnd >= listStart + list.offsetHeight || next >= listStart + list.offsetHeight) { break; }
+            top = next;
           }
           scroller.scrollTop = before;
           await frame();

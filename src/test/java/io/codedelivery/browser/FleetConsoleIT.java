@@ -75,10 +75,13 @@ class FleetConsoleIT {
       browser.openPage(stack.baseUrl() + "/");
       Set<String> errorsSeen = new LinkedHashSet<>();
 
-      // Every delivery listed and counted: 200 on the road plus the device's, assigned and not moving yet.
+      // Every delivery counted and listed: 200 on the road plus the device's, assigned and not moving yet. The list is
+      // read by scrolling through it, slow in a loaded browser, so only once the count says the page has them all.
+      waitUpTo().until(() -> browser.statusCount("all"), count -> count == FLEET + 1);
       waitUpTo().until(() -> {
         errorsSeen.addAll(browser.errorNoticeTexts());
-        return Set.copyOf(browser.deliveryIdsIn("active")).containsAll(fleet) && browser.deliveryIdsIn("active").contains(order);
+        List<String> listed = browser.deliveryIdsIn("active");
+        return listed.containsAll(fleet) && listed.contains(order);
       });
       waitUpTo().until(() -> browser.statusCount("en-route") + browser.statusCount("late"), count -> count == FLEET);
       assertThat(browser.statusCount("assigned")).as("the device's delivery, no fix yet").isEqualTo(1);
@@ -106,10 +109,8 @@ class FleetConsoleIT {
 
       // Start from the page (search still set): the new delivery is listed, shown despite the search, and marked.
       browser.find("#routes li.route button.start[data-route-id='2']").click();
-      String started = waitUpTo().until(() -> browser.deliveryIdsIn("active").stream()
-          .filter(id -> !fleet.contains(id) && !id.equals(order)).findFirst().orElse(null), id -> id != null);
-      waitUpTo().until(() -> browser.find("#active li.delivery[data-delivery-id='" + started + "']").getDomAttribute("class"),
-          classes -> classes.contains("just-started"));
+      String started = waitUpTo().until(() -> browser.find("#active li.delivery.just-started").getDomAttribute("data-delivery-id"),
+          id -> !fleet.contains(id) && !id.equals(order));
       assertThat(browser.deliveryIdsIn("active")).as("filters cleared to show it").hasSize(FLEET + 2);
       waitUpTo().until(() -> browser.statusCount("all"), count -> count == FLEET + 2);
 
