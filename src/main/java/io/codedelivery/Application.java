@@ -18,6 +18,7 @@ import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.EncodedJson;
 import io.codedelivery.model.ReadOnlyJsonCodec;
 import io.codedelivery.model.RouteCatalog;
+import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
 import io.codedelivery.ops.ManagementVerticle;
 import io.codedelivery.ops.Readiness;
@@ -129,6 +130,10 @@ public final class Application implements AutoCloseable {
     for (Role role : config.roles()) {
       deploy(role);
     }
+    if (config.roles().contains(Role.SIMULATION) && !config.roles().contains(Role.TRACKING)) {
+      LOG.info("No tracking role here: simulated vehicles' fixes wait on {} for a process with the tracking role",
+          Topics.DEVICE_POSITIONS);
+    }
   }
 
   /** Once, before anything listens: which ports are HTTPS, and how Kafka and MongoDB are reached. */
@@ -196,8 +201,8 @@ public final class Application implements AutoCloseable {
         new ConsumerLag.Group(ConsumerGroups.SIMULATION, roles.contains(Role.SIMULATION), true, simulationStall),
         new ConsumerLag.Group(ConsumerGroups.PERSISTENCE, roles.contains(Role.PERSISTENCE), true, stall),
         new ConsumerLag.Group(ConsumerGroups.TRACKING, roles.contains(Role.TRACKING), true, stall),
-        new ConsumerLag.Group(ConsumerGroups.EVENTS, roles.contains(Role.TRACKING), true, stall),
-        new ConsumerLag.Group(ConsumerGroups.WEBHOOKS, roles.contains(Role.TRACKING), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.EVENTS, roles.contains(Role.EVENTS), true, stall),
+        new ConsumerLag.Group(ConsumerGroups.WEBHOOKS, roles.contains(Role.EVENTS), true, stall),
         new ConsumerLag.Group(ConsumerGroups.bridge(config.instanceId()), roles.contains(Role.BRIDGE), false, stall),
         new ConsumerLag.Group(ConsumerGroups.bridgeEvents(config.instanceId()), roles.contains(Role.BRIDGE), false, stall));
   }
@@ -226,16 +231,16 @@ public final class Application implements AutoCloseable {
         yield () -> new IngestVerticle(context, devices::logins);
       }
       case TRACKING -> () -> new TrackingVerticle(context);
+      // Delivery events are computed from every position, whatever its source.
+      case EVENTS -> () -> new EventsVerticle(context);
     };
   }
 
   private void deploy(Role role) throws Exception {
     DeploymentOptions instances = new DeploymentOptions().setInstances(config.instances(role));
     await(vertx.deployVerticle(verticleFor(role), instances));
-    if (role == Role.TRACKING) {
-      // Delivery events are computed in the tracking stage, from every position it and the simulation produce.
-      await(vertx.deployVerticle(() -> new EventsVerticle(context), instances));
-      // One per process whatever the tracking instances: its per-endpoint limits count this process's requests.
+    if (role == Role.EVENTS) {
+      // One per process whatever the events instances: its per-endpoint limits count this process's requests.
       await(vertx.deployVerticle(new WebhookVerticle(context)));
     }
     // One per process, whatever the bridge's instance count: each event reaches this process's event bus once.

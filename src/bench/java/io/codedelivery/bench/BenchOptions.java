@@ -85,7 +85,7 @@ final class BenchOptions {
       "  --ramp-max N        largest N the ramp tries (default 20000)",
       "  --ramp-steps K      most steps the ramp runs (default 8)",
       "  --p99-limit MS      latency goal of the ramp (default 100)",
-      "  --no-persistence    roles simulation,bridge,web: no MongoDB writes, no store check",
+      "  --no-persistence    roles simulation,tracking,bridge,web: no MongoDB writes, no store check",
       "  --separate-subscribers  subscribers in a JVM of their own (more than one process's sockets allow)",
       "  --external          use KAFKA_BOOTSTRAP_SERVERS and MONGO_URI from the environment, not embedded ones",
       "  --store-sample K    deliveries whose stored seqs are checked after the window (default 20)",

@@ -66,7 +66,7 @@ final class ConsoleBenchmark {
     Map<Setting, String> overrides = new EnumMap<>(Setting.class);
     overrides.put(Setting.SIMULATION_INTERVAL_MS, String.valueOf(opts.intervalMs));
     overrides.put(Setting.DELIVERIES_MAX_ACTIVE, String.valueOf(Math.max(10_000, opts.console * 2)));
-    overrides.put(Setting.ROLES, opts.persistence ? "simulation,bridge,persistence,web" : "simulation,bridge,web");
+    overrides.put(Setting.ROLES, opts.persistence ? "simulation,tracking,bridge,persistence,web" : "simulation,tracking,bridge,web");
     // No tiles: this machine need not reach a tile server, and their images would be measured with the console.
     overrides.put(Setting.MAP_TILES_URL, "");
     String cpu = Machine.current().describe();

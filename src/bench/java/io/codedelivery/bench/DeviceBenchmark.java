@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The devices mode ({@code --devices N}): the ingest, tracking, bridge and web roles (and persistence unless
+ * The devices mode ({@code --devices N}): the ingest, tracking, events, bridge and web roles (and persistence unless
  * {@code --no-persistence}) in this JVM on embedded Kafka and store; N phones posting OsmAnd fixes at
  * {@code --fix-rate} from a {@link DeviceLoadProcess}, whose subscribers watch {@code --subscribers} of the
  * deliveries. Measured over the window: fixes answered 200 a second and the other answers by status, the latency
@@ -45,7 +45,7 @@ final class DeviceBenchmark {
 
   JsonObject run() throws Exception {
     Map<Setting, String> overrides = new EnumMap<>(Setting.class);
-    overrides.put(Setting.ROLES, opts.persistence ? "ingest,tracking,bridge,persistence,web" : "ingest,tracking,bridge,web");
+    overrides.put(Setting.ROLES, opts.persistence ? "ingest,tracking,events,bridge,persistence,web" : "ingest,tracking,events,bridge,web");
     overrides.put(Setting.DELIVERIES_MAX_ACTIVE, String.valueOf(Math.max(10_000, opts.devices * 2)));
     if (opts.ingestInstances > 0) {
       overrides.put(Setting.INGEST_INSTANCES, String.valueOf(opts.ingestInstances));

@@ -151,7 +151,9 @@ public final class PipelineBenchmark {
     overrides.put(Setting.DELIVERIES_MAX_ACTIVE, String.valueOf(Math.min(1_000_000, Math.max(10_000, opts.vehicles * 2))));
     // With persistence, the store check needs production stopped at the end: the simulation is then a tier of its
     // own (a second process in this JVM, on the same broker and store), which the check can stop alone.
-    overrides.put(Setting.ROLES, opts.persistence ? "bridge,persistence,web" : "simulation,bridge,web");
+    // The simulated vehicles' fixes become positions in the tracking stage, as every device's do; the events stage is
+    // left out, as it always was here: this mode measures the positions' path.
+    overrides.put(Setting.ROLES, opts.persistence ? "tracking,bridge,persistence,web" : "simulation,tracking,bridge,web");
     if (opts.external) {
       String kafka = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
       String mongo = System.getenv("MONGO_URI");
@@ -164,7 +166,7 @@ public final class PipelineBenchmark {
 
     ResourceSampler resources = new ResourceSampler();
     System.out.printf(Locale.ROOT, "Starting the stack (%s Kafka and store, roles %s, interval %d ms)…%n",
-        opts.external ? "external" : "embedded", opts.persistence ? "all, the simulation apart" : "simulation,bridge,web", opts.intervalMs);
+        opts.external ? "external" : "embedded", opts.persistence ? "tracking,bridge,persistence,web, the simulation apart" : "simulation,tracking,bridge,web", opts.intervalMs);
     long t0 = System.nanoTime();
     TestStack stack = TestStack.start(overrides);
     TestStack simulationTier = opts.persistence ? TestStack.alongside(stack, Set.of(Role.SIMULATION)) : null;

@@ -226,6 +226,7 @@ public final class AppConfig {
       case WEB -> Setting.WEB_INSTANCES;
       case INGEST -> Setting.INGEST_INSTANCES;
       case TRACKING -> Setting.TRACKING_INSTANCES;
+      case EVENTS -> Setting.EVENTS_INSTANCES;
     });
   }
 

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /** The verticles a process can deploy; {@link Setting#ROLES} picks a subset. */
 public enum Role {
-  SIMULATION, BRIDGE, PERSISTENCE, WEB, INGEST, TRACKING;
+  SIMULATION, BRIDGE, PERSISTENCE, WEB, INGEST, TRACKING, EVENTS;
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT);

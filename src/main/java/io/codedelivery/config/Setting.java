@@ -27,6 +27,7 @@ public enum Setting {
   WEB_INSTANCES("web.instances", "web verticle instances (they share the HTTP port)", Rule.instances()),
   INGEST_INSTANCES("ingest.instances", "ingest verticle instances (they share the ingest port)", Rule.instances()),
   TRACKING_INSTANCES("tracking.instances", "tracking verticle instances (device fixes in, positions of their deliveries out)", Rule.instances()),
+  EVENTS_INSTANCES("events.instances", "events verticle instances (delivery events from positions; the process's webhook sender beside them)", Rule.instances()),
   KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap.servers", "external Kafka (host:port,…); blank = start the embedded broker", Rule.HOST_PORTS),
   KAFKA_EMBEDDED_PORT("kafka.embedded.port", "client port of the embedded broker", Rule.PORT),
   KAFKA_EMBEDDED_CONTROLLER_PORT("kafka.embedded.controller.port", "KRaft controller port of the embedded broker", Rule.PORT),

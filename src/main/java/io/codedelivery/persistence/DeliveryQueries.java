@@ -11,6 +11,7 @@ import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +84,14 @@ public final class DeliveryQueries {
 
   /** A stored delivery's highest seq, and whether its last position is stored. */
   public record Progress(long lastSeq, boolean finished) {
+  }
+
+  /** The highest stored seq of each of these deliveries that has a position stored, in one query. */
+  public Future<Map<String, Long>> lastSeqs(Collection<String> deliveryIds) {
+    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(deliveryIds))));
+    return mongo.findWithOptions(Store.DELIVERIES, query, new FindOptions().setFields(new JsonObject().put("lastSeq", 1)))
+        .map(found -> found.stream().filter(d -> d.getValue("lastSeq") != null)
+            .collect(Collectors.toMap(d -> d.getString("_id"), d -> d.getLong("lastSeq"))));
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.codedelivery.simulation;
 
 import io.codedelivery.model.Direction;
-import io.codedelivery.model.Position;
+import io.codedelivery.model.DeviceFix;
 import io.codedelivery.model.Route;
 import io.vertx.kafka.client.common.TopicPartition;
 import java.time.Instant;
@@ -9,7 +9,7 @@ import java.time.Instant;
 /**
  * One vehicle on its route: which point comes next, and whether its last position is still being sent.
  *
- * <p>A position's seq is the index of its route point, and a vehicle that falls behind its {@link Timetable} (turns
+ * <p>A position's seq is the index of its route point (its fix carries it, {@link DeviceFix.Simulated}), and a vehicle that falls behind its {@link Timetable} (turns
  * skipped while the process could not keep up) goes on from its next point, one point per turn: it does not jump
  * ahead to the point its timetable had planned for now. Like a vehicle held up in traffic, it reports where it is
  * when its turn comes, replays nothing it missed, and arrives later than planned. The other ways were worse, because
@@ -41,11 +41,11 @@ final class Driver {
     this.sourceOffset = sourceOffset;
   }
 
-  /** The position at the next point; the driver only moves on once that position is acknowledged. */
-  Position nextPosition(Instant now) {
+  /** The vehicle's fix at the next point; the driver only moves on once that fix is acknowledged. */
+  DeviceFix nextFix(Instant now) {
     boolean last = nextSeq == route.points().size() - 1;
-    return new Position(direction.deliveryId(), route.id(), direction.clientId(), nextSeq,
-        route.points().get(nextSeq), last, now);
+    return DeviceFix.ofSimulatedVehicle(new DeviceFix.Simulated(direction.deliveryId(), route.id(), direction.clientId(),
+        nextSeq, last), route.points().get(nextSeq), now);
   }
 
   void acknowledged() {

@@ -10,7 +10,7 @@ import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Direction;
 import io.codedelivery.model.Fields;
 import io.codedelivery.model.InvalidMessageException;
-import io.codedelivery.model.Position;
+import io.codedelivery.model.DeviceFix;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
@@ -34,7 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives vehicles. Each direction starts a {@link Driver}; one periodic timer moves every driver one point per
+ * Drives simulated vehicles, a source of fixes like phones and trackers: their fixes go to {@link Topics#DEVICE_POSITIONS}
+ * and the tracking stage makes them positions, so every position takes one path. Each direction starts a
+ * {@link Driver}; one periodic timer moves every driver one point per
  * interval (no thread or timer per vehicle), as its {@link Timetable} says: a vehicle that falls behind goes on from
  * where it is rather than replaying the moves it missed. A driver advances only when Kafka acknowledged its last
  * position, so a broker outage pauses vehicles instead of losing points. A direction's offset is committed once its
@@ -43,9 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class SimulationVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SimulationVerticle.class);
   /**
-   * How long directions taken over from another instance wait for the store to hold every position produced
-   * before the take-over, so they go on after the last position really produced instead of the last one stored.
-   * Bounded, because the store may be far behind or not running at all: then they go on after what it holds.
+   * How long directions taken over from another instance wait for each of the tracking stage and the store to have
+   * handled every fix produced before the take-over, so they go on after the last position really produced instead
+   * of the last one stored. Bounded, because either may be far behind or not running at all: then they go on after
+   * what the store holds.
    */
   private static final long STORE_CATCH_UP_TIMEOUT_MS = 15_000;
   private static final long ROUTE_LOOKUP_FIRST_BACKOFF_MS = 100;
@@ -196,8 +199,11 @@ public final class SimulationVerticle extends VerticleBase {
     });
   }
 
+  /** The vehicles' fixes become positions in the tracking stage first, then the store writes them: both are waited for. */
   private Future<Void> awaitStoreCaughtUp() {
-    return new GroupCatchUp(vertx, admin).await(ConsumerGroups.PERSISTENCE, Topics.NEW_POSITION, STORE_CATCH_UP_TIMEOUT_MS)
+    GroupCatchUp catchUp = new GroupCatchUp(vertx, admin);
+    return catchUp.await(ConsumerGroups.TRACKING, Topics.DEVICE_POSITIONS, STORE_CATCH_UP_TIMEOUT_MS)
+        .compose(tracked -> catchUp.await(ConsumerGroups.PERSISTENCE, Topics.NEW_POSITION, STORE_CATCH_UP_TIMEOUT_MS))
         .onSuccess(v -> LOG.debug("The store holds every position produced before this assignment"))
         .onFailure(e -> LOG.warn("The store did not catch up within {} ms ({}); directions taken over go on after what it holds",
             STORE_CATCH_UP_TIMEOUT_MS, e.getMessage()));
@@ -215,23 +221,23 @@ public final class SimulationVerticle extends VerticleBase {
   private void tick() {
     long nowNanos = System.nanoTime();
     Instant now = Instant.now();
-    timetable.fire(nowNanos, drivers.values(), driver -> send(driver, driver.nextPosition(now)));
+    timetable.fire(nowNanos, drivers.values(), driver -> send(driver, driver.nextFix(now)));
     skippedMoves.warningDue(nowNanos).ifPresent(LOG::warn);
   }
 
-  private void send(Driver driver, Position position) {
+  private void send(Driver driver, DeviceFix fix) {
     driver.sending(true);
-    producer.send(KafkaProducerRecord.create(Topics.NEW_POSITION, position.deliveryId(), position.toJson().encode()))
+    producer.send(KafkaProducerRecord.create(Topics.DEVICE_POSITIONS, fix.deviceId(), fix.toJson().encode()))
         .onComplete(result -> {
           driver.sending(false);
           if (result.succeeded()) {
             metrics.produced();
             driver.acknowledged();
-            if (position.finished()) {
+            if (fix.simulated().finished()) {
               finish(driver);
             }
           } else {
-            logSendFailure(position, result.cause());
+            logSendFailure(fix.simulated(), result.cause());
           }
         });
   }
@@ -266,11 +272,11 @@ public final class SimulationVerticle extends VerticleBase {
   }
 
   /** A broker outage fails every vehicle's send at once; one line every few seconds says it. */
-  private void logSendFailure(Position position, Throwable cause) {
+  private void logSendFailure(DeviceFix.Simulated point, Throwable cause) {
     long now = System.currentTimeMillis();
     if (now - lastFailureLog > 5_000) {
       lastFailureLog = now;
-      LOG.warn("Position {}#{} not acknowledged ({}); vehicles wait and retry", position.deliveryId(), position.seq(), cause.getMessage());
+      LOG.warn("Fix {}#{} not acknowledged ({}); vehicles wait and retry", point.deliveryId(), point.seq(), cause.getMessage());
     }
   }
 }

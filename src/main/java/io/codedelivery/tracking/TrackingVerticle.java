@@ -2,6 +2,7 @@ package io.codedelivery.tracking;
 
 import io.codedelivery.config.AppConfig;
 import io.codedelivery.kafka.BatchLoop;
+import io.codedelivery.kafka.GroupCatchUp;
 import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
@@ -11,6 +12,7 @@ import io.codedelivery.model.Position;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
+import io.codedelivery.persistence.DeliveryQueries;
 import io.codedelivery.persistence.DeliveryStatus;
 import io.codedelivery.persistence.DeviceDeliveries.Assignment;
 import io.codedelivery.persistence.DeviceDeliveries;
@@ -18,6 +20,7 @@ import io.codedelivery.persistence.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
@@ -34,13 +37,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Devices' fixes in, positions of their deliveries out. A poll loop in a shared consumer group (device.positions is
+ * Devices' fixes in, positions of their deliveries out; the simulation's vehicles are devices too. A poll loop in a shared consumer group (device.positions is
  * keyed by device, so one member sees all of a device's fixes, in order): poll a batch, attach each fix to its
  * device's active delivery ({@link FixAttacher}), produce the positions and wait for Kafka's acknowledgement, end the
  * deliveries that arrived. The devices' state, each with its last fix, is saved once a {@linkplain #CHECKPOINT_INTERVAL_MS
  * second}, one write per device however many fixes it sent, and only then are the batches marked done for the commit.
  * A crash before the commit reads those batches again from the state saved before them, which yields the same
- * positions.
+ * positions. A simulated vehicle's fix already names its delivery and its place on the route, so it becomes its position
+ * as it is ({@link DeviceFix#simulatedPosition()}); all that is kept of it is the highest seq passed on, so that fixes
+ * read again after a take-over are not passed on twice.
  */
 public final class TrackingVerticle extends VerticleBase implements BatchLoop.Stage<DeviceFix> {
   private static final Logger LOG = LoggerFactory.getLogger(TrackingVerticle.class);
@@ -55,6 +60,12 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
    * its state and its last fix. The device list's last fix is this much older at most.
    */
   static final long CHECKPOINT_INTERVAL_MS = 1_000;
+  /**
+   * How long an instance that took partitions over waits for the store to hold every position produced before, to
+   * learn where the simulated deliveries it now reads had got to. Bounded, as the simulation's own wait is: the store
+   * may be far behind, or no process may run the persistence role; then it goes on after what the store holds.
+   */
+  static final long STORE_CATCH_UP_TIMEOUT_MS = 15_000;
 
   private final AppContext context;
   private final PipelineMetrics metrics;
@@ -65,6 +76,15 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   private final Set<String> refreshing = new HashSet<>();
   /** The devices whose state changed since the last checkpoint. */
   private final Set<DeviceState> unsavedStates = new LinkedHashSet<>();
+  /**
+   * Simulated deliveries under way → the highest seq passed on, or stored before these partitions came here: the fixes
+   * the previous owner passed on but did not commit are read again, and are not passed on a second time.
+   */
+  private final Map<String, Long> simulatedSeqs = new HashMap<>();
+  /** Completes once the store holds every position produced before the partitions last moved; null until needed. */
+  private Future<Void> storeCaughtUp;
+  private DeliveryQueries storedDeliveries;
+  private KafkaAdminClient admin;
   private FixAttacher attacher;
   private RouteCatalog routes;
   private KafkaProducer<String, String> producer;
@@ -88,6 +108,8 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     MongoClient mongo = Store.client(vertx, config, Store.Pool.WRITES);
     deliveries = new DeviceDeliveries(mongo);
     savedStates = new TrackingStates(mongo);
+    storedDeliveries = new DeliveryQueries(mongo, Store.Kind.of(config), routes);
+    admin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaConnection()));
     producer = KafkaProducer.createShared(vertx, "code-delivery-tracking", KafkaClients.producer(config.kafkaConnection()));
     loop = BatchLoop.create(vertx, "Tracking", config, ConsumerGroups.TRACKING, producer, metrics, DeviceFix::fromJson,
         BatchLoop.Unusable.DEAD_LETTER, this);
@@ -97,12 +119,12 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
 
   @Override
   public Future<?> stop() {
-    return loop.stop();
+    return loop.stop().eventually(admin::close);
   }
 
   @Override
   public int remembered() {
-    return states.size();
+    return states.size() + simulatedSeqs.size();
   }
 
   /** Devices of partitions that moved may have been tracked elsewhere meanwhile: their state is read again. */
@@ -112,6 +134,8 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     assignments.clear();
     refreshing.clear();
     unsavedStates.clear();
+    simulatedSeqs.clear();
+    storeCaughtUp = null;
   }
 
   @Override
@@ -130,8 +154,17 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   @Override
   public Future<Void> handle(List<BatchLoop.Read<DeviceFix>> fixes) {
     Set<String> devices = new LinkedHashSet<>();
-    fixes.forEach(read -> devices.add(read.value().deviceId()));
+    Set<String> newSimulated = new LinkedHashSet<>();
+    for (BatchLoop.Read<DeviceFix> read : fixes) {
+      DeviceFix.Simulated simulated = read.value().simulated();
+      if (simulated == null) {
+        devices.add(read.value().deviceId());
+      } else if (!simulatedSeqs.containsKey(simulated.deliveryId())) {
+        newSimulated.add(simulated.deliveryId());
+      }
+    }
     return loadStates(devices)
+        .compose(v -> loadSimulatedSeqs(newSimulated))
         .compose(v -> activeDeliveries(devices))
         .compose(active -> attachAll(fixes, active));
   }
@@ -143,6 +176,28 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     }
     return savedStates.load(unknown).map(saved -> {
       unknown.forEach(device -> states.put(device, saved.getOrDefault(device, new DeviceState(device))));
+      return null;
+    });
+  }
+
+  /**
+   * Where simulated deliveries seen for the first time had got to: their highest stored seq, read once the store holds
+   * every position produced before the partitions moved here (as the simulation resumes a delivery it takes over).
+   */
+  private Future<Void> loadSimulatedSeqs(Set<String> deliveries) {
+    if (deliveries.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (storeCaughtUp == null) {
+      storeCaughtUp = new GroupCatchUp(vertx, admin).await(ConsumerGroups.PERSISTENCE, Topics.NEW_POSITION, STORE_CATCH_UP_TIMEOUT_MS)
+          .recover(e -> {
+            LOG.warn("The store did not catch up within {} ms ({}); simulated deliveries go on after what it holds",
+                STORE_CATCH_UP_TIMEOUT_MS, e.getMessage());
+            return Future.succeededFuture();
+          });
+    }
+    return storeCaughtUp.compose(v -> storedDeliveries.lastSeqs(deliveries)).map(found -> {
+      deliveries.forEach(delivery -> simulatedSeqs.put(delivery, found.getOrDefault(delivery, -1L)));
       return null;
     });
   }
@@ -222,6 +277,10 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     List<Assignment> arrived = new ArrayList<>();
     for (BatchLoop.Read<DeviceFix> read : fixes) {
       DeviceFix fix = read.value();
+      if (fix.simulated() != null) {
+        passOnSimulated(fix, positions);
+        continue;
+      }
       DeviceState state = states.get(fix.deviceId());
       long fixMs = fix.fixTime().toEpochMilli();
       if (fixMs > state.deviceNewestFixMs) {
@@ -248,6 +307,26 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
       }
     }
     return produce(positions).compose(v -> endArrived(arrived));
+  }
+
+  /**
+   * A simulated fix's position, unless one at or beyond its point was passed on already. A delivery is forgotten once
+   * its last point is passed on: a fix of it still to come can only be one read again.
+   */
+  private void passOnSimulated(DeviceFix fix, List<Position> positions) {
+    DeviceFix.Simulated point = fix.simulated();
+    Long passedOn = simulatedSeqs.get(point.deliveryId());
+    if (passedOn == null || point.seq() <= passedOn) {
+      metrics.fixTracked("repeated");
+      return;
+    }
+    metrics.fixTracked("simulated");
+    positions.add(fix.simulatedPosition());
+    if (point.finished()) {
+      simulatedSeqs.remove(point.deliveryId());
+    } else {
+      simulatedSeqs.put(point.deliveryId(), point.seq());
+    }
   }
 
   /** Sent in order, so each delivery's positions keep it on its partition; done once Kafka acknowledged them all. */

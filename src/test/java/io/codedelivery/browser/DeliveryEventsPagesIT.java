@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codedelivery.config.Setting;
 import io.codedelivery.model.DeliveryEvent;
 import io.codedelivery.model.LatLon;
+import io.codedelivery.model.Position;
 import io.codedelivery.model.Topics;
 import io.codedelivery.support.TestStack;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Delivery events as people see them, produced on {@code delivery.events} as the events stage would (the stack runs
- * without the tracking role, so the events on the topic are exactly the ones this test chose): the customer's
+ * without the tracking role, so the events on the topic are exactly the ones this test chose, and without the
+ * simulation: each delivery's vehicle is a position this test produces): the customer's
  * tracking page fills in its status timeline as they happen (in order of time, each once, a detour not shown), and
  * the operators' console shows them as grouped notifications ("2 running late") that open the delivery on a click
  * and go away when dismissed.
@@ -42,7 +44,7 @@ class DeliveryEventsPagesIT {
   static void startStack() {
     Browser.assumeInstalled();
     stack = TestStack.start(Map.of(Setting.SIMULATION_INTERVAL_MS, INTERVAL_MS, Setting.MAP_TILES_URL, "",
-        Setting.ROLES, "simulation,bridge,persistence,web"));
+        Setting.ROLES, "bridge,persistence,web"));
     producer = stack.kafkaProducer();
   }
 
@@ -137,12 +139,19 @@ class DeliveryEventsPagesIT {
     producer.send(new ProducerRecord<>(Topics.DELIVERY_EVENTS, key, event.toJson().encode())).get();
   }
 
-  /** POST /api/deliveries as the stack's admin: the new delivery's id and tracking link. */
+  /**
+   * POST /api/deliveries as the stack's admin, then the first position of its vehicle, on the way: the new delivery's
+   * id and tracking link.
+   */
   private JsonObject start(String routeId) throws Exception {
     HttpResponse<String> response = http.send(stack.request("/api/deliveries").header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("routeId", routeId).encode())).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("POST /api/deliveries: %s", response.body()).isEqualTo(202);
-    return new JsonObject(response.body());
+    JsonObject started = new JsonObject(response.body());
+    String id = started.getString("deliveryId");
+    Position onTheWay = new Position(id, routeId, null, 0, new LatLon(-15.79, -47.88), false, Instant.now());
+    producer.send(new ProducerRecord<>(Topics.NEW_POSITION, id, onTheWay.toJson().encode())).get();
+    return started;
   }
 }

@@ -76,6 +76,7 @@ class AppConfigTest {
         Arguments.of(Setting.INGEST_MAX_FUTURE_SECONDS, List.of("-1", "86401")),
         Arguments.of(Setting.DEVICE_OFFLINE_AFTER_SECONDS, List.of("0", "soon")),
         Arguments.of(Setting.TRACKING_INSTANCES, List.of("0", "65")),
+        Arguments.of(Setting.EVENTS_INSTANCES, List.of("0", "65")),
         Arguments.of(Setting.ARRIVAL_RADIUS_METRES, List.of("0", "10001", "near")),
         Arguments.of(Setting.ARRIVAL_DWELL_SECONDS, List.of("-1", "86401", "a minute")),
         Arguments.of(Setting.ARRIVAL_NOTICE_METRES, List.of("0", "100001", "near")),

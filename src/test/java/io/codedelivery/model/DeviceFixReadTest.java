@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeviceFixReadTest {
   private static final List<String> FIELDS = List.of("deviceId", "fixTime", "receivedAt", "position", "speed", "heading",
-      "altitude", "accuracy", "battery", "source", "attributes");
+      "altitude", "accuracy", "battery", "source", "attributes", "simulated");
 
   private static JsonObject fix(boolean withAttributes) {
     JsonObject attributes = withAttributes ? new JsonObject().put("ignition", true).put("sat", 9).put("odometer", 12_345_678_901L)
@@ -26,6 +26,28 @@ class DeviceFixReadTest {
         .put("list", new JsonArray().add(1.5).add(new JsonArray())) : null;
     return new DeviceFix("phone-1", Instant.parse("2026-12-01T06:09:59.250Z"), Instant.parse("2026-12-01T06:10:00.123Z"),
         new LatLon(51.5, -0.12), 12.5, 270.0, 35.0, 8.0, 55.0, "osmand", attributes).toJson();
+  }
+
+  /** A simulated vehicle's fix: its delivery and route point besides the device's fields. */
+  private static JsonObject simulatedFix() {
+    return DeviceFix.ofSimulatedVehicle(new DeviceFix.Simulated("0b6c3d8e-5f7a-4b1c-9d2e-3f4a5b6c7d8e", "1", "client-1", 17, false),
+        new LatLon(-15.82594, -47.92923), Instant.parse("2026-12-01T06:10:00.123Z")).toJson();
+  }
+
+  @Test
+  void aSimulatedVehiclesFixReadsAsItsTreeDoesAndIsTheSimulationsPosition() {
+    JsonObject fix = simulatedFix();
+    assertSameOutcome(fix.encode());
+    DeviceFix read = DeviceFix.fromJson(fix.encode());
+    assertThat(read).isEqualTo(DeviceFix.fromJson(fix));
+    assertThat(read.simulatedPosition().toJson()).isEqualTo(new JsonObject("""
+        {"deliveryId":"0b6c3d8e-5f7a-4b1c-9d2e-3f4a5b6c7d8e","routeId":"1","clientId":"client-1","seq":17,
+         "position":{"lat":-15.82594,"lon":-47.92923},"finished":false,"timestamp":"2026-12-01T06:10:00.123Z"}"""));
+    for (String field : DeviceFix.Simulated.FIELDS) {
+      assertSameOutcome(fix.copy().put("simulated", TreeJudgement.without(fix.getJsonObject("simulated"), field)).encode());
+      TreeJudgement.ODD_VALUES.forEach(odd -> assertSameOutcome(
+          fix.copy().put("simulated", fix.getJsonObject("simulated").copy().put(field, odd)).encode()));
+    }
   }
 
   @Test
@@ -41,7 +63,7 @@ class DeviceFixReadTest {
 
   @Test
   void everyFieldMissingNullOrOfAnotherValueIsJudgedAsTheTreeJudgesIt() {
-    for (JsonObject valid : List.of(fix(false), fix(true))) {
+    for (JsonObject valid : List.of(fix(false), fix(true), simulatedFix())) {
       for (String field : FIELDS) {
         assertSameOutcome(TreeJudgement.without(valid, field).encode());
         assertSameOutcome(valid.copy().put(field, null).encode());
@@ -68,7 +90,7 @@ class DeviceFixReadTest {
   void randomFixesAreJudgedAsTheTreeJudgesThem() {
     Random random = new Random(15);
     for (int i = 0; i < 3_000; i++) {
-      JsonObject fix = fix(random.nextBoolean());
+      JsonObject fix = random.nextInt(4) == 0 ? simulatedFix() : fix(random.nextBoolean());
       for (int c = 1 + random.nextInt(3); c > 0; c--) {
         String field = FIELDS.get(random.nextInt(FIELDS.size()));
         switch (random.nextInt(3)) {

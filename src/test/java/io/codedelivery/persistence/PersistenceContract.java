@@ -51,7 +51,7 @@ abstract class PersistenceContract {
   static void startStack(Map<Setting, String> storeSettings) {
     Map<Setting, String> settings = new HashMap<>(storeSettings);
     settings.put(Setting.SIMULATION_INTERVAL_MS, "25");
-    settings.put(Setting.ROLES, "simulation,bridge,web");
+    settings.put(Setting.ROLES, "simulation,tracking,bridge,web");
     stack = TestStack.start(settings);
     persistenceTier = TestStack.alongside(stack, Set.of(Role.PERSISTENCE));
     store = new StoreProbe(stack.app());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codedelivery.config.Setting;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.model.DeviceFix;
 import io.codedelivery.model.Direction;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
@@ -32,9 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The simulation alone against a real broker: directions in, positions out. One deployment for the class, in a Vert.x
- * given to {@code @BeforeAll}: a second one would first wait for the (absent) persistence group to store the
- * positions the first produced, as a take-over does. One partition per topic, so "nothing produced for a delivery
+ * The simulation alone against a real broker: directions in, its vehicles' fixes out on device.positions, each naming
+ * its delivery and route point (the position the tracking stage makes of it). One deployment for the class, in a
+ * Vert.x given to {@code @BeforeAll}: a second one would first wait for the (absent) tracking and persistence groups
+ * to handle the fixes the first produced, as a take-over does. One partition per topic, so "nothing produced for a delivery
  * before another one's last position" is a fact of the log, not of timing.
  */
 @ExtendWith(VertxExtension.class)
@@ -118,11 +120,21 @@ class SimulationVerticleTest {
         .onFailure(testContext::failNow);
   }
 
-  /** Every position on the topic from its start, by assignment: no consumer group to join. */
+  /**
+   * The position of every fix on device.positions from its start, by assignment (no consumer group to join); each
+   * fix a simulated vehicle's, keyed by its device id.
+   */
   private static void readPositions(Vertx vertx, VertxTestContext testContext, io.vertx.core.Handler<Position> handler) {
-    KafkaConsumer<String, String> positions = KafkaConsumer.create(vertx,
+    KafkaConsumer<String, String> fixes = KafkaConsumer.create(vertx,
         KafkaClients.consumer(broker.connection(), "test-" + UUID.randomUUID(), "earliest"));
-    positions.handler(record -> handler.handle(Position.fromJson(record.value())));
-    positions.assign(new TopicPartition(Topics.NEW_POSITION, 0)).onFailure(testContext::failNow);
+    fixes.handler(record -> {
+      DeviceFix fix = DeviceFix.fromJson(record.value());
+      testContext.verify(() -> {
+        assertThat(fix.source()).isEqualTo(DeviceFix.SIMULATION);
+        assertThat(record.key()).isEqualTo(fix.deviceId()).isEqualTo(DeviceFix.Simulated.deviceIdOf(fix.simulated().deliveryId()));
+      });
+      handler.handle(fix.simulatedPosition());
+    });
+    fixes.assign(new TopicPartition(Topics.DEVICE_POSITIONS, 0)).onFailure(testContext::failNow);
   }
 }

@@ -157,7 +157,7 @@ class TimetableTest {
   private void fireAt(long nanos) {
     firing++;
     timetable.fire(nanos, drivers, driver -> {
-      sent.computeIfAbsent(driver, d -> new ArrayList<>()).add(driver.nextPosition(Instant.EPOCH.plusNanos(nanos)));
+      sent.computeIfAbsent(driver, d -> new ArrayList<>()).add(driver.nextFix(Instant.EPOCH.plusNanos(nanos)).simulatedPosition());
       driver.sending(true);
       if (acknowledging) {
         driver.sending(false);

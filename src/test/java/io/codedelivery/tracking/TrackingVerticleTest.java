@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.config.Setting;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeviceFix;
 import io.codedelivery.model.LatLon;
+import io.codedelivery.model.Position;
 import io.codedelivery.model.Topics;
 import io.codedelivery.ops.AppContext;
 import io.codedelivery.persistence.DeviceDeliveries;
@@ -31,8 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +142,46 @@ class TrackingVerticleTest {
   }
 
   @Test
+  void aSimulatedVehiclesFixesBecomeItsRoutePointsPositionsAsTheyAreBesideADevicesAndNoDeviceIsRecordedForIt() {
+    String simulatedDelivery = UUID.randomUUID().toString();
+    List<DeviceFix> drive = simulatedDrive(simulatedDelivery, 3);
+    persistenceCommittedEverything();
+    send(drive.get(0));
+    send(fix(0, START, 10.0));
+    send(drive.get(1));
+    send(drive.get(2));
+
+    // The positions the simulation used to produce itself: seq its route point, stamped when produced, the last finished.
+    assertThat(positionsOf(simulatedDelivery, 3)).extracting(json -> Position.fromJson(json.encode()))
+        .containsExactlyElementsOf(drive.stream().map(DeviceFix::simulatedPosition).toList());
+    assertThat(positions(1).get(0).getDouble("distanceRemainingMetres")).isCloseTo(1_000, within(2.0));
+    // Once the real device's state is saved, the simulated vehicle has none: the device list shows real devices only.
+    await().atMost(WAIT).until(this::lastFixTime, T0.toString()::equals);
+    assertThat(DeviceStore.create(vertx, context.config()).find(DeviceFix.Simulated.deviceIdOf(simulatedDelivery)).await()).isEmpty();
+    assertThat(tracked("simulated")).isEqualTo(3);
+  }
+
+  @Test
+  void simulatedFixesReadAgainAfterATakeOverAreNotPassedOnTwice(Vertx vertx) {
+    String simulatedDelivery = UUID.randomUUID().toString();
+    List<DeviceFix> drive = simulatedDrive(simulatedDelivery, 5);
+    persistenceCommittedEverything();
+    drive.subList(0, 3).forEach(this::send);
+    positionsOf(simulatedDelivery, 3);
+
+    // Another instance takes over before these fixes were committed: it reads them again. The store holds what was
+    // passed on (the persistence group has committed it all), so only the points beyond it go on.
+    vertx.undeploy(deploymentId).await();
+    mongo.save(Store.DELIVERIES, new JsonObject().put("_id", simulatedDelivery).put("routeId", "1").put("lastSeq", 2)).await();
+    persistenceCommittedEverything();
+    deploy(vertx);
+    drive.forEach(this::send);
+
+    await().atMost(WAIT).until(() -> tracked("repeated") >= 3 && positionsOf(simulatedDelivery, 5).size() == 5);
+    assertThat(seqs(positionsOf(simulatedDelivery, 5))).containsExactly(0L, 1L, 2L, 3L, 4L);
+  }
+
+  @Test
   void aLateFixIsProducedInItsPlaceButMovesNothingAndTheDevicesLastFixStaysTheNewest() {
     send(fix(0, START, 10.0));
     send(fix(20, north(START, 200), 10.0));
@@ -198,6 +243,34 @@ class TrackingVerticleTest {
     await().atMost(WAIT).until(() -> "delivered".equals(storedDelivery().getString("status")));
   }
 
+  /** A simulated vehicle's fixes along {@code points} points, a second apart, the last one finishing. */
+  private static List<DeviceFix> simulatedDrive(String delivery, int points) {
+    return IntStream.range(0, points).mapToObj(seq -> DeviceFix.ofSimulatedVehicle(
+        new DeviceFix.Simulated(delivery, "1", "client-9", seq, seq == points - 1), north(START, seq * 10.0),
+        T0.plusSeconds(seq))).toList();
+  }
+
+  private double tracked(String outcome) {
+    var counter = context.metrics().registry().find("codedelivery.fixes.tracked").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * The persistence group has committed every position on the topic: the store holds them all. No persistence runs
+   * here, and a tracking stage meeting a simulated delivery first waits for that (up to 15 s).
+   */
+  private static void persistenceCommittedEverything() {
+    try (KafkaConsumer<String, String> persistence = new KafkaConsumer<>(new HashMap<String, Object>(
+        KafkaClients.consumer(broker.connection(), ConsumerGroups.PERSISTENCE, "earliest")))) {
+      List<TopicPartition> partitions = persistence.partitionsFor(Topics.NEW_POSITION).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      persistence.assign(partitions);
+      Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+      persistence.endOffsets(partitions).forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end)));
+      persistence.commitSync(ends);
+    }
+  }
+
   private static List<Long> seqs(List<JsonObject> positions) {
     return positions.stream().map(p -> p.getLong("seq")).toList();
   }
@@ -212,16 +285,20 @@ class TrackingVerticleTest {
   }
 
   private void send(DeviceFix fix) {
-    producer.send(KafkaProducerRecord.create(Topics.DEVICE_POSITIONS, deviceId, fix.toJson().encode())).await();
+    producer.send(KafkaProducerRecord.create(Topics.DEVICE_POSITIONS, fix.deviceId(), fix.toJson().encode())).await();
   }
 
-  /** Every position produced for the delivery so far, once there are at least this many, in topic order. */
+  /** Every position produced for the device's delivery so far, once there are at least this many, in topic order. */
   private List<JsonObject> positions(int atLeast) {
+    return positionsOf(deliveryId, atLeast);
+  }
+
+  private List<JsonObject> positionsOf(String delivery, int atLeast) {
     await().atMost(WAIT).until(() -> {
       positionsReader.poll(Duration.ofMillis(100)).forEach(produced::add);
-      return produced.stream().filter(r -> deliveryId.equals(r.key())).count() >= atLeast;
+      return produced.stream().filter(r -> delivery.equals(r.key())).count() >= atLeast;
     });
-    return produced.stream().filter(r -> deliveryId.equals(r.key())).map(r -> new JsonObject(r.value())).toList();
+    return produced.stream().filter(r -> delivery.equals(r.key())).map(r -> new JsonObject(r.value())).toList();
   }
 
   private JsonObject storedDelivery() {

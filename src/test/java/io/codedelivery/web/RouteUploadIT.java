@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Routes uploaded as GeoJSON and GPX through a real HTTP client, then driven. The process that takes the upload runs
- * the web and bridge roles only; the simulation and persistence run in a second process, as separately scaled tiers
- * do, so a delivery on an uploaded route finishing in the store shows that processes which did not take the upload
- * learn the route.
+ * the web and bridge roles only; the simulation, tracking and persistence run in a second process, as separately
+ * scaled tiers do, so a delivery on an uploaded route finishing in the store shows that processes which did not take
+ * the upload learn the route.
  */
 class RouteUploadIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -50,7 +50,7 @@ class RouteUploadIT {
   static void startStack() {
     stack = TestStack.start(Map.of(Setting.ROLES, "bridge,web",
         Setting.ROUTES_MAX_POINTS, String.valueOf(MAX_POINTS), Setting.ROUTES_MAX_BODY_BYTES, String.valueOf(MAX_BODY_BYTES)));
-    drivingTier = TestStack.alongside(stack, Set.of(Role.SIMULATION, Role.PERSISTENCE));
+    drivingTier = TestStack.alongside(stack, Set.of(Role.SIMULATION, Role.TRACKING, Role.PERSISTENCE));
     store = new StoreProbe(stack.app());
   }
 
