@@ -6,6 +6,7 @@ import io.codedelivery.kafka.KafkaClients;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeliveryEvent;
+import io.codedelivery.model.Fields;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.Route;
 import io.codedelivery.model.RouteCatalog;
@@ -265,7 +266,7 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   private Future<Void> publish(List<DeliveryEvent> events) {
     List<Future<?>> sent = new ArrayList<>(events.size());
     for (DeliveryEvent event : events) {
-      sent.add(producer.send(KafkaProducerRecord.create(Topics.DELIVERY_EVENTS, event.deliveryId(), event.toJson().encode())));
+      sent.add(producer.send(KafkaProducerRecord.create(Topics.DELIVERY_EVENTS, event.deliveryId(), Fields.encode(event.toJson()))));
     }
     return Future.all(sent)
         .compose(v -> timeline.record(events))

@@ -219,7 +219,7 @@ public final class IngestVerticle extends VerticleBase {
             + "' has a secret: send it as HTTP Basic credentials (user: the device id"
             + (user == null ? "" : " or '" + Fields.abbreviate(user) + "'") + ", password: the secret)"));
       }
-      String value = fix.toJson().encode();
+      String value = Fields.encode(fix.toJson());
       if (value.length() > Fields.MAX_VALUE_CHARS) {
         return Future.failedFuture(new BadFix("too_many_attributes", "the fix with its extra parameters is too large"));
       }

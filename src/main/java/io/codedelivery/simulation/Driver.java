@@ -9,19 +9,19 @@ import java.time.Instant;
 /**
  * One vehicle on its route: which point comes next, and whether its last position is still being sent.
  *
- * <p>A position's seq is the index of its route point (its fix carries it, {@link DeviceFix.Simulated}), and a vehicle that falls behind its {@link Timetable} (turns
- * skipped while the process could not keep up) goes on from its next point, one point per turn: it does not jump
- * ahead to the point its timetable had planned for now. Like a vehicle held up in traffic, it reports where it is
- * when its turn comes, replays nothing it missed, and arrives later than planned. The other ways were worse, because
- * the rest of the system reads a simulated position's seq as its point on the route: the store derives a delivery's
- * last position, progress and distance left from its highest seq ({@code DeliveryQueries}) and a restart resumes
- * after it ({@link ResumePoints}); browsers draw progress, distance left and arrival from the latest seq and read the
- * stored track again when the seqs they hold have a hole ({@code deliveries.js}, {@code distance.js},
- * {@code track-state.js}); the benchmark counts a hole as a loss. Jumping points with seq = point would leave holes
- * that no stored track ever fills (every browser catching up in vain, losses counted); jumping points with seqs
- * renumbered consecutively would show wrong progress, distance and arrival, and end deliveries short of their
- * destination in the store. Going on from the next point keeps seqs consecutive, nothing lost or duplicated, and the
- * browsers quiet.
+ * <p>A position's seq is the index of its route point (its fix carries it, {@link DeviceFix.Simulated}), and a vehicle
+ * that falls behind its {@link Timetable} (turns skipped while the process could not keep up) goes on from its next
+ * point, one point per turn: it does not jump ahead to the point its timetable had planned for now. Like a vehicle held
+ * up in traffic, it reports where it is when its turn comes, replays nothing it missed, and arrives later than planned.
+ * The other ways were worse, because the rest of the system reads a simulated position's seq as its point on the route:
+ * the store derives a delivery's last position, progress and distance left from its highest seq
+ * ({@code DeliveryQueries}) and a restart resumes after it ({@link ResumePoints}); browsers draw progress, distance
+ * left and arrival from the latest seq and read the stored track again when the seqs they hold have a hole
+ * ({@code deliveries.js}, {@code distance.js}, {@code track-state.js}); the benchmark counts a hole as a loss. Jumping
+ * points with seq = point would leave holes that no stored track ever fills (every browser catching up in vain, losses
+ * counted); jumping points with seqs renumbered consecutively would show wrong progress, distance and arrival, and end
+ * deliveries short of their destination in the store. Going on from the next point keeps seqs consecutive, nothing lost
+ * or duplicated, and the browsers quiet.
  */
 final class Driver {
   private final Direction direction;

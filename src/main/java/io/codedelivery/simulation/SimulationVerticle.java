@@ -227,7 +227,7 @@ public final class SimulationVerticle extends VerticleBase {
 
   private void send(Driver driver, DeviceFix fix) {
     driver.sending(true);
-    producer.send(KafkaProducerRecord.create(Topics.DEVICE_POSITIONS, fix.deviceId(), fix.toJson().encode()))
+    producer.send(KafkaProducerRecord.create(Topics.DEVICE_POSITIONS, fix.deviceId(), Fields.encode(fix.toJson())))
         .onComplete(result -> {
           driver.sending(false);
           if (result.succeeded()) {

@@ -8,6 +8,7 @@ import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.DeviceFix;
+import io.codedelivery.model.Fields;
 import io.codedelivery.model.Position;
 import io.codedelivery.model.RouteCatalog;
 import io.codedelivery.model.Topics;
@@ -21,6 +22,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.OffsetSpec;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
@@ -37,15 +40,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Devices' fixes in, positions of their deliveries out; the simulation's vehicles are devices too. A poll loop in a shared consumer group (device.positions is
- * keyed by device, so one member sees all of a device's fixes, in order): poll a batch, attach each fix to its
- * device's active delivery ({@link FixAttacher}), produce the positions and wait for Kafka's acknowledgement, end the
- * deliveries that arrived. The devices' state, each with its last fix, is saved once a {@linkplain #CHECKPOINT_INTERVAL_MS
- * second}, one write per device however many fixes it sent, and only then are the batches marked done for the commit.
- * A crash before the commit reads those batches again from the state saved before them, which yields the same
- * positions. A simulated vehicle's fix already names its delivery and its place on the route, so it becomes its position
- * as it is ({@link DeviceFix#simulatedPosition()}); all that is kept of it is the highest seq passed on, so that fixes
- * read again after a take-over are not passed on twice.
+ * Devices' fixes in, positions of their deliveries out; the simulation's vehicles are devices too. A poll loop in a
+ * shared consumer group (device.positions is keyed by device, so one member sees all of a device's fixes, in order):
+ * poll a batch, attach each fix to its device's active delivery ({@link FixAttacher}), produce the positions and wait
+ * for Kafka's acknowledgement, end the deliveries that arrived. The devices' state, each with its last fix, is saved
+ * once a {@linkplain #CHECKPOINT_INTERVAL_MS second}, one write per device however many fixes it sent, and only then
+ * are the batches marked done for the commit. A crash before the commit reads those batches again from the state saved
+ * before them, which yields the same positions. A simulated vehicle's fix already names its delivery and its place on
+ * the route, so it becomes its position as it is ({@link DeviceFix#simulatedPosition()}); all that is kept of it is the
+ * highest seq passed on, so that fixes read again after a take-over are not passed on twice.
  */
 public final class TrackingVerticle extends VerticleBase implements BatchLoop.Stage<DeviceFix> {
   private static final Logger LOG = LoggerFactory.getLogger(TrackingVerticle.class);
@@ -66,6 +69,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
    * may be far behind, or no process may run the persistence role; then it goes on after what the store holds.
    */
   static final long STORE_CATCH_UP_TIMEOUT_MS = 15_000;
+  static final int FETCH_WAIT_MS = 5;
 
   private final AppContext context;
   private final PipelineMetrics metrics;
@@ -77,11 +81,22 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   /** The devices whose state changed since the last checkpoint. */
   private final Set<DeviceState> unsavedStates = new LinkedHashSet<>();
   /**
-   * Simulated deliveries under way → the highest seq passed on, or stored before these partitions came here: the fixes
-   * the previous owner passed on but did not commit are read again, and are not passed on a second time.
+   * Simulated deliveries under way → the highest seq passed on, or stored before their fixes were read again: the fixes
+   * a previous owner of the partition (or this instance, before a rewind) passed on but did not commit are read again,
+   * and are not passed on a second time.
    */
   private final Map<String, Long> simulatedSeqs = new HashMap<>();
-  /** Completes once the store holds every position produced before the partitions last moved; null until needed. */
+  /**
+   * Per partition: its records below this offset may have been passed on already (they were on the topic when the
+   * partition came here, or read before a rewind). Only a simulated delivery first met there is looked up in the store;
+   * one first met beyond is new, so the steady flow of new deliveries costs no query.
+   */
+  private final Map<TopicPartition, Long> replayBelow = new HashMap<>();
+  /** Per partition: the offset after the last record handled. */
+  private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
+  /** Completes once the end offsets of the partitions last assigned are known. */
+  private Future<Void> assignmentsKnown = Future.succeededFuture();
+  /** Completes once the store holds every position produced before the last assignment or rewind; null until needed. */
   private Future<Void> storeCaughtUp;
   private DeliveryQueries storedDeliveries;
   private KafkaAdminClient admin;
@@ -135,7 +150,37 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     refreshing.clear();
     unsavedStates.clear();
     simulatedSeqs.clear();
+    readUpTo.forEach((partition, next) -> replayBelow.merge(partition, next, Math::max));
     storeCaughtUp = null;
+  }
+
+  /** What these partitions hold now may have been passed on by their previous owner. */
+  @Override
+  public void partitionsAssigned(Set<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    storeCaughtUp = null;
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(partition -> latest.put(partition, OffsetSpec.LATEST));
+    assignmentsKnown = assignmentsKnown.compose(v -> admin.listOffsets(latest)).<Void>map(ends -> {
+      ends.forEach((partition, end) -> replayBelow.merge(partition, end.getOffset(), Math::max));
+      return null;
+    }).recover(e -> {
+      LOG.warn("End offsets of {} unknown ({}); every simulated delivery met there is looked up", partitions, e.getMessage());
+      partitions.forEach(partition -> replayBelow.put(partition, Long.MAX_VALUE));
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * The simulation's vehicles send the whole fleet's fixes through this stage: a fetch answered at the first byte read
+   * them a few at a time, each batch with its own produce and acknowledgement. 5 ms of them at once is a fraction of a
+   * phone's latency.
+   */
+  @Override
+  public int fetchWaitMs() {
+    return FETCH_WAIT_MS;
   }
 
   @Override
@@ -153,18 +198,27 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
 
   @Override
   public Future<Void> handle(List<BatchLoop.Read<DeviceFix>> fixes) {
+    return assignmentsKnown.compose(known -> handleKnowingAssignments(fixes));
+  }
+
+  private Future<Void> handleKnowingAssignments(List<BatchLoop.Read<DeviceFix>> fixes) {
     Set<String> devices = new LinkedHashSet<>();
-    Set<String> newSimulated = new LinkedHashSet<>();
+    Set<String> simulatedToLookUp = new LinkedHashSet<>();
     for (BatchLoop.Read<DeviceFix> read : fixes) {
+      TopicPartition partition = new TopicPartition(read.record().topic(), read.record().partition());
+      readUpTo.put(partition, read.record().offset() + 1);
       DeviceFix.Simulated simulated = read.value().simulated();
       if (simulated == null) {
         devices.add(read.value().deviceId());
       } else if (!simulatedSeqs.containsKey(simulated.deliveryId())) {
-        newSimulated.add(simulated.deliveryId());
+        if (read.record().offset() < replayBelow.getOrDefault(partition, 0L)) {
+          simulatedToLookUp.add(simulated.deliveryId());
+        }
+        simulatedSeqs.put(simulated.deliveryId(), -1L);
       }
     }
     return loadStates(devices)
-        .compose(v -> loadSimulatedSeqs(newSimulated))
+        .compose(v -> loadSimulatedSeqs(simulatedToLookUp))
         .compose(v -> activeDeliveries(devices))
         .compose(active -> attachAll(fixes, active));
   }
@@ -181,8 +235,8 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   }
 
   /**
-   * Where simulated deliveries seen for the first time had got to: their highest stored seq, read once the store holds
-   * every position produced before the partitions moved here (as the simulation resumes a delivery it takes over).
+   * Where simulated deliveries first met among fixes read again had got to: their highest stored seq, read once the
+   * store holds every position produced before (as the simulation resumes a delivery it takes over).
    */
   private Future<Void> loadSimulatedSeqs(Set<String> deliveries) {
     if (deliveries.isEmpty()) {
@@ -333,7 +387,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   private Future<Void> produce(List<Position> positions) {
     List<Future<?>> sent = new ArrayList<>(positions.size());
     for (Position position : positions) {
-      sent.add(producer.send(KafkaProducerRecord.create(Topics.NEW_POSITION, position.deliveryId(), position.toJson().encode())));
+      sent.add(producer.send(KafkaProducerRecord.create(Topics.NEW_POSITION, position.deliveryId(), Fields.encode(position.toJson()))));
     }
     return Future.all(sent).mapEmpty();
   }

@@ -3,12 +3,29 @@ package io.codedelivery.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Each refusal names the field and what it must be: that text is what a dead-lettered record or a 400 says. */
 class FieldsTest {
+
+  @Test
+  void recordsAreEncodedToTheTextJsonObjectWrites() {
+    Position device = new Position("0b6c3d8e-5f7a-4b1c-9d2e-3f4a5b6c7d8e", null, null, 1_764_569_399_250L,
+        new LatLon(-15.825940000000001, -47.92923), true, Instant.parse("2026-12-01T06:10:00.123Z"),
+        new Position.Fix("phone-\u00e9\"1", Instant.parse("2026-12-01T06:09:59.250Z"), 12.5, 270.0, 8.0, 55.0),
+        new Position.Estimate(0, 1, Instant.parse("2026-12-01T06:10:00Z")));
+    DeviceFix fix = new DeviceFix("phone-1", Instant.EPOCH, Instant.EPOCH, new LatLon(1e-7, -180), null, null, null, null, null,
+        "osmand", new JsonObject().put("nested", new JsonObject().put("list", new JsonArray().add(1).addNull()))
+        .put("big", 12_345_678_901L).put("text", "tab\tand </script>"));
+    for (JsonObject json : List.of(device.toJson(), fix.toJson(), DeviceFix.ofSimulatedVehicle(
+        new DeviceFix.Simulated("0b6c3d8e-5f7a-4b1c-9d2e-3f4a5b6c7d8e", "1", null, 0, false), new LatLon(0, 0), Instant.EPOCH).toJson())) {
+      assertThat(Fields.encode(json)).isEqualTo(json.encode());
+    }
+  }
 
   @Test
   void parseGivesOneJsonObjectAndRefusesAnythingElseWithAReason() {
@@ -102,16 +119,16 @@ class FieldsTest {
     for (int i = 0; i < 10_000; i++) {
       Instant instant = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L), random.nextInt(1_000_000_000));
       // Every precision Instant.toString writes: none, milliseconds, microseconds, nanoseconds.
-      for (Instant truncated : java.util.List.of(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+      for (Instant truncated : List.of(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
           instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS), instant)) {
         assertThat(Fields.parseInstant(truncated.toString())).isEqualTo(truncated);
       }
     }
-    for (String other : java.util.List.of("2026-12-01T06:10:00.5Z", "2026-12-01T06:10:00+01:00", "2026-12-01T23:59:60Z", "2026-12-01T24:00:00Z",
+    for (String other : List.of("2026-12-01T06:10:00.5Z", "2026-12-01T06:10:00+01:00", "2026-12-01T23:59:60Z", "2026-12-01T24:00:00Z",
         "+12026-12-01T06:10:00Z", "2026-12-01t06:10:00z")) {
       assertThat(Fields.parseInstant(other)).as(other).isEqualTo(Instant.parse(other));
     }
-    for (String bad : java.util.List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
+    for (String bad : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
         "2026-12-01T06:61:00Z", "2026-12-01T06:10:0xZ", "2026-12-01T06:10:00.12aZ", "2026-12-01 06:10:00Z")) {
       assertThatThrownBy(() -> Fields.instant(new JsonObject().put("t", bad), "t")).as(bad)
           .isInstanceOf(InvalidMessageException.class).hasMessage("'t' must be an ISO-8601 instant");

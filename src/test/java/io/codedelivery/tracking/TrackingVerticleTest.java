@@ -166,16 +166,18 @@ class TrackingVerticleTest {
     String simulatedDelivery = UUID.randomUUID().toString();
     List<DeviceFix> drive = simulatedDrive(simulatedDelivery, 5);
     persistenceCommittedEverything();
+    Map<TopicPartition, OffsetAndMetadata> beforeTheDrive = endsOf(Topics.DEVICE_POSITIONS);
     drive.subList(0, 3).forEach(this::send);
     positionsOf(simulatedDelivery, 3);
 
-    // Another instance takes over before these fixes were committed: it reads them again. The store holds what was
-    // passed on (the persistence group has committed it all), so only the points beyond it go on.
+    // The instance goes before it committed these fixes, as a killed one does: the next reads them again. The store
+    // holds what was passed on (the persistence group has committed it all), so only the points beyond it go on.
     vertx.undeploy(deploymentId).await();
+    commit(ConsumerGroups.TRACKING, beforeTheDrive);
     mongo.save(Store.DELIVERIES, new JsonObject().put("_id", simulatedDelivery).put("routeId", "1").put("lastSeq", 2)).await();
     persistenceCommittedEverything();
     deploy(vertx);
-    drive.forEach(this::send);
+    drive.subList(3, 5).forEach(this::send);
 
     await().atMost(WAIT).until(() -> tracked("repeated") >= 3 && positionsOf(simulatedDelivery, 5).size() == 5);
     assertThat(seqs(positionsOf(simulatedDelivery, 5))).containsExactly(0L, 1L, 2L, 3L, 4L);
@@ -260,14 +262,24 @@ class TrackingVerticleTest {
    * here, and a tracking stage meeting a simulated delivery first waits for that (up to 15 s).
    */
   private static void persistenceCommittedEverything() {
-    try (KafkaConsumer<String, String> persistence = new KafkaConsumer<>(new HashMap<String, Object>(
-        KafkaClients.consumer(broker.connection(), ConsumerGroups.PERSISTENCE, "earliest")))) {
-      List<TopicPartition> partitions = persistence.partitionsFor(Topics.NEW_POSITION).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      persistence.assign(partitions);
+    commit(ConsumerGroups.PERSISTENCE, endsOf(Topics.NEW_POSITION));
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> endsOf(String topic) {
+    try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(new HashMap<String, Object>(
+        KafkaClients.consumer(broker.connection(), "test-" + UUID.randomUUID(), "earliest")))) {
+      List<TopicPartition> partitions = reader.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-      persistence.endOffsets(partitions).forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end)));
-      persistence.commitSync(ends);
+      reader.endOffsets(partitions).forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end)));
+      return ends;
+    }
+  }
+
+  private static void commit(String group, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try (KafkaConsumer<String, String> member = new KafkaConsumer<>(new HashMap<String, Object>(
+        KafkaClients.consumer(broker.connection(), group, "earliest")))) {
+      member.assign(offsets.keySet());
+      member.commitSync(offsets);
     }
   }
 
