@@ -52,7 +52,7 @@ public final class PipelineMetrics {
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
     produced = Counter.builder(PRODUCED)
-        .description("Positions acknowledged by Kafka (simulation)").register(registry);
+        .description("Simulated vehicles' fixes acknowledged by Kafka, one per route point").register(registry);
     bridged = Counter.builder(BRIDGED)
         .description("Positions published to delivery.<id> on the event bus").register(registry);
     persisted = Counter.builder(PERSISTED)
