@@ -194,7 +194,7 @@ final class Report {
         in.getLong("lostAtStreamEnd"), in.getLong("lostInStore")));
     row("duplicated (subscribers/store)", fmt("%d / %d", in.getLong("duplicates"), in.getLong("duplicatesInStore")));
     row("streams complete / registrations", fmt("%d / %d", in.getLong("streamsComplete"), in.getLong("reassignments")));
-    row("bridge errors / dropped subs", fmt("%d / %d", in.getLong("bridgeErrors"), in.getLong("subscribersDropped")));
+    bridgeRow(in);
     if (store.containsKey("skipped")) {
       row("store check", "skipped (" + store.getString("skipped") + ")");
     } else if (store.containsKey("backlog")) {
@@ -264,6 +264,10 @@ final class Report {
     if (duplicates > 0) {
       reasons.add(duplicates + " seen twice");
     }
+    if (stats.closedByServer.sum() > 0) {
+      // A dropped subscriber does not reconnect (the map page does): the fixes it would have seen count as lost above.
+      reasons.add(stats.closedByServer.sum() + " subscribers dropped by the server");
+    }
     int backlog = start.phones().getInteger("inFlight", 0);
     if (backlog > opts.fixRate) {
       reasons.add(fmt("the window began with %d fixes unanswered, more than a second's worth: the warm-up's backlog, "
@@ -314,6 +318,11 @@ final class Report {
         .put("verdict", new JsonObject().put("pass", reasons.isEmpty()).put("reasons", String.join("; ", reasons)));
   }
 
+  /** Errors the event-bus bridge sent the subscribers, and subscribers whose socket the server closed. */
+  private static void bridgeRow(JsonObject integrity) {
+    row("bridge errors / dropped subs", fmt("%d / %d", integrity.getLong("bridgeErrors"), integrity.getLong("subscribersDropped")));
+  }
+
   /** The devices mode's result as a table on stdout. */
   static void printDeviceTable(JsonObject r) {
     JsonObject c = r.getJsonObject("config");
@@ -339,6 +348,7 @@ final class Report {
         lat.getDouble("p99"), lat.getDouble("p999"), lat.getDouble("max"), lat.getLong("count")));
     row("lost / duplicated", fmt("%d / %d (seen unacknowledged %d, unanswered at end %d)", in.getLong("lost"),
         in.getLong("duplicates"), in.getLong("seenUnacknowledged"), in.getLong("unansweredAtEnd")));
+    bridgeRow(in);
     row("process CPU / heap max", fmt("%.2f cores of %d (%s ms per fix accepted) / %d MB of %d MB", res.getDouble("coresUsed"),
         c.getInteger("cores"), res.getValue("cpuMsPerAcceptedFix"), res.getLong("heapUsedMaxMB"), res.getLong("heapMaxMB")));
     res.getJsonObject("coresByThreadGroup").forEach(group -> row("  " + Fields.abbreviate(group.getKey()), group.getValue() + " cores"));
