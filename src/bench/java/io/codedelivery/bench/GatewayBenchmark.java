@@ -192,9 +192,7 @@ final class GatewayBenchmark {
     if (completeStreams < opts.subscribers) {
       reasons.add(Report.fmt("%d of %d subscribers saw their delivery's end", completeStreams, opts.subscribers));
     }
-    if (stats.closedByServer.sum() > 0) {
-      reasons.add(stats.closedByServer.sum() + " subscribers dropped by the server");
-    }
+    Report.addDroppedSubscribers(reasons, stats);
     if (produced.getLong("failed") > 0) {
       reasons.add(produced.getLong("failed") + " sends failed at the producer");
     }

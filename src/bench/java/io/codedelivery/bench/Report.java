@@ -71,9 +71,7 @@ final class Report {
       reasons.add(String.format(Locale.ROOT, "produced %.0f/s < %.0f%% of %.0f/s (vehicles held back)",
           producedRate, BenchOptions.MIN_PRODUCED_RATIO * 100, expectedProduced));
     }
-    if (stats.closedByServer.sum() > 0) {
-      reasons.add(stats.closedByServer.sum() + " subscribers dropped by the server");
-    }
+    addDroppedSubscribers(reasons, stats);
     Backlog backlog = Backlog.of(opts, window);
     reasons.addAll(backlog.reasons());
 
@@ -264,10 +262,7 @@ final class Report {
     if (duplicates > 0) {
       reasons.add(duplicates + " seen twice");
     }
-    if (stats.closedByServer.sum() > 0) {
-      // A dropped subscriber does not reconnect (the map page does): the fixes it would have seen count as lost above.
-      reasons.add(stats.closedByServer.sum() + " subscribers dropped by the server");
-    }
+    addDroppedSubscribers(reasons, stats);
     int backlog = start.phones().getInteger("inFlight", 0);
     if (backlog > opts.fixRate) {
       reasons.add(fmt("the window began with %d fixes unanswered, more than a second's worth: the warm-up's backlog, "
@@ -316,6 +311,17 @@ final class Report {
             .put("rssMaxMB", res.rssMax() >> 20)
             .put("loadAverage", loadAverage(res)))
         .put("verdict", new JsonObject().put("pass", reasons.isEmpty()).put("reasons", String.join("; ", reasons)));
+  }
+
+  /**
+   * A verdict's reason when the server closed subscribers' sockets. A dropped subscriber does not reconnect (the map
+   * page does), so what it would have seen counts as lost too.
+   */
+  static void addDroppedSubscribers(List<String> reasons, Subscriber.Stats stats) {
+    long dropped = stats.closedByServer.sum();
+    if (dropped > 0) {
+      reasons.add(dropped + " subscribers dropped by the server");
+    }
   }
 
   /** Errors the event-bus bridge sent the subscribers, and subscribers whose socket the server closed. */
