@@ -5,6 +5,7 @@ import io.codedelivery.kafka.CommitTracker;
 import io.codedelivery.kafka.DeadLetters;
 import io.codedelivery.kafka.GroupCatchUp;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.kafka.ReplayBoundary;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.ConsumerGroups;
 import io.codedelivery.model.Direction;
@@ -70,6 +71,13 @@ public final class SimulationVerticle extends VerticleBase {
   private KafkaAdminClient admin;
   /** Completes once the store holds every position produced before the latest partitions were assigned here. */
   private Future<Void> storeCaughtUp = Future.succeededFuture();
+  /**
+   * Which directions a previous owner may have driven (they were on the topic when their partition came here): their
+   * deliveries go on from what the store holds. A direction beyond is a new delivery with nothing stored, whose
+   * vehicle starts without asking the store, so the steady flow of starts costs no query and goes on while the store
+   * is away.
+   */
+  private ReplayBoundary replayed;
   private Timetable timetable;
   private boolean paused;
   private long lastFailureLog;
@@ -89,6 +97,7 @@ public final class SimulationVerticle extends VerticleBase {
     producer = KafkaProducer.createShared(vertx, "code-delivery-simulation", KafkaClients.producer(kafka));
     deadLetters = new DeadLetters(vertx, producer, metrics);
     admin = KafkaAdminClient.create(vertx, KafkaClients.admin(kafka));
+    replayed = new ReplayBoundary(admin, "every direction read there goes on from what the store holds");
     // An instance joining or leaving stops only the vehicles of the partitions that change hands.
     consumer = KafkaConsumer.create(vertx, KafkaClients.cooperative(
         KafkaClients.consumer(kafka, ConsumerGroups.SIMULATION, "earliest", context.config().instanceId())));
@@ -97,6 +106,7 @@ public final class SimulationVerticle extends VerticleBase {
       assigned.addAll(partitions);
       if (!partitions.isEmpty()) {
         storeCaughtUp = awaitStoreCaughtUp();
+        replayed.assigned(partitions);
       }
     });
     consumer.partitionsRevokedHandler(revoked -> {
@@ -171,7 +181,13 @@ public final class SimulationVerticle extends VerticleBase {
         paused = true;
         consumer.pause();
       }
-      resumeFromStore(driver);
+      replayed.known().onComplete(known -> {
+        if (replayed.mayHaveBeenHandled(partition, offset)) {
+          resumeFromStore(driver);
+        } else {
+          driver.ready();
+        }
+      });
     }
   }
 

@@ -4,6 +4,7 @@ import io.codedelivery.config.AppConfig;
 import io.codedelivery.kafka.BatchLoop;
 import io.codedelivery.kafka.GroupCatchUp;
 import io.codedelivery.kafka.KafkaClients;
+import io.codedelivery.kafka.ReplayBoundary;
 import io.codedelivery.metrics.PipelineMetrics;
 import io.codedelivery.model.Addresses;
 import io.codedelivery.model.ConsumerGroups;
@@ -22,7 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.kafka.admin.OffsetSpec;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -87,15 +87,13 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
    */
   private final Map<String, Long> simulatedSeqs = new HashMap<>();
   /**
-   * Per partition: its records below this offset may have been passed on already (they were on the topic when the
-   * partition came here, or read before a rewind). Only a simulated delivery first met there is looked up in the store;
-   * one first met beyond is new, so the steady flow of new deliveries costs no query.
+   * Which fixes may have been passed on already (they were on the topic when their partition came here, or were read
+   * before a rewind): only a simulated delivery first met among them is looked up in the store; one first met beyond
+   * is new, so the steady flow of new deliveries costs no query.
    */
-  private final Map<TopicPartition, Long> replayBelow = new HashMap<>();
+  private ReplayBoundary replayed;
   /** Per partition: the offset after the last record handled. */
   private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
-  /** Completes once the end offsets of the partitions last assigned are known. */
-  private Future<Void> assignmentsKnown = Future.succeededFuture();
   /** Completes once the store holds every position produced before the last assignment or rewind; null until needed. */
   private Future<Void> storeCaughtUp;
   private DeliveryQueries storedDeliveries;
@@ -125,6 +123,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     savedStates = new TrackingStates(mongo);
     storedDeliveries = new DeliveryQueries(mongo, Store.Kind.of(config), routes);
     admin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafkaConnection()));
+    replayed = new ReplayBoundary(admin, "every simulated delivery met there is looked up");
     producer = KafkaProducer.createShared(vertx, "code-delivery-tracking", KafkaClients.producer(config.kafkaConnection()));
     loop = BatchLoop.create(vertx, "Tracking", config, ConsumerGroups.TRACKING, producer, metrics, DeviceFix::fromJson,
         BatchLoop.Unusable.DEAD_LETTER, this);
@@ -150,7 +149,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     refreshing.clear();
     unsavedStates.clear();
     simulatedSeqs.clear();
-    readUpTo.forEach((partition, next) -> replayBelow.merge(partition, next, Math::max));
+    replayed.rewound(readUpTo);
     storeCaughtUp = null;
   }
 
@@ -161,16 +160,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
       return;
     }
     storeCaughtUp = null;
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions.forEach(partition -> latest.put(partition, OffsetSpec.LATEST));
-    assignmentsKnown = assignmentsKnown.compose(v -> admin.listOffsets(latest)).<Void>map(ends -> {
-      ends.forEach((partition, end) -> replayBelow.merge(partition, end.getOffset(), Math::max));
-      return null;
-    }).recover(e -> {
-      LOG.warn("End offsets of {} unknown ({}); every simulated delivery met there is looked up", partitions, e.getMessage());
-      partitions.forEach(partition -> replayBelow.put(partition, Long.MAX_VALUE));
-      return Future.succeededFuture();
-    });
+    replayed.assigned(partitions);
   }
 
   /**
@@ -198,7 +188,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
 
   @Override
   public Future<Void> handle(List<BatchLoop.Read<DeviceFix>> fixes) {
-    return assignmentsKnown.compose(known -> handleKnowingAssignments(fixes));
+    return replayed.known().compose(known -> handleKnowingAssignments(fixes));
   }
 
   private Future<Void> handleKnowingAssignments(List<BatchLoop.Read<DeviceFix>> fixes) {
@@ -211,7 +201,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
       if (simulated == null) {
         devices.add(read.value().deviceId());
       } else if (!simulatedSeqs.containsKey(simulated.deliveryId())) {
-        if (read.record().offset() < replayBelow.getOrDefault(partition, 0L)) {
+        if (replayed.mayHaveBeenHandled(partition, read.record().offset())) {
           simulatedToLookUp.add(simulated.deliveryId());
         }
         simulatedSeqs.put(simulated.deliveryId(), -1L);

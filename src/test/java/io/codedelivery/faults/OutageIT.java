@@ -27,6 +27,11 @@ class OutageIT {
   private static final Duration OUTAGE = Duration.ofSeconds(10);
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final int DELIVERIES = 20;
+  /**
+   * Less than the store client's server selection timeout (5 s, {@code Store}): a start that waited for the store
+   * would show its first position only after that.
+   */
+  private static final Duration FIRST_POSITION_WITHOUT_STORE = Duration.ofSeconds(4);
   private static TestStack stack;
   private static StoreProbe store;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -98,6 +103,24 @@ class OutageIT {
       assertThat(bridgedDuringOutage).as("positions pushed to live viewers while MongoDB was away").isGreaterThan(100);
       await().atMost(WAIT).until(() -> readiness() == 200);
       assertAllFinishedAndStoredExactlyOnce(ids);
+    }
+  }
+
+  /**
+   * A new delivery has nothing stored to go on from, so its vehicle does not wait for the store: started while MongoDB
+   * is away, it is on the road at once, and its track is stored once the store is back.
+   */
+  @Test
+  void aDeliveryStartedWhileMongoDbIsAwayIsOnTheRoadAtOnce() throws Exception {
+    try (Deliveries.Tap tap = new Deliveries.Tap(stack.app().vertx())) {
+      stack.store().stop();
+      await().atMost(WAIT).until(() -> readiness() == 503);
+      String id = Deliveries.start(stack.app().vertx(), "1");
+      await().atMost(FIRST_POSITION_WITHOUT_STORE).until(() -> !tap.positions(id).isEmpty());
+      stack.store().startAgain();
+
+      await().atMost(WAIT).until(() -> readiness() == 200);
+      assertAllFinishedAndStoredExactlyOnce(List.of(id));
     }
   }
 }

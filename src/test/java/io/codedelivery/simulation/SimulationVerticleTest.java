@@ -47,14 +47,28 @@ class SimulationVerticleTest {
   private static EmbeddedBroker broker;
   private static KafkaProducer<String, String> producer;
 
+  /**
+   * Directions on the topic before the simulation takes its partition, as a crashed or departed owner leaves them:
+   * one whose delivery the store knows finished, one it knows half-way, one with nothing stored.
+   */
+  private static final String TAKEN_OVER_FINISHED = UUID.randomUUID().toString();
+  private static final String TAKEN_OVER_HALF_WAY = UUID.randomUUID().toString();
+  private static final String TAKEN_OVER_UNSTORED = UUID.randomUUID().toString();
+
   @BeforeAll
   static void deploySimulation(Vertx vertx, VertxTestContext testContext) throws Exception {
     broker = EmbeddedBroker.start(1, 1);
     producer = KafkaProducer.create(vertx, KafkaClients.producer(broker.connection()));
+    STORED.put(TAKEN_OVER_FINISHED, new ResumePoints.ResumePoint(ROUTE.points().size() - 1, true));
+    STORED.put(TAKEN_OVER_HALF_WAY, new ResumePoints.ResumePoint(1, false));
     ResumePoints resumePoints = deliveryId -> Future.succeededFuture(Optional.ofNullable(STORED.get(deliveryId)));
     SimulationVerticle simulation = new SimulationVerticle(VerticleContexts.create(vertx, Map.of(
         Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers(), Setting.SIMULATION_INTERVAL_MS, "10")), resumePoints);
-    vertx.deployVerticle(simulation).onComplete(testContext.succeedingThenComplete());
+    produceDirection(testContext, TAKEN_OVER_FINISHED, null)
+        .compose(sent -> produceDirection(testContext, TAKEN_OVER_HALF_WAY, null))
+        .compose(sent -> produceDirection(testContext, TAKEN_OVER_UNSTORED, null))
+        .compose(sent -> vertx.deployVerticle(simulation))
+        .onComplete(testContext.succeedingThenComplete());
   }
 
   @AfterAll
@@ -91,27 +105,20 @@ class SimulationVerticleTest {
   @Test
   void aDeliveryTheStoreKnowsFinishedIsNotDrivenAgainAndOneHalfWayGoesOnAfterItsLastStoredPoint(Vertx vertx,
       VertxTestContext testContext) {
-    String finished = UUID.randomUUID().toString();
-    String halfWay = UUID.randomUUID().toString();
-    String fresh = UUID.randomUUID().toString();
-    STORED.put(finished, new ResumePoints.ResumePoint(ROUTE.points().size() - 1, true));
-    STORED.put(halfWay, new ResumePoints.ResumePoint(1, false));
     Map<String, List<Long>> seqs = new ConcurrentHashMap<>();
     readPositions(vertx, testContext, position -> {
       seqs.computeIfAbsent(position.deliveryId(), id -> new ArrayList<>()).add(position.seq());
       // Read after the other two from the one partition of directions, and driven no faster than they would be.
-      if (position.deliveryId().equals(fresh) && position.finished()) {
+      if (position.deliveryId().equals(TAKEN_OVER_UNSTORED) && position.finished()) {
         testContext.verify(() -> {
-          assertThat(seqs).doesNotContainKey(finished);
-          assertThat(seqs.get(halfWay)).containsExactly(2L, 3L);
-          assertThat(seqs.get(fresh)).containsExactlyElementsOf(IntStream.range(0, ROUTE.points().size()).mapToObj(i -> (long) i).toList());
+          assertThat(seqs).doesNotContainKey(TAKEN_OVER_FINISHED);
+          assertThat(seqs.get(TAKEN_OVER_HALF_WAY)).containsExactly(2L, 3L);
+          assertThat(seqs.get(TAKEN_OVER_UNSTORED))
+              .containsExactlyElementsOf(IntStream.range(0, ROUTE.points().size()).mapToObj(i -> (long) i).toList());
           testContext.completeNow();
         });
       }
     });
-    produceDirection(testContext, finished, null)
-        .compose(sent -> produceDirection(testContext, halfWay, null))
-        .compose(sent -> produceDirection(testContext, fresh, null));
   }
 
   private static Future<?> produceDirection(VertxTestContext testContext, String deliveryId, String clientId) {
