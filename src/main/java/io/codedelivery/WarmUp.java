@@ -10,6 +10,7 @@ import io.codedelivery.model.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -33,6 +34,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +62,8 @@ final class WarmUp {
   private static final long PHONE_INTERVAL_MS = 50;
   private static final long SETTLE_MAX_MS = 15_000;
   private static final long SETTLE_STEP_MS = 500;
+  /** The scripts and style sheets a page names (the pages' own markup: one attribute order, double quotes). */
+  private static final Pattern PAGE_FILES = Pattern.compile("<(?:script[^>]*\\ssrc|link rel=\"stylesheet\" href)=\"([^\"]+)\"");
 
   /** What a rehearsal did: ms to start the private copy, deliveries followed, positions and fixes through it. */
   record Result(long startedMs, long firstPositionMs, long deliveries, long positions, long fixes) {
@@ -175,14 +180,14 @@ final class WarmUp {
       this.deadlineNanos = deadlineNanos;
     }
 
-    /** As an operator: signs in and registers the phone, whose fixes the ingest port then accepts. */
+    /** As an operator: signs in, registers the phone, whose fixes the ingest port then accepts, and opens the map. */
     Future<Void> signIn(String password) {
       return call("/api/session", new JsonObject().put("username", "admin").put("password", password))
           .compose(session -> {
             token = session.getString("token");
             return call("/api/devices", new JsonObject().put("uniqueId", PHONE).put("name", "warm-up"));
           })
-          .mapEmpty();
+          .compose(v -> openPage());
     }
 
     /**
@@ -282,17 +287,37 @@ final class WarmUp {
       });
     }
 
+    /**
+     * As a browser opens the map page: the page, then every script and style sheet it names, each of which must be
+     * served (a jar that cannot serve its page fails its class-data archive's training, and so the build).
+     */
+    private Future<Void> openPage() {
+      return send(HttpMethod.GET, "/", null).compose(page -> {
+        List<Future<Buffer>> files = new ArrayList<>();
+        for (Matcher named = PAGE_FILES.matcher(page.toString()); named.find();) {
+          files.add(send(HttpMethod.GET, named.group(1).startsWith("/") ? named.group(1) : "/" + named.group(1), null));
+        }
+        return Future.all(files).mapEmpty();
+      });
+    }
+
     private Future<JsonObject> call(String uri, JsonObject body) {
-      RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(port).setURI(uri)
-          .putHeader("content-type", "application/json");
+      return send(HttpMethod.POST, uri, body.toBuffer()).map(Buffer::toJsonObject);
+    }
+
+    private Future<Buffer> send(HttpMethod method, String uri, Buffer body) {
+      RequestOptions request = new RequestOptions().setMethod(method).setHost("localhost").setPort(port).setURI(uri);
+      if (body != null) {
+        request.putHeader("content-type", "application/json");
+      }
       if (token != null) {
         request.putHeader("authorization", "Bearer " + token);
       }
       return http.request(request)
-          .compose(r -> r.send(body.toBuffer()))
+          .compose(r -> body == null ? r.send() : r.send(body))
           .compose(response -> response.body().compose(answer -> response.statusCode() / 100 == 2
-              ? Future.succeededFuture(answer.toJsonObject())
-              : Future.failedFuture(uri + " answered " + response.statusCode() + ": " + answer)));
+              ? Future.succeededFuture(answer)
+              : Future.failedFuture(method + " " + uri + " answered " + response.statusCode() + ": " + answer)));
     }
   }
 

@@ -2,8 +2,8 @@ package io.codedelivery.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileProps;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * </ul>
  * The files are answered from memory (read once per process, again if one changes on disk), not with Vert.x's
  * {@code sendFile}: that sends a file as it is on disk and so is never compressed. {@code Vary: Accept-Encoding}
- * because either form may be sent; weak ETags because the compressed bytes are not the file's. What this does not
- * serve (a name with unusual characters, a directory, a file over {@link #MAX_BYTES}) falls through to Vert.x's
+ * because either form may be sent; weak ETags because the compressed bytes are not the file's. A name that is not a
+ * file of the root ({@link StaticFiles}) is a 404 at once; a file over {@link #MAX_BYTES} falls through to Vert.x's
  * {@link StaticHandler}, uncompressed.
  */
 final class StaticCaching implements Handler<RoutingContext> {
@@ -46,15 +46,18 @@ final class StaticCaching implements Handler<RoutingContext> {
   private static final String WEBJARS_ROOT = "META-INF/resources/webjars";
   /** Larger files go out through the static handler, from disk rather than memory. */
   static final long MAX_BYTES = 2 * 1024 * 1024;
-  /** The paths this names a file for: plain names only, nothing a decoder or a dot segment could turn elsewhere. */
+  /** What the answer is for a name the list does not hold. */
+  private static final Content NOT_A_FILE = new Content(0, 0, Buffer.buffer(), "", null);
+  /** Names looked for on disk when not listed: plain ones only, nothing a decoder or a dot segment could turn elsewhere. */
   private static final Pattern PLAIN_PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+");
 
   private final String root;
   private final String mountPath;
   private final String cacheControl;
-  private final Map<String, Content> files = new ConcurrentHashMap<>();
+  private final Map<String, Content> contents = new ConcurrentHashMap<>();
+  private Future<StaticFiles> files;
 
-  /** A file as read, with the size and date it had then (a file edited in place is read again). */
+  /** A file as read, with the size and date it had then (a file edited in place on disk is read again). */
   private record Content(long size, long lastModified, Buffer bytes, String etag, String contentType) {
   }
 
@@ -64,30 +67,45 @@ final class StaticCaching implements Handler<RoutingContext> {
     this.cacheControl = cacheControl;
   }
 
-  static void mount(Router router, String webroot) {
-    router.route(WEBJARS_PATH + "/*").handler(new StaticCaching(WEBJARS_ROOT, WEBJARS_PATH, IMMUTABLE))
+  /** Mounts the static routes; the future completes when their files are listed, before which none is served. */
+  static Future<Void> mount(Vertx vertx, Router router, String webroot) {
+    StaticCaching libraries = new StaticCaching(WEBJARS_ROOT, WEBJARS_PATH, IMMUTABLE);
+    StaticCaching pages = new StaticCaching(webroot, "", REVALIDATE);
+    router.route(WEBJARS_PATH + "/*").handler(libraries)
         .handler(StaticHandler.create(WEBJARS_ROOT).setMaxAgeSeconds(YEAR_SECONDS));
-    router.route().handler(new StaticCaching(webroot, "", REVALIDATE))
+    router.route().handler(pages)
         // Its own caching (a day's immutable max-age) off: the policy is the no-cache above.
         .handler(StaticHandler.create(webroot).setCachingEnabled(false));
+    return Future.all(libraries.list(vertx), pages.list(vertx)).mapEmpty();
+  }
+
+  private Future<StaticFiles> list(Vertx vertx) {
+    files = vertx.executeBlocking(() -> StaticFiles.list(root));
+    return files;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
     String path = ctx.normalizedPath();
-    String relative = path.equals("/") && mountPath.isEmpty() ? "/index.html" : path.substring(Math.min(mountPath.length(), path.length()));
-    if ((method != HttpMethod.GET && method != HttpMethod.HEAD) || !path.startsWith(mountPath) || !PLAIN_PATH.matcher(relative).matches()) {
+    if ((method != HttpMethod.GET && method != HttpMethod.HEAD) || !path.startsWith(mountPath) || !files.succeeded()) {
       ctx.next();
       return;
     }
-    String file = root + relative;
-    FileSystem fileSystem = ctx.vertx().fileSystem();
-    fileSystem.props(file)
-        .compose(props -> props.isRegularFile() && props.size() <= MAX_BYTES ? contentOf(fileSystem, file, props) : Future.succeededFuture())
+    String relative = path.equals("/") && mountPath.isEmpty() ? "/index.html" : path.substring(mountPath.length());
+    StaticFiles listed = files.result();
+    StaticFiles.Source source = listed.find(relative);
+    Future<StaticFiles.Source> found = source != null || !listed.onDisk() || !PLAIN_PATH.matcher(relative).matches()
+        ? Future.succeededFuture(source)
+        : ctx.vertx().executeBlocking(() -> listed.findAddedOnDisk(relative), false);
+    found.compose(file -> file == null ? Future.succeededFuture(NOT_A_FILE) : contentOf(ctx.vertx(), relative, file))
         .onComplete(read -> {
-          if (read.failed() || read.result() == null) {
-            // Not a file this serves: the static handler answers it, 404 or otherwise.
+          if (read.succeeded() && read.result() == NOT_A_FILE) {
+            ctx.fail(404);
+          } else if (read.failed()) {
+            ctx.fail(read.cause());
+          } else if (read.result() == null) {
+            // Too large to hold, or gone from the disk since it was listed: the static handler answers it.
             ctx.next();
           } else {
             send(ctx, read.result());
@@ -112,19 +130,35 @@ final class StaticCaching implements Handler<RoutingContext> {
     }
   }
 
-  private Future<Content> contentOf(FileSystem fileSystem, String file, FileProps props) {
-    Content known = files.get(file);
-    if (known != null && known.size() == props.size() && known.lastModified() == props.lastModifiedTime()) {
-      return Future.succeededFuture(known);
+  /** The file's content (null when it is too large to hold); read once per process, and again if edited on disk. */
+  private Future<Content> contentOf(Vertx vertx, String relative, StaticFiles.Source file) {
+    Content known = contents.get(relative);
+    if (file.disk() == null) {
+      if (known != null || file.size() > MAX_BYTES) {
+        return Future.succeededFuture(known);
+      }
+      return vertx.executeBlocking(file::readClassPath).map(bytes -> remember(relative, -1, -1, Buffer.buffer(bytes)));
     }
-    // Once per file and process; hashing a few hundred kilobytes takes about a millisecond.
-    return fileSystem.readFile(file).map(bytes -> {
-      String type = MimeMapping.mimeTypeForFilename(file);
-      Content content = new Content(props.size(), props.lastModifiedTime(), bytes, "W/\"" + hash(bytes.getBytes()) + "\"",
-          type != null && type.startsWith("text") ? type + ";charset=UTF-8" : type);
-      files.put(file, content);
-      return content;
-    });
+    FileSystem fileSystem = vertx.fileSystem();
+    String disk = file.disk().toString();
+    return fileSystem.props(disk).compose(props -> {
+      if (props.size() > MAX_BYTES) {
+        return Future.succeededFuture();
+      }
+      if (known != null && known.size() == props.size() && known.lastModified() == props.lastModifiedTime()) {
+        return Future.succeededFuture(known);
+      }
+      return fileSystem.readFile(disk).map(bytes -> remember(relative, props.size(), props.lastModifiedTime(), bytes));
+    }).recover(gone -> Future.succeededFuture());
+  }
+
+  /** Hashing a few hundred kilobytes takes about a millisecond, once per file and process. */
+  private Content remember(String relative, long size, long lastModified, Buffer bytes) {
+    String type = MimeMapping.mimeTypeForFilename(relative);
+    Content content = new Content(size, lastModified, bytes, "W/\"" + hash(bytes.getBytes()) + "\"",
+        type != null && type.startsWith("text") ? type + ";charset=UTF-8" : type);
+    contents.put(relative, content);
+    return content;
   }
 
   private static String hash(byte[] content) {

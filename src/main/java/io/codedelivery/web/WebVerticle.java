@@ -82,7 +82,7 @@ public final class WebVerticle extends VerticleBase {
     router.route("/api/*").failureHandler(BadParameter::answer);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, "no API endpoint " + ctx.request().method() + " " + Fields.abbreviate(ctx.request().path())));
     mountPages(router, guard);
-    StaticCaching.mount(router, "webroot");
+    Future<Void> staticFilesListed = StaticCaching.mount(vertx, router, "webroot");
     router.errorHandler(500, ctx -> {
       LOG.error("Request {} {} failed", ctx.request().method(), AccessGuard.loggablePath(ctx.request()), ctx.failure());
       ApiError.send(ctx, 500, "the request could not be handled; see the server log");
@@ -90,7 +90,8 @@ public final class WebVerticle extends VerticleBase {
     for (int status : new int[] {400, 404, 405, 413, 415}) {
       router.errorHandler(status, ctx -> ApiError.send(ctx, status, describe(ctx, status)));
     }
-    return HttpServers.web(vertx, config, context.metrics()).requestHandler(router).listen(config.httpPort())
+    return staticFilesListed
+        .compose(listed -> HttpServers.web(vertx, config, context.metrics()).requestHandler(router).listen(config.httpPort()))
         .onSuccess(s -> {
           server = s;
           LOG.info("Web listening on {}://localhost:{}/", config.tls() ? "https" : "http", s.actualPort());

@@ -4,11 +4,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.codedelivery.Main;
 import io.codedelivery.config.Setting;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -27,14 +27,24 @@ public final class AppProcess {
    * {@code /health/ready} answers 200 (within {@code wait}; else it is killed and the await fails).
    */
   public static Process startReady(Map<String, String> env, String logName, Duration wait) throws Exception {
+    return startReady(env, logName, wait, Path.of(""));
+  }
+
+  /**
+   * The same, run in {@code workingDirectory}: elsewhere than the checkout, the process finds no {@code conf/} or
+   * {@code webroot/} on disk and uses the copies on its class path, as the jar does in a container.
+   */
+  public static Process startReady(Map<String, String> env, String logName, Duration wait, Path workingDirectory) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
         "-cp", System.getProperty("java.class.path"), Main.class.getName());
     builder.environment().putAll(env);
-    builder.redirectErrorStream(true).redirectOutput(new File("target/" + logName));
+    builder.directory(workingDirectory.toAbsolutePath().toFile());
+    builder.redirectErrorStream(true).redirectOutput(Path.of("target", logName).toAbsolutePath().toFile());
     Process process = builder.start();
     URI ready = URI.create("http://localhost:" + env.get(Setting.MANAGEMENT_PORT.envVar()) + "/health/ready");
     try {
-      await().atMost(wait).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(ready)
+      await().atMost(wait).failFast("the process exited; its output is in target/" + logName, () -> !process.isAlive())
+          .ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(ready)
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
       return process;
     } catch (RuntimeException | Error notReady) {

@@ -63,6 +63,22 @@ class StaticCachingIT {
     assertThat(other.body()).isEqualTo(first.body());
   }
 
+  /** What a scanner probes, and mistyped links: each a JSON 404 saying what was asked for. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/nonexistent", "/a/b/c", "/.env", "/.git/config", "/wp-login.php", "/vendor/", "/app.js/x",
+      "/webjars/leaflet/9.9.9/leaflet.js", "/webjars/", "/%2e%2e/conf/application.properties"})
+  void aNameThatIsNoFileIsANotFoundThatSaysWhatWasAskedFor(String path) throws Exception {
+    HttpResponse<byte[]> answer = get(path);
+    HttpResponse<byte[]> head = http.send(stack.request(path).timeout(TIMEOUT).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(answer.statusCode()).isEqualTo(404);
+    JsonObject error = new JsonObject(new String(answer.body(), StandardCharsets.UTF_8));
+    assertThat(error.getString("error")).isEqualTo("not_found");
+    assertThat(error.getString("message")).startsWith("nothing at /");
+    assertThat(head.statusCode()).isEqualTo(404);
+  }
+
   @Test
   void theTagIsTheContentsSoTwoFilesDifferAndTheSameFileKeepsItsTag() throws Exception {
     String app = get("/app.js").headers().firstValue("etag").orElseThrow();
