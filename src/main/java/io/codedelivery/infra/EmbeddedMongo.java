@@ -2,11 +2,14 @@ package io.codedelivery.infra;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
 import de.bwaldvogel.mongo.bson.Document;
@@ -73,10 +76,20 @@ public final class EmbeddedMongo implements AutoCloseable {
       return new Database(databaseName);
     }
 
-    /** H2's database, its unique indexes keyed by {@link IndexKeyType}. */
+    /** H2's database, its documents stored as BSON ({@link DocumentType}), its unique indexes keyed by {@link IndexKeyType}. */
     private final class Database extends H2Database {
       Database(String name) {
         super(name, getMvStore(), getCursorRegistry());
+      }
+
+      // The maps' names are H2Database's own, so an existing file's collections are the ones opened.
+      @Override
+      protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        String namespace = getFullCollectionNamespace(collectionName);
+        MVMap<Object, Document> documents = getMvStore().openMap("databases." + namespace,
+            new MVMap.Builder<Object, Document>().valueType(new DocumentType()));
+        MVMap<String, Object> meta = getMvStore().openMap("meta." + namespace);
+        return new H2Collection(this, collectionName, options, documents, meta, getCursorRegistry());
       }
 
       // Called by the super constructor too, as it opens the indexes already in the file: only the outer backend's

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import io.vertx.junit5.VertxExtension;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,6 +59,34 @@ class IndexKeyTypeTest {
         }
       }
     }
+  }
+
+  @Test
+  void keysAreWrittenByteForByteAsH2sOwnTypeWritesThem() {
+    ObjectDataType h2 = new ObjectDataType();
+    IndexKeyType memoized = new IndexKeyType();
+    for (KeyValue key : List.of(new KeyValue("delivery-1:42"), new KeyValue(42L), new KeyValue(7), new KeyValue(2.5, "x"),
+        new KeyValue(true), new KeyValue(new de.bwaldvogel.mongo.bson.ObjectId()),
+        new KeyValue(new de.bwaldvogel.mongo.bson.Document("a", 1)))) {
+      WriteBuffer expected = new WriteBuffer();
+      h2.write(expected, key);
+      // Twice: the second time from the bytes kept by a comparison.
+      for (int round = 0; round < 2; round++) {
+        WriteBuffer actual = new WriteBuffer();
+        memoized.write(actual, key);
+        assertThat(bytes(actual)).as("%s", key).isEqualTo(bytes(expected));
+        memoized.compare(key, new KeyValue("other"));
+      }
+      assertThat(memoized.read(ByteBuffer.wrap(bytes(expected)))).isEqualTo(key);
+    }
+  }
+
+  private static byte[] bytes(WriteBuffer buffer) {
+    ByteBuffer written = buffer.getBuffer().duplicate();
+    written.flip();
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+    return bytes;
   }
 
   @Test
