@@ -10,10 +10,11 @@ import org.slf4j.LoggerFactory;
  * {@code java -XX:ArchiveClassesAtExit=code-delivery.jsa -cp code-delivery.jar io.codedelivery.ClassArchiveTraining},
  * it plays {@linkplain WarmUp#once() the shortest rehearsal} — a private copy of the application on its embedded
  * defaults, one browser's delivery through it: sign-in, the map page and every script and style sheet it names, a
- * phone's fix, a start over REST, a SockJS session registered to the delivery, its first position — then exits, and the JVM archives every class it loaded. A process started
- * with {@code -XX:SharedArchiveFile=code-delivery.jsa} maps those classes instead of reading, verifying and linking
- * them again: on two cores it was ready in 5.1–5.9 s instead of 8.7–10.7 s (README Performance). With an archive
- * from another build or JDK the JVM says so in one line and starts as it always did; with none, it starts as always.
+ * phone's fix, a start over REST, a SockJS session registered to the delivery, its first position — then exits, and
+ * the JVM archives every class it loaded. A process started with {@code -XX:SharedArchiveFile=code-delivery.jsa} maps
+ * those classes instead of reading, verifying and linking them again: on two cores it was ready in 5.1–5.9 s instead
+ * of 8.7–10.7 s (README Performance). With an archive from another build or JDK the JVM says so in one line and starts
+ * as it always did; with none, it starts as always.
  */
 public final class ClassArchiveTraining {
   private static final Logger LOG = LoggerFactory.getLogger(ClassArchiveTraining.class);
