@@ -87,7 +87,7 @@ final class DeviceBenchmark {
         JsonObject cores = threadCpu.coresByGroup();
         JsonObject ending = load.end();
         latency.add(stats.takeInterval()); // the window's last fixes, received after it
-        return Report.deviceResult(opts, readyMs, start, end, latency, stats, ending, load.phones(), used, cores);
+        return Report.deviceResult(opts, readyMs, start, end, latency, stats, ending, load.phones(), load.phoneLatencies(), used, cores);
       }
     } finally {
       resources.close();

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
 
 /**
  * The devices mode's load in a JVM of its own, so that the phones' requests and the subscribers' sockets are not the
@@ -33,6 +34,9 @@ final class DeviceLoadProcess implements AutoCloseable {
   private final CompletableFuture<JsonObject> ready = new CompletableFuture<>();
   private final CompletableFuture<JsonObject> ended = new CompletableFuture<>();
   private volatile JsonObject phones = new JsonObject();
+  /** The phones' latencies (microseconds) of the fixes answered 200 since the window began (before it: the warm-up's). */
+  private final Histogram connectionWait = new Histogram(3);
+  private final Histogram answer = new Histogram(3);
   private ChildJvm jvm;
 
   /** Starts the process; returns once its fixes flow, with what it set up. */
@@ -68,9 +72,31 @@ final class DeviceLoadProcess implements AutoCloseable {
       }
       previous[0] = report;
       phones = report.getJsonObject("phones");
+      addPhoneLatencies(report.getJsonObject("phoneLatencies"));
     } else if (line.startsWith("END ")) {
       ended.complete(new JsonObject(line.substring("END ".length())));
     }
+  }
+
+  private void addPhoneLatencies(JsonObject latencies) {
+    try {
+      Histogram waited = HistogramText.decode(latencies.getString("connectionWait"));
+      Histogram answered = HistogramText.decode(latencies.getString("answer"));
+      synchronized (this) {
+        connectionWait.add(waited);
+        answer.add(answered);
+      }
+    } catch (DataFormatException e) {
+      throw new IllegalStateException("unreadable latencies from the devices' process", e);
+    }
+  }
+
+  /**
+   * What the phones waited, in milliseconds, for the fixes answered 200 since the window began: for a connection (their
+   * own queue) and, once on one, for the answer.
+   */
+  synchronized JsonObject phoneLatencies() {
+    return new JsonObject().put("connectionWait", Report.percentilesMs(connectionWait)).put("answer", Report.percentilesMs(answer));
   }
 
   /** The phones' counts as last reported (sent, accepted, refused by status, skipped, in flight). */
@@ -79,6 +105,10 @@ final class DeviceLoadProcess implements AutoCloseable {
   }
 
   void windowStarts() {
+    synchronized (this) {
+      connectionWait.reset();
+      answer.reset();
+    }
     jvm.command("WINDOW");
   }
 
@@ -123,7 +153,7 @@ final class DeviceLoadProcess implements AutoCloseable {
     pool.assignNow();
     phones.start(fixRate, rampSeconds, 2, watched, ledger);
     out.println("READY " + new JsonObject().put("devices", devices).put("watched", watched.size()).encode());
-    pool.vertx().setPeriodic(1_000, id -> out.println("STATS " + stats.report().put("phones", phones.counters()).encode()));
+    pool.vertx().setPeriodic(1_000, id -> out.println(statsLine(stats, phones)));
 
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     long windowStartMs = Long.MAX_VALUE;
@@ -137,7 +167,7 @@ final class DeviceLoadProcess implements AutoCloseable {
         int unanswered = phones.inFlight.get();
         ledger.loadStopped();
         Thread.sleep(GRACE_MS);
-        out.println("STATS " + stats.report().put("phones", phones.counters()).encode());
+        out.println(statsLine(stats, phones));
         out.println("END " + new JsonObject().put("lost", ledger.lost(windowStartMs, windowEndMs))
             .put("seenUnacknowledged", ledger.seenUnacknowledged(windowStartMs, windowEndMs))
             .put("unansweredAtEnd", unanswered).encode());
@@ -146,5 +176,9 @@ final class DeviceLoadProcess implements AutoCloseable {
     }
     pool.close();
     System.exit(0);
+  }
+
+  private static String statsLine(Subscriber.Stats stats, Phones phones) {
+    return "STATS " + stats.report().put("phones", phones.counters()).put("phoneLatencies", phones.latencies()).encode();
   }
 }

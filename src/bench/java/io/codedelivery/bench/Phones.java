@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
 
 /**
  * The devices mode's phones: N devices registered over the REST API, each assigned a delivery whose destination is
@@ -67,6 +68,13 @@ final class Phones {
   final LongAdder skipped = new LongAdder();
   final AtomicInteger inFlight = new AtomicInteger();
   private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+  /**
+   * From a fix's moment to its request's turn on a connection: the phones' own queue. It grows when every connection
+   * waits for an answer, so the open-loop rate outruns what the connections can carry at the server's answer time.
+   */
+  private final Recorder connectionWaitMicros = new Recorder(3);
+  /** From a request's turn on a connection to its 200: what the ingest port takes to answer (Kafka acknowledged). */
+  private final Recorder answerMicros = new Recorder(3);
 
   Phones(Vertx vertx, int httpPort, String token, int ingestPort, int count, int connections) {
     this.vertx = vertx;
@@ -163,13 +171,20 @@ final class Phones {
         .append("&speed=25&bearing=0&accuracy=5&batt=80").toString();
     sent.increment();
     inFlight.incrementAndGet();
+    long due = System.nanoTime();
+    long[] onConnection = {due};
     client.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(ingestPort).setURI(uri)
             .setIdleTimeout(ANSWER_TIMEOUT_MS))
-        .compose(request -> request.send(Buffer.buffer()))
+        .compose(request -> {
+          onConnection[0] = System.nanoTime();
+          return request.send(Buffer.buffer());
+        })
         .compose(response -> response.body().map(body -> response.statusCode()))
         .onComplete(answer -> {
           inFlight.decrementAndGet();
           if (answer.succeeded() && answer.result() == 200) {
+            connectionWaitMicros.recordValue((onConnection[0] - due) / 1_000);
+            answerMicros.recordValue((System.nanoTime() - onConnection[0]) / 1_000);
             accepted.increment();
             if (watched.contains(phone.deliveryId)) {
               ledger.acknowledged(phone.deliveryId, fixTime);
@@ -201,5 +216,11 @@ final class Phones {
     refused.forEach((reason, count) -> others.put(reason, count.sum()));
     return new JsonObject().put("sent", sent.sum()).put("accepted", accepted.sum()).put("refused", others)
         .put("skipped", skipped.sum()).put("inFlight", inFlight.get());
+  }
+
+  /** The latencies of the fixes answered 200 since the last call, as {@link HistogramText}. */
+  JsonObject latencies() {
+    return new JsonObject().put("connectionWait", HistogramText.encode(connectionWaitMicros.getIntervalHistogram()))
+        .put("answer", HistogramText.encode(answerMicros.getIntervalHistogram()));
   }
 }

@@ -240,7 +240,7 @@ final class Report {
   /** The devices mode's result: what the phones were answered, what reached the subscribers, and how fast. */
   static JsonObject deviceResult(BenchOptions opts, long readyMs, DeviceBenchmark.Reading start, DeviceBenchmark.Reading end,
                                  Histogram latency, Subscriber.Stats stats, JsonObject ending, JsonObject phones,
-                                 ResourceSampler.Snapshot res, JsonObject coresByThreadGroup) {
+                                 JsonObject phoneLatencies, ResourceSampler.Snapshot res, JsonObject coresByThreadGroup) {
     double windowS = (end.nanos() - start.nanos()) / 1e9;
     double acceptedRate = (end.accepted() - start.accepted()) / windowS;
     double p99 = ms(latency.getValueAtPercentile(99));
@@ -294,6 +294,8 @@ final class Report {
             .put("p99", p99)
             .put("p999", ms(latency.getValueAtPercentile(99.9)))
             .put("max", ms(latency.getMaxValue())))
+        .put("phoneLatenciesMs", phoneLatencies.put("what", "fixes answered 200: connectionWait from the fix's moment to its"
+            + " request's turn on a connection (the phones' queue), answer from then to the 200"))
         .put("integrity", new JsonObject()
             .put("lost", lost)
             .put("duplicates", duplicates)
@@ -352,6 +354,13 @@ final class Report {
     row("delivered to subscribers", fmt("%.0f/s to %d subscribers", rate.getDouble("delivered"), c.getInteger("subscribers")));
     row("request -> subscriber p50/p99", fmt("%.1f / %.1f ms (p99.9 %.1f, max %.1f; %d fixes)", lat.getDouble("p50"),
         lat.getDouble("p99"), lat.getDouble("p999"), lat.getDouble("max"), lat.getLong("count")));
+    JsonObject phone = r.getJsonObject("phoneLatenciesMs");
+    JsonObject waited = phone.getJsonObject("connectionWait");
+    JsonObject answered = phone.getJsonObject("answer");
+    row("phone: wait for a connection", fmt("p50 %.1f / p99 %.1f ms (%d connections)", waited.getDouble("p50"),
+        waited.getDouble("p99"), c.getInteger("connections")));
+    row("phone: request -> 200", fmt("p50 %.1f / p99 %.1f / max %.1f ms", answered.getDouble("p50"), answered.getDouble("p99"),
+        answered.getDouble("max")));
     row("lost / duplicated", fmt("%d / %d (seen unacknowledged %d, unanswered at end %d)", in.getLong("lost"),
         in.getLong("duplicates"), in.getLong("seenUnacknowledged"), in.getLong("unansweredAtEnd")));
     bridgeRow(in);
@@ -459,6 +468,12 @@ final class Report {
 
   static String fmt(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
+  }
+
+  /** A latency histogram in microseconds, summed up in milliseconds. */
+  static JsonObject percentilesMs(Histogram micros) {
+    return new JsonObject().put("count", micros.getTotalCount()).put("p50", ms(micros.getValueAtPercentile(50)))
+        .put("p99", ms(micros.getValueAtPercentile(99))).put("max", ms(micros.getMaxValue()));
   }
 
   static double ms(long micros) {

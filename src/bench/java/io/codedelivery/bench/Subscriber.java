@@ -12,15 +12,11 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
@@ -35,8 +31,6 @@ import org.HdrHistogram.Recorder;
 final class Subscriber {
   /** Counters shared by every subscriber of a run. */
   static final class Stats {
-    private static final long DECODE_FLOOR_MICROS = TimeUnit.HOURS.toMicros(1);
-
     final LongAdder delivered = new LongAdder();
     final LongAdder gaps = new LongAdder();
     final LongAdder lostInGaps = new LongAdder();
@@ -70,11 +64,7 @@ final class Subscriber {
     JsonObject report() {
       JsonObject totals = new JsonObject();
       counters().forEach((name, counter) -> totals.put(name, counter.sum()));
-      Histogram interval = latencyMicros.getIntervalHistogram();
-      ByteBuffer buffer = ByteBuffer.allocate(interval.getNeededByteBufferCapacity());
-      int length = interval.encodeIntoCompressedByteBuffer(buffer);
-      return new JsonObject().put("counters", totals)
-          .put("latency", Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length)));
+      return new JsonObject().put("counters", totals).put("latency", HistogramText.encode(latencyMicros.getIntervalHistogram()));
     }
 
     /** Adds a subscriber process's report; {@code previous} is its report before (empty at first). */
@@ -82,10 +72,7 @@ final class Subscriber {
       JsonObject now = report.getJsonObject("counters");
       JsonObject before = previous.getJsonObject("counters", new JsonObject());
       counters().forEach((name, counter) -> counter.add(now.getLong(name, 0L) - before.getLong(name, 0L)));
-      // A floor on the highest value: an auto-resized histogram's header can trail its counts, and decoding one
-      // without room for them threw (ArrayIndexOutOfBounds at 131 ms) and lost every report after it in one run.
-      Histogram latency = Histogram.decodeFromCompressedByteBuffer(
-          ByteBuffer.wrap(Base64.getDecoder().decode(report.getString("latency"))), DECODE_FLOOR_MICROS);
+      Histogram latency = HistogramText.decode(report.getString("latency"));
       synchronized (reported) {
         reported.add(latency);
       }
