@@ -410,6 +410,10 @@ public final class AppConfig {
     return Duration.ofSeconds(integer(Setting.INGEST_MAX_FUTURE_SECONDS));
   }
 
+  public long checkpointIntervalMs() {
+    return integer(Setting.CHECKPOINT_INTERVAL_MS);
+  }
+
   public Duration deviceOfflineAfter() {
     return Duration.ofSeconds(integer(Setting.DEVICE_OFFLINE_AFTER_SECONDS));
   }

@@ -70,6 +70,7 @@ public enum Setting {
   BRIDGE_MAX_STARTS_PER_MINUTE("bridge.max.starts.per.minute", "start requests one SockJS connection may make a minute", Rule.range(1, 100_000)),
   INGEST_MAX_BODY_BYTES("ingest.max.body.bytes", "largest request body the ingest port reads; a bigger one is answered 400 and not produced", Rule.range(256, 1_048_576)),
   INGEST_MAX_FUTURE_SECONDS("ingest.max.future.seconds", "a fix stamped more than this ahead of the server's clock is refused (400): a phone whose clock is wrong would otherwise place it after every later fix", Rule.range(0, 86_400)),
+  CHECKPOINT_INTERVAL_MS("checkpoint.interval.ms", "how often the tracking and events stages save their devices' and deliveries' state, in milliseconds: one write per device and per delivery each time, however many fixes came. The device list's last fix is up to this old, and a restart or a rebalance reads again what came since the last save", Rule.range(100, 60_000)),
   DEVICE_OFFLINE_AFTER_SECONDS("device.offline.after.seconds", "a device with no fix for this long is shown offline by GET /api/devices", Rule.range(1, 2_592_000)),
   API_MAX_CONCURRENT_LISTS("api.max.concurrent.lists", "GET /api/deliveries list queries one process runs at once; more are answered 503 busy with Retry-After", Rule.range(1, 1_000)),
   API_MAX_CONCURRENT_TRACK_READS("api.max.concurrent.track.reads", "whole-track reads (track exports, summaries, daily reports) one process runs at once; more are answered 503 busy with Retry-After", Rule.range(1, 1_000)),

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * Positions in, delivery events out. A poll loop in a shared consumer group on route.new-position (keyed by delivery,
  * so one member sees all of a delivery's positions, in order): poll a batch, apply {@link EventRules} to each position
  * over its delivery's state, produce the events on delivery.events and wait for Kafka's acknowledgement, and record
- * them in the deliveries' timelines. The deliveries' states are saved once a {@linkplain #CHECKPOINT_INTERVAL_MS
- * second}, one write per delivery however many positions it had, and only then are the batches marked done for the
+ * them in the deliveries' timelines. The deliveries' states are saved every {@code checkpoint.interval.ms} (a
+ * second), one write per delivery however many positions it had, and only then are the batches marked done for the
  * commit. A crash before the commit reads them again from the states saved before them, which raises the same events
  * under the same ids.
  * Between batches, every few seconds, the deliveries en route on this member's partitions that have gone silent for
@@ -48,11 +48,6 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
   /** How often silences are looked for: a stall is raised at most this much after {@code stalled.after.seconds}. */
   static final long SILENCE_CHECK_INTERVAL_MS = 2_000;
-  /**
-   * How often the deliveries' states are saved. Saved after every batch, they were one write per position (each moves
-   * its delivery's newest seq), most of the embedded store's work with devices feeding deliveries.
-   */
-  static final long CHECKPOINT_INTERVAL_MS = 1_000;
   /**
    * The broker holds each fetch this long for more positions: browsers read positions from the bridge, not from here,
    * so an event raised a tenth of a second later costs no one, and each batch costs a produce and a store write.
@@ -113,9 +108,13 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
     unsavedStates.clear();
   }
 
+  /**
+   * Saved after every batch, the states were one write per position (each moves its delivery's newest seq), most of
+   * the embedded store's work with devices feeding deliveries.
+   */
   @Override
   public long checkpointIntervalMs() {
-    return CHECKPOINT_INTERVAL_MS;
+    return context.config().checkpointIntervalMs();
   }
 
   @Override

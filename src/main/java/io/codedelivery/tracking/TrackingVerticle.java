@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * shared consumer group (device.positions is keyed by device, so one member sees all of a device's fixes, in order):
  * poll a batch, attach each fix to its device's active delivery ({@link FixAttacher}), produce the positions and wait
  * for Kafka's acknowledgement, end the deliveries that arrived. The devices' state, each with its last fix, is saved
- * once a {@linkplain #CHECKPOINT_INTERVAL_MS second}, one write per device however many fixes it sent, and only then
+ * every {@code checkpoint.interval.ms} (a second), one write per device however many fixes it sent, and only then
  * are the batches marked done for the commit. A crash before the commit reads those batches again from the state saved
  * before them, which yields the same positions. A simulated vehicle's fix already names its delivery and its place on
  * the route, so it becomes its position as it is ({@link DeviceFix#simulatedPosition()}); all that is kept of it is the
@@ -57,12 +57,6 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
    * or ending a delivery in this process tells this process's instances at once; other processes notice within this.
    */
   static final long ASSIGNMENT_STALENESS_MS = 5_000;
-  /**
-   * How often the devices' state is saved. Saving after every batch cost more than the rest of the stage (the
-   * embedded store's worker was the busiest thread): a device sends a fix every second or so, and each batch wrote
-   * its state and its last fix. The device list's last fix is this much older at most.
-   */
-  static final long CHECKPOINT_INTERVAL_MS = 1_000;
   /**
    * How long an instance that took partitions over waits for the store to hold every position produced before, to
    * learn where the simulated deliveries it now reads had got to. Bounded, as the simulation's own wait is: the store
@@ -173,9 +167,13 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
     return FETCH_WAIT_MS;
   }
 
+  /**
+   * Saving after every batch cost more than the rest of the stage (the embedded store's worker was the busiest
+   * thread): a device sends a fix every second or so, and each batch wrote its state and its last fix.
+   */
   @Override
   public long checkpointIntervalMs() {
-    return CHECKPOINT_INTERVAL_MS;
+    return context.config().checkpointIntervalMs();
   }
 
   /** One write per device, its last fix included. */

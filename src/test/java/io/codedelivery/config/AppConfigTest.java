@@ -74,6 +74,7 @@ class AppConfigTest {
         Arguments.of(Setting.INGEST_PORT, List.of("0", "70000", "x")),
         Arguments.of(Setting.INGEST_MAX_BODY_BYTES, List.of("255", "2000000")),
         Arguments.of(Setting.INGEST_MAX_FUTURE_SECONDS, List.of("-1", "86401")),
+        Arguments.of(Setting.CHECKPOINT_INTERVAL_MS, List.of("99", "60001", "often")),
         Arguments.of(Setting.DEVICE_OFFLINE_AFTER_SECONDS, List.of("0", "soon")),
         Arguments.of(Setting.TRACKING_INSTANCES, List.of("0", "65")),
         Arguments.of(Setting.EVENTS_INSTANCES, List.of("0", "65")),
