@@ -110,11 +110,7 @@ final class Report {
             .put("expectedDelivered", round(opts.subscribers * 1000.0 / opts.intervalMs, 1)))
         .put("latencyMs", new JsonObject()
             .put("what", "position timestamp -> receipt by a SockJS subscriber")
-            .put("count", latency.getTotalCount())
-            .put("p50", ms(latency.getValueAtPercentile(50)))
-            .put("p99", p99)
-            .put("p999", ms(latency.getValueAtPercentile(99.9)))
-            .put("max", ms(latency.getMaxValue()))
+            .mergeIn(percentilesMs(latency))
             .put("mean", round(latency.getMean() / 1000.0, 2))
             .put("bridgeMean", round(bridgeLatencyMean, 2)))
         .put("integrity", new JsonObject()
@@ -289,11 +285,7 @@ final class Report {
         .put("phones", phones)
         .put("latencyMs", new JsonObject()
             .put("what", "a phone's request start (its fix time) -> receipt by a SockJS subscriber")
-            .put("count", latency.getTotalCount())
-            .put("p50", ms(latency.getValueAtPercentile(50)))
-            .put("p99", p99)
-            .put("p999", ms(latency.getValueAtPercentile(99.9)))
-            .put("max", ms(latency.getMaxValue())))
+            .mergeIn(percentilesMs(latency)))
         .put("phoneLatenciesMs", phoneLatencies.put("what", "fixes answered 200: connectionWait from the fix's moment to its"
             + " request's turn on a connection (the phones' queue), answer from then to the 200"))
         .put("integrity", new JsonObject()
@@ -470,10 +462,11 @@ final class Report {
     return String.format(Locale.ROOT, format, args);
   }
 
-  /** A latency histogram in microseconds, summed up in milliseconds. */
+  /** A latency histogram in microseconds, summed up in milliseconds: count, p50, p99, p99.9 and max. */
   static JsonObject percentilesMs(Histogram micros) {
     return new JsonObject().put("count", micros.getTotalCount()).put("p50", ms(micros.getValueAtPercentile(50)))
-        .put("p99", ms(micros.getValueAtPercentile(99))).put("max", ms(micros.getMaxValue()));
+        .put("p99", ms(micros.getValueAtPercentile(99))).put("p999", ms(micros.getValueAtPercentile(99.9)))
+        .put("max", ms(micros.getMaxValue()));
   }
 
   static double ms(long micros) {
