@@ -55,6 +55,8 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   static final int FETCH_WAIT_MS = 100;
 
   private final AppContext context;
+  /** {@code checkpoint.interval.ms}, asked for after every batch. */
+  private final long checkpointIntervalMs;
   private final PipelineMetrics metrics;
   /** Delivery id → its state, as saved; loaded on first sight, forgotten when partitions move. */
   private final Map<String, EventState> states = new HashMap<>();
@@ -72,6 +74,7 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
   public EventsVerticle(AppContext context) {
     this.context = context;
     this.metrics = context.metrics();
+    this.checkpointIntervalMs = context.config().checkpointIntervalMs();
   }
 
   @Override
@@ -114,7 +117,7 @@ public final class EventsVerticle extends VerticleBase implements BatchLoop.Stag
    */
   @Override
   public long checkpointIntervalMs() {
-    return context.config().checkpointIntervalMs();
+    return checkpointIntervalMs;
   }
 
   @Override

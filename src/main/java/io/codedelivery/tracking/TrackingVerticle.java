@@ -66,6 +66,8 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   static final int FETCH_WAIT_MS = 5;
 
   private final AppContext context;
+  /** {@code checkpoint.interval.ms}, asked for after every batch. */
+  private final long checkpointIntervalMs;
   private final PipelineMetrics metrics;
   /** Device id → its state, as saved; loaded on first sight, forgotten when partitions move. */
   private final Map<String, DeviceState> states = new HashMap<>();
@@ -105,6 +107,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
   public TrackingVerticle(AppContext context) {
     this.context = context;
     this.metrics = context.metrics();
+    this.checkpointIntervalMs = context.config().checkpointIntervalMs();
   }
 
   @Override
@@ -173,7 +176,7 @@ public final class TrackingVerticle extends VerticleBase implements BatchLoop.St
    */
   @Override
   public long checkpointIntervalMs() {
-    return context.config().checkpointIntervalMs();
+    return checkpointIntervalMs;
   }
 
   /** One write per device, its last fix included. */
